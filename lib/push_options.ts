@@ -1,0 +1,154 @@
+/**
+ * Options shared by `pushStream` and `pushResponse`, their defaults and their
+ * validation. Everything is checked before the first byte is produced.
+ *
+ * @module
+ */
+
+import { assertBoundary, createBoundary } from "./boundary.ts";
+import type { PushMode } from "./framing.ts";
+
+/** Options of {@linkcode pushStream}. */
+export interface PushOptions {
+  /**
+   * `"replace"`: `multipart/x-mixed-replace`, each part replaces the previous
+   * one (MJPEG, live pictures). `"mixed"`: `multipart/mixed`, parts append
+   * (GraphQL `@defer`/`@stream`).
+   * @default {"replace"}
+   */
+  mode?: PushMode;
+  /**
+   * The boundary. A caller's boundary is checked against RFC 2046, and a body
+   * containing `--boundary` is refused before it is sent.
+   * @default {createBoundary()} 128 random bits
+   */
+  boundary?: string;
+  /** Ends the push cleanly (close delimiter) when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds without a new part after which the push ends cleanly, so
+   * nobody camps on an endless push. `Infinity` turns it off.
+   * @default {60000}
+   */
+  idleTimeout?: number;
+  /**
+   * Milliseconds after which the push ends cleanly, whatever the source does.
+   * @default {Infinity}
+   */
+  maxDuration?: number;
+  /**
+   * Replace mode only: after each delimiter, send the next part's header block
+   * (the previous part's `Content-Type`) at once. Chromium paints a part only
+   * when the next part's headers arrive; this makes it paint each frame as
+   * soon as it is sent. Parts then carry no `Content-Length`.
+   * @default {true when `request` is an `<img>` load, else false}
+   */
+  advanceHeaders?: boolean;
+  /**
+   * The request being answered: picks `advanceHeaders` for the client, and
+   * ends the push when `request.signal` aborts (the client went away).
+   */
+  request?: Request;
+  /**
+   * Called with what went wrong when the source throws, yields a bad part, or
+   * its `return()` fails. The stream errors too, so the client sees a broken
+   * connection rather than a clean end.
+   * @default {undefined} errors only error the stream
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Options after defaults and checks. */
+export interface ResolvedPushOptions {
+  mode: PushMode;
+  boundary: string;
+  /** The boundary came from the caller, so bodies must be scanned for it. */
+  callerBoundary: boolean;
+  signals: AbortSignal[];
+  idleTimeout: number;
+  maxDuration: number;
+  advanceHeaders: boolean;
+  onError: (error: unknown) => void;
+}
+
+// setTimeout fires at once for anything larger.
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** Applies defaults and checks every option. @throws {TypeError|RangeError} */
+export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${typeof options}`);
+  }
+  const mode = options.mode ?? "replace";
+  if (mode !== "replace" && mode !== "mixed") {
+    throw new RangeError(`options.mode must be "replace" or "mixed", got ${JSON.stringify(mode)}`);
+  }
+  const request = options.request;
+  if (request !== undefined && !(request instanceof Request)) {
+    throw new TypeError("options.request must be a Request");
+  }
+  const signals: AbortSignal[] = [];
+  for (
+    const [name, signal] of [["options.signal", options.signal], [
+      "options.request.signal",
+      request?.signal,
+    ]] as const
+  ) {
+    if (signal === undefined) continue;
+    if (!(signal instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal`);
+    signals.push(signal);
+  }
+  const advanceHeaders = options.advanceHeaders ??
+    (mode === "replace" && request !== undefined && isImageLoad(request));
+  if (typeof advanceHeaders !== "boolean") {
+    throw new TypeError(`options.advanceHeaders must be a boolean, got ${typeof advanceHeaders}`);
+  }
+  if (advanceHeaders && mode !== "replace") {
+    throw new RangeError('options.advanceHeaders applies to mode "replace" only');
+  }
+  if (options.onError !== undefined && typeof options.onError !== "function") {
+    throw new TypeError("options.onError must be a function");
+  }
+  return {
+    mode,
+    boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
+    callerBoundary: options.boundary !== undefined,
+    signals,
+    idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
+    maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
+    advanceHeaders,
+    onError: options.onError ?? (() => {}),
+  };
+}
+
+/**
+ * Whether a request loads an image: `Sec-Fetch-Dest: image`, or an `Accept`
+ * whose first media range is an image (what browsers send for `<img>`).
+ *
+ * @example
+ * ```ts
+ * import { isImageLoad } from "multipart-push";
+ *
+ * isImageLoad(new Request("http://x/", { headers: { "Sec-Fetch-Dest": "image" } })); // true
+ * ```
+ */
+export function isImageLoad(request: Request): boolean {
+  const dest = request.headers.get("sec-fetch-dest");
+  if (dest !== null) return dest.toLowerCase() === "image";
+  const accept = request.headers.get("accept") ?? "";
+  return /^\s*image\//i.test(accept);
+}
+
+/** Checks a duration option. @throws {RangeError} */
+export function milliseconds(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {
+    throw new RangeError(
+      `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or Infinity, got ${
+        String(value)
+      }`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,83 @@
+/**
+ * The encoder as a ready `Response`, with the headers a push needs.
+ *
+ * @module
+ */
+
+import { multipartContentType } from "./boundary.ts";
+import type { PartSource } from "./part.ts";
+import { type PushOptions, resolvePushOptions } from "./push_options.ts";
+import { encodeParts } from "./push_stream.ts";
+
+/** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
+export interface PushResponseOptions extends PushOptions {
+  /**
+   * The response status: 200–599, not a null-body status (204, 205, 304).
+   * @default {200}
+   */
+  status?: number;
+  /**
+   * More response headers (CORS, say). They may replace `Cache-Control` but
+   * not `Content-Type`, and may not set the hop-by-hop or length headers the
+   * server owns.
+   */
+  headers?: HeadersInit;
+}
+
+const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];
+
+/**
+ * Answers a request with a multipart push. With `request` passed, an `<img>`
+ * load gets `advanceHeaders` (Chromium paints each frame as it arrives) and
+ * the push ends when the client goes away.
+ *
+ * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
+ * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
+ * no-cache, no-store, must-revalidate`, and `X-Accel-Buffering: no` so nginx
+ * does not buffer the push.
+ *
+ * @example A live clock in an `<img>`-free page, on Deno
+ * ```ts ignore
+ * import { pushResponse } from "multipart-push";
+ *
+ * async function* clock() {
+ *   while (true) {
+ *     yield { contentType: "text/html", body: `<h1>${new Date().toLocaleTimeString()}</h1>` };
+ *     await new Promise((resolve) => setTimeout(resolve, 1000));
+ *   }
+ * }
+ * Deno.serve((request) => pushResponse(clock(), { request }));
+ * ```
+ *
+ * @param parts The parts, in order.
+ * @param options See {@linkcode PushResponseOptions}.
+ * @returns The streaming response.
+ * @throws {TypeError|RangeError} on a bad option or source, before any byte is sent.
+ */
+export function pushResponse(parts: PartSource, options?: PushResponseOptions): Response {
+  const config = resolvePushOptions(options);
+  const status = options?.status ?? 200;
+  if (
+    !Number.isInteger(status) || status < 200 || status > 599 ||
+    status === 204 || status === 205 || status === 304
+  ) {
+    throw new RangeError(
+      `options.status must be an integer from 200 to 599 other than 204, 205 and 304, got ${status}`,
+    );
+  }
+  const headers = new Headers({
+    "Content-Type": multipartContentType(
+      config.mode === "replace" ? "x-mixed-replace" : "mixed",
+      config.boundary,
+    ),
+    "Cache-Control": "no-cache, no-store, must-revalidate",
+    "X-Accel-Buffering": "no",
+  });
+  for (const [name, value] of new Headers(options?.headers)) {
+    if (SERVER_OWNED.includes(name)) {
+      throw new TypeError(`options.headers must not set ${name}: the push or the server sets it`);
+    }
+    headers.set(name, value);
+  }
+  return new Response(encodeParts(parts, config), { status, headers });
+}

@@ -1,0 +1,257 @@
+/**
+ * The encoder: a source of parts in, a pull-based byte stream out.
+ *
+ * @module
+ */
+
+import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
+import { concatBytes, type Framing, framingFor, headBytes } from "./framing.ts";
+import { type Part, type PartSource, toWirePart, type WirePart } from "./part.ts";
+import { type PushOptions, type ResolvedPushOptions, resolvePushOptions } from "./push_options.ts";
+
+/**
+ * Encodes parts as a multipart push, pulling one part from `parts` only when
+ * the consumer asks for more bytes. Each part's delimiter goes out with its
+ * last byte, so the client shows a part as soon as it has it. When the
+ * consumer cancels (the client left), the source's `return()` is called at
+ * once, so an `async function*`'s `finally` runs.
+ *
+ * Byte bodies are enqueued as they are, without a copy: do not change a
+ * buffer after yielding it.
+ *
+ * @example Serve it with your own headers
+ * ```ts
+ * import { createBoundary, pushStream } from "multipart-push";
+ *
+ * async function* clock() {
+ *   while (true) {
+ *     yield { contentType: "text/plain", body: new Date().toISOString() };
+ *     await new Promise((resolve) => setTimeout(resolve, 1000));
+ *   }
+ * }
+ * const boundary = createBoundary();
+ * const body = pushStream(clock(), { boundary });
+ * new Response(body, {
+ *   headers: { "Content-Type": `multipart/x-mixed-replace;boundary=${boundary}` },
+ * });
+ * ```
+ *
+ * @param parts The parts, in order. Arrays are checked whole before anything is sent.
+ * @param options See {@linkcode PushOptions}.
+ * @returns A stream of the encoded push.
+ * @throws {TypeError|RangeError} on a bad option, a source that is not
+ * iterable, or (for arrays) a bad part.
+ */
+export function pushStream(parts: PartSource, options?: PushOptions): ReadableStream<Uint8Array> {
+  return encodeParts(parts, resolvePushOptions(options));
+}
+
+const STOP = Symbol("stop");
+
+/** {@linkcode pushStream} with options already resolved (for `pushResponse`). */
+export function encodeParts(
+  parts: PartSource,
+  config: ResolvedPushOptions,
+): ReadableStream<Uint8Array> {
+  const framing = framingFor(config.mode, config.boundary);
+  const guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
+  const iterator = openSource(parts, guard);
+
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let done = false;
+  let index = 0;
+  let body: { reader: ReadableStreamDefaultReader<Uint8Array>; wire: WirePart } | undefined;
+  let stopAfterBody = false;
+  let wake: ((value: typeof STOP) => void) | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let durationTimer: ReturnType<typeof setTimeout> | undefined;
+  const announce = announcer(framing);
+
+  const report = (error: unknown): void => config.onError(error);
+  const onAbort = (): void => stop();
+
+  function cleanup(): void {
+    clearTimeout(idleTimer);
+    clearTimeout(durationTimer);
+    for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
+    wake?.(STOP);
+  }
+
+  function closeSource(): void {
+    try {
+      Promise.resolve(iterator.return?.()).catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /** A clean end was asked for (abort, timeout): finish the part on the wire first. */
+  function stop(): void {
+    if (done) return;
+    if (body) stopAfterBody = true;
+    else end(true);
+  }
+
+  function end(sourceOpen: boolean): void {
+    done = true;
+    cleanup();
+    controller.enqueue(framing.close);
+    controller.close();
+    if (sourceOpen) closeSource();
+  }
+
+  function fail(error: unknown, sourceOpen: boolean): void {
+    if (done) return;
+    done = true;
+    cleanup();
+    controller.error(error);
+    report(error);
+    body?.reader.cancel(error).catch(() => {});
+    if (sourceOpen) closeSource();
+  }
+
+  function nextPart(): Promise<IteratorResult<Part> | typeof STOP> {
+    return new Promise<IteratorResult<Part> | typeof STOP>((resolve, reject) => {
+      wake = resolve;
+      if (config.idleTimeout !== Infinity) idleTimer = setTimeout(stop, config.idleTimeout);
+      Promise.resolve().then(() => iterator.next()).then(resolve, reject);
+    }).finally(() => {
+      wake = undefined;
+      clearTimeout(idleTimer);
+    });
+  }
+
+  function sendPart(wire: WirePart, where: string): void {
+    if (wire.bytes) guard?.check(wire.bytes, where);
+    const head = announce.head(wire);
+    if (head) controller.enqueue(head);
+    if (wire.bytes) {
+      if (wire.bytes.byteLength > 0) controller.enqueue(wire.bytes);
+      controller.enqueue(announce.tail(wire, config.advanceHeaders));
+    } else {
+      body = { reader: wire.stream!.getReader(), wire };
+    }
+  }
+
+  /** Moves one chunk of a streamed body, or its end, to the consumer. */
+  async function pumpBody({ reader, wire }: NonNullable<typeof body>): Promise<void> {
+    const where = `parts[${index - 1}].body`;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      return fail(error, true);
+    }
+    if (done) return;
+    if (chunk.done) {
+      body = undefined;
+      guard?.reset();
+      controller.enqueue(announce.tail(wire, config.advanceHeaders));
+      if (stopAfterBody) end(true);
+      return;
+    }
+    const bytes = chunk.value;
+    if (!(bytes instanceof Uint8Array)) {
+      return fail(new TypeError(`${where} stream must yield Uint8Array chunks`), true);
+    }
+    try {
+      guard?.check(bytes, where);
+    } catch (error) {
+      return fail(error, true);
+    }
+    if (bytes.byteLength > 0) controller.enqueue(bytes);
+  }
+
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      controller.enqueue(framing.open);
+      if (config.maxDuration !== Infinity) durationTimer = setTimeout(stop, config.maxDuration);
+      for (const signal of config.signals) signal.addEventListener("abort", onAbort);
+      if (config.signals.some((signal) => signal.aborted)) stop();
+    },
+    async pull() {
+      if (done) return;
+      if (body) return pumpBody(body);
+      let next: IteratorResult<Part> | typeof STOP;
+      try {
+        next = await nextPart();
+      } catch (error) {
+        return fail(error, false);
+      }
+      if (done || next === STOP) return;
+      if (next.done) return end(false);
+      const where = `parts[${index++}]`;
+      try {
+        sendPart(toWirePart(next.value, where), where);
+      } catch (error) {
+        return fail(error, true);
+      }
+      if (body) return pumpBody(body);
+    },
+    cancel(reason) {
+      if (done) return;
+      done = true;
+      cleanup();
+      body?.reader.cancel(reason).catch(() => {});
+      closeSource();
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * Header blocks with `advanceHeaders`: after each delimiter the previous
+ * part's `Content-Type` block is sent ahead; a next part with the same block
+ * then sends no head, and one with another block first ends the announced
+ * part empty.
+ */
+function announcer(framing: Framing): {
+  head(wire: WirePart): Uint8Array | undefined;
+  tail(wire: WirePart, advance: boolean): Uint8Array;
+} {
+  let announced: string | undefined;
+  let cached: { key: string; bytes: Uint8Array } | undefined;
+  return {
+    head(wire) {
+      if (announced === undefined) return headBytes(framing, wire.fields);
+      const fits = announced === wire.key;
+      announced = undefined;
+      if (fits) return undefined;
+      return concatBytes([framing.delimiter, headBytes(framing, wire.fields)]);
+    },
+    tail(wire, advance) {
+      if (!advance) return framing.delimiter;
+      announced = wire.contentType;
+      if (cached?.key !== wire.contentType) {
+        const block = headBytes(framing, wire.contentType);
+        cached = { key: wire.contentType, bytes: concatBytes([framing.delimiter, block]) };
+      }
+      return cached.bytes;
+    },
+  };
+}
+
+function openSource(
+  parts: unknown,
+  guard: BoundaryGuard | undefined,
+): AsyncIterator<Part> | Iterator<Part> {
+  const source = parts as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  if (typeof source?.[Symbol.asyncIterator] === "function") {
+    return source[Symbol.asyncIterator]!();
+  }
+  if (typeof source?.[Symbol.iterator] === "function" && typeof parts !== "string") {
+    if (Array.isArray(parts)) {
+      parts.forEach((part, i) => {
+        const wire = toWirePart(part, `parts[${i}]`);
+        if (wire.bytes) guard?.check(wire.bytes, `parts[${i}].body`);
+        guard?.reset();
+      });
+    }
+    return source[Symbol.iterator]!();
+  }
+  throw new TypeError(
+    `parts must be an AsyncIterable<Part> or an Iterable<Part>, got ${
+      parts === null ? "null" : typeof parts
+    }`,
+  );
+}
