@@ -1,0 +1,160 @@
+/**
+ * Serve a fetch handler on 127.0.0.1 with the runtime's own HTTP server, so tests exercise the
+ * real wire: Deno.serve, Bun.serve, @hono/node-server on Node, and workerd's HTTP server (the
+ * test worker is exposed on loopback sockets and fetches itself through them).
+ *
+ * This is the only test file that may touch runtime-specific globals.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "./_helpers/serve.ts";
+ *
+ * const server = await serve(() => new Response("hi"));
+ * try {
+ *   console.log(await (await fetch(server.url)).text()); // "hi"
+ * } finally {
+ *   await server.close();
+ * }
+ * ```
+ * @module
+ */
+import { runtime } from "./runtime.ts";
+
+/** A fetch handler as the four servers call it. */
+export type Handler = (req: Request) => Response | Promise<Response>;
+
+/** A running server: its base URL (ends with "/") and a way to stop it. */
+export type Served = { url: string; close(): Promise<void> };
+
+/** What tests/_harness/worker.ts puts on globalThis inside workerd. */
+export type WorkerdServeHost = { listen(handler: Handler): Served };
+
+/** The globalThis key under which the workerd harness publishes its {@link WorkerdServeHost}. */
+export const WORKERD_SERVE_HOST: symbol = Symbol.for("multipart-push.workerd-serve-host");
+
+// Graceful shutdown waits for open responses; a push that a test leaves running must not hang
+// close() forever.
+const CLOSE_GRACE_MS = 2000;
+
+type DenoLike = {
+  serve(
+    options: { hostname: string; port: number; onListen(addr: { port: number }): void },
+    handler: Handler,
+  ): { addr: { port: number }; shutdown(): Promise<void> };
+};
+type BunLike = {
+  serve(options: { hostname: string; port: number; idleTimeout: number; fetch: Handler }): {
+    port: number;
+    stop(closeActiveConnections: boolean): Promise<void>;
+  };
+};
+type NodeServer = {
+  close(cb: (err?: Error) => void): void;
+  closeAllConnections(): void;
+  once(event: "error", cb: (err: Error) => void): void;
+};
+type HonoNodeServer = {
+  serve(
+    options: {
+      fetch: Handler;
+      port: number;
+      hostname: string;
+      overrideGlobalObjects: boolean;
+    },
+    listening: (info: { port: number }) => void,
+  ): NodeServer;
+};
+
+function withGrace(done: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_GRACE_MS);
+  });
+  return Promise.race([done, grace]).finally(() => clearTimeout(timer));
+}
+
+function serveDeno(handler: Handler): Promise<Served> {
+  const deno = (globalThis as unknown as { Deno: DenoLike }).Deno;
+  return new Promise((resolve) => {
+    const server = deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({
+          url: `http://127.0.0.1:${port}/`,
+          close: () => withGrace(server.shutdown()),
+        }),
+    }, handler);
+  });
+}
+
+function serveBun(handler: Handler): Promise<Served> {
+  const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
+  // idleTimeout 0: Bun would otherwise drop a push that is quiet for 10 s.
+  const server = bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: handler });
+  return Promise.resolve({
+    url: `http://127.0.0.1:${server.port}/`,
+    close: () => server.stop(true),
+  });
+}
+
+async function serveNode(handler: Handler): Promise<Served> {
+  const hono = (await import("@hono/node-server")) as unknown as HonoNodeServer;
+  return new Promise((resolve, reject) => {
+    // overrideGlobalObjects false: the default swaps globalThis.Request/Response for the rest of
+    // the test file, which would make tests depend on whether a server was started before them.
+    const server = hono.serve({
+      fetch: (req) => handler(req),
+      port: 0,
+      hostname: "127.0.0.1",
+      overrideGlobalObjects: false,
+    }, ({ port }) =>
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      }));
+    server.once("error", reject);
+  });
+}
+
+function serveWorkerd(handler: Handler): Promise<Served> {
+  const host = (globalThis as Record<symbol, unknown>)[WORKERD_SERVE_HOST] as
+    | WorkerdServeHost
+    | undefined;
+  if (!host) {
+    throw new Error("serve() in workerd needs the harness: node scripts/test-workerd.mjs <file>");
+  }
+  return Promise.resolve(host.listen(handler));
+}
+
+/**
+ * Start the runtime's real HTTP server on 127.0.0.1 with a random port.
+ *
+ * @param handler called for every request, like a `fetch` export.
+ * @returns the base URL (`http://127.0.0.1:PORT/`) and `close()`, which stops the server and
+ *   gives open responses at most 2 s to finish.
+ * @example
+ * ```ts
+ * import { serve } from "./_helpers/serve.ts";
+ *
+ * const { url, close } = await serve(() => new Response("ok"));
+ * await (await fetch(url)).text();
+ * await close();
+ * ```
+ */
+export function serve(handler: Handler): Promise<Served> {
+  switch (runtime) {
+    case "deno":
+      return serveDeno(handler);
+    case "bun":
+      return serveBun(handler);
+    case "node":
+      return serveNode(handler);
+    case "workerd":
+      return serveWorkerd(handler);
+  }
+}
