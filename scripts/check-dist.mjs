@@ -1,0 +1,17 @@
+// Imports the built npm package the way a Node user would and checks that
+// every public name is there and works.
+import * as mod from "../dist/mod.js";
+
+const expected = ["createBoundary", "isImageLoad", "pushResponse", "pushStream"];
+const missing = expected.filter((name) => typeof mod[name] !== "function");
+if (missing.length > 0) {
+  console.error(`dist/mod.js is missing ${missing.join(", ")}`);
+  process.exit(1);
+}
+const response = mod.pushResponse([{ contentType: "text/plain", body: "ok" }]);
+const text = await response.text();
+if (!text.includes("\r\n\r\nok\r\n--")) {
+  console.error(`dist/mod.js produced ${JSON.stringify(text)}`);
+  process.exit(1);
+}
+console.log(`dist/mod.js: ${Object.keys(mod).length} exports, push round trip ok`);

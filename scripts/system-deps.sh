@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system programs the real-client tests drive (Debian's chromium,
+# ffmpeg for ffprobe, curl) when they are missing. Only Debian's packages.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "system-deps: installing ${missing[*]} from Debian's packages"
+as_root=()
+if [ "$(id -u)" != 0 ]; then
+  if sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
+  else
+    echo "system-deps: run 'sudo apt-get install -y ${missing[*]}' first (the browser and ffprobe tests need them)" >&2
+    exit 1
+  fi
+fi
+"${as_root[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
