@@ -1,0 +1,120 @@
+/**
+ * Finds a byte pattern (the delimiter `LF--boundary`) in a stream of chunks.
+ *
+ * Inside a chunk it runs Boyer–Moore–Horspool, which reads about one byte in
+ * `pattern.length` on binary data. Across chunks it keeps `partial`, the number
+ * of pattern bytes matched at the end of everything searched so far, and
+ * continues that match with a KMP automaton at the start of the next chunk.
+ * So no byte is searched twice (except at most `pattern.length` bytes at each
+ * chunk's end), nothing is copied, and one-byte chunks cost O(1) each.
+ *
+ * @module
+ */
+
+/**
+ * Streaming search for one pattern.
+ *
+ * @example
+ * ```ts
+ * import { BoundarySearch } from "./boundary_search.ts";
+ *
+ * const search = new BoundarySearch(new TextEncoder().encode("\n--B"));
+ * search.search(new TextEncoder().encode("abc\n-"), 0); // -1, search.partial === 2
+ * search.search(new TextEncoder().encode("-Bxyz"), 0); // 2: the match ends before "xyz"
+ * ```
+ */
+export class BoundarySearch {
+  /** The bytes searched for. */
+  readonly pattern: Uint8Array;
+  /**
+   * How many bytes of the pattern the data searched so far ends with (0 after
+   * a match). Those bytes may still turn out to be the start of a match.
+   */
+  partial = 0;
+  #skip: Int32Array;
+  #fail: Int32Array;
+
+  /** @param pattern The bytes to find; at least 2 long. */
+  constructor(pattern: Uint8Array) {
+    const m = pattern.length;
+    if (m < 2) throw new RangeError(`pattern must be at least 2 bytes long, got ${m}`);
+    this.pattern = pattern;
+    // Horspool: how far the window may move when its last byte is `c`.
+    this.#skip = new Int32Array(256).fill(m);
+    for (let i = 0; i < m - 1; i++) this.#skip[pattern[i]] = m - 1 - i;
+    // KMP failure function: longest proper prefix that is also a suffix of pattern[0..i].
+    this.#fail = new Int32Array(m);
+    for (let i = 1, k = 0; i < m; i++) {
+      while (k > 0 && pattern[i] !== pattern[k]) k = this.#fail[k - 1];
+      if (pattern[i] === pattern[k]) k++;
+      this.#fail[i] = k;
+    }
+  }
+
+  /**
+   * Searches `chunk` from index `from` onwards, continuing a match begun in
+   * earlier chunks.
+   *
+   * @returns The index in `chunk` just after the first match (which may have
+   * started in an earlier chunk), or -1 when there is none yet.
+   */
+  search(chunk: Uint8Array, from: number): number {
+    const p = this.pattern;
+    const m = p.length;
+    const n = chunk.length;
+    let i = from;
+    let k = this.partial;
+    if (k > 0) {
+      const fail = this.#fail;
+      // Run KMP only while the partial match still reaches back before `from`;
+      // once it lies inside this chunk, Horspool from its start covers it.
+      while (i < n && k > i - from) {
+        const b = chunk[i++];
+        while (k > 0 && p[k] !== b) k = fail[k - 1];
+        if (p[k] === b) k++;
+        if (k === m) {
+          this.partial = 0;
+          return i;
+        }
+      }
+      if (k > i - from) {
+        this.partial = k;
+        return -1;
+      }
+    }
+    const start = i - k;
+    const last = m - 1;
+    const lastByte = p[last];
+    const skip = this.#skip;
+    const stop = n - m;
+    for (let j = start; j <= stop; j += skip[chunk[j + last]]) {
+      if (chunk[j + last] !== lastByte) continue;
+      let q = 0;
+      while (q < last && chunk[j + q] === p[q]) q++;
+      if (q === last) {
+        this.partial = 0;
+        return j + m;
+      }
+    }
+    this.partial = this.#tail(chunk, Math.max(start, n - last));
+    return -1;
+  }
+
+  /** Forgets any partial match (the caller moved past the data). */
+  reset(): void {
+    this.partial = 0;
+  }
+
+  /** Longest prefix of the pattern that `chunk[from..]` ends with (fewer than m bytes). */
+  #tail(chunk: Uint8Array, from: number): number {
+    const p = this.pattern;
+    const fail = this.#fail;
+    let k = 0;
+    for (let i = from; i < chunk.length; i++) {
+      const b = chunk[i];
+      while (k > 0 && p[k] !== b) k = fail[k - 1];
+      if (p[k] === b) k++;
+    }
+    return k;
+  }
+}

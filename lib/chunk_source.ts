@@ -1,0 +1,105 @@
+/**
+ * What `parseParts` reads from: a `Response` (or `Request`), a
+ * `ReadableStream<Uint8Array>` or an `AsyncIterable<Uint8Array>`, all turned
+ * into one small pull interface that can also be cancelled.
+ *
+ * @module
+ */
+
+import { boundaryFromContentType } from "./content_type_boundary.ts";
+
+/** The inputs `parseParts` accepts. */
+export type PartsInput = Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** Chunks, pulled one at a time. */
+export interface ChunkSource {
+  /** The next chunk, or undefined at the end. */
+  read(): Promise<Uint8Array | undefined>;
+  /** Stops the input (cancels the stream, calls the iterator's `return`). */
+  cancel(reason?: unknown): Promise<void>;
+  /** The boundary from a `Response`'s `Content-Type`, if any. */
+  boundary: string | null;
+}
+
+/**
+ * Opens `input`, locking a stream at once so misuse fails at the call.
+ *
+ * @example
+ * ```ts
+ * import { openChunkSource } from "./chunk_source.ts";
+ *
+ * const source = openChunkSource(new Response("x", { headers: { "Content-Type": "a/b;boundary=B" } }));
+ * source.boundary; // "B"
+ * ```
+ * @throws {TypeError} on anything else, a used body or a locked stream.
+ */
+export function openChunkSource(input: PartsInput): ChunkSource {
+  const value = input as unknown as Record<PropertyKey, unknown> | null;
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(
+      `input must be a Response, a ReadableStream or an AsyncIterable, got ${
+        value === null ? "null" : typeof value
+      }`,
+    );
+  }
+  if (typeof Response !== "undefined" && input instanceof Response || isMessage(value)) {
+    const message = input as Response;
+    if (message.bodyUsed) throw new TypeError("input is a Response whose body was already read");
+    const boundary = boundaryFromContentType(message.headers.get("content-type"));
+    if (message.body === null) return { ...fromIterable(empty()), boundary };
+    return { ...fromStream(message.body), boundary };
+  }
+  if (typeof value.getReader === "function") {
+    return { ...fromStream(input as ReadableStream<Uint8Array>), boundary: null };
+  }
+  if (typeof value[Symbol.asyncIterator] === "function") {
+    return { ...fromIterable(input as AsyncIterable<Uint8Array>), boundary: null };
+  }
+  throw new TypeError(
+    `input must be a Response, a ReadableStream or an AsyncIterable, got ${
+      (value.constructor as { name?: string } | undefined)?.name ?? "object"
+    }`,
+  );
+}
+
+/** A `Request` or a `Response` from another realm. */
+function isMessage(value: Record<PropertyKey, unknown>): boolean {
+  const headers = value.headers as { get?: unknown } | undefined;
+  return "body" in value && "bodyUsed" in value && typeof headers?.get === "function";
+}
+
+function fromStream(stream: ReadableStream<Uint8Array>): Omit<ChunkSource, "boundary"> {
+  if (stream.locked) throw new TypeError("input is a ReadableStream that is already locked");
+  const reader = stream.getReader();
+  return {
+    async read() {
+      const { done, value } = await reader.read();
+      return done ? undefined : checked(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
+}
+
+function fromIterable(iterable: AsyncIterable<Uint8Array>): Omit<ChunkSource, "boundary"> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  return {
+    async read() {
+      const { done, value } = await iterator.next();
+      return done ? undefined : checked(value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  };
+}
+
+function checked(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError(
+    `input must produce Uint8Array chunks, got ${
+      chunk === null ? "null" : typeof chunk === "object" ? chunk.constructor?.name : typeof chunk
+    }`,
+  );
+}
+
+async function* empty(): AsyncGenerator<Uint8Array> {}

@@ -1,0 +1,96 @@
+/**
+ * A decoded part: its header fields, its `Content-Type` and its bytes, with
+ * `text()`, `json()` and `blob()` like a `Response` has (synchronous here,
+ * because the body is already in memory; `await part.text()` works as well).
+ *
+ * @module
+ */
+
+import { headerFields } from "./part_headers.ts";
+
+/**
+ * One part read from a multipart stream by `parseParts`.
+ *
+ * `body` is a view into the chunk the part arrived in when the whole part came
+ * in one chunk (no copy), so do not change the chunks you feed in; a part that
+ * spans chunks is copied once into a new array.
+ *
+ * @example
+ * ```ts
+ * import { parseParts } from "multipart-push";
+ *
+ * for await (const part of parseParts(await fetch("http://127.0.0.1:8080/graphql"))) {
+ *   if (part.contentType?.startsWith("application/json")) console.log(part.json());
+ *   else console.log(part.headers.get("x-frame"), part.body.byteLength);
+ * }
+ * ```
+ */
+export interface ReceivedPart {
+  /** The part's header fields (names in any case on the wire). */
+  readonly headers: Headers;
+  /** The `Content-Type` field, or null when the part has none. */
+  readonly contentType: string | null;
+  /** The part's bytes, exactly as sent. */
+  readonly body: Uint8Array;
+  /** The body decoded as UTF-8 (a leading BOM is dropped, bad bytes become U+FFFD). */
+  text(): string;
+  /** The body parsed as JSON. @throws {SyntaxError} when it is not JSON. */
+  json<T = unknown>(): T;
+  /** The body as a `Blob` typed with `contentType` (or untyped). */
+  blob(): Blob;
+}
+
+const utf8 = new TextDecoder();
+
+class DecodedPart implements ReceivedPart {
+  readonly contentType: string | null;
+  readonly body: Uint8Array;
+  #head: Uint8Array;
+  #headers: Headers | undefined;
+
+  constructor(head: Uint8Array, contentType: string | null, body: Uint8Array) {
+    this.#head = head;
+    this.contentType = contentType;
+    this.body = body;
+  }
+
+  get headers(): Headers {
+    if (this.#headers === undefined) {
+      this.#headers = new Headers();
+      for (const [name, value] of headerFields(this.#head)) this.#headers.append(name, value);
+    }
+    return this.#headers;
+  }
+
+  text(): string {
+    return utf8.decode(this.body);
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.text());
+  }
+
+  blob(): Blob {
+    return new Blob([this.body as Uint8Array<ArrayBuffer>], { type: this.contentType ?? "" });
+  }
+}
+
+/**
+ * Makes a {@linkcode ReceivedPart} from a header block already checked by
+ * `scanHeaderBlock` and the body that followed it.
+ *
+ * @example
+ * ```ts
+ * import { createReceivedPart } from "./received_part.ts";
+ *
+ * const head = new TextEncoder().encode("Content-Type: text/plain\r\n\r\n");
+ * createReceivedPart(head, "text/plain", new TextEncoder().encode("hi")).text(); // "hi"
+ * ```
+ */
+export function createReceivedPart(
+  head: Uint8Array,
+  contentType: string | null,
+  body: Uint8Array,
+): ReceivedPart {
+  return new DecodedPart(head, contentType, body);
+}
