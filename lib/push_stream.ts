@@ -95,19 +95,24 @@ export function encodeParts(
   function end(sourceOpen: boolean): void {
     done = true;
     cleanup();
-    controller.enqueue(framing.close);
-    controller.close();
     if (sourceOpen) closeSource();
+    try {
+      controller.enqueue(framing.close);
+      controller.close();
+    } catch {
+      // The consumer tore the stream down first (a runtime that errors rather
+      // than cancels a response body on disconnect): nothing left to send to.
+    }
   }
 
   function fail(error: unknown, sourceOpen: boolean): void {
     if (done) return;
     done = true;
     cleanup();
+    if (sourceOpen) closeSource();
     controller.error(error);
     report(error);
     body?.reader.cancel(error).catch(() => {});
-    if (sourceOpen) closeSource();
   }
 
   function nextPart(): Promise<IteratorResult<Part> | typeof STOP> {
