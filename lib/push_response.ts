@@ -5,6 +5,7 @@
  */
 
 import { multipartContentType } from "./boundary.ts";
+import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./push_options.ts";
 import { encodeParts } from "./push_stream.ts";
@@ -65,19 +66,35 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
       `options.status must be an integer from 200 to 599 other than 204, 205 and 304, got ${status}`,
     );
   }
+  const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
+  return new Response(encodeParts(parts, config), { status, headers });
+}
+
+/**
+ * The headers of a push response (also used by `PushHub`): the multipart
+ * `Content-Type`, `Cache-Control` and `X-Accel-Buffering`, then `extra`.
+ *
+ * @throws {TypeError} when `extra` sets a header the push or the server owns.
+ */
+export function pushHeaders(
+  mode: PushMode,
+  boundary: string,
+  extra: HeadersInit | undefined,
+  where: string,
+): Headers {
   const headers = new Headers({
     "Content-Type": multipartContentType(
-      config.mode === "replace" ? "x-mixed-replace" : "mixed",
-      config.boundary,
+      mode === "replace" ? "x-mixed-replace" : "mixed",
+      boundary,
     ),
     "Cache-Control": "no-cache, no-store, must-revalidate",
     "X-Accel-Buffering": "no",
   });
-  for (const [name, value] of new Headers(options?.headers)) {
+  for (const [name, value] of new Headers(extra)) {
     if (SERVER_OWNED.includes(name)) {
-      throw new TypeError(`options.headers must not set ${name}: the push or the server sets it`);
+      throw new TypeError(`${where} must not set ${name}: the push or the server sets it`);
     }
     headers.set(name, value);
   }
-  return new Response(encodeParts(parts, config), { status, headers });
+  return headers;
 }

@@ -1,0 +1,160 @@
+/**
+ * Client pull (Netscape, 1995): the response tells the browser to load a URL
+ * again, or another one, after some seconds. It works where a push cannot
+ * (Internet Explorer, proxies that buffer), one request per refresh.
+ *
+ * @module
+ */
+
+// Control characters are what must be refused: CR/LF would split the header.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\0-\x1f\x7f]/;
+
+/**
+ * The value of a `Refresh` header: reload after `seconds`, or go to `url`.
+ *
+ * Browsers honour whole seconds only, so the value is written rounded down.
+ * `url` is resolved against `base` when one is given; otherwise a relative
+ * URL is kept as it is (the browser resolves it against the page).
+ *
+ * @example
+ * ```ts
+ * import { refreshHeader } from "multipart-push";
+ *
+ * refreshHeader(5, "/next", "https://example.com/jobs/1"); // "5; url=https://example.com/next"
+ * refreshHeader(2); // "2"
+ * ```
+ *
+ * @param seconds Delay: a non-negative finite number.
+ * @param url Where to go: `http:`, `https:` or relative; no control characters.
+ * @param base What a relative `url` is resolved against (an `http:`/`https:` URL).
+ * @throws {RangeError} on bad seconds; {TypeError} on a bad `url` or `base`.
+ */
+export function refreshHeader(seconds: number, url?: string | URL, base?: string | URL): string {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new RangeError(
+      `seconds must be a non-negative finite number, got ${String(seconds)}`,
+    );
+  }
+  const delay = BigInt(Math.floor(seconds)).toString();
+  if (url === undefined) return delay;
+  return `${delay}; url=${refreshTarget(url, base)}`;
+}
+
+/** Options of {@linkcode refreshResponse}. */
+export interface RefreshOptions {
+  /** Delay in seconds before the browser loads again. */
+  seconds: number;
+  /**
+   * Where to go; the same URL again when left out.
+   * @default {undefined}
+   */
+  url?: string | URL;
+  /**
+   * What a relative `url` is resolved against (the request's URL, say).
+   * @default {undefined} relative URLs are sent as they are
+   */
+  base?: string | URL;
+}
+
+/**
+ * A response with a `Refresh` header, for "please wait" pages and for
+ * clients that cannot take a push.
+ *
+ * @example A page that reloads itself every 2 seconds
+ * ```ts
+ * import { refreshResponse } from "multipart-push";
+ *
+ * const response = refreshResponse("<p>Working…</p>", { seconds: 2 }, {
+ *   headers: { "Content-Type": "text/html; charset=utf-8" },
+ * });
+ * response.headers.get("refresh"); // "2"
+ * ```
+ *
+ * @param body The page shown while waiting.
+ * @param options See {@linkcode RefreshOptions}.
+ * @param init Status and more headers; a `Refresh` in them is replaced.
+ * @throws {TypeError|RangeError} as {@linkcode refreshHeader}.
+ */
+export function refreshResponse(
+  body: BodyInit | null,
+  options: RefreshOptions,
+  init?: ResponseInit,
+): Response {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `options must be an object { seconds, url?, base? }, got ${typeof options}`,
+    );
+  }
+  const refresh = refreshHeader(options.seconds, options.url, options.base);
+  const headers = new Headers(init?.headers);
+  headers.set("Refresh", refresh);
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  return new Response(body, { ...init, headers });
+}
+
+/**
+ * The `<meta http-equiv="refresh">` tag for the same effect inside an HTML
+ * document's `<head>`, with the content HTML-escaped.
+ *
+ * @example
+ * ```ts
+ * import { refreshMetaTag } from "multipart-push";
+ *
+ * refreshMetaTag(1, "/done?a=1&b=2");
+ * // '<meta http-equiv="refresh" content="1; url=/done?a=1&amp;b=2">'
+ * ```
+ * @throws {TypeError|RangeError} as {@linkcode refreshHeader}.
+ */
+export function refreshMetaTag(seconds: number, url?: string | URL, base?: string | URL): string {
+  return `<meta http-equiv="refresh" content="${escapeHtml(refreshHeader(seconds, url, base))}">`;
+}
+
+function refreshTarget(url: string | URL, base: string | URL | undefined): string {
+  if (url instanceof URL) url = url.href;
+  if (typeof url !== "string") {
+    throw new TypeError(`url must be a string or URL, got ${typeof url}`);
+  }
+  if (CONTROL.test(url)) {
+    throw new TypeError("url must not contain CR, LF or other control characters");
+  }
+  let baseUrl: URL | undefined;
+  if (base !== undefined) {
+    if (CONTROL.test(String(base))) {
+      throw new TypeError("base must not contain CR, LF or other control characters");
+    }
+    baseUrl = URL.canParse(base) ? new URL(base) : undefined;
+    if (!baseUrl || !isHttp(baseUrl)) throw new TypeError("base must be an absolute http(s) URL");
+  }
+  // Relative URLs are checked against a stand-in page; what the browser resolves them to has
+  // the page's own scheme.
+  const resolved = URL.canParse(url, baseUrl ?? "http://base.invalid/")
+    ? new URL(url, baseUrl ?? "http://base.invalid/")
+    : undefined;
+  if (!resolved || !isHttp(resolved)) {
+    throw new TypeError(`url must be an http(s) or relative URL, got ${JSON.stringify(url)}`);
+  }
+  if (baseUrl || URL.canParse(url)) return resolved.href;
+  const text = url.trim();
+  // A leading quote would be read as quoting by the browser's refresh parser.
+  if (text.startsWith("'") || text.startsWith('"')) {
+    throw new TypeError(`url must not start with a quote, got ${JSON.stringify(url)}`);
+  }
+  return text;
+}
+
+function isHttp(url: URL): boolean {
+  return url.protocol === "http:" || url.protocol === "https:";
+}
+
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}

@@ -1,0 +1,97 @@
+/**
+ * One published frame of a `PushHub`, encoded once for every subscriber.
+ *
+ * The body is copied once into a single buffer laid out as
+ * `delimiter | head | body | delimiter | announce`, where `head` is the part's
+ * header block (with `Content-Length`) and `announce` the `Content-Type` block
+ * that `advanceHeaders` sends ahead of the next part. Every framing a
+ * subscriber can need is a view into that buffer, so sending a frame to a
+ * subscriber costs the same for 1 byte or 1 MB, and never copies.
+ *
+ * @module
+ */
+
+import { type Framing, headBytes } from "./framing.ts";
+import type { WirePart } from "./part.ts";
+
+/** A frame ready to be shared; every `Uint8Array` is a view of one buffer. */
+export interface HubFrame {
+  /** `head | body | delimiter`: replace mode without `advanceHeaders`, and mixed mode. */
+  plain: Uint8Array;
+  /** `head | body | delimiter | announce`: the first part after `open`, with `advanceHeaders`. */
+  first: Uint8Array;
+  /** `body | delimiter | announce`: the announced block is this frame's header block. */
+  fits: Uint8Array;
+  /** `delimiter | head | body | delimiter | announce`: ends another announced part empty first. */
+  switched: Uint8Array;
+  /** The body alone, for `snapshot()` and `dropSame`. */
+  body: Uint8Array<ArrayBuffer>;
+  /** The header fields as sent (with `Content-Length`), for `dropSame`. */
+  fields: string;
+  /** The header block without `Content-Length`: an announced block equal to it fits. */
+  key: string;
+  /** The block this frame announces for the next part. */
+  announce: string;
+  /** The part's own `Content-Type` value, for `snapshot()`. */
+  contentType: string;
+}
+
+/**
+ * Encodes a checked part whose body is in `bytes`. `bytes` is copied, so the
+ * caller may reuse its buffer after publishing.
+ */
+export function encodeFrame(
+  framing: Framing,
+  wire: WirePart,
+  bytes: Uint8Array,
+  contentType: string,
+): HubFrame {
+  const delimiter = framing.delimiter;
+  const head = headBytes(framing, wire.fields);
+  // Mixed mode has no advanceHeaders, so nothing is ever announced there.
+  const announce = framing.headStart === "" ? headBytes(framing, wire.contentType) : undefined;
+  const d = delimiter.byteLength;
+  const headAt = d;
+  const bodyAt = headAt + head.byteLength;
+  const tailAt = bodyAt + bytes.byteLength;
+  const announceAt = tailAt + d;
+  const out = new Uint8Array(announceAt + (announce?.byteLength ?? 0));
+  out.set(delimiter, 0);
+  out.set(head, headAt);
+  out.set(bytes, bodyAt);
+  out.set(delimiter, tailAt);
+  if (announce) out.set(announce, announceAt);
+  return {
+    plain: out.subarray(headAt, announceAt),
+    first: out.subarray(headAt),
+    fits: out.subarray(bodyAt),
+    switched: out,
+    body: out.subarray(bodyAt, tailAt),
+    fields: wire.fields,
+    key: wire.key,
+    announce: wire.contentType,
+    contentType,
+  };
+}
+
+/**
+ * The view of `frame` a subscriber needs, given the block it announced last
+ * (`undefined` right after `open`). Mirrors the encoder's `announcer`.
+ */
+export function frameView(
+  frame: HubFrame,
+  advanceHeaders: boolean,
+  announced: string | undefined,
+): Uint8Array {
+  if (!advanceHeaders) return frame.plain;
+  if (announced === undefined) return frame.first;
+  return announced === frame.key ? frame.fits : frame.switched;
+}
+
+/** Whether a part would put exactly the bytes of `frame` on the wire again. */
+export function sameFrame(frame: HubFrame, fields: string, bytes: Uint8Array): boolean {
+  const body = frame.body;
+  if (frame.fields !== fields || body.byteLength !== bytes.byteLength) return false;
+  for (let i = 0; i < bytes.byteLength; i++) if (body[i] !== bytes[i]) return false;
+  return true;
+}

@@ -1,0 +1,150 @@
+/**
+ * The source behind `PushHub.from`: started by the first subscriber, pulled
+ * only while a subscriber waits for a frame, stopped `linger` ms after the
+ * last subscriber left, restarted by the next one.
+ *
+ * @module
+ */
+
+import type { Part, PartSource } from "./part.ts";
+
+/** What `PushHub.from` drives a hub with: parts, or a function returning them (called per start). */
+export type PushHubSource = PartSource | (() => PartSource);
+
+/** What the source needs from its hub. */
+export interface SourceHost {
+  /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
+  readonly waiting: number;
+  /** Publishes a part whose body may still be a Blob or a stream. @throws on a bad part */
+  publish(part: Part): Promise<void>;
+  /** The source finished: end every subscriber cleanly. */
+  ended(): void;
+  /** The source threw or yielded a bad part: break every subscriber's connection. */
+  failed(error: unknown): void;
+  /** Reports an error that breaks nobody (a failing `return()`). */
+  report(error: unknown): void;
+}
+
+type Run = { iterator: AsyncIterator<Part> | Iterator<Part>; wake?: () => void };
+
+/** Checks what `PushHub.from` was given. @throws {TypeError} */
+export function assertSource(source: unknown): void {
+  if (typeof source === "function") return;
+  const s = source as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  if (typeof s?.[Symbol.asyncIterator] === "function") return;
+  if (typeof s?.[Symbol.iterator] === "function" && typeof source !== "string") return;
+  throw new TypeError(
+    "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
+      (source === null ? "null" : typeof source),
+  );
+}
+
+/** Runs one source for one hub. */
+export class SourceRunner {
+  #source: PushHubSource;
+  #host: SourceHost;
+  #linger: number;
+  #run: Run | undefined;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(source: PushHubSource, host: SourceHost, linger: number) {
+    this.#source = source;
+    this.#host = host;
+    this.#linger = linger;
+  }
+
+  /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
+  start(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    if (this.#run) return;
+    let iterator: Run["iterator"];
+    try {
+      iterator = open(typeof this.#source === "function" ? this.#source() : this.#source);
+    } catch (error) {
+      return this.#host.failed(error);
+    }
+    const run: Run = { iterator };
+    this.#run = run;
+    this.#pump(run);
+  }
+
+  /** A subscriber now waits for a frame. */
+  wake(): void {
+    this.#run?.wake?.();
+  }
+
+  /** The last subscriber left: stop after `linger` ms unless one comes back. */
+  idle(): void {
+    if (!this.#run || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
+    if (this.#linger === 0) return this.stop();
+    this.#lingerTimer = setTimeout(() => this.stop(), this.#linger);
+  }
+
+  /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
+  stop(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    const run = this.#run;
+    if (!run) return;
+    this.#run = undefined;
+    run.wake?.();
+    this.#close(run);
+  }
+
+  #close(run: Run): void {
+    try {
+      // A generator busy in next() runs return() once that settles.
+      Promise.resolve(run.iterator.return?.()).catch((error) => this.#host.report(error));
+    } catch (error) {
+      this.#host.report(error);
+    }
+  }
+
+  #crash(run: Run, error: unknown, sourceOpen: boolean): void {
+    if (this.#run !== run) return;
+    this.#run = undefined;
+    if (sourceOpen) this.#close(run);
+    this.#host.failed(error);
+  }
+
+  async #pump(run: Run): Promise<void> {
+    // Each turn waits for demand or for the source; stop() ends it by replacing #run.
+    while (this.#run === run) {
+      if (this.#host.waiting === 0) {
+        await new Promise<void>((resolve) => (run.wake = resolve));
+        run.wake = undefined;
+        continue;
+      }
+      let result: IteratorResult<Part>;
+      try {
+        result = await run.iterator.next();
+      } catch (error) {
+        return this.#crash(run, error, false);
+      }
+      if (this.#run !== run) return;
+      if (result.done) {
+        this.#run = undefined;
+        return this.#host.ended();
+      }
+      try {
+        await this.#host.publish(result.value);
+      } catch (error) {
+        return this.#crash(run, error, true);
+      }
+    }
+  }
+}
+
+function open(source: unknown): AsyncIterator<Part> | Iterator<Part> {
+  const s = source as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  if (typeof s?.[Symbol.asyncIterator] === "function") return s[Symbol.asyncIterator]!();
+  if (typeof s?.[Symbol.iterator] === "function" && typeof source !== "string") {
+    return s[Symbol.iterator]!();
+  }
+  throw new TypeError(
+    `source() must return an AsyncIterable<Part> or an Iterable<Part>, got ${
+      source === null ? "null" : typeof source
+    }`,
+  );
+}

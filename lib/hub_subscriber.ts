@@ -1,0 +1,180 @@
+/**
+ * One subscriber of a `PushHub`: a pull-based byte stream that holds at most
+ * one frame (replace mode, latest wins) or at most `maxQueue` frames (mixed
+ * mode) until its consumer asks for bytes.
+ *
+ * @module
+ */
+
+import type { Framing } from "./framing.ts";
+import { frameView, type HubFrame } from "./hub_frame.ts";
+
+/** What a subscriber needs from its hub. */
+export interface SubscriberHost {
+  framing: Framing;
+  /** `Infinity` in replace mode: one slot, latest wins. */
+  maxQueue: number;
+  /** Bytes held for subscribers changed by `delta`. */
+  retain(delta: number): void;
+  /** The number of subscribers waiting for a new frame changed by `delta`. */
+  demand(delta: number): void;
+  /** The subscriber ended; forget it. */
+  leave(subscriber: HubSubscriber): void;
+}
+
+/** Per-subscriber settings. */
+export interface SubscriberConfig {
+  advanceHeaders: boolean;
+  /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
+  interval: number;
+  signals: AbortSignal[];
+}
+
+/** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
+export class HubSubscriber {
+  /** The byte stream for the response body. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /** When this subscriber joined (ms since epoch). */
+  readonly joinedAt: number;
+  /** When a frame was last put in this subscriber's slot or queue. */
+  offeredAt: number;
+  #host: SubscriberHost;
+  #config: SubscriberConfig;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #done = false;
+  /** Views waiting to be taken, oldest first; replace mode keeps at most one. */
+  #held: { view: Uint8Array; frame: HubFrame }[] = [];
+  #announced: string | undefined;
+  #sentAt = -Infinity;
+  #wake: (() => void) | undefined;
+  #hungry = false;
+  #fpsTimer: ReturnType<typeof setTimeout> | undefined;
+  #onAbort = (): void => this.end(false);
+
+  constructor(host: SubscriberHost, config: SubscriberConfig, now: number) {
+    this.#host = host;
+    this.#config = config;
+    this.joinedAt = now;
+    this.offeredAt = now;
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+        controller.enqueue(host.framing.open);
+        for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);
+      },
+      pull: () => this.#pull(),
+      cancel: () => this.#finish(),
+    }, { highWaterMark: 0 });
+  }
+
+  /** True once the subscriber has ended, whatever the reason. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Whether a signal had already aborted when the subscriber was created. */
+  get aborted(): boolean {
+    return this.#config.signals.some((signal) => signal.aborted);
+  }
+
+  /**
+   * Hands a frame to the subscriber. Replace mode: it replaces any frame not
+   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber is
+   * cut off with the close delimiter and what it had not taken is dropped.
+   */
+  offer(frame: HubFrame, now: number): void {
+    if (this.#done) return;
+    this.offeredAt = now;
+    const held = this.#held;
+    if (this.#host.maxQueue === Infinity) {
+      // The view depends only on what was announced, which changes only when a frame is taken.
+      const view = frameView(frame, this.#config.advanceHeaders, this.#announced);
+      this.#host.retain(view.byteLength - (held[0]?.view.byteLength ?? 0));
+      held[0] = { view, frame };
+    } else {
+      if (held.length >= this.#host.maxQueue) return this.end(false);
+      held.push({ view: frame.plain, frame });
+      this.#host.retain(frame.plain.byteLength);
+    }
+    this.#rouse();
+  }
+
+  /**
+   * Ends the subscriber cleanly with the close delimiter. With `flush`, the
+   * frames it holds are sent first (bounded by one frame or `maxQueue`).
+   */
+  end(flush: boolean): void {
+    if (this.#done) return;
+    const held = this.#held;
+    this.#finish();
+    if (flush) { for (const { view } of held) this.#controller.enqueue(view); }
+    this.#controller.enqueue(this.#host.framing.close);
+    this.#controller.close();
+  }
+
+  /** Breaks the connection (the client sees an error, not a clean end). */
+  fail(error: unknown): void {
+    if (this.#done) return;
+    this.#finish();
+    this.#controller.error(error);
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#fpsTimer);
+    let bytes = 0;
+    for (const { view } of this.#held) bytes += view.byteLength;
+    this.#held = [];
+    this.#host.retain(-bytes);
+    for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
+    this.#rouse();
+    this.#host.leave(this);
+  }
+
+  async #pull(): Promise<void> {
+    // Each turn waits for a frame or for the fps cap; `end` wakes it for good.
+    while (!this.#done) {
+      if (this.#held.length === 0) {
+        await this.#wait(undefined);
+        continue;
+      }
+      const early = this.#sentAt + this.#config.interval - Date.now();
+      if (early > 0) {
+        await this.#wait(early);
+        continue;
+      }
+      const { view, frame } = this.#held.shift()!;
+      this.#host.retain(-view.byteLength);
+      if (this.#config.advanceHeaders) this.#announced = frame.announce;
+      this.#sentAt = Date.now();
+      this.#controller.enqueue(view);
+      return;
+    }
+  }
+
+  /** Waits for `offer`/`end`, or for `ms` when given. */
+  #wait(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (ms !== undefined) {
+        this.#fpsTimer = setTimeout(resolve, ms);
+      } else {
+        this.#hungry = true;
+        this.#host.demand(1);
+      }
+    });
+  }
+
+  /** Ends a wait at once; demand drops now, not a microtask later, so a source is not over-pulled. */
+  #rouse(): void {
+    if (this.#hungry) {
+      this.#hungry = false;
+      this.#host.demand(-1);
+    }
+    clearTimeout(this.#fpsTimer);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * `PushHub`: one source, many viewers. Each frame is encoded once and shared;
+ * each subscriber holds at most one frame (replace mode) or `maxQueue` parts
+ * (mixed mode), whatever its client does.
+ *
+ * @module
+ */
+
+import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
+import { type Framing, framingFor } from "./framing.ts";
+import { encodeFrame, type HubFrame, sameFrame } from "./hub_frame.ts";
+import {
+  fpsInterval,
+  type HubResponseInit,
+  type PushHubFromOptions,
+  type PushHubOptions,
+  type ResolvedHubOptions,
+  resolveHubOptions,
+} from "./hub_options.ts";
+import { assertSource, type PushHubSource, SourceRunner } from "./hub_source.ts";
+import { HubSubscriber, type SubscriberHost } from "./hub_subscriber.ts";
+import { type Part, toWirePart } from "./part.ts";
+import { resolvePushOptions } from "./push_options.ts";
+import { pushHeaders } from "./push_response.ts";
+
+/**
+ * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
+ *
+ * Replace mode (default): latest wins; a new viewer gets the latest frame at
+ * once (`replay`) and idle viewers get it again every `keepAlive` ms. Mixed
+ * mode: every part in order, a viewer more than `maxQueue` parts behind is
+ * cut off with the close delimiter.
+ *
+ * @example One camera, many viewers, on Deno
+ * ```ts ignore
+ * import { PushHub } from "multipart-push";
+ *
+ * async function* camera() {
+ *   try {
+ *     while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
+ *   } finally {
+ *     await releaseCamera(); // runs 5 s after the last viewer left
+ *   }
+ * }
+ * const hub = PushHub.from(camera, { dropSame: true });
+ * Deno.serve((request) =>
+ *   new URL(request.url).pathname === "/still.jpg" ? hub.snapshot() : hub.response(request)
+ * );
+ * ```
+ */
+export class PushHub {
+  #options: ResolvedHubOptions;
+  #framing: Framing;
+  #guard: BoundaryGuard | undefined;
+  #subscribers = new Set<HubSubscriber>();
+  #host: SubscriberHost;
+  #latest: HubFrame | undefined;
+  #publishedAt = Date.now();
+  #retained = 0;
+  #waiting = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #source: SourceRunner | undefined;
+
+  /**
+   * @param options See {@linkcode PushHubOptions}.
+   * @throws {TypeError|RangeError} on a bad option.
+   */
+  constructor(options?: PushHubOptions) {
+    const config = resolveHubOptions(options);
+    this.#options = config;
+    this.#framing = framingFor(config.mode, config.boundary);
+    this.#guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
+    this.#host = {
+      framing: this.#framing,
+      maxQueue: config.mode === "replace" ? Infinity : config.maxQueue,
+      retain: (delta) => (this.#retained += delta),
+      demand: (delta) => {
+        this.#waiting += delta;
+        if (delta > 0) this.#source?.wake();
+      },
+      leave: (subscriber) => this.#leave(subscriber),
+    };
+  }
+
+  /**
+   * A hub fed by `source`, started when the first subscriber arrives and
+   * stopped (`return()` on its iterator) `linger` ms after the last one left.
+   * Pass a function to get a fresh iterator on each restart. The source is
+   * pulled only while a subscriber waits for a frame.
+   *
+   * When the source throws or yields a bad part, every subscriber's connection
+   * breaks (as with `pushStream`: the client can tell it from a clean end) and
+   * `onError` is called; when it finishes, every subscriber ends cleanly. The
+   * next subscriber starts it again.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = PushHub.from(async function* () {
+   *   for (let i = 0; ; i++) {
+   *     yield { contentType: "text/plain", body: `tick ${i}` };
+   *     await new Promise((resolve) => setTimeout(resolve, 1000));
+   *   }
+   * }, { linger: 2000 });
+   * ```
+   * @throws {TypeError|RangeError} on a bad source or option.
+   */
+  static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
+    assertSource(source);
+    const hub = new PushHub(options);
+    hub.#source = new SourceRunner(source, {
+      get waiting() {
+        return hub.#waiting;
+      },
+      publish: async (part) => {
+        const body = part?.body;
+        if (body instanceof Blob || body instanceof ReadableStream) {
+          const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+          part = { ...part, body: bytes };
+        }
+        hub.publish(part);
+      },
+      ended: () => {
+        for (const subscriber of [...hub.#subscribers]) subscriber.end(true);
+      },
+      failed: (error) => {
+        for (const subscriber of [...hub.#subscribers]) subscriber.fail(error);
+        hub.#options.onError(error);
+      },
+      report: (error) => hub.#options.onError(error),
+    }, hub.#options.linger);
+    return hub;
+  }
+
+  /** Subscribers connected now. */
+  get subscribers(): number {
+    return this.#subscribers.size;
+  }
+
+  /**
+   * Bytes held for subscribers and not yet taken by them; a shared frame
+   * counts once per subscriber holding it. The hub's own latest frame (for
+   * `replay` and `snapshot()`) is not counted.
+   */
+  get retainedBytes(): number {
+    return this.#retained;
+  }
+
+  /** The boundary of every subscriber's push. */
+  get boundary(): string {
+    return this.#options.boundary;
+  }
+
+  /**
+   * Sends a part to every subscriber. Its body is copied once, so the caller
+   * may reuse its buffer. Ignored after `close()`.
+   *
+   * @throws {TypeError} on a bad part, or a Blob/stream body (await it first;
+   * `PushHub.from` does). {RangeError} when a caller's boundary is in the body.
+   */
+  publish(part: Part): void {
+    const wire = toWirePart(part, "part");
+    if (!wire.bytes) {
+      throw new TypeError(
+        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
+          "read a Blob or ReadableStream into bytes first",
+      );
+    }
+    if (this.#closed) return;
+    try {
+      this.#guard?.check(wire.bytes, "part.body");
+    } finally {
+      this.#guard?.reset();
+    }
+    const now = Date.now();
+    this.#publishedAt = now;
+    const latest = this.#latest;
+    if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
+    const frame = encodeFrame(this.#framing, wire, wire.bytes, part.contentType);
+    this.#latest = frame;
+    for (const subscriber of this.#subscribers) subscriber.offer(frame, now);
+    if (!latest) this.#arm();
+  }
+
+  /**
+   * A push response for one viewer. With `request`, an `<img>` load gets
+   * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
+   * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * const response = hub.response(new Request("http://localhost/cam"), { fps: 5 });
+   * hub.publish({ contentType: "text/plain", body: "hello" });
+   * hub.close();
+   * await response.text();
+   * ```
+   * @throws {TypeError|RangeError} on a bad request or init.
+   */
+  response(request?: Request, init?: HubResponseInit): Response {
+    if (init !== undefined && (typeof init !== "object" || init === null)) {
+      throw new TypeError(`init must be an object, got ${typeof init}`);
+    }
+    const { mode, boundary } = this.#options;
+    const { advanceHeaders, signals } = resolvePushOptions({ mode, boundary, request });
+    const interval = fpsInterval(init?.fps);
+    const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
+    if (this.#closed) return this.#unavailable("the hub is closed");
+    if (this.#subscribers.size >= this.#options.maxSubscribers) {
+      return this.#unavailable("the hub has its maximum number of subscribers");
+    }
+    const now = Date.now();
+    const subscriber = new HubSubscriber(this.#host, { advanceHeaders, interval, signals }, now);
+    this.#subscribers.add(subscriber);
+    if (subscriber.aborted) {
+      subscriber.end(false);
+    } else {
+      if (this.#options.replay && this.#latest) subscriber.offer(this.#latest, now);
+      this.#source?.start();
+      if (this.#timer === undefined) this.#arm();
+    }
+    return new Response(subscriber.stream, { headers });
+  }
+
+  /**
+   * The latest frame as an ordinary response (`Content-Type`,
+   * `Content-Length`, `Cache-Control: no-store`), for clients that cannot
+   * take a push; `503` with `Retry-After` before the first frame.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * hub.publish({ contentType: "text/plain", body: "still" });
+   * await hub.snapshot().text(); // "still"
+   * ```
+   * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
+   */
+  snapshot(init?: { headers?: HeadersInit }): Response {
+    const latest = this.#latest;
+    if (!latest) return this.#unavailable("no frame has been published yet");
+    const headers = new Headers({ "Cache-Control": "no-store" });
+    for (const [name, value] of new Headers(init?.headers)) {
+      if (name === "content-type" || name === "content-length") {
+        throw new TypeError(`init.headers must not set ${name}: the frame sets it`);
+      }
+      headers.set(name, value);
+    }
+    headers.set("Content-Type", latest.contentType);
+    headers.set("Content-Length", String(latest.body.byteLength));
+    return new Response(latest.body, { headers });
+  }
+
+  /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#source?.stop();
+    for (const subscriber of [...this.#subscribers]) subscriber.end(true);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #unavailable(why: string): Response {
+    return new Response(`503 Service Unavailable: ${why}\n`, {
+      status: 503,
+      headers: {
+        "Retry-After": this.#options.retryAfter,
+        "Cache-Control": "no-store",
+        "Content-Type": "text/plain; charset=utf-8",
+      },
+    });
+  }
+
+  #leave(subscriber: HubSubscriber): void {
+    if (!this.#subscribers.delete(subscriber) || this.#subscribers.size > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#source?.idle();
+  }
+
+  /**
+   * One timer for every subscriber: it fires at the earliest keep-alive,
+   * idle or duration deadline. A new subscriber's deadlines are never earlier
+   * than those already armed, so joining costs no re-arm.
+   */
+  #arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const { keepAlive, idleTimeout, maxDuration } = this.#options;
+    const resend = this.#latest !== undefined && keepAlive !== Infinity;
+    let next = Infinity;
+    for (const s of this.#subscribers) {
+      if (resend) next = Math.min(next, s.offeredAt + keepAlive);
+      next = Math.min(next, Math.max(this.#publishedAt, s.joinedAt) + idleTimeout);
+      next = Math.min(next, s.joinedAt + maxDuration);
+    }
+    if (next === Infinity) return;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(1, next - Date.now()));
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    const { keepAlive, idleTimeout, maxDuration } = this.#options;
+    for (const s of [...this.#subscribers]) {
+      const idle = now >= Math.max(this.#publishedAt, s.joinedAt) + idleTimeout;
+      if (idle || now >= s.joinedAt + maxDuration) s.end(true);
+      else if (this.#latest && now >= s.offeredAt + keepAlive) s.offer(this.#latest, now);
+    }
+    this.#arm();
+  }
+}
