@@ -46,11 +46,13 @@ function describeState(seen: unknown): string {
   return JSON.stringify(seen);
 }
 
-describe(`pushResponse in Chromium <img>${why}`, () => {
+describe("pushResponse in Chromium <img>", () => {
   let browser: Browser;
   let server: Served;
   let page: Page | undefined;
-  let stop = new AbortController();
+  // Aborted after each test so no source timer outlives it; made per test (not in the describe
+  // body, which workerd runs at global scope where that is not allowed).
+  let stop: AbortController | undefined;
   let respond: (request: Request) => Response = () => new Response("no stream", { status: 503 });
 
   before(async () => {
@@ -66,8 +68,8 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
   });
 
   afterEach(async () => {
-    stop.abort();
-    stop = new AbortController();
+    stop?.abort();
+    stop = undefined;
     await page?.close();
     page = undefined;
   });
@@ -78,16 +80,19 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
     await server.close();
   });
 
-  async function open(source: () => AsyncIterable<Part>, extra = {}): Promise<Page> {
-    respond = (request) => pushResponse(source(), { request, ...extra });
+  async function open(
+    source: (signal: AbortSignal) => AsyncIterable<Part>,
+    extra = {},
+  ): Promise<Page> {
+    const { signal } = stop = new AbortController();
+    respond = (request) => pushResponse(source(signal), { request, ...extra });
     page = await openImgPage(browser, server.url);
     return page;
   }
 
-  it("(a) one JPEG then a 3 s wait: painted within 1 s", opts, async () => {
+  it(`(a) one JPEG then a 3 s wait: painted within 1 s${why}`, opts, async () => {
     const sent = marker();
-    const signal = stop.signal;
-    const p = await open(async function* () {
+    const p = await open(async function* (signal) {
       sent.mark();
       yield { contentType: "image/jpeg", body: solidJpeg(RED) };
       await sleep(3000, signal);
@@ -100,10 +105,9 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
     );
   });
 
-  it("(b) frames A then B, then a pause: B is shown", opts, async () => {
+  it(`(b) frames A then B, then a pause: B is shown${why}`, opts, async () => {
     const sent = marker();
-    const signal = stop.signal;
-    const p = await open(async function* () {
+    const p = await open(async function* (signal) {
       yield { contentType: "image/jpeg", body: solidJpeg(RED) };
       await sleep(300, signal);
       sent.mark();
@@ -120,10 +124,9 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
     );
   });
 
-  it("(c) after the source returns, the last frame stays", opts, async () => {
+  it(`(c) after the source returns, the last frame stays${why}`, opts, async () => {
     const ended = marker();
-    const signal = stop.signal;
-    const p = await open(async function* () {
+    const p = await open(async function* (signal) {
       try {
         yield { contentType: "image/jpeg", body: solidJpeg(RED) };
         await sleep(200, signal);
@@ -143,10 +146,9 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
     assert.equal(await imgComplete(p), true, "the <img> load did not end with the push");
   });
 
-  it("(d) a PNG part after JPEG parts is shown", opts, async () => {
+  it(`(d) a PNG part after JPEG parts is shown${why}`, opts, async () => {
     const sent = marker();
-    const signal = stop.signal;
-    const p = await open(async function* () {
+    const p = await open(async function* (signal) {
       yield { contentType: "image/jpeg", body: solidJpeg(RED) };
       await sleep(300, signal);
       sent.mark();
@@ -158,10 +160,9 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
     assert.ok(seen.ok, `PNG (green) not shown within 1 s; showed ${describeState(seen.last)}`);
   });
 
-  it("(d) a JPEG part with an extra header after plain ones is shown", opts, async () => {
+  it(`(d) a JPEG part with an extra header after plain ones is shown${why}`, opts, async () => {
     const sent = marker();
-    const signal = stop.signal;
-    const p = await open(async function* () {
+    const p = await open(async function* (signal) {
       yield { contentType: "image/jpeg", body: solidJpeg(RED) };
       await sleep(300, signal);
       sent.mark();
@@ -177,12 +178,11 @@ describe(`pushResponse in Chromium <img>${why}`, () => {
   });
 
   it(
-    "control: with advanceHeaders false, one JPEG then a pause is NOT painted in 1 s",
+    `control: with advanceHeaders false, one JPEG then a pause is NOT painted in 1 s${why}`,
     opts,
     async () => {
       const sent = marker();
-      const signal = stop.signal;
-      const p = await open(async function* () {
+      const p = await open(async function* (signal) {
         sent.mark();
         yield { contentType: "image/jpeg", body: solidJpeg(RED) };
         await sleep(3000, signal);

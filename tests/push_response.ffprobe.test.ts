@@ -32,7 +32,7 @@ async function* live(list: Uint8Array[]): AsyncGenerator<Part> {
   }
 }
 
-describe(`pushResponse read by ffprobe -f mpjpeg${why}`, () => {
+describe("pushResponse read by ffprobe -f mpjpeg", () => {
   let server: Served;
   let options: Omit<PushResponseOptions, "request"> = {};
   const list = skip ? [] : frames();
@@ -54,14 +54,14 @@ describe(`pushResponse read by ffprobe -f mpjpeg${why}`, () => {
     await server.close();
   });
 
-  it(`the test frames are valid JPEGs, 3 of them containing "\\r\\n--"`, opts, () => {
+  it(`the test frames are valid JPEGs, 3 of them containing "\\r\\n--"${why}`, opts, () => {
     assert.equal(list.filter((f) => containsAscii(f, "\r\n--")).length, 3);
     for (const f of list) {
       assert.deepEqual([...f.subarray(0, 2), ...f.subarray(-2)], [255, 216, 255, 217]);
     }
   });
 
-  it(`an ${N}-frame push gives exactly ${N} frames`, opts, async () => {
+  it(`an ${N}-frame push gives exactly ${N} frames${why}`, opts, async () => {
     // Also proves the request-based default left advanceHeaders off for ffprobe (Accept: */*):
     // with it on, the control below shows ffprobe losing frames.
     options = {};
@@ -69,7 +69,7 @@ describe(`pushResponse read by ffprobe -f mpjpeg${why}`, () => {
   });
 
   it(
-    `an ${N}-frame push with a caller-chosen boundary gives exactly ${N} frames`,
+    `an ${N}-frame push with a caller-chosen boundary gives exactly ${N} frames${why}`,
     opts,
     async () => {
       options = { boundary: "frame-boundary_0123" };
@@ -78,7 +78,7 @@ describe(`pushResponse read by ffprobe -f mpjpeg${why}`, () => {
   );
 
   it(
-    `with advanceHeaders on, ${N} frames without "\\r\\n--" still give exactly ${N}`,
+    `with advanceHeaders on, ${N} frames without "\\r\\n--" still give exactly ${N}${why}`,
     opts,
     async () => {
       // No Content-Length then; the header block announced before the close must not count.
@@ -93,7 +93,7 @@ describe(`pushResponse read by ffprobe -f mpjpeg${why}`, () => {
   );
 
   it(
-    `control: with advanceHeaders on, frames containing "\\r\\n--" are NOT read whole`,
+    `control: with advanceHeaders on, frames containing "\\r\\n--" are NOT read whole${why}`,
     opts,
     async () => {
       // Why advanceHeaders is off unless the request is an <img> load: without Content-Length,
