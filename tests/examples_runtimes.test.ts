@@ -107,7 +107,7 @@ describe("runtime examples", () => {
     await served((request) => worker.fetch(request), checkClock);
   });
 
-  it("answers 404 off its routes", async () => {
+  it("answers 404 off its routes", () => {
     assert.equal(clockHandler(new Request("http://x/nope")).status, 404);
   });
 
