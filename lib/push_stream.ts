@@ -5,7 +5,8 @@
  */
 
 import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
-import { concatBytes, type Framing, framingFor, headBytes } from "./framing.ts";
+import { framingFor } from "./framing.ts";
+import { partFramer } from "./part_framer.ts";
 import { type Part, type PartSource, toWirePart, type WirePart } from "./part.ts";
 import { type PushOptions, type ResolvedPushOptions, resolvePushOptions } from "./push_options.ts";
 
@@ -60,12 +61,12 @@ export function encodeParts(
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let done = false;
   let index = 0;
-  let body: { reader: ReadableStreamDefaultReader<Uint8Array>; wire: WirePart } | undefined;
+  let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let stopAfterBody = false;
   let wake: ((value: typeof STOP) => void) | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
-  const announce = announcer(framing);
+  const framer = partFramer(framing, config.advanceHeaders);
 
   const report = (error: unknown): void => config.onError(error);
   const onAbort = (): void => stop();
@@ -112,7 +113,7 @@ export function encodeParts(
     if (sourceOpen) closeSource();
     controller.error(error);
     report(error);
-    body?.reader.cancel(error).catch(() => {});
+    body?.cancel(error).catch(() => {});
   }
 
   function nextPart(): Promise<IteratorResult<Part> | typeof STOP> {
@@ -128,18 +129,18 @@ export function encodeParts(
 
   function sendPart(wire: WirePart, where: string): void {
     if (wire.bytes) guard?.check(wire.bytes, where);
-    const head = announce.head(wire);
-    if (head) controller.enqueue(head);
+    for (const chunk of framer.before(wire)) controller.enqueue(chunk);
     if (wire.bytes) {
       if (wire.bytes.byteLength > 0) controller.enqueue(wire.bytes);
-      controller.enqueue(announce.tail(wire, config.advanceHeaders));
+      framer.body(wire.bytes);
+      controller.enqueue(framer.after());
     } else {
-      body = { reader: wire.stream!.getReader(), wire };
+      body = wire.stream!.getReader();
     }
   }
 
   /** Moves one chunk of a streamed body, or its end, to the consumer. */
-  async function pumpBody({ reader, wire }: NonNullable<typeof body>): Promise<void> {
+  async function pumpBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     const where = `parts[${index - 1}].body`;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
@@ -151,7 +152,7 @@ export function encodeParts(
     if (chunk.done) {
       body = undefined;
       guard?.reset();
-      controller.enqueue(announce.tail(wire, config.advanceHeaders));
+      controller.enqueue(framer.after());
       if (stopAfterBody) end(true);
       return;
     }
@@ -165,6 +166,7 @@ export function encodeParts(
       return fail(error, true);
     }
     if (bytes.byteLength > 0) controller.enqueue(bytes);
+    framer.body(bytes);
   }
 
   return new ReadableStream<Uint8Array>({
@@ -198,42 +200,10 @@ export function encodeParts(
       if (done) return;
       done = true;
       cleanup();
-      body?.reader.cancel(reason).catch(() => {});
+      body?.cancel(reason).catch(() => {});
       closeSource();
     },
   }, { highWaterMark: 0 });
-}
-
-/**
- * Header blocks with `advanceHeaders`: after each delimiter the previous
- * part's `Content-Type` block is sent ahead; a next part with the same block
- * then sends no head, and one with another block first ends the announced
- * part empty.
- */
-function announcer(framing: Framing): {
-  head(wire: WirePart): Uint8Array | undefined;
-  tail(wire: WirePart, advance: boolean): Uint8Array;
-} {
-  let announced: string | undefined;
-  let cached: { key: string; bytes: Uint8Array } | undefined;
-  return {
-    head(wire) {
-      if (announced === undefined) return headBytes(framing, wire.fields);
-      const fits = announced === wire.key;
-      announced = undefined;
-      if (fits) return undefined;
-      return concatBytes([framing.delimiter, headBytes(framing, wire.fields)]);
-    },
-    tail(wire, advance) {
-      if (!advance) return framing.delimiter;
-      announced = wire.contentType;
-      if (cached?.key !== wire.contentType) {
-        const block = headBytes(framing, wire.contentType);
-        cached = { key: wire.contentType, bytes: concatBytes([framing.delimiter, block]) };
-      }
-      return cached.bytes;
-    },
-  };
 }
 
 function openSource(

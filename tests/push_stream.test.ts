@@ -81,18 +81,34 @@ describe("pushStream advanceHeaders", () => {
     );
   });
 
-  it("ends the announced part empty when the next part's headers differ, so that part comes out right", async () => {
+  it("fills the announced part with a repeat of the previous body when the next part's headers differ", async () => {
     const parts: Part[] = [
       { contentType: "image/jpeg", body: "a" },
       { contentType: "image/png", body: "p" },
       { contentType: "image/png", body: "q", headers: { "X-N": "3" } },
+      { contentType: "image/png", body: "r", headers: { "X-N": "3" } },
     ];
     const out = await readText(pushStream(parts, { boundary: "B", advanceHeaders: true }));
     assert.equal(
       out,
       "--B\r\nContent-Type: image/jpeg\r\nContent-Length: 1\r\n\r\na\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
-        "\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\n\r\np\r\n--B\r\nContent-Type: image/png\r\n\r\n" +
-        "\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\nX-N: 3\r\n\r\nq\r\n--B\r\nContent-Type: image/png\r\n\r\n" +
+        "a\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\n\r\np\r\n--B\r\nContent-Type: image/png\r\n\r\n" +
+        "p\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\nX-N: 3\r\n\r\nq\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
+        "r\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
+        "\r\n--B--\r\n",
+    );
+  });
+
+  it("repeats a streamed previous body too", async () => {
+    const parts: Part[] = [
+      { contentType: "text/plain", body: new Blob(["streamed"]).stream() },
+      { contentType: "text/html", body: "h" },
+    ];
+    const out = await readText(pushStream(parts, { boundary: "B", advanceHeaders: true }));
+    assert.equal(
+      out,
+      "--B\r\nContent-Type: text/plain\r\n\r\nstreamed\r\n--B\r\nContent-Type: text/plain\r\n\r\n" +
+        "streamed\r\n--B\r\nContent-Type: text/html\r\nContent-Length: 1\r\n\r\nh\r\n--B\r\nContent-Type: text/html\r\n\r\n" +
         "\r\n--B--\r\n",
     );
   });
