@@ -119,7 +119,7 @@ export class MultipartSplitter {
     const state = this.#state;
     this.#state = CLOSED;
     if (state === CLOSED) return;
-    if (this.#held) this.#emitPart(EMPTY, EMPTY);
+    if (this.#held) this.#emitPart(EMPTY, 0, 0, EMPTY);
     const where = state === PREAMBLE
       ? "before the first boundary"
       : state === PART
@@ -189,7 +189,7 @@ export class MultipartSplitter {
       if (b === LF) {
         if (this.#held) {
           this.#held = false;
-          this.#emitPart(EMPTY, EMPTY);
+          this.#emitPart(EMPTY, 0, 0, EMPTY);
         }
         this.#state = PART;
         return i + 1;
@@ -224,9 +224,9 @@ export class MultipartSplitter {
     const { maxHeaderSize, maxPartSize } = this.#limits;
     if (!this.#headChecked && this.#size > maxHeaderSize + slack) {
       this.#headChecked = true;
-      if (bodyStart(this.#prefix(maxHeaderSize), maxHeaderSize) === -1) {
-        throw headerTooLarge(this.#limits);
-      }
+      // One bounded copy per large part: the header block must end in its first bytes.
+      const head = this.#take(EMPTY, 0, maxHeaderSize);
+      if (bodyStart(head, 0, maxHeaderSize) === -1) throw headerTooLarge(this.#limits);
     }
     if (this.#size > maxPartSize + slack) throw partTooLarge(this.#limits);
   }
@@ -235,30 +235,39 @@ export class MultipartSplitter {
   #finishPart(chunk: Uint8Array, from: number, at: number): void {
     let length = this.#size + at - from;
     if (length > 0 && this.#byteAt(chunk, from, length - 1) === CR) length--;
-    const content = this.#take(chunk, from, length);
-    this.#pieces.length = 0;
+    const pieces = this.#pieces;
+    // Where the part's bytes are: in this chunk, in one earlier chunk, or (spanning chunks) copied.
+    let bytes = chunk;
+    let start = from;
+    if (pieces.length > 0) {
+      bytes = length <= pieces[0].length ? pieces[0] : this.#take(chunk, from, length);
+      start = 0;
+      pieces.length = 0;
+    }
     this.#size = 0;
     this.#headChecked = false;
-    if (length === 0) {
+    if (length <= 0) {
       this.#held = true;
       return;
     }
     const { maxHeaderSize, maxPartSize } = this.#limits;
     if (length > maxPartSize) throw partTooLarge(this.#limits);
-    const start = bodyStart(content, maxHeaderSize);
-    if (start !== -1) this.#emitPart(content.subarray(0, start), content.subarray(start));
+    const end = start + length;
+    const body = bodyStart(bytes, start, Math.min(end, start + maxHeaderSize));
+    if (body !== -1) this.#emitPart(bytes, start, body, bytes.subarray(body, end));
     else if (length > maxHeaderSize) throw headerTooLarge(this.#limits);
-    else this.#emitPart(content, EMPTY);
+    else this.#emitPart(bytes, start, end, EMPTY);
   }
 
-  #emitPart(head: Uint8Array, body: Uint8Array): void {
+  #emitPart(bytes: Uint8Array, start: number, headEnd: number, body: Uint8Array): void {
     if (++this.#parts > this.#limits.maxParts) {
       throw new MultipartParseError(
         "too-many-parts",
         `the stream has more than maxParts (${this.#limits.maxParts}) parts`,
       );
     }
-    this.#emit(createReceivedPart(head, scanHeaderBlock(head), body));
+    const contentType = scanHeaderBlock(bytes, start, headEnd);
+    this.#emit(createReceivedPart(bytes, start, headEnd, contentType, body));
   }
 
   /** Byte `index` of the part so far: the kept pieces, then `chunk` from `from`. */
@@ -272,11 +281,9 @@ export class MultipartSplitter {
     return -1;
   }
 
-  /** The first `length` bytes of the part: a view when they lie in one chunk, else one copy. */
+  /** The first `length` bytes of the part (some kept): a view when they are in one piece, else a copy. */
   #take(chunk: Uint8Array, from: number, length: number): Uint8Array {
-    if (length <= 0) return EMPTY;
     const pieces = this.#pieces;
-    if (pieces.length === 0) return chunk.subarray(from, from + length);
     if (length <= pieces[0].length) return pieces[0].subarray(0, length);
     const out = new Uint8Array(length);
     let offset = 0;
@@ -290,10 +297,6 @@ export class MultipartSplitter {
     }
     out.set(chunk.subarray(from, from + length - offset), offset);
     return out;
-  }
-
-  #prefix(length: number): Uint8Array {
-    return this.#take(EMPTY, 0, Math.min(length, this.#size));
   }
 }
 

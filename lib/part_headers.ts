@@ -27,20 +27,21 @@ for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL
 }
 
 /**
- * Where the body of a part starts: just after the first empty line (CRLF or
- * bare LF) that ends within the first `limit` bytes, or -1 if there is none.
+ * Where the body of a part in `bytes[start..end)` starts: just after the first
+ * empty line (CRLF or bare LF) that ends before `end`, or -1 if there is none.
  *
  * @example
  * ```ts
  * import { bodyStart } from "./part_headers.ts";
  *
- * bodyStart(new TextEncoder().encode("A: b\r\n\r\nbody"), 16384); // 8
+ * bodyStart(new TextEncoder().encode("A: b\r\n\r\nbody"), 0, 16384); // 8
  * ```
  */
-export function bodyStart(bytes: Uint8Array, limit: number): number {
-  const end = Math.min(bytes.length, limit);
-  let lineStart = 0;
-  for (let i = bytes.indexOf(LF); i !== -1 && i < end; i = bytes.indexOf(LF, i + 1)) {
+export function bodyStart(bytes: Uint8Array, start: number, end: number): number {
+  let lineStart = start;
+  // Plain loops, not indexOf: header blocks are short and a builtin call costs more than the scan.
+  for (let i = start; i < end; i++) {
+    if (bytes[i] !== LF) continue;
     const length = i - lineStart;
     if (length === 0 || (length === 1 && bytes[lineStart] === CR)) return i + 1;
     lineStart = i + 1;
@@ -49,35 +50,34 @@ export function bodyStart(bytes: Uint8Array, limit: number): number {
 }
 
 /**
- * Checks every line of a header block and returns its `Content-Type` value
- * (several are joined with ", ", like `Headers.get`), or null.
+ * Checks every line of the header block `bytes[start..n)` and returns its
+ * `Content-Type` value (several are joined with ", ", like `Headers.get`), or null.
  *
  * @example
  * ```ts
  * import { scanHeaderBlock } from "./part_headers.ts";
  *
- * scanHeaderBlock(new TextEncoder().encode("content-TYPE:  image/jpeg \r\n\r\n")); // "image/jpeg"
+ * const head = new TextEncoder().encode("content-TYPE:  image/jpeg \r\n\r\n");
+ * scanHeaderBlock(head, 0, head.length); // "image/jpeg"
  * ```
  * @throws {MultipartParseError} with code `"malformed-header"`.
  */
-export function scanHeaderBlock(bytes: Uint8Array): string | null {
+export function scanHeaderBlock(bytes: Uint8Array, start: number, n: number): string | null {
   let contentType: string | null = null;
   let folded = false;
-  const n = bytes.length;
-  for (let pos = 0, line = 1; pos < n; line++) {
-    let eol = bytes.indexOf(LF, pos);
-    if (eol === -1) eol = n;
+  for (let pos = start, line = 1; pos < n; line++) {
+    const eol = lineEnd(bytes, pos, n);
     const end = eol > pos && bytes[eol - 1] === CR ? eol - 1 : eol;
     if (end > pos) {
       if (bytes[pos] === SP || bytes[pos] === HT) {
-        if (pos === 0) throw malformed(line, "a continuation line comes before any field");
+        if (pos === start) throw malformed(line, "a continuation line comes before any field");
         folded = true;
         checkValue(bytes, pos, end, line);
       } else {
         const colon = nameEnd(bytes, pos, end, line);
         checkValue(bytes, colon + 1, end, line);
         if (!folded && isContentType(bytes, pos, colon)) {
-          const value = latin1Trimmed(bytes, colon + 1, end);
+          const value = cachedLatin1Trimmed(bytes, colon + 1, end);
           contentType = contentType === null ? value : `${contentType}, ${value}`;
         }
       }
@@ -85,27 +85,28 @@ export function scanHeaderBlock(bytes: Uint8Array): string | null {
     pos = eol + 1;
   }
   if (!folded) return contentType;
-  const values = headerFields(bytes).filter(([name]) => name.toLowerCase() === "content-type");
+  const values = headerFields(bytes, start, n).filter(([name]) =>
+    name.toLowerCase() === "content-type"
+  );
   return values.length === 0 ? null : values.map(([, value]) => value).join(", ");
 }
 
 /**
- * The `[name, value]` fields of a header block already checked by
- * {@linkcode scanHeaderBlock}, with folded lines joined by a space.
+ * The `[name, value]` fields of the header block `bytes[start..n)` already
+ * checked by {@linkcode scanHeaderBlock}, with folded lines joined by a space.
  *
  * @example
  * ```ts
  * import { headerFields } from "./part_headers.ts";
  *
- * headerFields(new TextEncoder().encode("A: 1\r\n b\r\nC: 2\r\n")); // [["A", "1 b"], ["C", "2"]]
+ * const head = new TextEncoder().encode("A: 1\r\n b\r\nC: 2\r\n");
+ * headerFields(head, 0, head.length); // [["A", "1 b"], ["C", "2"]]
  * ```
  */
-export function headerFields(bytes: Uint8Array): [string, string][] {
+export function headerFields(bytes: Uint8Array, start: number, n: number): [string, string][] {
   const fields: [string, string][] = [];
-  const n = bytes.length;
-  for (let pos = 0; pos < n;) {
-    let eol = bytes.indexOf(LF, pos);
-    if (eol === -1) eol = n;
+  for (let pos = start; pos < n;) {
+    const eol = lineEnd(bytes, pos, n);
     const end = eol > pos && bytes[eol - 1] === CR ? eol - 1 : eol;
     if (end > pos) {
       if (bytes[pos] === SP || bytes[pos] === HT) {
@@ -113,7 +114,8 @@ export function headerFields(bytes: Uint8Array): [string, string][] {
         const more = latin1Trimmed(bytes, pos, end);
         if (more !== "") field[1] = field[1] === "" ? more : `${field[1]} ${more}`;
       } else {
-        let colon = bytes.indexOf(COLON, pos);
+        let colon = pos;
+        while (bytes[colon] !== COLON) colon++;
         const value = latin1Trimmed(bytes, colon + 1, end);
         while (bytes[colon - 1] === SP || bytes[colon - 1] === HT) colon--;
         fields.push([latin1Trimmed(bytes, pos, colon), value]);
@@ -122,6 +124,11 @@ export function headerFields(bytes: Uint8Array): [string, string][] {
     pos = eol + 1;
   }
   return fields;
+}
+
+function lineEnd(bytes: Uint8Array, pos: number, n: number): number {
+  while (pos < n && bytes[pos] !== LF) pos++;
+  return pos;
 }
 
 /** Index of the colon after a token name (spaces before the colon are tolerated). */
@@ -153,6 +160,30 @@ function isContentType(bytes: Uint8Array, start: number, colon: number): boolean
     if ((bytes[start + i] | 0x20) !== CONTENT_TYPE[i]) return false;
   }
   return true;
+}
+
+/**
+ * Consecutive parts nearly always repeat their `Content-Type`: decoding it
+ * once and comparing bytes afterwards keeps small parts cheap.
+ */
+let cachedBytes = new Uint8Array(0);
+let cachedText = "";
+
+function cachedLatin1Trimmed(bytes: Uint8Array, start: number, end: number): string {
+  while (start < end && (bytes[start] === SP || bytes[start] === HT)) start++;
+  while (end > start && (bytes[end - 1] === SP || bytes[end - 1] === HT)) end--;
+  const length = end - start;
+  if (length === cachedBytes.length) {
+    let i = 0;
+    while (i < length && bytes[start + i] === cachedBytes[i]) i++;
+    if (i === length) return cachedText;
+  }
+  const text = latin1Trimmed(bytes, start, end);
+  if (length <= 256) {
+    cachedBytes = bytes.slice(start, end);
+    cachedText = text;
+  }
+  return text;
 }
 
 function latin1Trimmed(bytes: Uint8Array, start: number, end: number): string {

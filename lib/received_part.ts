@@ -45,11 +45,21 @@ const utf8 = new TextDecoder();
 class DecodedPart implements ReceivedPart {
   readonly contentType: string | null;
   readonly body: Uint8Array;
-  #head: Uint8Array;
+  #bytes: Uint8Array;
+  #headStart: number;
+  #headEnd: number;
   #headers: Headers | undefined;
 
-  constructor(head: Uint8Array, contentType: string | null, body: Uint8Array) {
-    this.#head = head;
+  constructor(
+    bytes: Uint8Array,
+    headStart: number,
+    headEnd: number,
+    contentType: string | null,
+    body: Uint8Array,
+  ) {
+    this.#bytes = bytes;
+    this.#headStart = headStart;
+    this.#headEnd = headEnd;
     this.contentType = contentType;
     this.body = body;
   }
@@ -57,7 +67,8 @@ class DecodedPart implements ReceivedPart {
   get headers(): Headers {
     if (this.#headers === undefined) {
       this.#headers = new Headers();
-      for (const [name, value] of headerFields(this.#head)) this.#headers.append(name, value);
+      const fields = headerFields(this.#bytes, this.#headStart, this.#headEnd);
+      for (const [name, value] of fields) this.#headers.append(name, value);
     }
     return this.#headers;
   }
@@ -76,21 +87,24 @@ class DecodedPart implements ReceivedPart {
 }
 
 /**
- * Makes a {@linkcode ReceivedPart} from a header block already checked by
- * `scanHeaderBlock` and the body that followed it.
+ * Makes a {@linkcode ReceivedPart} from the header block `bytes[headStart..headEnd)`,
+ * already checked by `scanHeaderBlock`, and the body that followed it. The
+ * header fields are only read if `headers` is used.
  *
  * @example
  * ```ts
  * import { createReceivedPart } from "./received_part.ts";
  *
- * const head = new TextEncoder().encode("Content-Type: text/plain\r\n\r\n");
- * createReceivedPart(head, "text/plain", new TextEncoder().encode("hi")).text(); // "hi"
+ * const bytes = new TextEncoder().encode("Content-Type: text/plain\r\n\r\nhi");
+ * createReceivedPart(bytes, 0, 28, "text/plain", bytes.subarray(28)).text(); // "hi"
  * ```
  */
 export function createReceivedPart(
-  head: Uint8Array,
+  bytes: Uint8Array,
+  headStart: number,
+  headEnd: number,
   contentType: string | null,
   body: Uint8Array,
 ): ReceivedPart {
-  return new DecodedPart(head, contentType, body);
+  return new DecodedPart(bytes, headStart, headEnd, contentType, body);
 }

@@ -1,0 +1,272 @@
+/**
+ * Decode throughput of parseParts against @mjackson/multipart-parser,
+ * multipasta and meros, plus a plain native `Buffer#indexOf` scan for the
+ * delimiter over the same chunks (the floor: it finds boundaries and builds
+ * nothing). Same bytes, same chunks, same process for every contender.
+ *
+ *   node bench/decode.bench.ts            # both workloads
+ *   node bench/decode.bench.ts --quick    # fewer rounds
+ *
+ * Every contender must hand out, for each part, its body as one contiguous
+ * Uint8Array and its Content-Type; the run is checked (part count, byte total).
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { parseMultipartStream } from "@mjackson/multipart-parser";
+import * as Multipasta from "multipasta";
+import * as MultipastaWeb from "multipasta/web";
+import { meros } from "meros/node";
+import { parseParts } from "../lib/parse_parts.ts";
+
+const MiB = 1024 * 1024;
+const CHUNK = 64 * 1024;
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 3 : 9;
+const boundary = Array.from(
+  crypto.getRandomValues(new Uint8Array(16)),
+  (b) => b.toString(16).padStart(2, "0"),
+).join("");
+
+interface Workload {
+  name: string;
+  bytes: Uint8Array;
+  chunks: Uint8Array[];
+  parts: number;
+  bodyBytes: number;
+}
+
+function randomBytes(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
+  return out;
+}
+
+/** RFC 2046 framing (`--B` first, as all three peers require): the bytes a server sends. */
+function workload(name: string, bodies: Uint8Array[], contentType: string): Workload {
+  const enc = new TextEncoder();
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    pieces.push(enc.encode(`${i === 0 ? "" : "\r\n"}--${boundary}\r\n`));
+    pieces.push(
+      enc.encode(`Content-Type: ${contentType}\r\nContent-Length: ${bodies[i].length}\r\n\r\n`),
+    );
+    pieces.push(bodies[i]);
+  }
+  pieces.push(enc.encode(`\r\n--${boundary}--\r\n`));
+  const bytes = Buffer.concat(pieces);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += CHUNK) chunks.push(bytes.subarray(i, i + CHUNK));
+  const bodyBytes = bodies.reduce((sum, body) => sum + body.length, 0);
+  return { name, bytes, chunks, parts: bodies.length, bodyBytes };
+}
+
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(chunks[i++]);
+      else controller.close();
+    },
+  }, { highWaterMark: 0 });
+}
+
+type Tally = { parts: number; bytes: number };
+type Contender = { name: string; run(w: Workload): Promise<Tally> };
+
+const contentTypeHeader = `multipart/mixed; boundary=${boundary}`;
+
+const contenders: Contender[] = [
+  {
+    name: "indexOf scan (floor)",
+    run(w) {
+      const needle = Buffer.from(`\r\n--${boundary}`);
+      let found = 0;
+      for (const chunk of w.chunks) {
+        const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        for (let i = buffer.indexOf(needle); i !== -1; i = buffer.indexOf(needle, i + 1)) found++;
+      }
+      // Delimiters split across chunks are missed: this is a floor, not a decoder.
+      if (found < w.parts * 0.9) throw new Error(`indexOf found only ${found} delimiters`);
+      return Promise.resolve({ parts: w.parts, bytes: w.bodyBytes });
+    },
+  },
+  {
+    name: "multipart-push parseParts",
+    async run(w) {
+      const tally = { parts: 0, bytes: 0 };
+      for await (
+        const part of parseParts(streamOf(w.chunks), { boundary, maxPartSize: 64 * MiB })
+      ) {
+        if (part.contentType === null) throw new Error("no content type");
+        tally.parts++;
+        tally.bytes += part.body.length;
+      }
+      return tally;
+    },
+  },
+  {
+    name: "@mjackson/multipart-parser",
+    async run(w) {
+      const tally = { parts: 0, bytes: 0 };
+      const parts = parseMultipartStream(streamOf(w.chunks), { boundary, maxFileSize: 64 * MiB });
+      for await (const part of parts) {
+        const body = part.content.length === 1 ? part.content[0] : part.bytes;
+        if (part.headers.get("content-type") === null) throw new Error("no content type");
+        tally.parts++;
+        tally.bytes += body.length;
+      }
+      return tally;
+    },
+  },
+  {
+    name: "multipasta (web streams)",
+    async run(w) {
+      const tally = { parts: 0, bytes: 0 };
+      const { writable, readable } = MultipastaWeb.make({
+        headers: new Headers({ "content-type": contentTypeHeader }),
+        isFile: () => false,
+        maxFieldSize: Infinity,
+      });
+      const piping = streamOf(w.chunks).pipeTo(writable);
+      for await (const part of readable as unknown as AsyncIterable<MultipastaWeb.Part>) {
+        if (part._tag !== "Field" || part.info.contentType === "") throw new Error("bad part");
+        tally.parts++;
+        tally.bytes += part.value.length;
+      }
+      await piping;
+      return tally;
+    },
+  },
+  {
+    name: "multipasta (sync callbacks)",
+    async run(w) {
+      const tally = { parts: 0, bytes: 0 };
+      let failure: unknown;
+      const parser = Multipasta.make({
+        headers: { "content-type": contentTypeHeader },
+        isFile: () => false,
+        maxFieldSize: Infinity,
+        onField(info, value) {
+          if (info.contentType === "") throw new Error("no content type");
+          tally.parts++;
+          tally.bytes += value.length;
+        },
+        onFile: () => () => {},
+        onError(error) {
+          failure = error;
+        },
+        onDone() {},
+      });
+      const reader = streamOf(w.chunks).getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) parser.write(r.value);
+      parser.end();
+      if (failure !== undefined) throw new Error(JSON.stringify(failure));
+      return tally;
+    },
+  },
+  {
+    name: "meros (node)",
+    async run(w) {
+      const tally = { parts: 0, bytes: 0 };
+      const message = {
+        headers: { "content-type": contentTypeHeader },
+        async *[Symbol.asyncIterator]() {
+          for (const chunk of w.chunks) {
+            yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+          }
+        },
+      };
+      const parts = await meros(message as never) as AsyncIterable<
+        { headers: Record<string, string>; body: Uint8Array }
+      >;
+      for await (const part of parts) {
+        if (part.headers["content-type"] === undefined) throw new Error("no content type");
+        tally.parts++;
+        tally.bytes += part.body.length;
+      }
+      return tally;
+    },
+  },
+];
+
+type Check = (t: Tally) => void;
+
+function checker(w: Workload): Check {
+  return (t) => {
+    if (t.parts !== w.parts || t.bytes !== w.bodyBytes) {
+      throw new Error(`wrong result: ${t.parts} of ${w.parts} parts, ${t.bytes} body bytes`);
+    }
+  };
+}
+
+/**
+ * Median rate per contender, or a note saying what it got wrong. Rounds are
+ * interleaved (every contender once per round) so a busy machine slows all alike.
+ */
+async function measureAll(w: Workload): Promise<Map<string, number | string>> {
+  const check = checker(w);
+  const rates = new Map<string, number[]>();
+  const failed = new Map<string, string>();
+  for (let round = -2; round < ROUNDS; round++) {
+    for (const c of contenders) {
+      if (failed.has(c.name)) continue;
+      try {
+        const t0 = performance.now();
+        check(await c.run(w));
+        const rate = w.bytes.length / MiB / ((performance.now() - t0) / 1000);
+        if (round >= 0) rates.set(c.name, [...rates.get(c.name) ?? [], rate]);
+      } catch (error) {
+        failed.set(c.name, (error as Error).message);
+      }
+    }
+  }
+  const result = new Map<string, number | string>();
+  for (const c of contenders) {
+    const list = (rates.get(c.name) ?? []).sort((a, b) => a - b);
+    result.set(c.name, failed.get(c.name) ?? list[list.length >> 1]);
+  }
+  return result;
+}
+
+const workloads = [
+  workload(
+    "(a) 100 x 1 MiB parts",
+    Array.from({ length: 100 }, () => randomBytes(MiB)),
+    "image/jpeg",
+  ),
+  workload(
+    "(b) 10,000 x 100 B parts",
+    Array.from(
+      { length: 10_000 },
+      (_, i) => new TextEncoder().encode(`{"i":${i},"d":"${"x".repeat(100)}`.slice(0, 99) + "}"),
+    ),
+    "application/octet-stream",
+  ),
+];
+
+console.log(
+  `node ${process.versions.node}, ${ROUNDS} rounds, median MiB/s of wire bytes, ${
+    CHUNK / 1024
+  } KiB chunks`,
+);
+for (const w of workloads) {
+  const results = [...await measureAll(w)];
+  const ours = results.find(([name]) => name.startsWith("multipart-push"))![1] as number;
+  const floor = results[0][1] as number;
+  console.log(`\n${w.name}: ${(w.bytes.length / MiB).toFixed(1)} MiB in ${w.chunks.length} chunks`);
+  console.log(`| decoder | MiB/s | ours ÷ it | it ÷ floor |`);
+  console.log(`|---|---:|---:|---:|`);
+  for (const [name, rate] of results) {
+    if (typeof rate === "string") {
+      console.log(`| ${name} | ✗ ${rate} | | |`);
+      continue;
+    }
+    console.log(
+      `| ${name} | ${rate.toFixed(0)} | ${(ours / rate).toFixed(2)} | ${
+        (rate / floor).toFixed(3)
+      } |`,
+    );
+  }
+}
