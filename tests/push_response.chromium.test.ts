@@ -158,6 +158,10 @@ describe("pushResponse in Chromium <img>", () => {
     const sentAt = await sent.reached;
     const seen = await waitForColor(p, GREEN, 1000 - (Date.now() - sentAt));
     assert.ok(seen.ok, `PNG (green) not shown within 1 s; showed ${describeState(seen.last)}`);
+    assert.ok(
+      seen.seen.every((state) => state.state !== "broken"),
+      `the image went broken on the way: ${describeState(seen.seen)}`,
+    );
   });
 
   it(`(d) a JPEG part with an extra header after plain ones is shown${why}`, opts, async () => {
@@ -174,6 +178,10 @@ describe("pushResponse in Chromium <img>", () => {
     assert.ok(
       seen.ok,
       `blue (X-Frame part) not shown within 1 s; showed ${describeState(seen.last)}`,
+    );
+    assert.ok(
+      seen.seen.every((state) => state.state !== "broken"),
+      `the image went broken on the way: ${describeState(seen.seen)}`,
     );
   });
 

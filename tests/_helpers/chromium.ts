@@ -98,24 +98,29 @@ export function sameColor(a: Rgb, b: Rgb, tolerance = 24): boolean {
 }
 
 /**
- * Poll the image until it shows `color` or `timeoutMs` passes. Returns the last state seen and
- * how long it took, so a failing assertion can say what Chromium showed instead.
+ * Poll the image until it shows `color` or `timeoutMs` passes. Returns the last state seen, every
+ * distinct state on the way (to catch a broken image in between) and how long it took, so a
+ * failing assertion can say what Chromium showed instead.
  */
 export async function waitForColor(
   page: Page,
   color: Rgb,
   timeoutMs: number,
-): Promise<{ ok: boolean; last: ImgState; ms: number }> {
+): Promise<{ ok: boolean; last: ImgState; seen: ImgState[]; ms: number }> {
   const start = Date.now();
+  const seen: ImgState[] = [];
   let last: ImgState = { state: "loading" };
   for (let i = 0; i < 10_000; i++) {
     last = await readImg(page);
+    if (JSON.stringify(last) !== JSON.stringify(seen.at(-1))) seen.push(last);
     const ms = Date.now() - start;
-    if (last.state === "painted" && sameColor(last.color, color)) return { ok: true, last, ms };
-    if (ms >= timeoutMs) return { ok: false, last, ms };
+    if (last.state === "painted" && sameColor(last.color, color)) {
+      return { ok: true, last, seen, ms };
+    }
+    if (ms >= timeoutMs) return { ok: false, last, seen, ms };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return { ok: false, last, ms: Date.now() - start };
+  return { ok: false, last, seen, ms: Date.now() - start };
 }
 
 /** Keep reading for `ms` and return every distinct state seen (to prove something stays put). */
