@@ -11,6 +11,9 @@
  * many cameras send), delimiter lines `--frame` and `----frame` are both
  * understood; the first boundary line decides which one the stream uses.
  *
+ * A boundary line may follow a boundary line directly, sharing its line break
+ * (an empty part, as GraphQL Yoga ends its streams).
+ *
  * A part with no headers and no bytes right before the close delimiter is not
  * emitted: it is the close marker of `multipart/x-mixed-replace` pushes (`CRLF
  * --B CRLF` after each part, then `CRLF --B-- CRLF`). Such an empty part is
@@ -191,6 +194,9 @@ export class MultipartSplitter {
           this.#held = false;
           this.#emitPart(EMPTY, 0, 0, EMPTY);
         }
+        // The LF ending this line may also start the next delimiter: GraphQL Yoga ends with
+        // "\r\n---\r\n-----", a boundary line right after a boundary line.
+        this.#search!.partial = 1;
         this.#state = PART;
         return i + 1;
       }

@@ -92,6 +92,13 @@ const cases: WireCase[] = [
     parts: [bare(""), bare(""), typed("a/b", ""), bare("last")],
   },
   {
+    name:
+      "a boundary line right after a boundary line is an empty part; at the end, the close marker",
+    boundary: "B",
+    wire: "--B\r\n--B\r\nContent-Type: a/b\r\n\r\nx\r\n--B\r\n--B--\r\n",
+    parts: [bare(""), typed("a/b", "x")],
+  },
+  {
     name: "a part that is only headers (no empty line) has an empty body",
     boundary: "B",
     wire: "--B\r\nContent-Type: text/plain\r\n--B--\r\n",
