@@ -67,9 +67,7 @@ function page(label: string, width: number, height: number): string {
 <title>multipart-push demo</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:44rem;padding:0 1rem;color:#1d2630}
-img.live{display:block;width:100%;max-width:${
-    width * 2
-  }px;aspect-ratio:${width}/${height};background:#222}
+img.live{display:block;width:100%;height:auto;max-width:${2 * width}px;background:#222}
 code{background:#eef2f5;padding:0 .25em}
 </style></head><body>
 <h1>multipart-push</h1>
