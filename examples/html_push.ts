@@ -1,0 +1,115 @@
+/**
+ * HTML server push that works in today's browsers: the page fetches a `text/html` push with
+ * `pushInto` (lib/html_push_client.ts) and shows each part in an element. Chromium no longer
+ * renders `multipart/x-mixed-replace` documents, only images, so HTML needs this helper.
+ *
+ * `deno run -A examples/html_push.ts`, then open http://127.0.0.1:8000/. The other HTML examples
+ * (processes.ts, please_wait_push.ts, three_pages.ts) reuse {@linkcode pushPage} and
+ * {@linkcode clientScript} from here.
+ *
+ * @module
+ */
+import { type Part, pushResponse } from "../mod.ts";
+
+let bundled: Promise<string> | undefined;
+
+/**
+ * lib/html_push_client.ts (with the decoder) bundled for the browser as a classic script that
+ * defines `multipartPush.pushInto`. Built once with esbuild (a dev dependency); in an app, bundle
+ * it with your own build or import "multipart-push" in your client code.
+ */
+export function clientScript(): Promise<string> {
+  bundled ??= (async () => {
+    const name = "esbuild";
+    const { build } = await import(name) as typeof import("esbuild");
+    const entry = new URL("../lib/html_push_client.ts", import.meta.url);
+    const result = await build({
+      entryPoints: [decodeURIComponent(entry.pathname)],
+      bundle: true,
+      format: "iife",
+      globalName: "multipartPush",
+      target: "es2022",
+      minify: true,
+      write: false,
+    });
+    return result.outputFiles[0].text;
+  })();
+  return bundled;
+}
+
+/** Serves {@linkcode clientScript} as `/client.js`. */
+export async function clientScriptResponse(): Promise<Response> {
+  return new Response(await clientScript(), {
+    headers: { "content-type": "text/javascript; charset=utf-8" },
+  });
+}
+
+/**
+ * A page whose `<div id="out">` shows the HTML parts pushed at `pushUrl`. With `form`, the push
+ * starts when the form is submitted, with the form's fields as query string.
+ */
+export function pushPage(title: string, pushUrl: string, form?: string): string {
+  const start = form === undefined
+    ? `multipartPush.pushInto(out, ${JSON.stringify(pushUrl)})` +
+      `.then(() => (document.body.dataset.done = "true"));`
+    : `document.querySelector("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const button = event.target.querySelector("button");
+  button.disabled = true; // the seeds' point: no second query while the first runs
+  const query = new URLSearchParams(new FormData(event.target));
+  multipartPush.pushInto(out, ${JSON.stringify(pushUrl)} + "?" + query)
+    .finally(() => { button.disabled = false; document.body.dataset.done = "true"; });
+});`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<script src="/client.js"></script></head>
+<body style="font:16px/1.5 system-ui,sans-serif;margin:2rem">
+${form ?? ""}<div id="out">Connecting…</div>
+<script>
+const out = document.getElementById("out");
+${start}
+</script></body></html>`;
+}
+
+/** An HTML ticker: `count` parts, `ms` apart, each saying which update it is. */
+export async function* ticker(count: number, ms: number): AsyncGenerator<Part> {
+  for (let i = 1; i <= count; i++) {
+    const time = new Date().toISOString().slice(11, 19);
+    yield {
+      contentType: "text/html; charset=utf-8",
+      body: `<h2>Update ${i} of ${count}</h2><p>Server time ${time} UTC</p>`,
+    };
+    if (i < count) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/**
+ * `/` the page, `/ticker` the HTML push (`?count=`, `?ms=`), `/client.js` the helper.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.serve(handler);
+ * ```
+ */
+export async function handler(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  switch (url.pathname) {
+    case "/":
+      return new Response(pushPage("HTML push", "/ticker" + url.search), {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    case "/ticker": {
+      const count = Math.min(Math.max(Number(url.searchParams.get("count")) || 60, 1), 3600);
+      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 1000, 10), 60_000);
+      return pushResponse(ticker(count, ms), { request });
+    }
+    case "/client.js":
+      return await clientScriptResponse();
+    default:
+      return new Response("not found\n", { status: 404 });
+  }
+}
+
+if (import.meta.main) {
+  const { serve } = await import("./serve_main.ts");
+  await serve(handler);
+}

@@ -1,0 +1,51 @@
+/**
+ * The seeds' three-page push (Microsoft KB 250983): "First Page", "Second Page", then "Third
+ * Page", each replacing the last; then the push ends and the last page stays on screen.
+ *
+ * `deno run -A examples/three_pages.ts`, then open http://127.0.0.1:8000/.
+ *
+ * @module
+ */
+import { type Part, pushResponse } from "../mod.ts";
+import { clientScriptResponse, pushPage } from "./html_push.ts";
+
+/** The three pages, `ms` apart. */
+export async function* threePages(ms: number): AsyncGenerator<Part> {
+  const pages = ["First Page", "Second Page", "Third Page"];
+  for (const [i, title] of pages.entries()) {
+    yield { contentType: "text/html; charset=utf-8", body: `<p>${title}</p>` };
+    if (i < pages.length - 1) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/**
+ * `/` the page, `/pages` the push (`?ms=` between pages, default 2000; the seeds used 10 s),
+ * `/client.js` the helper.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.serve(handler);
+ * ```
+ */
+export async function handler(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  switch (url.pathname) {
+    case "/":
+      return new Response(pushPage("Three pages", "/pages" + url.search), {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    case "/pages": {
+      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 2000, 10), 60_000);
+      return pushResponse(threePages(ms), { request });
+    }
+    case "/client.js":
+      return await clientScriptResponse();
+    default:
+      return new Response("not found\n", { status: 404 });
+  }
+}
+
+if (import.meta.main) {
+  const { serve } = await import("./serve_main.ts");
+  await serve(handler);
+}
