@@ -3,8 +3,9 @@
  *
  * The body is copied once into a single buffer laid out as
  * `delimiter | head | body | delimiter | announce`, where `head` is the part's
- * header block (with `Content-Length`) and `announce` the `Content-Type` block
- * that `advanceHeaders` sends ahead of the next part. Every framing a
+ * header block (with `Content-Length`) and `announce` the block without
+ * `Content-Length` that `advanceHeaders` sends ahead of the next part (see
+ * part_framer.ts, whose rules `frameViews` mirrors). Every framing a
  * subscriber can need is a view into that buffer, so sending a frame to a
  * subscriber costs the same for 1 byte or 1 MB, and never copies.
  *
@@ -22,16 +23,17 @@ export interface HubFrame {
   first: Uint8Array;
   /** `body | delimiter | announce`: the announced block is this frame's header block. */
   fits: Uint8Array;
-  /** `delimiter | head | body | delimiter | announce`: ends another announced part empty first. */
+  /**
+   * `delimiter | head | body | delimiter | announce`: follows a repeat of the
+   * previous body, which fills a part announced with another header block.
+   */
   switched: Uint8Array;
   /** The body alone, for `snapshot()` and `dropSame`. */
   body: Uint8Array<ArrayBuffer>;
   /** The header fields as sent (with `Content-Length`), for `dropSame`. */
   fields: string;
-  /** The header block without `Content-Length`: an announced block equal to it fits. */
+  /** The header block without `Content-Length`; also what this frame announces next. */
   key: string;
-  /** The block this frame announces for the next part. */
-  announce: string;
   /** The part's own `Content-Type` value, for `snapshot()`. */
   contentType: string;
 }
@@ -49,7 +51,7 @@ export function encodeFrame(
   const delimiter = framing.delimiter;
   const head = headBytes(framing, wire.fields);
   // Mixed mode has no advanceHeaders, so nothing is ever announced there.
-  const announce = framing.headStart === "" ? headBytes(framing, wire.contentType) : undefined;
+  const announce = framing.headStart === "" ? headBytes(framing, wire.key) : undefined;
   const d = delimiter.byteLength;
   const headAt = d;
   const bodyAt = headAt + head.byteLength;
@@ -69,23 +71,24 @@ export function encodeFrame(
     body: out.subarray(bodyAt, tailAt),
     fields: wire.fields,
     key: wire.key,
-    announce: wire.contentType,
     contentType,
   };
 }
 
 /**
- * The view of `frame` a subscriber needs, given the block it announced last
- * (`undefined` right after `open`). Mirrors the encoder's `announcer`.
+ * The views of `frame` a subscriber sends, given the block it announced last
+ * (`undefined` right after `open`) and the body it sent last.
  */
-export function frameView(
+export function frameViews(
   frame: HubFrame,
   advanceHeaders: boolean,
   announced: string | undefined,
-): Uint8Array {
-  if (!advanceHeaders) return frame.plain;
-  if (announced === undefined) return frame.first;
-  return announced === frame.key ? frame.fits : frame.switched;
+  previousBody: Uint8Array | undefined,
+): Uint8Array[] {
+  if (!advanceHeaders) return [frame.plain];
+  if (announced === undefined) return [frame.first];
+  if (announced === frame.key) return [frame.fits];
+  return previousBody ? [previousBody, frame.switched] : [frame.switched];
 }
 
 /** Whether a part would put exactly the bytes of `frame` on the wire again. */

@@ -7,7 +7,7 @@
  */
 
 import type { Framing } from "./framing.ts";
-import { frameView, type HubFrame } from "./hub_frame.ts";
+import { frameViews, type HubFrame } from "./hub_frame.ts";
 
 /** What a subscriber needs from its hub. */
 export interface SubscriberHost {
@@ -42,9 +42,10 @@ export class HubSubscriber {
   #config: SubscriberConfig;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
-  /** Views waiting to be taken, oldest first; replace mode keeps at most one. */
-  #held: { view: Uint8Array; frame: HubFrame }[] = [];
+  /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
+  #held: { views: Uint8Array[]; bytes: number; frame: HubFrame }[] = [];
   #announced: string | undefined;
+  #sentBody: Uint8Array | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
   #hungry = false;
@@ -87,13 +88,15 @@ export class HubSubscriber {
     this.offeredAt = now;
     const held = this.#held;
     if (this.#host.maxQueue === Infinity) {
-      // The view depends only on what was announced, which changes only when a frame is taken.
-      const view = frameView(frame, this.#config.advanceHeaders, this.#announced);
-      this.#host.retain(view.byteLength - (held[0]?.view.byteLength ?? 0));
-      held[0] = { view, frame };
+      // The views depend only on what was sent last, which changes only when a frame is taken.
+      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#sentBody);
+      let bytes = 0;
+      for (const view of views) bytes += view.byteLength;
+      this.#host.retain(bytes - (held[0]?.bytes ?? 0));
+      held[0] = { views, bytes, frame };
     } else {
       if (held.length >= this.#host.maxQueue) return this.end(false);
-      held.push({ view: frame.plain, frame });
+      held.push({ views: [frame.plain], bytes: frame.plain.byteLength, frame });
       this.#host.retain(frame.plain.byteLength);
     }
     this.#rouse();
@@ -107,7 +110,9 @@ export class HubSubscriber {
     if (this.#done) return;
     const held = this.#held;
     this.#finish();
-    if (flush) { for (const { view } of held) this.#controller.enqueue(view); }
+    if (flush) {
+      for (const { views } of held) for (const view of views) this.#controller.enqueue(view);
+    }
     this.#controller.enqueue(this.#host.framing.close);
     this.#controller.close();
   }
@@ -124,7 +129,7 @@ export class HubSubscriber {
     this.#done = true;
     clearTimeout(this.#fpsTimer);
     let bytes = 0;
-    for (const { view } of this.#held) bytes += view.byteLength;
+    for (const held of this.#held) bytes += held.bytes;
     this.#held = [];
     this.#host.retain(-bytes);
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
@@ -144,11 +149,14 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { view, frame } = this.#held.shift()!;
-      this.#host.retain(-view.byteLength);
-      if (this.#config.advanceHeaders) this.#announced = frame.announce;
+      const { views, bytes, frame } = this.#held.shift()!;
+      this.#host.retain(-bytes);
+      if (this.#config.advanceHeaders) {
+        this.#announced = frame.key;
+        this.#sentBody = frame.body;
+      }
       this.#sentAt = Date.now();
-      this.#controller.enqueue(view);
+      for (const view of views) this.#controller.enqueue(view);
       return;
     }
   }
