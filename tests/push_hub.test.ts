@@ -5,7 +5,6 @@ import { PushHub } from "../lib/push_hub.ts";
 import { pushStream } from "../lib/push_stream.ts";
 import type { Part } from "../lib/part.ts";
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
 
