@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm run bench`: every bench in one run, with the machine, the runtime versions, the load
+// average and the command on top, so the output can go into BENCHMARKS.md as it is.
+//
+//   node bench/run.mjs [--quick] [--full]
+//     --quick  fewer rounds and frames, 2 s socket windows (a smoke test)
+//     --full   300 hub frames, 20 s socket windows (the issue's figures)
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "node_modules/.bin");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const full = args.includes("--full");
+const level = quick ? ["--quick"] : full ? ["--full"] : [];
+const version = (cmd, ...a) => execFileSync(cmd, a).toString().split("\n")[0].trim();
+
+console.log(`# multipart-push benchmarks\n`);
+console.log(`- command: \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\``);
+console.log(`- date: ${new Date().toISOString()}`);
+console.log(`- machine: ${cpus().length} CPUs (nproc), ${cpus()[0]?.model ?? "?"}`);
+console.log(
+  `- load average at start (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+);
+console.log(
+  `- runtimes: node ${process.versions.node}, ${version(join(BIN, "deno"), "--version")}, bun ${
+    version(join(BIN, "bun"), "--version")
+  }`,
+);
+
+function run(cmd, cmdArgs) {
+  console.log(`\n<!-- ${[cmd.replace(`${BIN}/`, ""), ...cmdArgs].join(" ")} -->`);
+  const result = spawnSync(cmd, cmdArgs, { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.log(`\n**${cmdArgs.join(" ")} failed with status ${result.status}**`);
+    process.exitCode = 1;
+  }
+}
+
+const node = process.execPath;
+run(node, ["bench/encoder.bench.ts", ...level]);
+run(join(BIN, "deno"), ["run", "-A", "bench/encoder.bench.ts", ...level]);
+run(join(BIN, "bun"), ["bench/encoder.bench.ts", ...level]);
+// --expose-gc: the hub bench collects garbage between cases so one case's garbage is not billed
+// to the next.
+run(node, ["--expose-gc", "bench/hub.bench.ts", ...level]);
+run(join(BIN, "bun"), ["bench/hub.bench.ts", ...level]);
+run(node, ["bench/sockets.bench.ts", quick ? "--seconds=2" : full ? "--full" : "--seconds=5"]);
+run(node, ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
+console.log(
+  `\n- load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+);
