@@ -28,6 +28,7 @@ const COMPATIBILITY_FLAGS = ["nodejs_compat", "enable_request_signal"];
 const NODE_ONLY_PACKAGES = ["@hono/node-server", "playwright-core"];
 // A file that reports nothing for this long after its per-test timeout is declared hung.
 const WATCHDOG_SLACK_MS = 15_000;
+const HUNG = Symbol("hung");
 
 const args = process.argv.slice(2);
 let timeoutMs = Number(process.env.WORKERD_TEST_TIMEOUT ?? 30_000);
@@ -185,32 +186,44 @@ async function runFile(path) {
     outboundService: { network: { allow: ["local"] } },
   });
   let watchdog;
+  // Aborting the run request matters: dispose() waits for open requests to finish, so a hung
+  // test would otherwise keep the runner waiting forever.
+  const abortRun = new AbortController();
   try {
     const urls = [];
     for (let i = 0; i < SLOTS; i++) {
       urls.push((await mf.unsafeGetDirectURL(undefined, `Serve${i}`)).href);
     }
-    const res = await mf.dispatchFetch("http://harness.invalid/__harness/run", {
+    const limit = timeoutMs + WATCHDOG_SLACK_MS;
+    // Everything the runner awaits from workerd is raced against this, so a test that blocks
+    // the isolate (or never settles) fails its file instead of hanging the run.
+    const orHang = (promise) =>
+      Promise.race([
+        promise,
+        new Promise((resolveHung) => (watchdog = setTimeout(resolveHung, limit, HUNG))),
+      ]).finally(() => clearTimeout(watchdog));
+    const res = await orHang(mf.dispatchFetch("http://harness.invalid/__harness/run", {
       method: "POST",
+      signal: abortRun.signal,
       body: JSON.stringify({ timeoutMs, urls }),
-    });
+    }));
+    if (res === HUNG) {
+      failFile(file, "hung", `no response for ${limit}ms; workerd stopped`);
+      return;
+    }
     if (!res.ok || !res.body) {
       failFile(file, `harness answered ${res.status}`, await res.text());
       return;
     }
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    const limit = timeoutMs + WATCHDOG_SLACK_MS;
     let buffered = "";
     let done = false;
     let results = 0;
+    let running = "";
     while (!done) {
-      const next = await Promise.race([
-        reader.read(),
-        new Promise((resolveHung) => (watchdog = setTimeout(resolveHung, limit, "hung"))),
-      ]);
-      clearTimeout(watchdog);
-      if (next === "hung") {
-        failFile(file, "hung", `no result for ${limit}ms; workerd stopped`);
+      const next = await orHang(reader.read());
+      if (next === HUNG) {
+        failFile(file, `hung in "${running}"`, `no result for ${limit}ms; workerd stopped`);
         return;
       }
       if (next.done) break;
@@ -220,7 +233,8 @@ async function runFile(path) {
         const event = JSON.parse(buffered.slice(0, newline));
         buffered = buffered.slice(newline + 1);
         if (event.error) event.error = mapStack(event.error, map);
-        if (event.type === "result") results++, record(file, event);
+        if (event.type === "start") running = event.path.join(" > ");
+        else if (event.type === "result") results++, record(file, event);
         else if (event.type === "warning") console.log(`⚠ ${file}: ${event.message}`);
         else if (event.type === "fatal") failFile(file, "harness error", event.error);
         else if (event.type === "done") done = true;
@@ -233,6 +247,7 @@ async function runFile(path) {
     failFile(file, "workerd error", err.stack ?? String(err));
   } finally {
     clearTimeout(watchdog);
+    abortRun.abort();
     await mf.dispose().catch(() => {});
   }
 }

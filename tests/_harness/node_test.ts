@@ -294,6 +294,8 @@ async function runTimed(
 }
 
 type Runner = {
+  /** Called before a test's hooks and body run, so a runner can name a test that hangs. */
+  start(path: string[]): void | Promise<void>;
   report(result: TestResult): void | Promise<void>;
   timeoutMs: number;
 };
@@ -341,6 +343,7 @@ async function runCase(
     });
     return;
   }
+  await runner.start(fullPath);
   const outcome: Outcome = { notes: [] };
   const started = Date.now();
   let error: string | undefined;
@@ -427,7 +430,11 @@ async function runSuite(
  * ```ts
  * import { it, runRegistered } from "./node_test.ts";
  * it("ok", () => {});
- * await runRegistered({ report: (r) => console.log(r.status), timeoutMs: 30000 });
+ * await runRegistered({
+ *   start: (path) => console.log("running", path.join(" > ")),
+ *   report: (r) => console.log(r.status),
+ *   timeoutMs: 30000,
+ * });
  * ```
  */
 export async function runRegistered(runner: Runner): Promise<void> {

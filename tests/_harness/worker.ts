@@ -36,6 +36,7 @@ export type RunRequest = { timeoutMs: number; urls: string[] };
 /** One line of the streamed run response. */
 export type RunEvent =
   | ({ type: "result" } & TestResult)
+  | { type: "start"; path: string[] }
   | { type: "warning"; message: string }
   | { type: "done" }
   | { type: "fatal"; error: string };
@@ -96,8 +97,15 @@ function run(body: RunRequest): Response {
   addEventListener("unhandledrejection", onRejection);
   (async () => {
     try {
+      // Let the response head go out first, so the runner sees progress even if a test blocks.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       await runRegistered({
         timeoutMs: body.timeoutMs,
+        start: async (path) => {
+          await send({ type: "start", path });
+          // A macrotask turn lets workerd put the line on the wire before a test that blocks.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        },
         report: (result) => send({ type: "result", ...result }),
       });
       await send({ type: "done" });
