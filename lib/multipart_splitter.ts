@@ -6,10 +6,8 @@
  * RFC 2046 §5.1.1 as real senders use it: the CRLF before `--boundary` belongs
  * to the delimiter; preamble and epilogue are skipped; transport padding (or
  * anything) after the boundary on its line is ignored; bare LF works wherever
- * CRLF does; the first boundary may come with or without a CRLF before it.
- * When the boundary parameter itself starts with `--` (`boundary=--frame`, as
- * many cameras send), delimiter lines `--frame` and `----frame` are both
- * understood; the first boundary line decides which one the stream uses.
+ * CRLF does; the first boundary may come with or without a CRLF before it,
+ * and may be written `--frame` for `boundary=--frame` (see opening_boundary.ts).
  *
  * A boundary line may follow a boundary line directly, sharing its line break
  * (an empty part, as GraphQL Yoga ends its streams).
@@ -24,6 +22,8 @@
 
 import { BoundarySearch } from "./boundary_search.ts";
 import { MultipartParseError } from "./multipart_parse_error.ts";
+import { OpeningBoundary } from "./opening_boundary.ts";
+import { PartBuffer } from "./part_buffer.ts";
 import { bodyStart, scanHeaderBlock } from "./part_headers.ts";
 import { createReceivedPart, type ReceivedPart } from "./received_part.ts";
 
@@ -61,18 +61,12 @@ export class MultipartSplitter {
   #boundary: string;
   #limits: SplitterLimits;
   #emit: (part: ReceivedPart) => void;
-  #strict: Uint8Array;
-  #loose: Uint8Array | null;
-  #linePos = 0;
-  #strictOk = true;
-  #looseOk: boolean;
-  #preambleSize = 0;
+  #opening: OpeningBoundary;
   #lineSize = 0;
   #dash = false;
   #held = false;
   #search: BoundarySearch | undefined;
-  #pieces: Uint8Array[] = [];
-  #size = 0;
+  #buffer = new PartBuffer();
   #headChecked = false;
   #parts = 0;
 
@@ -82,13 +76,10 @@ export class MultipartSplitter {
    * @param emit Receives each part as soon as it is complete.
    */
   constructor(boundary: string, limits: SplitterLimits, emit: (part: ReceivedPart) => void) {
-    const bytes = new TextEncoder().encode(boundary);
     this.#boundary = boundary;
     this.#limits = limits;
     this.#emit = emit;
-    this.#strict = new TextEncoder().encode(`--${boundary}`);
-    this.#loose = boundary.startsWith("--") && /[^-]/.test(boundary) ? bytes : null;
-    this.#looseOk = this.#loose !== null;
+    this.#opening = new OpeningBoundary(boundary);
   }
 
   /** True once the close delimiter has been read; later bytes are epilogue. */
@@ -126,7 +117,7 @@ export class MultipartSplitter {
     const where = state === PREAMBLE
       ? "before the first boundary"
       : state === PART
-      ? `inside part ${this.#parts + 1} (${this.#size} bytes received)`
+      ? `inside part ${this.#parts + 1} (${this.#buffer.size} bytes received)`
       : this.#parts === 0
       ? "after the first boundary"
       : `after the boundary that ends part ${this.#parts}`;
@@ -136,43 +127,22 @@ export class MultipartSplitter {
     );
   }
 
-  /** Looks for the first line that starts with a boundary; nothing is kept. */
+  /** Skips the preamble up to the first boundary line; nothing is kept. */
   #preamble(chunk: Uint8Array, from: number): number {
-    const strict = this.#strict;
-    const loose = this.#loose;
-    for (let i = from; i < chunk.length; i++) {
-      const b = chunk[i];
-      if (b === LF) {
-        this.#linePos = 0;
-        this.#strictOk = true;
-        this.#looseOk = loose !== null;
-        continue;
+    const opening = this.#opening;
+    const next = opening.scan(chunk, from);
+    if (next === -1) {
+      if (opening.size > this.#limits.maxPartSize) {
+        throw new MultipartParseError(
+          "preamble-too-large",
+          `no boundary line "--${this.#boundary}" in the first ${opening.size} bytes`,
+        );
       }
-      const pos = this.#linePos++;
-      if (this.#strictOk) {
-        if (strict[pos] !== b) this.#strictOk = false;
-        else if (pos === strict.length - 1) return this.#open(strict, i + 1, from);
-      }
-      if (this.#looseOk) {
-        if (loose![pos] !== b) this.#looseOk = false;
-        else if (pos === loose!.length - 1) return this.#open(loose!, i + 1, from);
-      }
+      return chunk.length;
     }
-    this.#preambleSize += chunk.length - from;
-    if (this.#preambleSize > this.#limits.maxPartSize) {
-      throw new MultipartParseError(
-        "preamble-too-large",
-        `no boundary line "--${this.#boundary}" in the first ${this.#preambleSize} bytes`,
-      );
-    }
-    return chunk.length;
-  }
-
-  #open(dashBoundary: Uint8Array, next: number, from: number): number {
-    this.#preambleSize += next - from;
-    const pattern = new Uint8Array(dashBoundary.length + 1);
+    const pattern = new Uint8Array(opening.dashBoundary.length + 1);
     pattern[0] = LF;
-    pattern.set(dashBoundary, 1);
+    pattern.set(opening.dashBoundary, 1);
     this.#search = new BoundarySearch(pattern);
     this.#state = LINE;
     return next;
@@ -214,8 +184,7 @@ export class MultipartSplitter {
     const search = this.#search!;
     const end = search.search(chunk, from);
     if (end === -1) {
-      this.#pieces.push(from === 0 ? chunk : chunk.subarray(from));
-      this.#size += chunk.length - from;
+      this.#buffer.keep(from === 0 ? chunk : chunk.subarray(from));
       this.#checkGrowth(search.pattern.length);
       return chunk.length;
     }
@@ -228,29 +197,29 @@ export class MultipartSplitter {
   /** Limits on a part still arriving, so memory never grows past them. */
   #checkGrowth(slack: number): void {
     const { maxHeaderSize, maxPartSize } = this.#limits;
-    if (!this.#headChecked && this.#size > maxHeaderSize + slack) {
+    const size = this.#buffer.size;
+    if (!this.#headChecked && size > maxHeaderSize + slack) {
       this.#headChecked = true;
       // One bounded copy per large part: the header block must end in its first bytes.
-      const head = this.#take(EMPTY, 0, maxHeaderSize);
+      const head = this.#buffer.take(EMPTY, 0, maxHeaderSize);
       if (bodyStart(head, 0, maxHeaderSize) === -1) throw headerTooLarge(this.#limits);
     }
-    if (this.#size > maxPartSize + slack) throw partTooLarge(this.#limits);
+    if (size > maxPartSize + slack) throw partTooLarge(this.#limits);
   }
 
   /** The part's bytes end where the delimiter starts, `at` (an index in chunk, maybe negative). */
   #finishPart(chunk: Uint8Array, from: number, at: number): void {
-    let length = this.#size + at - from;
-    if (length > 0 && this.#byteAt(chunk, from, length - 1) === CR) length--;
-    const pieces = this.#pieces;
+    const buffer = this.#buffer;
+    let length = buffer.size + at - from;
+    if (length > 0 && buffer.byteAt(chunk, from, length - 1) === CR) length--;
     // Where the part's bytes are: in this chunk, in one earlier chunk, or (spanning chunks) copied.
     let bytes = chunk;
     let start = from;
-    if (pieces.length > 0) {
-      bytes = length <= pieces[0].length ? pieces[0] : this.#take(chunk, from, length);
+    if (buffer.size > 0) {
+      bytes = length > 0 ? buffer.take(chunk, from, length) : EMPTY;
       start = 0;
-      pieces.length = 0;
+      buffer.clear();
     }
-    this.#size = 0;
     this.#headChecked = false;
     if (length <= 0) {
       this.#held = true;
@@ -274,35 +243,6 @@ export class MultipartSplitter {
     }
     const contentType = scanHeaderBlock(bytes, start, headEnd);
     this.#emit(createReceivedPart(bytes, start, headEnd, contentType, body));
-  }
-
-  /** Byte `index` of the part so far: the kept pieces, then `chunk` from `from`. */
-  #byteAt(chunk: Uint8Array, from: number, index: number): number {
-    if (index >= this.#size) return chunk[from + index - this.#size];
-    let offset = this.#size;
-    for (let k = this.#pieces.length - 1; k >= 0; k--) {
-      offset -= this.#pieces[k].length;
-      if (index >= offset) return this.#pieces[k][index - offset];
-    }
-    return -1;
-  }
-
-  /** The first `length` bytes of the part (some kept): a view when they are in one piece, else a copy. */
-  #take(chunk: Uint8Array, from: number, length: number): Uint8Array {
-    const pieces = this.#pieces;
-    if (length <= pieces[0].length) return pieces[0].subarray(0, length);
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const piece of pieces) {
-      if (offset + piece.length >= length) {
-        out.set(piece.subarray(0, length - offset), offset);
-        return out;
-      }
-      out.set(piece, offset);
-      offset += piece.length;
-    }
-    out.set(chunk.subarray(from, from + length - offset), offset);
-    return out;
   }
 }
 

@@ -6,8 +6,9 @@
  * @module
  */
 
-import { type ChunkSource, openChunkSource, type PartsInput } from "./chunk_source.ts";
-import { MultipartSplitter, type SplitterLimits } from "./multipart_splitter.ts";
+import { openChunkSource, type PartsInput } from "./chunk_source.ts";
+import type { SplitterLimits } from "./multipart_splitter.ts";
+import { PartIterator } from "./part_iterator.ts";
 import type { ReceivedPart } from "./received_part.ts";
 
 /** Options for {@linkcode parseParts}. */
@@ -126,126 +127,5 @@ function checkBoundary(boundary: unknown): void {
         JSON.stringify(boundary)
       }`,
     );
-  }
-}
-
-class PartIterator implements AsyncIterableIterator<ReceivedPart> {
-  #source: ChunkSource;
-  #splitter: MultipartSplitter;
-  #signal: AbortSignal | undefined;
-  #queue: ReceivedPart[] = [];
-  #head = 0;
-  #done = false;
-  #returned = false;
-  #abortSeen = false;
-  #error: { reason: unknown } | undefined;
-  #busy: Promise<IteratorResult<ReceivedPart>> | undefined;
-  #open = true;
-  #aborted: Promise<never> | undefined;
-  #onAbort = (): void => void this.#close(this.#signal!.reason);
-
-  constructor(
-    source: ChunkSource,
-    boundary: string,
-    limits: SplitterLimits,
-    signal: AbortSignal | undefined,
-  ) {
-    this.#source = source;
-    this.#splitter = new MultipartSplitter(boundary, limits, (part) => this.#queue.push(part));
-    this.#signal = signal;
-    if (signal !== undefined) {
-      this.#aborted = new Promise((_, reject) => {
-        const fail = (): void => reject(signal.reason);
-        if (signal.aborted) fail();
-        else signal.addEventListener("abort", fail, { once: true });
-      });
-      this.#aborted.catch(() => {});
-      if (signal.aborted) this.#onAbort();
-      else signal.addEventListener("abort", this.#onAbort, { once: true });
-    }
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedPart> {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<ReceivedPart>> {
-    // Calls made before the previous one settled wait their turn.
-    if (this.#busy !== undefined) return this.#busy.then(() => this.next(), () => this.next());
-    if (this.#head < this.#queue.length && !this.#signal?.aborted) {
-      return Promise.resolve({ done: false, value: this.#shift() });
-    }
-    const step = this.#step();
-    this.#busy = step;
-    const clear = (): void => {
-      if (this.#busy === step) this.#busy = undefined;
-    };
-    step.then(clear, clear);
-    return step;
-  }
-
-  async return(): Promise<IteratorResult<ReceivedPart>> {
-    this.#returned = true;
-    this.#done = true;
-    this.#error = undefined;
-    this.#queue.length = this.#head = 0;
-    await this.#close();
-    return { done: true, value: undefined };
-  }
-
-  async #step(): Promise<IteratorResult<ReceivedPart>> {
-    while (true) {
-      if (this.#signal?.aborted && !this.#abortSeen) {
-        this.#abortSeen = true;
-        this.#queue.length = this.#head = 0;
-        this.#error = { reason: this.#signal.reason };
-      }
-      if (this.#head < this.#queue.length) return { done: false, value: this.#shift() };
-      if (this.#error !== undefined) {
-        const { reason } = this.#error;
-        this.#error = undefined;
-        this.#done = true;
-        throw reason;
-      }
-      if (this.#done) return { done: true, value: undefined };
-      try {
-        const read = this.#source.read();
-        const chunk = await (this.#aborted ? Promise.race([read, this.#aborted]) : read);
-        if (this.#returned) return { done: true, value: undefined };
-        if (chunk === undefined) {
-          this.#done = true;
-          this.#open = false;
-          this.#stopWatching();
-          this.#splitter.end();
-        } else {
-          this.#splitter.push(chunk);
-          if (this.#splitter.closed) {
-            this.#done = true;
-            await this.#close();
-          }
-        }
-      } catch (reason) {
-        if (this.#returned) return { done: true, value: undefined };
-        this.#error = { reason: this.#signal?.aborted ? this.#signal.reason : reason };
-        await this.#close(reason);
-      }
-    }
-  }
-
-  #shift(): ReceivedPart {
-    const part = this.#queue[this.#head++];
-    if (this.#head === this.#queue.length) this.#queue.length = this.#head = 0;
-    return part;
-  }
-
-  #stopWatching(): void {
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-  }
-
-  async #close(reason?: unknown): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#stopWatching();
-    await this.#source.cancel(reason).catch(() => {});
   }
 }
