@@ -376,3 +376,29 @@ describe("parseParts: stopping", () => {
     );
   });
 });
+
+describe("parseParts: parts spanning many chunks", () => {
+  it("large binary parts split into tiny and large chunks alike come back exactly", async () => {
+    const body = new Uint8Array(50_000);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7919) % 251;
+    const head = bytes("--B\r\nContent-Type: application/octet-stream\r\n\r\n");
+    const tail = bytes("\r\n--B\r\n\r\nsecond\r\n--B--");
+    const wire = new Uint8Array(head.length + body.length + tail.length);
+    wire.set(head);
+    wire.set(body, head.length);
+    wire.set(tail, head.length + body.length);
+    for (const sizes of [[1, 3000, 7, 2000, 500], [1], [1023, 1024, 1]]) {
+      async function* source() {
+        for (let i = 0, offset = 0; offset < wire.length; i++) {
+          const size = sizes[i % sizes.length];
+          yield wire.slice(offset, offset + size);
+          offset += size;
+        }
+      }
+      const parts = await Array.fromAsync(parseParts(source(), { boundary: "B" }));
+      assert.equal(parts.length, 2, `sizes ${sizes}`);
+      assert.deepEqual(parts[0].body, body, `sizes ${sizes}`);
+      assert.equal(parts[1].text(), "second");
+    }
+  });
+});
