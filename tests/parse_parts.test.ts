@@ -377,6 +377,14 @@ describe("parseParts: stopping", () => {
   });
 });
 
+async function* cut(data: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  for (let i = 0, offset = 0; offset < data.length; i++) {
+    const size = sizes[i % sizes.length];
+    yield data.slice(offset, offset + size);
+    offset += size;
+  }
+}
+
 describe("parseParts: parts spanning many chunks", () => {
   it("large binary parts split into tiny and large chunks alike come back exactly", async () => {
     const body = new Uint8Array(50_000);
@@ -388,14 +396,7 @@ describe("parseParts: parts spanning many chunks", () => {
     wire.set(body, head.length);
     wire.set(tail, head.length + body.length);
     for (const sizes of [[1, 3000, 7, 2000, 500], [1], [1023, 1024, 1]]) {
-      async function* source() {
-        for (let i = 0, offset = 0; offset < wire.length; i++) {
-          const size = sizes[i % sizes.length];
-          yield wire.slice(offset, offset + size);
-          offset += size;
-        }
-      }
-      const parts = await Array.fromAsync(parseParts(source(), { boundary: "B" }));
+      const parts = await Array.fromAsync(parseParts(cut(wire, sizes), { boundary: "B" }));
       assert.equal(parts.length, 2, `sizes ${sizes}`);
       assert.deepEqual(parts[0].body, body, `sizes ${sizes}`);
       assert.equal(parts[1].text(), "second");
