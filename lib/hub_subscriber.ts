@@ -110,11 +110,15 @@ export class HubSubscriber {
     if (this.#done) return;
     const held = this.#held;
     this.#finish();
-    if (flush) {
-      for (const { views } of held) for (const view of views) this.#controller.enqueue(view);
+    try {
+      if (flush) {
+        for (const { views } of held) for (const view of views) this.#controller.enqueue(view);
+      }
+      this.#controller.enqueue(this.#host.framing.close);
+      this.#controller.close();
+    } catch {
+      // The consumer tore the stream down first (some runtimes error a body on disconnect).
     }
-    this.#controller.enqueue(this.#host.framing.close);
-    this.#controller.close();
   }
 
   /** Breaks the connection (the client sees an error, not a clean end). */
