@@ -21,6 +21,7 @@
 import { runRegistered, type TestResult } from "./node_test.ts";
 import {
   type Handler,
+  type ServeContext,
   type Served,
   WORKERD_SERVE_HOST,
   type WorkerdServeHost,
@@ -72,11 +73,11 @@ const host: WorkerdServeHost = {
 };
 (globalThis as Record<symbol, unknown>)[WORKERD_SERVE_HOST] = host;
 
-async function dispatch(slot: number, req: Request): Promise<Response> {
+async function dispatch(slot: number, req: Request, ctx: ServeContext): Promise<Response> {
   const handler = handlers[slot];
   if (!handler) return new Response("harness: no server open on this port\n", { status: 503 });
   try {
-    return await handler(req);
+    return await handler(req, ctx);
   } catch (err) {
     // The same answer the other runtimes' servers give a throwing handler.
     console.error(err);
@@ -131,19 +132,21 @@ export default {
   },
 };
 
-function entrypoint(slot: number): { fetch(req: Request): Promise<Response> } {
-  return { fetch: (req) => dispatch(slot, req) };
+type Entrypoint = { fetch(req: Request, env: unknown, ctx: ServeContext): Promise<Response> };
+
+function entrypoint(slot: number): Entrypoint {
+  return { fetch: (req, _env, ctx) => dispatch(slot, req, ctx) };
 }
 
 /** Server slot 0, exposed by miniflare on its own socket. */
-export const Serve0: { fetch(req: Request): Promise<Response> } = entrypoint(0);
+export const Serve0: Entrypoint = entrypoint(0);
 /** Server slot 1. */
-export const Serve1: { fetch(req: Request): Promise<Response> } = entrypoint(1);
+export const Serve1: Entrypoint = entrypoint(1);
 /** Server slot 2. */
-export const Serve2: { fetch(req: Request): Promise<Response> } = entrypoint(2);
+export const Serve2: Entrypoint = entrypoint(2);
 /** Server slot 3. */
-export const Serve3: { fetch(req: Request): Promise<Response> } = entrypoint(3);
+export const Serve3: Entrypoint = entrypoint(3);
 /** Server slot 4. */
-export const Serve4: { fetch(req: Request): Promise<Response> } = entrypoint(4);
+export const Serve4: Entrypoint = entrypoint(4);
 /** Server slot 5. */
-export const Serve5: { fetch(req: Request): Promise<Response> } = entrypoint(5);
+export const Serve5: Entrypoint = entrypoint(5);

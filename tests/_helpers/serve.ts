@@ -20,8 +20,18 @@
  */
 import { runtime } from "./runtime.ts";
 
+/**
+ * What a handler may do besides answering. On workerd this is the real ExecutionContext: a
+ * client disconnect tears the request's context down at once (timers and promises of that
+ * request never settle) unless `waitUntil` keeps it alive, exactly as in a deployed Worker.
+ * On Deno, Bun and Node the process keeps running anyway, so `waitUntil` does nothing there.
+ */
+export type ServeContext = { waitUntil(promise: Promise<unknown>): void };
+
 /** A fetch handler as the four servers call it. */
-export type Handler = (req: Request) => Response | Promise<Response>;
+export type Handler = (req: Request, ctx: ServeContext) => Response | Promise<Response>;
+
+const processContext: ServeContext = { waitUntil: () => {} };
 
 /** A running server: its base URL (ends with "/") and a way to stop it. */
 export type Served = { url: string; close(): Promise<void> };
@@ -84,14 +94,19 @@ function serveDeno(handler: Handler): Promise<Served> {
           url: `http://127.0.0.1:${port}/`,
           close: () => withGrace(server.shutdown()),
         }),
-    }, handler);
+    }, (req) => handler(req, processContext));
   });
 }
 
 function serveBun(handler: Handler): Promise<Served> {
   const bun = (globalThis as unknown as { Bun: BunLike }).Bun;
   // idleTimeout 0: Bun would otherwise drop a push that is quiet for 10 s.
-  const server = bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 0, fetch: handler });
+  const server = bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    fetch: (req) => handler(req, processContext),
+  });
   return Promise.resolve({
     url: `http://127.0.0.1:${server.port}/`,
     close: () => server.stop(true),
@@ -104,7 +119,7 @@ async function serveNode(handler: Handler): Promise<Served> {
     // overrideGlobalObjects false: the default swaps globalThis.Request/Response for the rest of
     // the test file, which would make tests depend on whether a server was started before them.
     const server = hono.serve({
-      fetch: (req) => handler(req),
+      fetch: (req) => handler(req, processContext),
       port: 0,
       hostname: "127.0.0.1",
       overrideGlobalObjects: false,
@@ -134,7 +149,8 @@ function serveWorkerd(handler: Handler): Promise<Served> {
 /**
  * Start the runtime's real HTTP server on 127.0.0.1 with a random port.
  *
- * @param handler called for every request, like a `fetch` export.
+ * @param handler called for every request, like a Worker's `fetch` export, with a
+ *   {@link ServeContext} second argument.
  * @returns the base URL (`http://127.0.0.1:PORT/`) and `close()`, which stops the server and
  *   gives open responses at most 2 s to finish.
  * @example
