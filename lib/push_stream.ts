@@ -128,6 +128,7 @@ export function encodeParts(
   }
 
   function sendPart(wire: WirePart, where: string): void {
+    guard?.reset();
     if (wire.bytes) guard?.check(wire.bytes, where);
     for (const chunk of framer.before(wire)) controller.enqueue(chunk);
     if (wire.bytes) {
@@ -151,7 +152,6 @@ export function encodeParts(
     if (done) return;
     if (chunk.done) {
       body = undefined;
-      guard?.reset();
       controller.enqueue(framer.after());
       if (stopAfterBody) end(true);
       return;

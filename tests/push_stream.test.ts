@@ -57,6 +57,12 @@ describe("pushStream wire format", () => {
     assert.ok(out.includes(`\r\n\r\n${latin1(body)}\r\n--B\r\n`));
   });
 
+  it("scans each body for the caller's boundary on its own: a seam between two bodies is no match", async () => {
+    const parts = [text("ends with \r\n--fra"), text("me--starts")];
+    const out = await readText(pushStream(parts, { boundary: "frame", mode: "mixed" }));
+    assert.ok(out.includes("ends with \r\n--fra\r\n--frame\r\n"));
+  });
+
   it("accepts a sync iterable such as a generator", async () => {
     function* gen(): Generator<Part> {
       yield text("1");
