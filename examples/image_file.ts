@@ -13,7 +13,6 @@
  *
  * @module
  */
-import type { Part } from "../mod.ts";
 import { PushHub } from "../lib/push_hub.ts";
 import { refreshResponse } from "../lib/client_pull.ts";
 
@@ -42,26 +41,36 @@ export interface ImageFileApp {
   close(): void;
 }
 
-/** The file's bytes each time its size or modification time changes. */
-async function* watchFile(path: string, type: string, pollMs: number): AsyncGenerator<Part> {
-  const name = "node:fs/promises";
-  const fs = await import(name) as typeof import("node:fs/promises");
+/**
+ * Calls `changed` with the file's bytes now and each time its size or modification time changes,
+ * checking every `pollMs`, until the returned function is called.
+ */
+function watchFile(path: string, pollMs: number, changed: (body: Uint8Array) => void): () => void {
   let seen = "";
-  for (let i = 0; i < Number.MAX_SAFE_INTEGER; i++) {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  async function poll(): Promise<void> {
+    const name = "node:fs/promises";
+    const fs = await import(name) as typeof import("node:fs/promises");
     try {
       const info = await fs.stat(path);
       const stamp = `${info.mtimeMs}:${info.size}`;
       if (stamp !== seen) {
         const body = new Uint8Array(await fs.readFile(path));
         seen = stamp;
-        // A half-written file (empty) is skipped; the next poll reads it whole.
-        if (body.length > 0) yield { contentType: type, body };
+        // A half-written (empty) file is skipped; the next poll reads it whole.
+        if (body.length > 0 && !stopped) changed(body);
       }
     } catch {
-      // Missing while being replaced (write to temp + rename): try again next poll.
+      // Missing while being replaced (write to a temp file, then rename): try again next poll.
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (!stopped) timer = setTimeout(poll, pollMs);
   }
+  void poll();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pushed image</title>
@@ -97,12 +106,9 @@ export function imageFileApp(path: string, options: ImageFileOptions = {}): Imag
     throw new RangeError(`path must end in .${Object.keys(TYPES).join(", .")}, got ${path}`);
   }
   const pollMs = options.pollMs ?? 1000;
-  // linger 0: with nobody watching, the file is not polled at all.
-  const hub = PushHub.from(() => watchFile(path, type, pollMs), {
-    linger: 0,
-    dropSame: true,
-    idleTimeout: Infinity,
-  });
+  // A plain hub fed by a poller (a stat per poll), so /snapshot is current even with no viewer.
+  const hub = new PushHub({ dropSame: true, idleTimeout: Infinity });
+  const stop = watchFile(path, pollMs, (body) => hub.publish({ contentType: type, body }));
   function handler(request: Request): Response {
     const url = new URL(request.url);
     switch (url.pathname) {
@@ -120,7 +126,14 @@ export function imageFileApp(path: string, options: ImageFileOptions = {}): Imag
         return new Response("not found\n", { status: 404 });
     }
   }
-  return { handler, hub, close: () => hub.close() };
+  return {
+    handler,
+    hub,
+    close(): void {
+      stop();
+      hub.close();
+    },
+  };
 }
 
 if (import.meta.main) {

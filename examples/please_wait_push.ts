@@ -60,7 +60,7 @@ export async function handler(request: Request): Promise<Response> {
       });
     case "/search": {
       const term = (url.searchParams.get("q") ?? "").slice(0, 200);
-      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 3000, 0), 60_000);
+      const ms = Math.min(Math.max(Number(url.searchParams.get("ms") ?? 3000) || 0, 0), 60_000);
       return pushResponse(waitThenResult(term, ms), { request });
     }
     case "/client.js":
