@@ -3,7 +3,10 @@
 # Installs what it needs first (npm devDependencies, Debian's chromium and ffmpeg).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-[ -x node_modules/.bin/deno ] || npm ci --no-audit --no-fund || exit 1
+# npm ci refuses this lockfile (it lacks other platforms' optional binaries); install reads it as is.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund || exit 1
+fi
 bash scripts/system-deps.sh || exit 1
 export PATH="$PWD/node_modules/.bin:$PATH"
 logs=$(mktemp -d)
