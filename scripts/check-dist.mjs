@@ -2,7 +2,20 @@
 // every public name is there and works.
 import * as mod from "../dist/mod.js";
 
-const expected = ["createBoundary", "isImageLoad", "pushResponse", "pushStream"];
+const expected = [
+  "boundaryFromContentType",
+  "createBoundary",
+  "isImageLoad",
+  "MultipartParseError",
+  "parseParts",
+  "PushHub",
+  "pushResponse",
+  "pushStream",
+  "refreshHeader",
+  "refreshMetaTag",
+  "refreshResponse",
+  "relay",
+];
 const missing = expected.filter((name) => typeof mod[name] !== "function");
 if (missing.length > 0) {
   console.error(`dist/mod.js is missing ${missing.join(", ")}`);
@@ -15,3 +28,12 @@ if (!text.includes("\r\n\r\nok\r\n--")) {
   process.exit(1);
 }
 console.log(`dist/mod.js: ${Object.keys(mod).length} exports, push round trip ok`);
+const parts = [];
+for await (const part of mod.parseParts(mod.pushResponse([{ contentType: "a/b", body: "x" }]))) {
+  parts.push(part.text());
+}
+if (parts.join() !== "x") {
+  console.error(`dist/mod.js decoded ${JSON.stringify(parts)}`);
+  process.exit(1);
+}
+console.log("dist/mod.js: decode round trip ok");
