@@ -3,7 +3,7 @@
 //
 //   node scripts/test-workerd.mjs [--timeout=ms] [file-or-dir ...]   (default: tests/)
 //
-// Each file is bundled with esbuild, `node:test` aliased to tests/_harness/node_test.ts and
+// Each file is bundled with esbuild, `node:test` aliased to tests/_harness/node_test_shim.ts and
 // `node:*` left to workerd's nodejs_compat (node:assert/strict is real there). The bundle runs as
 // a worker whose default entrypoint runs the tests inside one request and streams the results
 // back; entrypoints Serve0..5 are exposed on 127.0.0.1 sockets for tests/_helpers/serve.ts.
@@ -16,7 +16,7 @@ import { Miniflare } from "miniflare";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HARNESS = join(ROOT, "tests/_harness");
-const SHIM = join(HARNESS, "node_test.ts");
+const SHIM = join(HARNESS, "node_test_shim.ts");
 const WORKER = join(HARNESS, "worker.ts");
 const BUNDLE = join(ROOT, "workerd-harness-bundle.mjs"); // virtual: never written to disk
 const SLOTS = 6; // keep equal to SLOTS in tests/_harness/worker.ts

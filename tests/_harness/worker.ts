@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import { runRegistered, type TestResult } from "./node_test.ts";
+import { runRegistered, type TestResult } from "./node_test_shim.ts";
 import {
   type Handler,
   type ServeContext,

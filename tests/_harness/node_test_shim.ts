@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { describe, it } from "./node_test.ts";
+ * import { describe, it } from "./node_test_shim.ts";
  *
  * describe("math", () => {
  *   it("adds", () => {
@@ -163,7 +163,7 @@ function makeRegister<F>(register: (args: Args<F>, extra: TestOptions) => void):
  *
  * @example
  * ```ts
- * import { describe, it } from "./node_test.ts";
+ * import { describe, it } from "./node_test_shim.ts";
  * describe("suite", () => it("case", () => {}));
  * ```
  */
@@ -173,7 +173,7 @@ export const describe: Register<SuiteFn> = makeRegister(registerSuite);
  *
  * @example
  * ```ts
- * import { suite, test } from "./node_test.ts";
+ * import { suite, test } from "./node_test_shim.ts";
  * suite("suite", () => test("case", () => {}));
  * ```
  */
@@ -183,7 +183,7 @@ export const suite: Register<SuiteFn> = describe;
  *
  * @example
  * ```ts
- * import { it } from "./node_test.ts";
+ * import { it } from "./node_test_shim.ts";
  * it("waits", { timeout: 1000 }, async () => await Promise.resolve());
  * ```
  */
@@ -193,7 +193,7 @@ export const it: Register<TestFn> = makeRegister(registerTest);
  *
  * @example
  * ```ts
- * import { test } from "./node_test.ts";
+ * import { test } from "./node_test_shim.ts";
  * test("skipped (skipped on workerd: reason)", { skip: true }, () => {});
  * ```
  */
@@ -211,7 +211,7 @@ function hook(list: "before" | "after" | "beforeEach" | "afterEach") {
  *
  * @example
  * ```ts
- * import { before } from "./node_test.ts";
+ * import { before } from "./node_test_shim.ts";
  * before(() => {});
  * ```
  */
@@ -221,7 +221,7 @@ export const before: (fn: TestFn, options?: { timeout?: number }) => void = hook
  *
  * @example
  * ```ts
- * import { after } from "./node_test.ts";
+ * import { after } from "./node_test_shim.ts";
  * after(() => {});
  * ```
  */
@@ -231,7 +231,7 @@ export const after: (fn: TestFn, options?: { timeout?: number }) => void = hook(
  *
  * @example
  * ```ts
- * import { beforeEach } from "./node_test.ts";
+ * import { beforeEach } from "./node_test_shim.ts";
  * beforeEach(() => {});
  * ```
  */
@@ -243,7 +243,7 @@ export const beforeEach: (fn: TestFn, options?: { timeout?: number }) => void = 
  *
  * @example
  * ```ts
- * import { afterEach } from "./node_test.ts";
+ * import { afterEach } from "./node_test_shim.ts";
  * afterEach(() => {});
  * ```
  */
@@ -428,7 +428,7 @@ async function runSuite(
  *
  * @example
  * ```ts
- * import { it, runRegistered } from "./node_test.ts";
+ * import { it, runRegistered } from "./node_test_shim.ts";
  * it("ok", () => {});
  * await runRegistered({
  *   start: (path) => console.log("running", path.join(" > ")),
