@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { PushHub } from "../lib/push_hub.ts";
-import { refreshResponse } from "../lib/client_pull.ts";
+import { PushHub, refreshResponse } from "../mod.ts";
 
 const TYPES: Record<string, string> = {
   jpg: "image/jpeg",

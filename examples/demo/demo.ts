@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { type Part, pushResponse } from "../../mod.ts";
-import { PushHub } from "../../lib/push_hub.ts";
+import { type Part, PushHub, pushResponse } from "../../mod.ts";
 import { SyntheticCamera } from "./camera.ts";
 
 /** Options of {@linkcode createDemo}. */
