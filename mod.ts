@@ -12,6 +12,8 @@
  * - {@linkcode PushHub}: one source, many viewers, each frame encoded once.
  * - {@linkcode parseParts}: the streaming decoder; {@linkcode relay} feeds a hub from it.
  * - {@linkcode refreshHeader}, {@linkcode refreshResponse}, {@linkcode refreshMetaTag}: client pull.
+ * - {@linkcode jpegFrames}: splits a camera's or ffmpeg's MJPEG byte stream into frames.
+ * - {@linkcode pushInto}: in a browser, shows each HTML part of a push in an element.
  *
  * @example Push a picture into `<img src="/stream">`
  * ```ts ignore
@@ -54,3 +56,6 @@ export type { ReceivedPart } from "./lib/received_part.ts";
 export { MultipartParseError, type MultipartParseErrorCode } from "./lib/multipart_parse_error.ts";
 export { boundaryFromContentType } from "./lib/content_type_boundary.ts";
 export { relay, type RelayedPart, type RelayOptions } from "./lib/relay.ts";
+
+export { jpegFrames, type JpegFramesOptions } from "./lib/jpeg_frames.ts";
+export { type HtmlTarget, pushInto, type PushIntoOptions } from "./lib/html_push_client.ts";
