@@ -56,6 +56,15 @@ export interface PushOptions {
    * @default {undefined} errors only error the stream
    */
   onError?: (error: unknown) => void;
+  /**
+   * Called once with a promise that settles when the push is over and the
+   * source's `return()` has finished. On Cloudflare Workers pass
+   * `(promise) => ctx.waitUntil(promise)`: a Worker stops a request's timers
+   * when its client disconnects, so without it a source awaiting a timer
+   * never resumes to run its `finally`.
+   * @default {undefined}
+   */
+  waitUntil?: (promise: Promise<void>) => void;
 }
 
 /** Options after defaults and checks. */
@@ -69,6 +78,7 @@ export interface ResolvedPushOptions {
   maxDuration: number;
   advanceHeaders: boolean;
   onError: (error: unknown) => void;
+  waitUntil: ((promise: Promise<void>) => void) | undefined;
 }
 
 // setTimeout fires at once for anything larger.
@@ -107,8 +117,10 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
   if (advanceHeaders && mode !== "replace") {
     throw new RangeError('options.advanceHeaders applies to mode "replace" only');
   }
-  if (options.onError !== undefined && typeof options.onError !== "function") {
-    throw new TypeError("options.onError must be a function");
+  for (const name of ["onError", "waitUntil"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`options.${name} must be a function`);
+    }
   }
   return {
     mode,
@@ -119,6 +131,7 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
     advanceHeaders,
     onError: options.onError ?? (() => {}),
+    waitUntil: options.waitUntil,
   };
 }
 

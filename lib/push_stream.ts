@@ -78,11 +78,19 @@ export function encodeParts(
     wake?.(STOP);
   }
 
-  function closeSource(): void {
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+
+  /** Marks the push over and stops the source if it still runs; `settled` follows its `return()`. */
+  function finish(sourceOpen: boolean): void {
+    done = true;
+    cleanup();
+    if (!sourceOpen) return settle();
     try {
-      Promise.resolve(iterator.return?.()).catch(report);
+      Promise.resolve(iterator.return?.()).catch(report).finally(settle);
     } catch (error) {
       report(error);
+      settle();
     }
   }
 
@@ -94,9 +102,7 @@ export function encodeParts(
   }
 
   function end(sourceOpen: boolean): void {
-    done = true;
-    cleanup();
-    if (sourceOpen) closeSource();
+    finish(sourceOpen);
     try {
       controller.enqueue(framing.close);
       controller.close();
@@ -108,9 +114,7 @@ export function encodeParts(
 
   function fail(error: unknown, sourceOpen: boolean): void {
     if (done) return;
-    done = true;
-    cleanup();
-    if (sourceOpen) closeSource();
+    finish(sourceOpen);
     controller.error(error);
     report(error);
     body?.cancel(error).catch(() => {});
@@ -172,6 +176,7 @@ export function encodeParts(
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
+      config.waitUntil?.(settled);
       controller.enqueue(framing.open);
       if (config.maxDuration !== Infinity) durationTimer = setTimeout(stop, config.maxDuration);
       for (const signal of config.signals) signal.addEventListener("abort", onAbort);
@@ -198,10 +203,8 @@ export function encodeParts(
     },
     cancel(reason) {
       if (done) return;
-      done = true;
-      cleanup();
+      finish(true);
       body?.cancel(reason).catch(() => {});
-      closeSource();
     },
   }, { highWaterMark: 0 });
 }

@@ -45,6 +45,39 @@ describe("pushStream cancellation", () => {
   });
 });
 
+describe("pushStream waitUntil", () => {
+  it("hands over a promise that settles only after the source's return() has finished", async () => {
+    const order: string[] = [];
+    async function* source(): AsyncGenerator<Part> {
+      try {
+        for (let i = 0;; i++) {
+          yield frame(i);
+          await delay(30);
+        }
+      } finally {
+        await delay(20);
+        order.push("finally done");
+      }
+    }
+    let settled: Promise<void> | undefined;
+    const reader = pushStream(source(), { waitUntil: (promise) => (settled = promise) })
+      .getReader();
+    assert.ok(settled instanceof Promise, "waitUntil is called when the stream starts");
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    await within(1000, "waitUntil promise", settled!);
+    order.push("settled");
+    assert.deepEqual(order, ["finally done", "settled"]);
+  });
+
+  it("settles when the source ends by itself", async () => {
+    let settled: Promise<void> | undefined;
+    await readText(pushStream([frame(1)], { waitUntil: (promise) => (settled = promise) }));
+    await within(1000, "waitUntil promise", settled!);
+  });
+});
+
 describe("pushStream errors", () => {
   it("errors the stream and reports to onError when the source throws", async () => {
     const boom = new Error("camera unplugged");
