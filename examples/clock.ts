@@ -39,18 +39,25 @@ function number(value: string | null, fallback: number, min: number, max: number
 /**
  * `GET /` is a page with `<img src="/clock">`; `GET /clock` pushes a clock face each second
  * (`?ms=` between faces, 10–60000; `?count=` faces, at most 86400, then the push ends).
+ * `ctx` is a Worker's ExecutionContext, where there is one.
  *
  * @example
  * ```ts ignore
  * Deno.serve(handler);
  * ```
  */
-export function handler(request: Request): Response {
+export function handler(request: Request, ctx?: unknown): Response {
   const url = new URL(request.url);
   if (url.pathname === "/clock") {
     const count = number(url.searchParams.get("count"), 86_400, 1, 86_400);
     const ms = number(url.searchParams.get("ms"), 1000, 10, 60_000);
-    return pushResponse(clock(count, ms), { request });
+    // A Worker's ExecutionContext keeps a left viewer's push alive until clock()'s finally ran.
+    // Deno.serve and Bun.serve pass something else second (serve info, the server).
+    const context = ctx as { waitUntil?: (promise: Promise<unknown>) => void } | undefined;
+    const waitUntil = typeof context?.waitUntil === "function"
+      ? (promise: Promise<void>) => context.waitUntil!(promise)
+      : undefined;
+    return pushResponse(clock(count, ms), { request, waitUntil });
   }
   if (url.pathname === "/") {
     return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });

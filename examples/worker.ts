@@ -4,16 +4,24 @@
  * out to many viewers, put the `PushHub` in a Durable Object and forward `/stream` requests to it.
  *
  * wrangler.toml sets the `enable_request_signal` compatibility flag so that `request.signal`
- * aborts when the viewer leaves, which ends the push at once.
+ * aborts when the viewer leaves, which ends the push at once; the handler hands `ctx.waitUntil`
+ * to the push, because a Worker stops a request's timers when its client leaves, and the clock's
+ * generator must still get to its `finally`.
  *
  * @module
  */
 import { handler } from "./clock.ts";
 
 /** The Worker's module export. */
-const worker: { fetch(request: Request): Response } = {
-  fetch(request: Request): Response {
-    return handler(request);
+const worker: {
+  fetch(
+    request: Request,
+    env: unknown,
+    ctx: { waitUntil(promise: Promise<unknown>): void },
+  ): Response;
+} = {
+  fetch(request, _env, ctx) {
+    return handler(request, ctx);
   },
 };
 
