@@ -82,6 +82,56 @@ export async function* ticker(count: number, ms: number): AsyncGenerator<Part> {
   }
 }
 
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A number from the query string, `fallback` when absent or not a number, clamped to min..max. */
+export function queryNumber(
+  url: URL,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = Number(url.searchParams.get(name) ?? NaN);
+  return Math.min(Math.max(Number.isNaN(value) ? fallback : value, min), max);
+}
+
+/** What an HTML-push example serves: its page and its push. */
+export interface HtmlPushApp {
+  /** The page's title. */
+  title: string;
+  /** Where the push is served. */
+  path: string;
+  /** A form that starts the push with its fields as the query string (else it starts at once). */
+  form?: (url: URL) => string;
+  /** The push for one request to `path`. */
+  push: (url: URL, request: Request) => Response;
+}
+
+/** The handler of an HTML-push example: `/` the page, `app.path` the push, `/client.js` the helper. */
+export function htmlPushHandler(app: HtmlPushApp): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    switch (url.pathname) {
+      case "/": {
+        const page = app.form
+          ? pushPage(app.title, app.path, app.form(url))
+          : pushPage(app.title, app.path + url.search);
+        return new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } });
+      }
+      case app.path:
+        return app.push(url, request);
+      case "/client.js":
+        return await clientScriptResponse();
+      default:
+        return new Response("not found\n", { status: 404 });
+    }
+  };
+}
+
 /**
  * `/` the page, `/ticker` the HTML push (`?count=`, `?ms=`), `/client.js` the helper.
  *
@@ -90,24 +140,15 @@ export async function* ticker(count: number, ms: number): AsyncGenerator<Part> {
  * Deno.serve(handler);
  * ```
  */
-export async function handler(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  switch (url.pathname) {
-    case "/":
-      return new Response(pushPage("HTML push", "/ticker" + url.search), {
-        headers: { "content-type": "text/html; charset=utf-8" },
-      });
-    case "/ticker": {
-      const count = Math.min(Math.max(Number(url.searchParams.get("count")) || 60, 1), 3600);
-      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 1000, 10), 60_000);
-      return pushResponse(ticker(count, ms), { request });
-    }
-    case "/client.js":
-      return await clientScriptResponse();
-    default:
-      return new Response("not found\n", { status: 404 });
-  }
-}
+export const handler: (request: Request) => Promise<Response> = htmlPushHandler({
+  title: "HTML push",
+  path: "/ticker",
+  push: (url, request) =>
+    pushResponse(
+      ticker(queryNumber(url, "count", 60, 1, 3600), queryNumber(url, "ms", 1000, 10, 60_000)),
+      { request },
+    ),
+});
 
 if (import.meta.main) {
   const { serve } = await import("./serve_main.ts");

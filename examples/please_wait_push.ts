@@ -8,11 +8,7 @@
  * @module
  */
 import { type Part, pushResponse } from "../mod.ts";
-import { clientScriptResponse, pushPage } from "./html_push.ts";
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml, htmlPushHandler, queryNumber } from "./html_push.ts";
 
 /** A stand-in for a slow database query. */
 export async function slowQuery(term: string, ms: number): Promise<string[]> {
@@ -51,24 +47,15 @@ function form(ms: string | null): string {
  * Deno.serve(handler);
  * ```
  */
-export async function handler(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  switch (url.pathname) {
-    case "/":
-      return new Response(pushPage("Please wait", "/search", form(url.searchParams.get("ms"))), {
-        headers: { "content-type": "text/html; charset=utf-8" },
-      });
-    case "/search": {
-      const term = (url.searchParams.get("q") ?? "").slice(0, 200);
-      const ms = Math.min(Math.max(Number(url.searchParams.get("ms") ?? 3000) || 0, 0), 60_000);
-      return pushResponse(waitThenResult(term, ms), { request });
-    }
-    case "/client.js":
-      return await clientScriptResponse();
-    default:
-      return new Response("not found\n", { status: 404 });
-  }
-}
+export const handler: (request: Request) => Promise<Response> = htmlPushHandler({
+  title: "Please wait",
+  path: "/search",
+  form: (url) => form(url.searchParams.get("ms")),
+  push(url, request) {
+    const term = (url.searchParams.get("q") ?? "").slice(0, 200);
+    return pushResponse(waitThenResult(term, queryNumber(url, "ms", 3000, 0, 60_000)), { request });
+  },
+});
 
 if (import.meta.main) {
   const { serve } = await import("./serve_main.ts");

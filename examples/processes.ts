@@ -8,11 +8,7 @@
  * @module
  */
 import { type Part, pushResponse } from "../mod.ts";
-import { clientScriptResponse, pushPage } from "./html_push.ts";
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml, htmlPushHandler, queryNumber } from "./html_push.ts";
 
 /** `ps -el`, or why there is no process list here (Deno Deploy and Workers have no `ps`). */
 export async function processList(): Promise<string> {
@@ -55,28 +51,19 @@ export async function* processes(seconds: number, count: number): AsyncGenerator
  * Deno.serve(handler);
  * ```
  */
-export async function handler(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  switch (url.pathname) {
-    case "/":
-      return new Response(pushPage("Processes On This Server", "/processes" + url.search), {
-        headers: { "content-type": "text/html; charset=utf-8" },
-      });
-    case "/processes": {
-      const every = Math.min(Math.max(Number(url.searchParams.get("every")) || 5, 0.1), 3600);
-      const count = Math.min(Math.max(Number(url.searchParams.get("count")) || 720, 1), 100_000);
-      // An update every `every` s: end only after twice that without one.
-      return pushResponse(processes(every, count), {
-        request,
-        idleTimeout: Math.max(60_000, every * 2000),
-      });
-    }
-    case "/client.js":
-      return await clientScriptResponse();
-    default:
-      return new Response("not found\n", { status: 404 });
-  }
-}
+export const handler: (request: Request) => Promise<Response> = htmlPushHandler({
+  title: "Processes On This Server",
+  path: "/processes",
+  push(url, request) {
+    const every = queryNumber(url, "every", 5, 0.1, 3600);
+    const count = queryNumber(url, "count", 720, 1, 100_000);
+    // An update every `every` s: end only after twice that without one.
+    return pushResponse(processes(every, count), {
+      request,
+      idleTimeout: Math.max(60_000, every * 2000),
+    });
+  },
+});
 
 if (import.meta.main) {
   const { serve } = await import("./serve_main.ts");

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Part, pushResponse } from "../mod.ts";
-import { clientScriptResponse, pushPage } from "./html_push.ts";
+import { htmlPushHandler, queryNumber } from "./html_push.ts";
 
 /** The three pages, `ms` apart. */
 export async function* threePages(ms: number): AsyncGenerator<Part> {
@@ -27,23 +27,12 @@ export async function* threePages(ms: number): AsyncGenerator<Part> {
  * Deno.serve(handler);
  * ```
  */
-export async function handler(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  switch (url.pathname) {
-    case "/":
-      return new Response(pushPage("Three pages", "/pages" + url.search), {
-        headers: { "content-type": "text/html; charset=utf-8" },
-      });
-    case "/pages": {
-      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 2000, 10), 60_000);
-      return pushResponse(threePages(ms), { request });
-    }
-    case "/client.js":
-      return await clientScriptResponse();
-    default:
-      return new Response("not found\n", { status: 404 });
-  }
-}
+export const handler: (request: Request) => Promise<Response> = htmlPushHandler({
+  title: "Three pages",
+  path: "/pages",
+  push: (url, request) =>
+    pushResponse(threePages(queryNumber(url, "ms", 2000, 10, 60_000)), { request }),
+});
 
 if (import.meta.main) {
   const { serve } = await import("./serve_main.ts");
