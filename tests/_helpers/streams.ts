@@ -1,20 +1,12 @@
+import { concatBytes } from "../../lib/framing.ts";
+
 /** Small stream utilities shared by tests. */
 
 /** Reads a whole stream into one byte array. */
 export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  for await (const chunk of stream) chunks.push(chunk);
+  return concatBytes(chunks);
 }
 
 /** Reads a whole stream as latin1-safe text (bytes kept one char each). */
