@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { BoundaryGuard } from "./boundary_guard.ts";
 import { headerLine, headerPairs } from "./header_fields.ts";
 
 /** What a part's body may be. Bytes are sent as they are, without a copy. */
@@ -117,4 +118,35 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object") return value.constructor?.name ?? "object";
   return typeof value;
+}
+
+/**
+ * Opens the iterator of `parts`. Arrays are checked whole first (parts, and
+ * bodies against `guard`), so that their errors come before any byte is sent.
+ *
+ * @throws {TypeError|RangeError} on a source that is not iterable, or a bad part in an array.
+ */
+export function openPartSource(
+  parts: unknown,
+  guard: BoundaryGuard | undefined,
+): AsyncIterator<Part> | Iterator<Part> {
+  const source = parts as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  if (typeof source?.[Symbol.asyncIterator] === "function") {
+    return source[Symbol.asyncIterator]!();
+  }
+  if (typeof source?.[Symbol.iterator] === "function" && typeof parts !== "string") {
+    if (Array.isArray(parts)) {
+      parts.forEach((part, i) => {
+        const wire = toWirePart(part, `parts[${i}]`);
+        guard?.reset();
+        if (wire.bytes) guard?.check(wire.bytes, `parts[${i}].body`);
+      });
+    }
+    return source[Symbol.iterator]!();
+  }
+  throw new TypeError(
+    `parts must be an AsyncIterable<Part> or an Iterable<Part>, got ${
+      parts === null ? "null" : typeof parts
+    }`,
+  );
 }

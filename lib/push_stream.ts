@@ -4,10 +4,10 @@
  * @module
  */
 
-import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
+import { boundaryGuard } from "./boundary_guard.ts";
 import { framingFor } from "./framing.ts";
 import { partFramer } from "./part_framer.ts";
-import { type Part, type PartSource, toWirePart, type WirePart } from "./part.ts";
+import { openPartSource, type Part, type PartSource, toWirePart, type WirePart } from "./part.ts";
 import { type PushOptions, type ResolvedPushOptions, resolvePushOptions } from "./push_options.ts";
 
 /**
@@ -56,7 +56,7 @@ export function encodeParts(
 ): ReadableStream<Uint8Array> {
   const framing = framingFor(config.mode, config.boundary);
   const guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
-  const iterator = openSource(parts, guard);
+  const iterator = openPartSource(parts, guard);
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let done = false;
@@ -207,29 +207,4 @@ export function encodeParts(
       body?.cancel(reason).catch(() => {});
     },
   }, { highWaterMark: 0 });
-}
-
-function openSource(
-  parts: unknown,
-  guard: BoundaryGuard | undefined,
-): AsyncIterator<Part> | Iterator<Part> {
-  const source = parts as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
-  if (typeof source?.[Symbol.asyncIterator] === "function") {
-    return source[Symbol.asyncIterator]!();
-  }
-  if (typeof source?.[Symbol.iterator] === "function" && typeof parts !== "string") {
-    if (Array.isArray(parts)) {
-      parts.forEach((part, i) => {
-        const wire = toWirePart(part, `parts[${i}]`);
-        if (wire.bytes) guard?.check(wire.bytes, `parts[${i}].body`);
-        guard?.reset();
-      });
-    }
-    return source[Symbol.iterator]!();
-  }
-  throw new TypeError(
-    `parts must be an AsyncIterable<Part> or an Iterable<Part>, got ${
-      parts === null ? "null" : typeof parts
-    }`,
-  );
 }
