@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm run soak`: the reliability tests with their full counts (MULTIPART_PUSH_SOAK=1): 10,000
+// churning clients, a 30 s stalled client, 100,000 fuzzed pushes, on Node, Deno, Bun and workerd.
+//
+//   node scripts/soak.mjs [node|deno|bun|workerd ...]   (default: all four)
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "node_modules/.bin");
+const files = readdirSync(join(ROOT, "tests"))
+  .filter((name) => /^(soak|fault).*\.test\.ts$/.test(name))
+  .map((name) => `tests/${name}`);
+const runners = {
+  node: [process.execPath, ["--test", "--test-timeout=1800000", ...files]],
+  deno: [join(BIN, "deno"), ["test", "-A", "--no-check", ...files]],
+  bun: [join(BIN, "bun"), ["test", "--timeout", "1800000", ...files]],
+  workerd: [process.execPath, ["scripts/test-workerd.mjs", "--timeout=1800000", ...files]],
+};
+const wanted = process.argv.slice(2);
+const failed = [];
+for (const [name, [cmd, args]] of Object.entries(runners)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n::: soak on ${name}: ${files.join(" ")}`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, MULTIPART_PUSH_SOAK: "1", PATH: `${BIN}:${process.env.PATH}` },
+  });
+  console.log(
+    `::: ${name}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  if (result.status !== 0) failed.push(name);
+}
+console.log(failed.length ? `\nsoak failed on: ${failed.join(", ")}` : "\nsoak passed");
+process.exit(failed.length ? 1 : 0);
