@@ -11,6 +11,8 @@
  * announced), and the new part follows with its own headers: every client sees
  * valid parts, a browser sees no gap. This is why, with `advanceHeaders`, the
  * previous part's body is kept (by reference) until the next part is framed.
+ * The same holds at the end: the part announced after the last one is filled
+ * with its body again before the close delimiter.
  *
  * @module
  */
@@ -26,6 +28,8 @@ export interface PartFramer {
   body(chunk: Uint8Array): void;
   /** The bytes that end the current part. */
   after(): Uint8Array;
+  /** The chunks that end the push, between parts. */
+  close(): Uint8Array[];
 }
 
 /** Creates the framer for one push. */
@@ -35,6 +39,7 @@ export function partFramer(framing: Framing, advance: boolean): PartFramer {
       before: (wire) => [headBytes(framing, wire.fields)],
       body: () => {},
       after: () => framing.delimiter,
+      close: () => [framing.close],
     };
   }
   let announced: string | undefined;
@@ -64,6 +69,9 @@ export function partFramer(framing: Framing, advance: boolean): PartFramer {
         };
       }
       return tail.bytes;
+    },
+    close() {
+      return announced === undefined ? [framing.close] : [...previous, framing.close];
     },
   };
 }

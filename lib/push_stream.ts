@@ -48,6 +48,8 @@ export function pushStream(parts: PartSource, options?: PushOptions): ReadableSt
 }
 
 const STOP = Symbol("stop");
+/** How long a streamed body in flight may take to finish once the push is asked to end. */
+const BODY_GRACE_MS = 1000;
 
 /** {@linkcode pushStream} with options already resolved (for `pushResponse`). */
 export function encodeParts(
@@ -66,6 +68,7 @@ export function encodeParts(
   let wake: ((value: typeof STOP) => void) | undefined;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const framer = partFramer(framing, config.advanceHeaders);
 
   const report = (error: unknown): void => config.onError(error);
@@ -74,6 +77,7 @@ export function encodeParts(
   function cleanup(): void {
     clearTimeout(idleTimer);
     clearTimeout(durationTimer);
+    clearTimeout(graceTimer);
     for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
     wake?.(STOP);
   }
@@ -94,17 +98,31 @@ export function encodeParts(
     }
   }
 
-  /** A clean end was asked for (abort, timeout): finish the part on the wire first. */
+  /**
+   * A clean end was asked for (abort, timeout): the part on the wire is
+   * finished first. A body that does not finish within `BODY_GRACE_MS` breaks
+   * the stream off: a cut part must never look complete.
+   */
   function stop(): void {
     if (done) return;
-    if (body) stopAfterBody = true;
-    else end(true);
+    if (!body) return end(true);
+    if (stopAfterBody) return;
+    stopAfterBody = true;
+    const where = `parts[${index - 1}].body`;
+    graceTimer = setTimeout(() => {
+      fail(
+        new Error(
+          `push ended while ${where} was still streaming and did not finish within ${BODY_GRACE_MS} ms`,
+        ),
+        true,
+      );
+    }, BODY_GRACE_MS);
   }
 
   function end(sourceOpen: boolean): void {
     finish(sourceOpen);
     try {
-      controller.enqueue(framing.close);
+      for (const chunk of framer.close()) controller.enqueue(chunk);
       controller.close();
     } catch {
       // The consumer tore the stream down first (a runtime that errors rather

@@ -197,6 +197,32 @@ describe("pushStream ending", () => {
     await within(1000, "source finally", finished);
   });
 
+  const stops: [string, () => { maxDuration?: number; signal?: AbortSignal }][] = [
+    ["maxDuration", () => ({ maxDuration: 50 })],
+    ["an abort", () => ({ signal: AbortSignal.timeout(50) })],
+  ];
+  for (const [name, options] of stops) {
+    it(`breaks the stream off when ${name} comes while a streamed body stalls, and stops the source`, async () => {
+      const { promise: finished, resolve } = deferred();
+      async function* source(): AsyncGenerator<Part> {
+        try {
+          yield {
+            contentType: "a/b",
+            body: new ReadableStream({ start: (c) => c.enqueue(new Uint8Array([1])) }),
+          };
+        } finally {
+          resolve();
+        }
+      }
+      const reading = readText(pushStream(source(), { boundary: "B", ...options() }));
+      await assert.rejects(
+        within(3000, "stalled body", reading),
+        /parts\[0\]\.body was still streaming and did not finish within 1000 ms/,
+      );
+      await within(1000, "source finally", finished);
+    });
+  }
+
   it("finishes a streamed body in flight before closing on abort", async () => {
     const controller = new AbortController();
     const rest = deferred();

@@ -83,7 +83,7 @@ describe("pushStream advanceHeaders", () => {
       out,
       "--B\r\nContent-Type: image/jpeg\r\nContent-Length: 1\r\n\r\na\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
         "bb\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
-        "\r\n--B--\r\n",
+        "bb\r\n--B--\r\n",
     );
   });
 
@@ -101,7 +101,7 @@ describe("pushStream advanceHeaders", () => {
         "a\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\n\r\np\r\n--B\r\nContent-Type: image/png\r\n\r\n" +
         "p\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\nX-N: 3\r\n\r\nq\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
         "r\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
-        "\r\n--B--\r\n",
+        "r\r\n--B--\r\n",
     );
   });
 
@@ -115,8 +115,20 @@ describe("pushStream advanceHeaders", () => {
       out,
       "--B\r\nContent-Type: text/plain\r\n\r\nstreamed\r\n--B\r\nContent-Type: text/plain\r\n\r\n" +
         "streamed\r\n--B\r\nContent-Type: text/html\r\nContent-Length: 1\r\n\r\nh\r\n--B\r\nContent-Type: text/html\r\n\r\n" +
-        "\r\n--B--\r\n",
+        "h\r\n--B--\r\n",
     );
+  });
+
+  it("never ends with an empty part: the announced part is filled with the last body before the close", async () => {
+    const { parseParts } = await import("../lib/parse_parts.ts");
+    const frames = ["one", "two", "three"].map((body): Part => ({
+      contentType: "image/jpeg",
+      body,
+    }));
+    const stream = pushStream(frames, { boundary: "B", advanceHeaders: true });
+    const bodies: string[] = [];
+    for await (const part of parseParts(stream, { boundary: "B" })) bodies.push(part.text());
+    assert.deepEqual(bodies, ["one", "two", "three", "three"]);
   });
 
   const cases: [string, HeadersInit, boolean][] = [
