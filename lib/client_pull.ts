@@ -140,7 +140,12 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
   if (text.startsWith("'") || text.startsWith('"')) {
     throw new TypeError(`url must not start with a quote, got ${JSON.stringify(url)}`);
   }
-  return text;
+  // A header value is bytes: percent-encode what is not printable ASCII, as URL#href does.
+  try {
+    return text.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+  } catch {
+    throw new TypeError(`url must be well-formed Unicode, got ${JSON.stringify(url)}`);
+  }
 }
 
 function isHttp(url: URL): boolean {

@@ -23,6 +23,20 @@ describe("refreshHeader", () => {
     assert.equal(refreshHeader(3, "//cdn.example.com/x"), "3; url=//cdn.example.com/x");
   });
 
+  it("percent-encodes a relative URL's non-ASCII characters, so the value is a valid header", () => {
+    const value = refreshHeader(1, "/résultats/日本?q=a b");
+    assert.equal(value, "1; url=/r%C3%A9sultats/%E6%97%A5%E6%9C%AC?q=a%20b");
+    assert.equal(new Headers({ Refresh: value }).get("refresh"), value);
+    assert.equal(
+      refreshResponse("wait", { seconds: 1, url: "/jobs/日本" }).headers.get("refresh"),
+      "1; url=/jobs/%E6%97%A5%E6%9C%AC",
+    );
+    assert.throws(
+      () => refreshHeader(1, "/x\uD800"),
+      (e: Error) => e instanceof TypeError && /well-formed/.test(e.message),
+    );
+  });
+
   it("writes whole seconds (what browsers honour) for any non-negative finite number", () => {
     assert.equal(refreshHeader(1.9), "1");
     assert.equal(refreshHeader(1e21), "1000000000000000000000");
