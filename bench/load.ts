@@ -2,7 +2,8 @@
  * Load generator for the socket bench: N loopback clients (node:http, one
  * socket each) read a multipart push and count delimiters. Connects all,
  * waits `--warmup` s, prints `{"event":"measuring"}`, counts for `--seconds`,
- * then prints `{"event":"done", ...}` with frames per client per second.
+ * then prints `{"event":"done", ...}` with new frames per client per second (a
+ * repeat of a frame the client already has is counted in `parts` only).
  *
  *   node bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2
  *
@@ -22,24 +23,39 @@ const warmup = Number(flag("warmup", "2"));
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
 let measuring = false;
-const counts = new Array<number>(clients).fill(0);
+const counts = new Array<number>(clients).fill(0); // new frames (counter went up)
+let parts = 0; // every part, repeats included
 let errors = 0;
 let bytes = 0;
 
-/** Counts `\r\n--boundary` in a stream of chunks, carrying a partial match across chunks. */
-function counter(boundary: string, onFrame: () => void): (chunk: Buffer) => void {
+/**
+ * Calls `onPart(counter)` for each part of a push: `counter` is the big-endian uint32 at the start
+ * of its body (the servers number their frames), so repeats of a frame can be told from new ones.
+ */
+function partReader(boundary: string, onPart: (counter: number) => void): (chunk: Buffer) => void {
   const needle = Buffer.from(`\r\n--${boundary}`);
   let carry = Buffer.alloc(0);
+  let inHead = false; // after a delimiter, until the body's first 4 bytes
   return (chunk) => {
     const hay = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let at = hay.indexOf(needle);
-    let end = 0;
-    while (at !== -1) {
-      onFrame();
-      end = at + needle.length;
-      at = hay.indexOf(needle, end);
+    let from = 0;
+    while (true) {
+      if (inHead) {
+        const blankAt = hay.indexOf("\r\n\r\n", from);
+        if (blankAt === -1 || blankAt + 8 > hay.length) break;
+        onPart(hay.readUInt32BE(blankAt + 4));
+        inHead = false;
+        from = blankAt + 8;
+      }
+      const at = hay.indexOf(needle, from);
+      if (at === -1) break;
+      inHead = true;
+      from = at + needle.length;
     }
-    carry = Buffer.from(hay.subarray(Math.max(end, hay.length - needle.length + 1)));
+    // Keep what a header block and counter, or a delimiter, may still be completing.
+    carry = Buffer.from(
+      inHead ? hay.subarray(from) : hay.subarray(Math.max(from, hay.length - needle.length + 1)),
+    );
   };
 }
 
@@ -52,8 +68,11 @@ function connect(i: number): Promise<void> {
         res.resume();
         return resolve();
       }
-      const count = counter(boundary, () => {
-        if (measuring) counts[i]++;
+      let last = -1;
+      const count = partReader(boundary, (counter) => {
+        if (measuring) parts++;
+        if (counter > last && measuring) counts[i]++;
+        last = Math.max(last, counter);
       });
       res.on("data", (chunk: Buffer) => {
         if (measuring) bytes += chunk.length;
@@ -87,5 +106,6 @@ console.log(JSON.stringify({
   min: rates[0],
   p10: rates[Math.floor(clients * 0.1)],
   mibPerSecond: bytes / elapsed / 1048576,
+  partsPerClientPerSecond: parts / clients / elapsed,
 }));
 process.exit(0);
