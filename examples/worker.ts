@@ -16,8 +16,8 @@ import { handler } from "./clock.ts";
 const worker: {
   fetch(
     request: Request,
-    env: unknown,
-    ctx: { waitUntil(promise: Promise<unknown>): void },
+    env?: unknown,
+    ctx?: { waitUntil(promise: Promise<unknown>): void },
   ): Response;
 } = {
   fetch(request, _env, ctx) {
