@@ -104,7 +104,12 @@ export function parseParts(
       "options.boundary is required: input is not a Response with a boundary in its Content-Type",
     );
   }
-  checkBoundary(boundary);
+  try {
+    checkBoundary(boundary);
+  } catch (error) {
+    source.cancel().catch(() => {});
+    throw error;
+  }
   return new PartIterator(source, boundary, limits, signal);
 }
 

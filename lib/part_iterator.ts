@@ -35,7 +35,6 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   #error: { reason: unknown } | undefined;
   #busy: Promise<IteratorResult<ReceivedPart>> | undefined;
   #open = true;
-  #aborted: Promise<never> | undefined;
   #onAbort = (): void => void this.#close(this.#signal!.reason);
 
   constructor(
@@ -48,12 +47,6 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     this.#splitter = new MultipartSplitter(boundary, limits, (part) => this.#queue.push(part));
     this.#signal = signal;
     if (signal !== undefined) {
-      this.#aborted = new Promise((_, reject) => {
-        const fail = (): void => reject(signal.reason);
-        if (signal.aborted) fail();
-        else signal.addEventListener("abort", fail, { once: true });
-      });
-      this.#aborted.catch(() => {});
       if (signal.aborted) this.#onAbort();
       else signal.addEventListener("abort", this.#onAbort, { once: true });
     }
@@ -103,8 +96,7 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
       }
       if (this.#done) return { done: true, value: undefined };
       try {
-        const read = this.#source.read();
-        const chunk = await (this.#aborted ? Promise.race([read, this.#aborted]) : read);
+        const chunk = await this.#read();
         if (this.#returned) return { done: true, value: undefined };
         if (chunk === undefined) {
           this.#done = true;
@@ -123,6 +115,29 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
         this.#error = { reason: this.#signal?.aborted ? this.#signal.reason : reason };
         await this.#close(reason);
       }
+    }
+  }
+
+  /**
+   * One chunk, or the signal's reason if it aborts first. The abort promise is
+   * made per read and dropped with its listener after it: one promise shared by
+   * all reads would, while the signal lives, collect a reaction holding every chunk.
+   * Cancelling the source alone would not do: an async generator's `return()`
+   * waits for its pending `next()`.
+   */
+  async #read(): Promise<Uint8Array | undefined> {
+    const signal = this.#signal;
+    if (signal === undefined) return this.#source.read();
+    if (signal.aborted) throw signal.reason;
+    let fail = (): void => {};
+    const aborted = new Promise<never>((_, reject) => {
+      fail = () => reject(signal.reason);
+      signal.addEventListener("abort", fail, { once: true });
+    });
+    try {
+      return await Promise.race([this.#source.read(), aborted]);
+    } finally {
+      signal.removeEventListener("abort", fail);
     }
   }
 

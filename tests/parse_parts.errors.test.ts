@@ -249,6 +249,26 @@ describe("parseParts: bad arguments throw at the call, naming the argument", () 
     assert.throws(() => parseParts(locked, { boundary: "B" }), TypeError);
   });
 
+  for (
+    const [name, contentType] of [
+      ["an invalid boundary", 'multipart/mixed; boundary=" padded"'],
+      ["no boundary", "multipart/mixed"],
+    ]
+  ) {
+    it(`a Response with ${name} in its Content-Type throws and cancels its body`, async () => {
+      let cancelled = false;
+      const body = new ReadableStream<Uint8Array>({
+        cancel() {
+          cancelled = true;
+        },
+      });
+      const response = new Response(body, { headers: { "content-type": contentType } });
+      assert.throws(() => parseParts(response), /boundary/);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      assert.equal(cancelled, true, "the body was left locked and open");
+    });
+  }
+
   it("a Response whose body was read", async () => {
     const response = new Response("x", {
       headers: { "content-type": "multipart/mixed;boundary=B" },

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts, type ParsePartsOptions } from "../lib/parse_parts.ts";
 import type { ReceivedPart } from "../lib/received_part.ts";
+import { runtime } from "./_helpers/runtime.ts";
 
 /** Bytes of a string with one byte per char (so tests can write binary). */
 const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -336,6 +337,55 @@ describe("parseParts: stopping", () => {
     assert.deepEqual(await parts.next(), { done: true, value: undefined });
   });
 
+  it("aborting the signal rejects a pending read of an async iterable and calls its return()", async () => {
+    let returned = false;
+    let reads = 0;
+    const iterable: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          reads++ === 0
+            ? Promise.resolve({ done: false, value: bytes("--B\r\n\r\none\r\n--B\r\n") })
+            : new Promise<IteratorResult<Uint8Array>>(() => {}), // a source that went quiet
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const parts = parseParts(iterable, { boundary: "B", signal: controller.signal });
+    assert.equal((await parts.next()).done, false);
+    const pending = parts.next();
+    const reason = new Error("user left");
+    controller.abort(reason);
+    await assert.rejects(pending, (error) => error === reason);
+    assert.equal(returned, true);
+    assert.deepEqual(await parts.next(), { done: true, value: undefined });
+  });
+
+  it("aborting the signal rejects a pending read of a Response and cancels its body", async () => {
+    let cancelled: unknown = "not cancelled";
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes("--B\r\n\r\none\r\n--B\r\n"));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const response = new Response(body, {
+      headers: { "content-type": "multipart/x-mixed-replace;boundary=B" },
+    });
+    const controller = new AbortController();
+    const parts = parseParts(response, { signal: controller.signal });
+    assert.equal((await parts.next()).done, false);
+    const pending = parts.next();
+    const reason = new Error("user left");
+    controller.abort(reason);
+    await assert.rejects(pending, (error) => error === reason);
+    assert.equal(cancelled, reason);
+  });
+
   it("an already aborted signal rejects the first next() and cancels the input", async () => {
     let cancelled = false;
     const stream = new ReadableStream<Uint8Array>({
@@ -402,4 +452,55 @@ describe("parseParts: parts spanning many chunks", () => {
       assert.equal(parts[1].text(), "second");
     }
   });
+});
+
+/** A full collection where the runtime exposes one (node --expose-gc, Bun), else undefined. */
+const collectGarbage: (() => void) | undefined = (() => {
+  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (typeof g.gc === "function") return () => g.gc!();
+  if (g.Bun !== undefined) return () => g.Bun!.gc(true);
+  return undefined;
+})();
+
+const noGcReason = collectGarbage !== undefined
+  ? ""
+  : ` (skipped on ${runtime}: no gc exposed${runtime === "node" ? " without --expose-gc" : ""})`;
+
+describe("parseParts: memory", () => {
+  it(
+    `a live signal does not keep the chunks already read alive${noGcReason}`,
+    { skip: collectGarbage === undefined },
+    async () => {
+      const CHUNKS = 64;
+      const watched: WeakRef<Uint8Array>[] = [];
+      let sent = 0;
+      // Each chunk is a whole part, freshly allocated as a network read would be.
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes("--B\r\n\r\n"));
+        },
+        pull(controller) {
+          if (sent++ === CHUNKS) {
+            controller.enqueue(bytes("--B--\r\n"));
+            controller.close();
+            return;
+          }
+          const chunk = new Uint8Array(16 * 1024 + 9).fill(0x41);
+          chunk.set(bytes("\r\n--B\r\n\r\n"), chunk.length - 9);
+          if (sent <= CHUNKS / 2) watched.push(new WeakRef(chunk));
+          controller.enqueue(chunk);
+        },
+      }, { highWaterMark: 0 });
+      const abort = new AbortController(); // never aborted, outlives the read like a page's signal
+      let parts = 0;
+      for await (const _ of parseParts(stream, { boundary: "B", signal: abort.signal })) parts++;
+      assert.equal(parts, CHUNKS);
+      // WeakRef targets stay alive until the job that made or read them ends.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      collectGarbage!();
+      const kept = watched.filter((ref) => ref.deref() !== undefined).length;
+      assert.equal(kept, 0, `${kept} of the first ${watched.length} chunks still alive`);
+      assert.equal(abort.signal.aborted, false);
+    },
+  );
 });
