@@ -26,8 +26,8 @@ step tsc tsc -p tsconfig.json
 step publish deno publish --dry-run --allow-dirty
 step pack bash -c 'npm pack --dry-run 2>&1 | grep -v nodedir && node scripts/check-dist.mjs'
 
-step node node --test --test-timeout=120000 'tests/**/*.test.ts'
-step deno deno test -A --no-check tests/
+step node node --expose-gc --test --test-timeout=120000 'tests/**/*.test.ts'
+step deno deno test -A --no-check --v8-flags=--expose-gc tests/
 step bun bun test --timeout 120000 tests/
 step workerd node scripts/test-workerd.mjs
 
