@@ -14,6 +14,7 @@ import { delay } from "./_helpers/streams.ts";
 type Process = {
   env?: Record<string, string | undefined>;
   memoryUsage?: () => { heapUsed: number };
+  getActiveResourcesInfo?: () => string[];
 };
 const proc = (globalThis as { process?: Process }).process;
 const soak = proc?.env?.MULTIPART_PUSH_SOAK === "1";
@@ -34,6 +35,12 @@ async function gcFunction(): Promise<(() => void) | undefined> {
   const vm = (await import(vmName)) as { runInNewContext(code: string): unknown };
   v8.setFlagsFromString("--expose-gc");
   return vm.runInNewContext("gc") as () => void;
+}
+
+/** Live timers of the process where the runtime counts them (Node, Deno; Bun lists none). */
+function liveTimers(): number | undefined {
+  if (runtime !== "node" && runtime !== "deno") return undefined;
+  return proc!.getActiveResourcesInfo!().filter((kind) => kind === "Timeout").length;
 }
 
 async function heapAfterGc(gc: () => void): Promise<number> {
@@ -128,6 +135,9 @@ async function inProcessClient(hub: PushHub, rand: (n: number) => number): Promi
   else controller.abort();
 }
 
+const timerNote = runtime === "bun" || runtime === "workerd"
+  ? ` (timers checked through the hub's state on ${runtime}: no getActiveResourcesInfo)`
+  : "";
 const gcNote = runtime === "deno"
   ? " (heap check skipped on deno: no GC a script can run)"
   : runtime === "workerd"
@@ -142,7 +152,7 @@ const clientNote = runtime === "workerd"
 
 describe(`PushHub churn on a real server (${runtime})`, () => {
   it(
-    `${CLIENTS} clients join and leave at random points: every source finally ran, 0 subscribers, nothing retained${clientNote}${gcNote}`,
+    `${CLIENTS} clients join and leave at random points: every source finally ran, 0 subscribers, no timer left, nothing retained${clientNote}${timerNote}${gcNote}`,
     async () => {
       let started = 0;
       let finished = 0;
@@ -180,9 +190,17 @@ describe(`PushHub churn on a real server (${runtime})`, () => {
         await wave(Math.min(300, CLIENTS));
         await until(() => hub.subscribers === 0 && finished === started, 10_000, settled);
         const before = gc ? await heapAfterGc(gc) : 0;
+        const timersBefore = liveTimers();
         await wave(CLIENTS);
         await until(() => hub.subscribers === 0 && finished === started, 10_000, settled);
         assert.equal(hub.retainedBytes, 0);
+        // linger and keep-alive timers end with the last subscriber; nothing of the churn is left.
+        await delay(50);
+        const timersAfter = liveTimers();
+        assert.ok(
+          (timersAfter ?? 0) <= (timersBefore ?? 0),
+          `${timersAfter} timers after the churn, ${timersBefore} before`,
+        );
         assert.ok(answered > CLIENTS / 4, `${answered} clients got a response`);
         assert.ok(started > 1, `the source restarted as viewers came back (${started} runs)`);
         if (gc) {
