@@ -15,8 +15,8 @@ export type PushHubSource = PartSource | (() => PartSource);
 export interface SourceHost {
   /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
   readonly waiting: number;
-  /** Publishes a part whose body may still be a Blob or a stream. @throws on a bad part */
-  publish(part: Part): Promise<void>;
+  /** Publishes a part whose body is bytes or a string. @throws on a bad part */
+  publish(part: Part): void;
   /** The source finished: end every subscriber cleanly. */
   ended(): void;
   /** The source threw or yielded a bad part: break every subscriber's connection. */
@@ -39,12 +39,19 @@ export function assertSource(source: unknown): void {
   );
 }
 
-/** Runs one source for one hub. */
+/**
+ * Runs one source for one hub, one run at a time: a restart waits until the
+ * stopping run's `return()` has settled (a camera cannot be opened twice).
+ */
 export class SourceRunner {
   #source: PushHubSource;
   #host: SourceHost;
   #linger: number;
   #run: Run | undefined;
+  /** Settles once the stopped run's `return()` has (its `finally` ran). */
+  #stopping: Promise<void> | undefined;
+  /** Whether subscribers want the source running (it may still wait for `#stopping`). */
+  #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(source: PushHubSource, host: SourceHost, linger: number) {
@@ -57,16 +64,8 @@ export class SourceRunner {
   start(): void {
     clearTimeout(this.#lingerTimer);
     this.#lingerTimer = undefined;
-    if (this.#run) return;
-    let iterator: Run["iterator"];
-    try {
-      iterator = open(typeof this.#source === "function" ? this.#source() : this.#source);
-    } catch (error) {
-      return this.#host.failed(error);
-    }
-    const run: Run = { iterator };
-    this.#run = run;
-    this.#pump(run);
+    this.#wanted = true;
+    this.#open();
   }
 
   /** A subscriber now waits for a frame. */
@@ -76,7 +75,7 @@ export class SourceRunner {
 
   /** The last subscriber left: stop after `linger` ms unless one comes back. */
   idle(): void {
-    if (!this.#run || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
+    if (!this.#wanted || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
     if (this.#linger === 0) return this.stop();
     this.#lingerTimer = setTimeout(() => this.stop(), this.#linger);
   }
@@ -85,6 +84,7 @@ export class SourceRunner {
   stop(): void {
     clearTimeout(this.#lingerTimer);
     this.#lingerTimer = undefined;
+    this.#wanted = false;
     const run = this.#run;
     if (!run) return;
     this.#run = undefined;
@@ -92,18 +92,38 @@ export class SourceRunner {
     this.#close(run);
   }
 
+  #open(): void {
+    if (!this.#wanted || this.#run || this.#stopping) return;
+    let iterator: Run["iterator"];
+    try {
+      iterator = open(typeof this.#source === "function" ? this.#source() : this.#source);
+    } catch (error) {
+      this.#wanted = false;
+      return this.#host.failed(error);
+    }
+    const run: Run = { iterator };
+    this.#run = run;
+    this.#pump(run);
+  }
+
   #close(run: Run): void {
+    let settled: Promise<unknown>;
     try {
       // A generator busy in next() runs return() once that settles.
-      Promise.resolve(run.iterator.return?.()).catch((error) => this.#host.report(error));
+      settled = Promise.resolve(run.iterator.return?.());
     } catch (error) {
-      this.#host.report(error);
+      settled = Promise.reject(error);
     }
+    this.#stopping = settled.then(() => {}, (error) => this.#host.report(error)).then(() => {
+      this.#stopping = undefined;
+      this.#open();
+    });
   }
 
   #crash(run: Run, error: unknown, sourceOpen: boolean): void {
     if (this.#run !== run) return;
     this.#run = undefined;
+    this.#wanted = false;
     if (sourceOpen) this.#close(run);
     this.#host.failed(error);
   }
@@ -125,15 +145,23 @@ export class SourceRunner {
       if (this.#run !== run) return;
       if (result.done) {
         this.#run = undefined;
+        this.#wanted = false;
         return this.#host.ended();
       }
       try {
-        await this.#host.publish(result.value);
+        this.#host.publish(await readBody(result.value));
       } catch (error) {
         return this.#crash(run, error, true);
       }
     }
   }
+}
+
+/** The part with a Blob or stream body read into bytes, so that it can be published. */
+async function readBody(part: Part): Promise<Part> {
+  const body = part?.body;
+  if (!(body instanceof Blob || body instanceof ReadableStream)) return part;
+  return { ...part, body: new Uint8Array(await new Response(body).arrayBuffer()) };
 }
 
 function open(source: unknown): AsyncIterator<Part> | Iterator<Part> {

@@ -44,8 +44,16 @@ export class HubSubscriber {
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
   #held: { views: Uint8Array[]; bytes: number; frame: HubFrame }[] = [];
+  /** Bytes this subscriber counts in the hub's `retain`. */
+  #charge = 0;
+  /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
   #announced: string | undefined;
-  #sentBody: Uint8Array | undefined;
+  /**
+   * A body published with the `#announced` block: it fills the announced part
+   * when the next frame has other headers, or when the push ends (an announced
+   * part is never left empty, see part_framer.ts).
+   */
+  #fill: Uint8Array | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
   #hungry = false;
@@ -88,17 +96,17 @@ export class HubSubscriber {
     this.offeredAt = now;
     const held = this.#held;
     if (this.#host.maxQueue === Infinity) {
-      // The views depend only on what was sent last, which changes only when a frame is taken.
-      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#sentBody);
+      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
+      // A frame that fits the announced block can fill it too: the older body is let go.
+      if (this.#announced === frame.key) this.#fill = frame.body;
       let bytes = 0;
       for (const view of views) bytes += view.byteLength;
-      this.#host.retain(bytes - (held[0]?.bytes ?? 0));
       held[0] = { views, bytes, frame };
     } else {
       if (held.length >= this.#host.maxQueue) return this.end(false);
       held.push({ views: [frame.plain], bytes: frame.plain.byteLength, frame });
-      this.#host.retain(frame.plain.byteLength);
     }
+    this.#recount();
     this.#rouse();
   }
 
@@ -109,11 +117,17 @@ export class HubSubscriber {
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held;
+    let fill = this.#fill;
     this.#finish();
     try {
       if (flush) {
-        for (const { views } of held) for (const view of views) this.#controller.enqueue(view);
+        for (const { views, frame } of held) {
+          for (const view of views) this.#controller.enqueue(view);
+          if (this.#config.advanceHeaders) fill = frame.body;
+        }
       }
+      // The part announced last gets a body before the close delimiter, as in the encoder.
+      if (fill) this.#controller.enqueue(fill);
       this.#controller.enqueue(this.#host.framing.close);
       this.#controller.close();
     } catch {
@@ -132,10 +146,9 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
-    let bytes = 0;
-    for (const held of this.#held) bytes += held.bytes;
     this.#held = [];
-    this.#host.retain(-bytes);
+    this.#fill = undefined;
+    this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
     this.#rouse();
     this.#host.leave(this);
@@ -153,16 +166,28 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { views, bytes, frame } = this.#held.shift()!;
-      this.#host.retain(-bytes);
+      const { views, frame } = this.#held.shift()!;
       if (this.#config.advanceHeaders) {
         this.#announced = frame.key;
-        this.#sentBody = frame.body;
+        this.#fill = frame.body;
       }
+      this.#recount();
       this.#sentAt = Date.now();
       for (const view of views) this.#controller.enqueue(view);
       return;
     }
+  }
+
+  /**
+   * Counts every byte kept for this subscriber: what it has not taken, and the
+   * fill it keeps while nothing is held (a held frame's views already hold it:
+   * the fitting body, or the fill ahead of a frame with other headers).
+   */
+  #recount(): void {
+    let bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : 0;
+    for (const held of this.#held) bytes += held.bytes;
+    this.#host.retain(bytes - this.#charge);
+    this.#charge = bytes;
   }
 
   /** Waits for `offer`/`end`, or for `ms` when given. */

@@ -18,7 +18,9 @@ import {
   resolveHubOptions,
 } from "./hub_options.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./hub_source.ts";
+import { snapshotResponse, unavailableResponse } from "./hub_responses.ts";
 import { HubSubscriber, type SubscriberHost } from "./hub_subscriber.ts";
+import { HubTimer } from "./hub_timer.ts";
 import { type Part, toWirePart } from "./part.ts";
 import { resolvePushOptions } from "./push_options.ts";
 import { pushHeaders } from "./push_response.ts";
@@ -55,10 +57,9 @@ export class PushHub {
   #subscribers = new Set<HubSubscriber>();
   #host: SubscriberHost;
   #latest: HubFrame | undefined;
-  #publishedAt = Date.now();
   #retained = 0;
   #waiting = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
 
@@ -81,6 +82,7 @@ export class PushHub {
       },
       leave: (subscriber) => this.#leave(subscriber),
     };
+    this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
   }
 
   /**
@@ -114,14 +116,7 @@ export class PushHub {
       get waiting() {
         return hub.#waiting;
       },
-      publish: async (part) => {
-        const body = part?.body;
-        if (body instanceof Blob || body instanceof ReadableStream) {
-          const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-          part = { ...part, body: bytes };
-        }
-        hub.publish(part);
-      },
+      publish: (part) => hub.publish(part),
       ended: () => {
         for (const subscriber of [...hub.#subscribers]) subscriber.end(true);
       },
@@ -175,13 +170,13 @@ export class PushHub {
       this.#guard?.reset();
     }
     const now = Date.now();
-    this.#publishedAt = now;
+    this.#timer.publishedAt = now;
     const latest = this.#latest;
     if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
     const frame = encodeFrame(this.#framing, wire, wire.bytes, part.contentType);
     this.#latest = frame;
     for (const subscriber of this.#subscribers) subscriber.offer(frame, now);
-    if (!latest) this.#arm();
+    if (!latest) this.#timer.arm();
   }
 
   /**
@@ -221,7 +216,7 @@ export class PushHub {
     } else {
       if (this.#options.replay && this.#latest) subscriber.offer(this.#latest, now);
       this.#source?.start();
-      if (this.#timer === undefined) this.#arm();
+      if (!this.#timer.armed) this.#timer.arm();
     }
     return new Response(subscriber.stream, { headers });
   }
@@ -242,18 +237,8 @@ export class PushHub {
    * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
    */
   snapshot(init?: { headers?: HeadersInit }): Response {
-    const latest = this.#latest;
-    if (!latest) return this.#unavailable("no frame has been published yet");
-    const headers = new Headers({ "Cache-Control": "no-store" });
-    for (const [name, value] of new Headers(init?.headers)) {
-      if (name === "content-type" || name === "content-length") {
-        throw new TypeError(`init.headers must not set ${name}: the frame sets it`);
-      }
-      headers.set(name, value);
-    }
-    headers.set("Content-Type", latest.contentType);
-    headers.set("Content-Length", String(latest.body.byteLength));
-    return new Response(latest.body, { headers });
+    if (!this.#latest) return this.#unavailable("no frame has been published yet");
+    return snapshotResponse(this.#latest, init);
   }
 
   /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
@@ -262,57 +247,16 @@ export class PushHub {
     this.#closed = true;
     this.#source?.stop();
     for (const subscriber of [...this.#subscribers]) subscriber.end(true);
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#timer.stop();
   }
 
   #unavailable(why: string): Response {
-    return new Response(`503 Service Unavailable: ${why}\n`, {
-      status: 503,
-      headers: {
-        "Retry-After": this.#options.retryAfter,
-        "Cache-Control": "no-store",
-        "Content-Type": "text/plain; charset=utf-8",
-      },
-    });
+    return unavailableResponse(why, this.#options.retryAfter);
   }
 
   #leave(subscriber: HubSubscriber): void {
     if (!this.#subscribers.delete(subscriber) || this.#subscribers.size > 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#timer.stop();
     this.#source?.idle();
-  }
-
-  /**
-   * One timer for every subscriber: it fires at the earliest keep-alive,
-   * idle or duration deadline. A new subscriber's deadlines are never earlier
-   * than those already armed, so joining costs no re-arm.
-   */
-  #arm(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const { keepAlive, idleTimeout, maxDuration } = this.#options;
-    const resend = this.#latest !== undefined && keepAlive !== Infinity;
-    let next = Infinity;
-    for (const s of this.#subscribers) {
-      if (resend) next = Math.min(next, s.offeredAt + keepAlive);
-      next = Math.min(next, Math.max(this.#publishedAt, s.joinedAt) + idleTimeout);
-      next = Math.min(next, s.joinedAt + maxDuration);
-    }
-    if (next === Infinity) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(1, next - Date.now()));
-  }
-
-  #tick(): void {
-    this.#timer = undefined;
-    const now = Date.now();
-    const { keepAlive, idleTimeout, maxDuration } = this.#options;
-    for (const s of [...this.#subscribers]) {
-      const idle = now >= Math.max(this.#publishedAt, s.joinedAt) + idleTimeout;
-      if (idle || now >= s.joinedAt + maxDuration) s.end(true);
-      else if (this.#latest && now >= s.offeredAt + keepAlive) s.offer(this.#latest, now);
-    }
-    this.#arm();
   }
 }
