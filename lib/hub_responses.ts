@@ -1,11 +1,38 @@
 /**
- * The responses of a `PushHub` that are not a push: the latest frame as an
- * ordinary response (`snapshot()`), and `503` when the hub cannot serve.
+ * The responses of a `PushHub` apart from the push itself: checking what a
+ * push response is asked for, the latest frame as an ordinary response
+ * (`snapshot()`), and `503` when the hub cannot serve.
  *
  * @module
  */
 
+import type { PushMode } from "./framing.ts";
 import type { HubFrame } from "./hub_frame.ts";
+import { fpsInterval, type HubResponseInit } from "./hub_options.ts";
+import type { SubscriberConfig } from "./hub_subscriber.ts";
+import { resolvePushOptions } from "./push_options.ts";
+import { pushHeaders } from "./push_response.ts";
+
+/**
+ * The subscriber settings and response headers for `hub.response(request, init)`,
+ * checked before the hub changes anything.
+ *
+ * @throws {TypeError|RangeError} on a bad request or init.
+ */
+export function pushSetup(
+  mode: PushMode,
+  boundary: string,
+  request: Request | undefined,
+  init: HubResponseInit | undefined,
+): { config: SubscriberConfig; headers: Headers } {
+  if (init !== undefined && (typeof init !== "object" || init === null)) {
+    throw new TypeError(`init must be an object, got ${typeof init}`);
+  }
+  const { advanceHeaders, signals } = resolvePushOptions({ mode, boundary, request });
+  const interval = fpsInterval(init?.fps);
+  const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
+  return { config: { advanceHeaders, interval, signals }, headers };
+}
 
 /**
  * `503 Service Unavailable` with `Retry-After` (seconds, as a string) and a

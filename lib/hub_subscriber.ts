@@ -1,7 +1,8 @@
 /**
  * One subscriber of a `PushHub`: a pull-based byte stream that holds at most
- * one frame (replace mode, latest wins) or at most `maxQueue` frames (mixed
- * mode) until its consumer asks for bytes.
+ * one frame (replace mode, latest wins; with `advanceHeaders` also the body
+ * that fills the part it announced) or at most `maxQueue` frames (mixed mode)
+ * until its consumer asks for bytes.
  *
  * @module
  */
@@ -43,16 +44,12 @@ export class HubSubscriber {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
-  #held: { views: Uint8Array[]; bytes: number; frame: HubFrame }[] = [];
+  #held: { views: Uint8Array[]; frame: HubFrame }[] = [];
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
   #announced: string | undefined;
-  /**
-   * A body published with the `#announced` block: it fills the announced part
-   * when the next frame has other headers, or when the push ends (an announced
-   * part is never left empty, see part_framer.ts).
-   */
+  /** A body published with `#announced`: it fills that part if the next frame differs, or at the end. */
   #fill: Uint8Array | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
@@ -76,11 +73,6 @@ export class HubSubscriber {
     }, { highWaterMark: 0 });
   }
 
-  /** True once the subscriber has ended, whatever the reason. */
-  get done(): boolean {
-    return this.#done;
-  }
-
   /** Whether a signal had already aborted when the subscriber was created. */
   get aborted(): boolean {
     return this.#config.signals.some((signal) => signal.aborted);
@@ -99,21 +91,16 @@ export class HubSubscriber {
       const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
       // A frame that fits the announced block can fill it too: the older body is let go.
       if (this.#announced === frame.key) this.#fill = frame.body;
-      let bytes = 0;
-      for (const view of views) bytes += view.byteLength;
-      held[0] = { views, bytes, frame };
+      held[0] = { views, frame };
     } else {
       if (held.length >= this.#host.maxQueue) return this.end(false);
-      held.push({ views: [frame.plain], bytes: frame.plain.byteLength, frame });
+      held.push({ views: [frame.plain], frame });
     }
     this.#recount();
     this.#rouse();
   }
 
-  /**
-   * Ends the subscriber cleanly with the close delimiter. With `flush`, the
-   * frames it holds are sent first (bounded by one frame or `maxQueue`).
-   */
+  /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held;
@@ -178,14 +165,10 @@ export class HubSubscriber {
     }
   }
 
-  /**
-   * Counts every byte kept for this subscriber: what it has not taken, and the
-   * fill it keeps while nothing is held (a held frame's views already hold it:
-   * the fitting body, or the fill ahead of a frame with other headers).
-   */
+  /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
   #recount(): void {
     let bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : 0;
-    for (const held of this.#held) bytes += held.bytes;
+    for (const { views } of this.#held) for (const view of views) bytes += view.byteLength;
     this.#host.retain(bytes - this.#charge);
     this.#charge = bytes;
   }

@@ -10,7 +10,6 @@ import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
 import { type Framing, framingFor } from "./framing.ts";
 import { encodeFrame, type HubFrame, sameFrame } from "./hub_frame.ts";
 import {
-  fpsInterval,
   type HubResponseInit,
   type PushHubFromOptions,
   type PushHubOptions,
@@ -18,12 +17,10 @@ import {
   resolveHubOptions,
 } from "./hub_options.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./hub_source.ts";
-import { snapshotResponse, unavailableResponse } from "./hub_responses.ts";
+import { pushSetup, snapshotResponse, unavailableResponse } from "./hub_responses.ts";
 import { HubSubscriber, type SubscriberHost } from "./hub_subscriber.ts";
 import { HubTimer } from "./hub_timer.ts";
 import { type Part, toWirePart } from "./part.ts";
-import { resolvePushOptions } from "./push_options.ts";
-import { pushHeaders } from "./push_response.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -135,9 +132,11 @@ export class PushHub {
   }
 
   /**
-   * Bytes held for subscribers and not yet taken by them; a shared frame
-   * counts once per subscriber holding it. The hub's own latest frame (for
-   * `replay` and `snapshot()`) is not counted.
+   * Bytes held for subscribers and not yet taken by them, including the body
+   * an `advanceHeaders` subscriber keeps to fill the part it announced (sent
+   * again when the next frame has other headers, or at the end); a shared
+   * frame counts once per subscriber holding it. The hub's own latest frame
+   * (for `replay` and `snapshot()`) is not counted.
    */
   get retainedBytes(): number {
     return this.#retained;
@@ -197,19 +196,18 @@ export class PushHub {
    * @throws {TypeError|RangeError} on a bad request or init.
    */
   response(request?: Request, init?: HubResponseInit): Response {
-    if (init !== undefined && (typeof init !== "object" || init === null)) {
-      throw new TypeError(`init must be an object, got ${typeof init}`);
-    }
-    const { mode, boundary } = this.#options;
-    const { advanceHeaders, signals } = resolvePushOptions({ mode, boundary, request });
-    const interval = fpsInterval(init?.fps);
-    const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
+    const { config, headers } = pushSetup(
+      this.#options.mode,
+      this.#options.boundary,
+      request,
+      init,
+    );
     if (this.#closed) return this.#unavailable("the hub is closed");
     if (this.#subscribers.size >= this.#options.maxSubscribers) {
       return this.#unavailable("the hub has its maximum number of subscribers");
     }
     const now = Date.now();
-    const subscriber = new HubSubscriber(this.#host, { advanceHeaders, interval, signals }, now);
+    const subscriber = new HubSubscriber(this.#host, config, now);
     this.#subscribers.add(subscriber);
     if (subscriber.aborted) {
       subscriber.end(false);
