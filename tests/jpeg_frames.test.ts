@@ -6,16 +6,7 @@ import jpeg from "jpeg-js";
 import { jpegFrames } from "../lib/jpeg_frames.ts";
 import { BLUE, GREEN, RED, solidJpeg } from "./_helpers/jpeg.ts";
 import { canSpawn } from "./_helpers/runtime.ts";
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+import { concatBytes } from "../lib/framing.ts";
 
 /** Cut `bytes` into chunks of the given sizes, cycling through them. */
 function chop(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
@@ -71,7 +62,7 @@ const HAND_MADE = new Uint8Array([
 
 describe("jpegFrames", () => {
   const frames = [solidJpeg(RED), noisyJpeg(1), solidJpeg(GREEN), noisyJpeg(2), HAND_MADE];
-  const stream = concat(frames);
+  const stream = concatBytes(frames);
 
   it("splits back-to-back pictures for many chunkings, down to one byte per chunk", async () => {
     const chunkings = [[stream.length], [1], [2], [3], [7], [64], [1, 2, 3, 500], [4096]];
@@ -88,9 +79,9 @@ describe("jpegFrames", () => {
 
   it("does not end a picture at an FF D9 inside an EXIF thumbnail", async () => {
     const thumbnail = solidJpeg(BLUE, { width: 8, height: 8 });
-    const exif = concat([new TextEncoder().encode("Exif\0\0"), thumbnail]);
+    const exif = concatBytes([new TextEncoder().encode("Exif\0\0"), thumbnail]);
     const withThumb = noisyJpeg(3, exif);
-    const got = await split(chop(concat([withThumb, withThumb]), [13]));
+    const got = await split(chop(concatBytes([withThumb, withThumb]), [13]));
     assert.equal(got.length, 2);
     assert.deepEqual(got[0], withThumb);
     assert.deepEqual(got[1], withThumb);
@@ -102,7 +93,7 @@ describe("jpegFrames", () => {
     const a = solidJpeg(RED);
     const b = solidJpeg(GREEN);
     const junk = new Uint8Array([0x00, 0xff, 0x12, 0xff, 0xff, 0xd9, 0x0a]);
-    const got = await split(chop(concat([junk, a, junk, b, junk, a.subarray(0, 100)]), [5]));
+    const got = await split(chop(concatBytes([junk, a, junk, b, junk, a.subarray(0, 100)]), [5]));
     assert.deepEqual(got, [a, b]);
   });
 
@@ -112,7 +103,7 @@ describe("jpegFrames", () => {
     const noisy = noisyJpeg(4);
     const cut = noisy.subarray(0, noisy.length - 100); // ends inside its scan
     const broken = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 0x00, 0x03, 0x01, 0x77]); // 0x77: no marker
-    const got = await split(chop(concat([a, cut, b, broken, a]), [9]));
+    const got = await split(chop(concatBytes([a, cut, b, broken, a]), [9]));
     assert.deepEqual(got, [a, b, a]);
   });
 
@@ -151,7 +142,7 @@ describe("jpegFrames", () => {
       ]);
       const got = await split(chop(bytes, [1000, 17, 4096]));
       assert.equal(got.length, 12);
-      assert.deepEqual(concat(got), bytes, "frames tile the whole output");
+      assert.deepEqual(concatBytes(got), bytes, "frames tile the whole output");
       for (const frame of got) {
         const picture = jpeg.decode(frame);
         assert.deepEqual([picture.width, picture.height], [160, 120]);
@@ -170,5 +161,5 @@ async function ffmpeg(args: string[]): Promise<Uint8Array> {
   child.stdout.on("data", (chunk: Uint8Array) => chunks.push(new Uint8Array(chunk)));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   assert.equal(code, 0, "ffmpeg exit code");
-  return concat(chunks);
+  return concatBytes(chunks);
 }

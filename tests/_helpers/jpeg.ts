@@ -3,6 +3,7 @@
  * runtime) and a tiny solid-colour PNG, so a browser or ffprobe has a genuine frame to decode.
  */
 import jpeg from "jpeg-js";
+import { concatBytes } from "../../lib/framing.ts";
 
 /** An sRGB colour, 0-255 per channel. */
 export type Rgb = { r: number; g: number; b: number };
@@ -76,23 +77,13 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 function u32(n: number): Uint8Array {
   return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
-  const typed = concat([new TextEncoder().encode(type), data]);
-  return concat([u32(data.length), typed, u32(crc32(typed))]);
+  const typed = concatBytes([new TextEncoder().encode(type), data]);
+  return concatBytes([u32(data.length), typed, u32(crc32(typed))]);
 }
 
 /**
@@ -123,11 +114,11 @@ export function solidPng(color: Rgb, options: Omit<SolidImageOptions, "comment">
     b = (b + a) % 65521;
   }
   blocks.push(u32(((b << 16) | a) >>> 0));
-  const ihdr = concat([u32(width), u32(height), new Uint8Array([8, 2, 0, 0, 0])]);
-  return concat([
+  const ihdr = concatBytes([u32(width), u32(height), new Uint8Array([8, 2, 0, 0, 0])]);
+  return concatBytes([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", ihdr),
-    chunk("IDAT", concat(blocks)),
+    chunk("IDAT", concatBytes(blocks)),
     chunk("IEND", new Uint8Array(0)),
   ]);
 }
