@@ -69,6 +69,9 @@ export function encodeParts(
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let settle!: () => void;
+  /** Settles when the push is over and the source's `return()` has finished (for `waitUntil`). */
+  const settled = new Promise<void>((resolve) => (settle = resolve));
   const framer = partFramer(framing, config.advanceHeaders);
 
   const report = (error: unknown): void => config.onError(error);
@@ -81,9 +84,6 @@ export function encodeParts(
     for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
     wake?.(STOP);
   }
-
-  let settle!: () => void;
-  const settled = new Promise<void>((resolve) => (settle = resolve));
 
   /** Marks the push over and stops the source if it still runs; `settled` follows its `return()`. */
   function finish(sourceOpen: boolean): void {
