@@ -41,7 +41,9 @@ function run(cmd, cmdArgs) {
 }
 
 const node = process.execPath;
-run(node, ["bench/encoder.bench.ts", ...level]);
+// --expose-gc: the benches collect garbage between contenders and cases, so one's garbage is not
+// billed to the next.
+run(node, ["--expose-gc", "bench/encoder.bench.ts", ...level]);
 run(join(BIN, "deno"), ["run", "-A", "bench/encoder.bench.ts", ...level]);
 run(join(BIN, "bun"), ["bench/encoder.bench.ts", ...level]);
 // --expose-gc: the hub bench collects garbage between cases so one case's garbage is not billed
