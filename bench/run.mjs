@@ -49,6 +49,7 @@ run(join(BIN, "bun"), ["bench/encoder.bench.ts", ...level]);
 // --expose-gc: the hub bench collects garbage between cases so one case's garbage is not billed
 // to the next.
 run(node, ["--expose-gc", "bench/hub.bench.ts", ...level]);
+run(join(BIN, "deno"), ["run", "-A", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "bun"), ["bench/hub.bench.ts", ...level]);
 run(node, ["bench/sockets.bench.ts", quick ? "--seconds=2" : full ? "--full" : "--seconds=5"]);
 run(node, ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
