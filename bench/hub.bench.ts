@@ -139,8 +139,9 @@ console.log(
   "| subscribers | frame | fan-out | CPU ms per frame | publish() ms | frames received per subscriber | retainedBytes max | per subscriber | at end |",
 );
 console.log("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
-// retainedBytes counts a shared frame once per subscriber holding it; the memory is one frame.
-// For the peer it is the bytes queued in its streams, which are real copies.
+// Sampled right after each publish(), before any subscriber ran. retainedBytes counts a shared
+// frame once per subscriber holding it (the memory is one frame). For the peer it is the bytes
+// queued in its streams (0 when every reader was already waiting), which are real copies.
 for (const { subscribers, frame } of CASES) {
   for (
     const [name, run] of [["PushHub", hubRun], ["copy per subscriber (peer)", peerRun]] as const
