@@ -8,6 +8,7 @@ import { parseParts } from "../lib/parse_parts.ts";
 import { MultipartParseError } from "../lib/multipart_parse_error.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { within } from "./_helpers/streams.ts";
+import { prng } from "./_helpers/random.ts";
 
 const soak = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
   ?.env?.MULTIPART_PUSH_SOAK === "1";
@@ -16,18 +17,6 @@ const SEED = 0x5eed;
 const LIMITS = { maxHeaderSize: 1024, maxPartSize: 32 * 1024, maxParts: 64 };
 const BOUNDARY = "fuzz7b1d";
 const encoder = new TextEncoder();
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 function concat(pieces: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));

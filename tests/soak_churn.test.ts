@@ -10,6 +10,7 @@ import type { Part } from "../lib/part.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { serve } from "./_helpers/serve.ts";
 import { delay } from "./_helpers/streams.ts";
+import { prng } from "./_helpers/random.ts";
 
 type Process = {
   env?: Record<string, string | undefined>;
@@ -53,18 +54,6 @@ async function heapAfterGc(gc: () => void): Promise<number> {
 
 /** Clients that got at least a byte of the response, so the churn is not all refused connects. */
 let answered = 0;
-
-/** mulberry32, seeded so a failing run can be replayed. */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
   for (let waited = 0; waited < ms; waited += 20) {
