@@ -6,10 +6,14 @@
  * @module
  */
 
-import type { Part, PartSource } from "./part.ts";
+import { isPartSource, openPartSource, type Part, type PartSource } from "./part.ts";
 
-/** What `PushHub.from` drives a hub with: parts, or a function returning them (called per start). */
-export type PushHubSource = PartSource | (() => PartSource);
+/**
+ * What `PushHub.from` drives a hub with: parts, or a function returning them,
+ * called at each start with a signal that aborts when that run is stopped (so
+ * a source waiting for a camera can give up at once and reach its `finally`).
+ */
+export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
 
 /** What the source needs from its hub. */
 export interface SourceHost {
@@ -25,14 +29,15 @@ export interface SourceHost {
   report(error: unknown): void;
 }
 
-type Run = { iterator: AsyncIterator<Part> | Iterator<Part>; wake?: () => void };
+type Run = {
+  iterator: AsyncIterator<Part> | Iterator<Part>;
+  controller: AbortController;
+  wake?: () => void;
+};
 
 /** Checks what `PushHub.from` was given. @throws {TypeError} */
 export function assertSource(source: unknown): void {
-  if (typeof source === "function") return;
-  const s = source as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
-  if (typeof s?.[Symbol.asyncIterator] === "function") return;
-  if (typeof s?.[Symbol.iterator] === "function" && typeof source !== "string") return;
+  if (typeof source === "function" || isPartSource(source)) return;
   throw new TypeError(
     "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
       (source === null ? "null" : typeof source),
@@ -94,19 +99,24 @@ export class SourceRunner {
 
   #open(): void {
     if (!this.#wanted || this.#run || this.#stopping) return;
+    const controller = new AbortController();
     let iterator: Run["iterator"];
     try {
-      iterator = open(typeof this.#source === "function" ? this.#source() : this.#source);
+      const source = this.#source;
+      iterator = typeof source === "function"
+        ? openPartSource(source(controller.signal), undefined, "source()")
+        : openPartSource(source, undefined, "source");
     } catch (error) {
       this.#wanted = false;
       return this.#host.failed(error);
     }
-    const run: Run = { iterator };
+    const run: Run = { iterator, controller };
     this.#run = run;
     this.#pump(run);
   }
 
   #close(run: Run): void {
+    run.controller.abort(new Error("the hub stopped its source"));
     let settled: Promise<unknown>;
     try {
       // A generator busy in next() runs return() once that settles.
@@ -162,17 +172,4 @@ async function readBody(part: Part): Promise<Part> {
   const body = part?.body;
   if (!(body instanceof Blob || body instanceof ReadableStream)) return part;
   return { ...part, body: new Uint8Array(await new Response(body).arrayBuffer()) };
-}
-
-function open(source: unknown): AsyncIterator<Part> | Iterator<Part> {
-  const s = source as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
-  if (typeof s?.[Symbol.asyncIterator] === "function") return s[Symbol.asyncIterator]!();
-  if (typeof s?.[Symbol.iterator] === "function" && typeof source !== "string") {
-    return s[Symbol.iterator]!();
-  }
-  throw new TypeError(
-    `source() must return an AsyncIterable<Part> or an Iterable<Part>, got ${
-      source === null ? "null" : typeof source
-    }`,
-  );
 }

@@ -120,6 +120,13 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/** Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`. */
+export function isPartSource(value: unknown): value is PartSource {
+  const source = value as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  return typeof source?.[Symbol.asyncIterator] === "function" ||
+    (typeof source?.[Symbol.iterator] === "function" && typeof value !== "string");
+}
+
 /**
  * Opens the iterator of `parts`. Arrays are checked whole first (parts, and
  * bodies against `guard`), so that their errors come before any byte is sent.
@@ -129,24 +136,22 @@ function describe(value: unknown): string {
 export function openPartSource(
   parts: unknown,
   guard: BoundaryGuard | undefined,
+  name = "parts",
 ): AsyncIterator<Part> | Iterator<Part> {
-  const source = parts as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
-  if (typeof source?.[Symbol.asyncIterator] === "function") {
-    return source[Symbol.asyncIterator]!();
+  if (!isPartSource(parts)) {
+    throw new TypeError(
+      `${name} must be an AsyncIterable<Part> or an Iterable<Part>, got ${
+        parts === null ? "null" : typeof parts
+      }`,
+    );
   }
-  if (typeof source?.[Symbol.iterator] === "function" && typeof parts !== "string") {
-    if (Array.isArray(parts)) {
-      parts.forEach((part, i) => {
-        const wire = toWirePart(part, `parts[${i}]`);
-        guard?.reset();
-        if (wire.bytes) guard?.check(wire.bytes, `parts[${i}].body`);
-      });
-    }
-    return source[Symbol.iterator]!();
+  if (Symbol.asyncIterator in parts) return parts[Symbol.asyncIterator]();
+  if (Array.isArray(parts)) {
+    parts.forEach((part, i) => {
+      const wire = toWirePart(part, `${name}[${i}]`);
+      guard?.reset();
+      if (wire.bytes) guard?.check(wire.bytes, `${name}[${i}].body`);
+    });
   }
-  throw new TypeError(
-    `parts must be an AsyncIterable<Part> or an Iterable<Part>, got ${
-      parts === null ? "null" : typeof parts
-    }`,
-  );
+  return parts[Symbol.iterator]();
 }

@@ -85,8 +85,10 @@ export class PushHub {
   /**
    * A hub fed by `source`, started when the first subscriber arrives and
    * stopped (`return()` on its iterator) `linger` ms after the last one left.
-   * Pass a function to get a fresh iterator on each restart. The source is
-   * pulled only while a subscriber waits for a frame.
+   * Pass a function to get a fresh iterator on each restart: it is called
+   * with a signal that aborts when that run is stopped, so a source waiting
+   * for a frame can give up at once (a restart waits for the stopped run's
+   * `finally`). The source is pulled only while a subscriber waits for a frame.
    *
    * When the source throws or yields a bad part, every subscriber's connection
    * breaks (as with `pushStream`: the client can tell it from a clean end) and
@@ -97,8 +99,8 @@ export class PushHub {
    * ```ts
    * import { PushHub } from "multipart-push";
    *
-   * const hub = PushHub.from(async function* () {
-   *   for (let i = 0; ; i++) {
+   * const hub = PushHub.from(async function* (signal) {
+   *   for (let i = 0; !signal.aborted; i++) {
    *     yield { contentType: "text/plain", body: `tick ${i}` };
    *     await new Promise((resolve) => setTimeout(resolve, 1000));
    *   }

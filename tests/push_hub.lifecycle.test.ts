@@ -108,6 +108,43 @@ async function imgParts(response: Response, boundary: string): Promise<string[][
   return parts;
 }
 
+describe("PushHub.from: the run's AbortSignal", () => {
+  it("aborts when the hub stops the run, so a source stuck waiting reaches its finally and can restart", async () => {
+    const stats = { starts: 0, finallies: 0, reasons: [] as unknown[] };
+    async function* stuckCamera(signal: AbortSignal) {
+      stats.starts++;
+      try {
+        yield { contentType: "text/plain", body: `run ${stats.starts}` };
+        // A camera that never sends a second frame: only the signal gets it out of this wait.
+        await new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason))
+        );
+      } catch (error) {
+        stats.reasons.push(error);
+      } finally {
+        stats.finallies++;
+      }
+    }
+    const hub = PushHub.from(stuckCamera, { linger: 0, keepAlive: Infinity });
+    const first = hub.response().body!.getReader();
+    await first.read(); // the opening boundary
+    await first.read(); // run 1's frame; the source is now waiting for the next one
+    const pending = first.read();
+    await delay(10);
+    await first.cancel();
+    await pending.catch(() => {});
+    await until(() => stats.finallies === 1, 1000, "the stuck run's finally");
+    assert.match(String(stats.reasons[0]), /the hub stopped its source/);
+    const second = hub.response().body!.getReader();
+    let text = "";
+    while (!text.includes("run 2")) text += new TextDecoder().decode((await second.read()).value);
+    assert.equal(stats.starts, 2);
+    await second.cancel();
+    await until(() => stats.finallies === 2, 1000, "the second run's finally");
+    hub.close();
+  });
+});
+
 describe("PushHub: an <img> (advanceHeaders) push never ends with an empty part", () => {
   const ends = [
     ["close()", {}, (hub: PushHub) => hub.close()],
