@@ -24,7 +24,7 @@ step lint deno lint
 step deno-check deno check mod.ts lib tests bench examples
 step tsc tsc -p tsconfig.json
 step publish deno publish --dry-run --allow-dirty
-step pack bash -c 'npm pack --dry-run 2>&1 | grep -v nodedir && node scripts/check-dist.mjs'
+step pack bash scripts/check-package.sh
 
 step node node --expose-gc --test --test-timeout=120000 'tests/**/*.test.ts'
 step deno deno test -A --no-check --v8-flags=--expose-gc tests/

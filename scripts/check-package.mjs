@@ -1,6 +1,6 @@
-// Imports the built npm package the way a Node user would and checks that
-// every public name is there and works.
-import * as mod from "../dist/mod.js";
+// Run by check-package.sh in a scratch project: imports the packed npm package the way a
+// Node user would and checks that every public name is there and works.
+import * as mod from "multipart-push";
 
 const expected = [
   "boundaryFromContentType",
@@ -20,22 +20,22 @@ const expected = [
 ];
 const missing = expected.filter((name) => typeof mod[name] !== "function");
 if (missing.length > 0) {
-  console.error(`dist/mod.js is missing ${missing.join(", ")}`);
+  console.error(`multipart-push is missing ${missing.join(", ")}`);
   process.exit(1);
 }
 const response = mod.pushResponse([{ contentType: "text/plain", body: "ok" }]);
 const text = await response.text();
 if (!text.includes("\r\n\r\nok\r\n--")) {
-  console.error(`dist/mod.js produced ${JSON.stringify(text)}`);
+  console.error(`multipart-push produced ${JSON.stringify(text)}`);
   process.exit(1);
 }
-console.log(`dist/mod.js: ${Object.keys(mod).length} exports, push round trip ok`);
+console.log(`multipart-push: ${Object.keys(mod).length} exports, push round trip ok`);
 const parts = [];
 for await (const part of mod.parseParts(mod.pushResponse([{ contentType: "a/b", body: "x" }]))) {
   parts.push(part.text());
 }
 if (parts.join() !== "x") {
-  console.error(`dist/mod.js decoded ${JSON.stringify(parts)}`);
+  console.error(`multipart-push decoded ${JSON.stringify(parts)}`);
   process.exit(1);
 }
-console.log("dist/mod.js: decode round trip ok");
+console.log("multipart-push: decode round trip ok");
