@@ -499,7 +499,9 @@ describe("parseParts: memory", () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       collectGarbage!();
       const kept = watched.filter((ref) => ref.deref() !== undefined).length;
-      assert.equal(kept, 0, `${kept} of the first ${watched.length} chunks still alive`);
+      // Bun's collector scans the stack conservatively and may keep one or two by chance; the
+      // leak this guards against kept every one of them.
+      assert.ok(kept <= 2, `${kept} of the first ${watched.length} chunks still alive`);
       assert.equal(abort.signal.aborted, false);
     },
   );
