@@ -116,7 +116,12 @@ export class SourceRunner {
   }
 
   #close(run: Run): void {
-    run.controller.abort(new Error("the hub stopped its source"));
+    try {
+      run.controller.abort(new Error("the hub stopped its source"));
+    } catch (error) {
+      // workerd refuses to abort from a request other than the one that started the run.
+      this.#host.report(error);
+    }
     let settled: Promise<unknown>;
     try {
       // A generator busy in next() runs return() once that settles.
