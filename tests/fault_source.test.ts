@@ -10,7 +10,7 @@ import { PushHub } from "../lib/push_hub.ts";
 import type { Part } from "../lib/part.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { serve, type Served } from "./_helpers/serve.ts";
-import { deferred, delay, latin1, within } from "./_helpers/streams.ts";
+import { deferred, delay, latin1, until, within } from "./_helpers/streams.ts";
 
 type Fault = "throws" | "bad part" | "hangs" | "finishes";
 
@@ -36,14 +36,6 @@ function watch(body: ReadableStream<Uint8Array>, boundary: string) {
     return { frames, clean: text.endsWith(`\r\n--${boundary}--\r\n`), error };
   })();
   return { first: first.promise, result, text: () => text };
-}
-
-async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 20) {
-    if (check()) return;
-    await delay(20);
-  }
-  assert.fail(`not within ${ms} ms: ${what()}`);
 }
 
 // The harness serves loopback requests from the test's own request; a hub shared between them makes

@@ -4,10 +4,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../examples/please_wait.ts";
 import { chromiumSkipReason, launchChromium } from "./_helpers/chromium.ts";
 import { serve } from "./_helpers/serve.ts";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { delay } from "./_helpers/streams.ts";
 
 describe("examples/please_wait.ts", () => {
   it("reloads the wait page every second until the job is done, then points at the result", async () => {
@@ -22,7 +19,7 @@ describe("examples/please_wait.ts", () => {
     assert.match(await waiting.text(), /<meta http-equiv="refresh" content="1">.*Please wait/s);
     assert.equal(app.fetch(new Request(`${waitUrl}/result`)).status, 303, "no result yet");
 
-    await sleep(200);
+    await delay(200);
     const done = app.fetch(new Request(waitUrl));
     assert.equal(done.headers.get("refresh"), `0; url=${waitUrl}/result`);
     assert.ok((await done.text()).includes(`content="0; url=${waitUrl}/result"`));

@@ -13,18 +13,7 @@ import {
   waitForColor,
 } from "./_helpers/chromium.ts";
 import { BLUE, GREEN, RED, solidJpeg } from "./_helpers/jpeg.ts";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (let waited = 0; waited <= ms; waited += 20) {
-    if (check()) return;
-    await sleep(20);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-}
+import { until } from "./_helpers/streams.ts";
 
 describe(`PushHub in Chromium (${runtime})`, () => {
   let browser: Browser | undefined;

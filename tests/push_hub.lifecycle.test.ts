@@ -4,18 +4,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../lib/push_hub.ts";
 import { parseParts } from "../lib/parse_parts.ts";
-import { delay, readText } from "./_helpers/streams.ts";
+import { delay, readText, until } from "./_helpers/streams.ts";
 
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
 const img = (): Request => new Request("http://h/cam", IMG);
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (let waited = 0; waited <= ms; waited += 5) {
-    if (check()) return;
-    await delay(5);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 /** A camera that takes `grabMs` per frame and counts its live runs. */
 function camera(grabMs: number) {
@@ -57,7 +49,7 @@ describe("PushHub.from: one source run at a time", () => {
     assert.equal(stats.finallies, 1, "the first run's finally ran before the restart");
     assert.equal(stats.most, 1, "never two live runs");
     await second.cancel();
-    await until(() => stats.finallies === 2, 1000, "the second run's finally");
+    await until(() => stats.finallies === 2, 1000, "the second run's finally", 5);
     assert.equal(stats.most, 1);
     hub.close();
   });
@@ -75,7 +67,7 @@ describe("PushHub.from: one source run at a time", () => {
     await brief.read();
     await brief.cancel(); // gone before the stopping run has finished
     assert.equal(hub.subscribers, 0);
-    await until(() => stats.finallies === 1, 1000, "the first run's finally");
+    await until(() => stats.finallies === 1, 1000, "the first run's finally", 5);
     await delay(100);
     assert.equal(stats.starts, 1, "no run for a viewer that already left");
     hub.close();
@@ -93,7 +85,7 @@ describe("PushHub.from: one source run at a time", () => {
     const late = hub.response();
     hub.close();
     await readText(late.body!);
-    await until(() => stats.finallies === 1, 1000, "the first run's finally");
+    await until(() => stats.finallies === 1, 1000, "the first run's finally", 5);
     await delay(100);
     assert.equal(stats.starts, 1);
   });
@@ -133,14 +125,14 @@ describe("PushHub.from: the run's AbortSignal", () => {
     await delay(10);
     await first.cancel();
     await pending.catch(() => {});
-    await until(() => stats.finallies === 1, 1000, "the stuck run's finally");
+    await until(() => stats.finallies === 1, 1000, "the stuck run's finally", 5);
     assert.match(String(stats.reasons[0]), /the hub stopped its source/);
     const second = hub.response().body!.getReader();
     let text = "";
     while (!text.includes("run 2")) text += new TextDecoder().decode((await second.read()).value);
     assert.equal(stats.starts, 2);
     await second.cancel();
-    await until(() => stats.finallies === 2, 1000, "the second run's finally");
+    await until(() => stats.finallies === 2, 1000, "the second run's finally", 5);
     hub.close();
   });
 });

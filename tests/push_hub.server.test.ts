@@ -4,20 +4,9 @@ import assert from "node:assert/strict";
 import { PushHub } from "../lib/push_hub.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { serve, type Served } from "./_helpers/serve.ts";
+import { until } from "./_helpers/streams.ts";
 
 const decoder = new TextDecoder();
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (let waited = 0; waited <= ms; waited += 20) {
-    if (check()) return;
-    await sleep(20);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 /** Reads until `needle` has arrived (at most 200 chunks), returning what was read. */
 async function readUntil(

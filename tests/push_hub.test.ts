@@ -4,13 +4,10 @@ import assert from "node:assert/strict";
 import { PushHub } from "../lib/push_hub.ts";
 import { pushStream } from "../lib/push_stream.ts";
 import type { Part } from "../lib/part.ts";
+import { delay, until } from "./_helpers/streams.ts";
 
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function text(part: string, type = "text/plain", headers?: HeadersInit): Part {
   return { contentType: type, body: part, headers };
@@ -33,15 +30,6 @@ function replaceBodies(wire: string, boundary: string): string[] {
   const last = parts.pop()!;
   assert.ok(last === "" || last.startsWith(`\r\n--${boundary}--`) || last === "", last);
   return parts.map((part) => part.slice(part.indexOf("\r\n\r\n") + 4));
-}
-
-/** Waits until `check` holds, polling every 10 ms for at most `ms`. */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (let waited = 0; waited <= ms; waited += 10) {
-    if (check()) return;
-    await sleep(10);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
 }
 
 describe("PushHub: wire bytes", () => {
@@ -70,7 +58,7 @@ describe("PushHub: wire bytes", () => {
       const body = readAll(hub.response(request).body!);
       for (const part of parts) {
         hub.publish(part);
-        await sleep(2);
+        await delay(2);
       }
       hub.close();
       const got = await body;
@@ -118,7 +106,7 @@ describe("PushHub: fan-out and memory", () => {
     const hub = PushHub.from(async function* () {
       for (const frame of frames) {
         yield text(frame);
-        await sleep(1000 / 30);
+        await delay(1000 / 30);
       }
     }, { keepAlive: Infinity });
     const bodies = Array.from({ length: 1000 }, () => readAll(hub.response().body!));
@@ -137,7 +125,7 @@ describe("PushHub: fan-out and memory", () => {
       frame[0] = i;
       hub.publish({ contentType: "image/jpeg", body: frame });
       most = Math.max(most, hub.retainedBytes);
-      if (i % 50 === 0) await sleep(0);
+      if (i % 50 === 0) await delay(0);
     }
     assert.ok(most > frame.byteLength, `the stalled subscriber holds its frame (${most} bytes)`);
     assert.ok(most < 2 * frame.byteLength, `retained ${most} bytes, not under 2 frames`);
@@ -154,7 +142,7 @@ describe("PushHub: fan-out and memory", () => {
     const publisher = (async () => {
       for (let i = 0; i < 60; i++) {
         hub.publish(text(String(i)));
-        await sleep(3);
+        await delay(3);
       }
       publishing = false;
     })();
@@ -162,7 +150,7 @@ describe("PushHub: fan-out and memory", () => {
     for (let i = 0; i < 200 && (publishing || seen.at(-1) !== 59); i++) {
       const chunk = await readChunk(reader);
       seen.push(Number(chunk.slice(chunk.indexOf("\r\n\r\n") + 4, chunk.lastIndexOf("\r\n--"))));
-      await sleep(20);
+      await delay(20);
     }
     await publisher;
     assert.ok(seen.length < 60, `a slow reader skips frames (saw ${seen.length})`);
@@ -299,7 +287,7 @@ describe("PushHub: timing", () => {
     const body = readAll(hub.response().body!);
     for (const part of ["a", "a", "b", "b", "a"]) {
       hub.publish(text(part));
-      await sleep(5);
+      await delay(5);
     }
     hub.close();
     assert.deepEqual(replaceBodies(await body, "d"), ["a", "b", "a"]);
@@ -311,9 +299,9 @@ describe("PushHub: timing", () => {
     const fast = readAll(hub.response().body!);
     for (let i = 0; i < 40; i++) {
       hub.publish(text(String(i)));
-      await sleep(10);
+      await delay(10);
     }
-    await sleep(120);
+    await delay(120);
     hub.close();
     const capped = replaceBodies(await slow, "f").map(Number);
     assert.equal(replaceBodies(await fast, "f").length, 40);
@@ -347,13 +335,13 @@ describe("PushHub.from: lazy source", () => {
       try {
         for (let i = 0; i < 10_000; i++) {
           yield text(`${starts}:${i}`);
-          await sleep(5);
+          await delay(5);
         }
       } finally {
         finallies++;
       }
     }, { linger: 50, keepAlive: Infinity });
-    await sleep(20);
+    await delay(20);
     assert.equal(starts, 0, "no viewer, no source");
     const first = hub.response().body!.getReader();
     await first.read();
@@ -369,7 +357,7 @@ describe("PushHub.from: lazy source", () => {
     assert.equal(starts, 2);
     await back.cancel();
     const again = hub.response().body!.getReader();
-    await sleep(80);
+    await delay(80);
     assert.equal(finallies, 1, "a subscriber within linger keeps it running");
     hub.close();
     await again.cancel();
@@ -382,7 +370,7 @@ describe("PushHub.from: lazy source", () => {
     const hub = PushHub.from(async function* () {
       run++;
       yield text(`run ${run}`);
-      await sleep(5);
+      await delay(5);
       if (run === 1) throw new Error("camera unplugged");
       yield text(`run ${run} again`);
     }, { onError: (error) => errors.push(error), keepAlive: Infinity });

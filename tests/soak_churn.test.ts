@@ -9,7 +9,7 @@ import { PushHub } from "../lib/push_hub.ts";
 import type { Part } from "../lib/part.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { serve } from "./_helpers/serve.ts";
-import { delay } from "./_helpers/streams.ts";
+import { delay, until } from "./_helpers/streams.ts";
 import { prng } from "./_helpers/random.ts";
 
 type Process = {
@@ -54,14 +54,6 @@ async function heapAfterGc(gc: () => void): Promise<number> {
 
 /** Clients that got at least a byte of the response, so the churn is not all refused connects. */
 let answered = 0;
-
-async function until(check: () => boolean, ms: number, what: () => string): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 20) {
-    if (check()) return;
-    await delay(20);
-  }
-  assert.fail(`not within ${ms} ms: ${what()}`);
-}
 
 type NetSocket = {
   write(data: string): void;

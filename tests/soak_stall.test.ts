@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { PushHub } from "../lib/push_hub.ts";
 import { runtime } from "./_helpers/runtime.ts";
 import { serve } from "./_helpers/serve.ts";
-import { delay } from "./_helpers/streams.ts";
+import { delay, until } from "./_helpers/streams.ts";
 
 const soak = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
   ?.env?.MULTIPART_PUSH_SOAK === "1";
@@ -81,14 +81,6 @@ function inProcessClient(hub: PushHub): Client {
     stall: () => (stalled = true),
     close: () => controller.abort(),
   };
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  for (let waited = 0; waited < ms; waited += 20) {
-    if (check()) return;
-    await delay(20);
-  }
-  assert.fail(`not within ${ms} ms: ${what}`);
 }
 
 const note = runtime === "workerd"

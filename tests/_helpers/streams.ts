@@ -47,3 +47,17 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** Polls `check` every `stepMs` until it holds; fails the test after `ms`, saying `what`. */
+export async function until(
+  check: () => boolean,
+  ms: number,
+  what: string | (() => string),
+  stepMs = 20,
+): Promise<void> {
+  for (let waited = 0; waited <= ms; waited += stepMs) {
+    if (check()) return;
+    await delay(stepMs);
+  }
+  throw new Error(`not within ${ms} ms: ${typeof what === "function" ? what() : what}`);
+}
