@@ -149,8 +149,7 @@ export function openPartSource(
   if (Array.isArray(parts)) {
     parts.forEach((part, i) => {
       const wire = toWirePart(part, `${name}[${i}]`);
-      guard?.reset();
-      if (wire.bytes) guard?.check(wire.bytes, `${name}[${i}].body`);
+      if (wire.bytes) guard?.checkBody(wire.bytes, `${name}[${i}].body`);
     });
   }
   return parts[Symbol.iterator]();

@@ -165,11 +165,7 @@ export class PushHub {
       );
     }
     if (this.#closed) return;
-    try {
-      this.#guard?.check(wire.bytes, "part.body");
-    } finally {
-      this.#guard?.reset();
-    }
+    this.#guard?.checkBody(wire.bytes, "part.body");
     const now = Date.now();
     this.#timer.publishedAt = now;
     const latest = this.#latest;

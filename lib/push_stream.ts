@@ -150,8 +150,8 @@ export function encodeParts(
   }
 
   function sendPart(wire: WirePart, where: string): void {
-    guard?.reset();
-    if (wire.bytes) guard?.check(wire.bytes, where);
+    if (wire.bytes) guard?.checkBody(wire.bytes, where);
+    else guard?.reset();
     for (const chunk of framer.before(wire)) controller.enqueue(chunk);
     if (wire.bytes) {
       if (wire.bytes.byteLength > 0) controller.enqueue(wire.bytes);
