@@ -49,8 +49,6 @@ export interface WirePart {
   fields: string;
   /** The header block without `Content-Length`: equal keys mean an announced block fits. */
   key: string;
-  /** `Content-Type: <type>` header block as announced ahead of a part. */
-  contentType: string;
   bytes?: Uint8Array;
   stream?: ReadableStream<Uint8Array>;
   size?: number;
@@ -85,7 +83,6 @@ export function toWirePart(part: unknown, where: string): WirePart {
     ...wire,
     fields: `${typeLine}\r\n${length}${own}`,
     key: `${typeLine}\r\n${own}`,
-    contentType: `${typeLine}\r\n`,
   };
 }
 
