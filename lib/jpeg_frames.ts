@@ -5,6 +5,8 @@
  * @module
  */
 
+import { concatBytes } from "./framing.ts";
+
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
   /**
@@ -29,6 +31,7 @@ const SCAN = 7; // entropy-coded data after SOS, where FF is stuffed as FF 00
 const SCAN_FF = 8;
 
 const DEFAULT_MAX = 16 * 1024 * 1024;
+const SOI = new Uint8Array([0xff, 0xd8]);
 
 /** Markers without a length field: TEM, RST0-7, SOI, EOI. */
 function standalone(code: number): boolean {
@@ -99,12 +102,7 @@ export function jpegFrames(
   }
 
   function frame(): Uint8Array {
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const piece of pieces) {
-      out.set(piece, at);
-      at += piece.length;
-    }
+    const out = concatBytes(pieces);
     drop();
     return out;
   }
@@ -120,35 +118,25 @@ export function jpegFrames(
       for (; i < chunk.length; i++) {
         const byte = chunk[i];
         switch (state) {
-          case SEEK: {
+          case SEEK:
+          case SCAN: {
+            // Outside a frame and inside entropy-coded data only an FF can matter.
             const ff = chunk.indexOf(0xff, i);
             if (ff === -1) i = chunk.length;
             else {
               i = ff;
-              state = SEEK_FF;
+              state = state === SEEK ? SEEK_FF : SCAN_FF;
             }
             break;
           }
           case SEEK_FF:
-            if (byte === 0xd8) {
-              keep(new Uint8Array([0xff, 0xd8]));
-              from = i + 1;
-              state = MARKER;
-            } else if (byte !== 0xff) state = SEEK;
+            if (byte === 0xd8) startFrame();
+            else if (byte !== 0xff) state = SEEK;
             break;
           case MARKER:
             if (byte === 0xff) state = CODE;
             else resync();
             break;
-          case SCAN: {
-            const ff = chunk.indexOf(0xff, i);
-            if (ff === -1) i = chunk.length;
-            else {
-              i = ff;
-              state = SCAN_FF;
-            }
-            break;
-          }
           case SCAN_FF:
             // FF 00 is a stuffed data byte, RSTn and FF fill bytes stay inside the scan.
             if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) state = SCAN;
@@ -186,14 +174,19 @@ export function jpegFrames(
         } else if (value === 0xd8) {
           // An SOI inside a picture: the previous one was cut off; start over from here.
           drop();
-          keep(new Uint8Array([0xff, 0xd8]));
-          from = i + 1;
-          state = MARKER;
+          startFrame();
         } else if (standalone(value)) state = MARKER;
         else {
           code = value;
           state = LENGTH_HI;
         }
+      }
+
+      /** The SOI whose D8 is at `i` starts a frame. */
+      function startFrame(): void {
+        keep(SOI);
+        from = i + 1;
+        state = MARKER;
       }
 
       function resync(): void {
