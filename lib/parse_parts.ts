@@ -104,11 +104,13 @@ export function parseParts(
       "options.boundary is required: input is not a Response with a boundary in its Content-Type",
     );
   }
-  try {
-    checkBoundary(boundary);
-  } catch (error) {
-    source.cancel().catch(() => {});
-    throw error;
+  if (options?.boundary === undefined) {
+    try {
+      checkBoundary(boundary);
+    } catch (error) {
+      source.cancel().catch(() => {});
+      throw error;
+    }
   }
   return new PartIterator(source, boundary, limits, signal);
 }

@@ -178,7 +178,7 @@ function cachedLatin1Trimmed(bytes: Uint8Array, start: number, end: number): str
     while (i < length && bytes[start + i] === cachedBytes[i]) i++;
     if (i === length) return cachedText;
   }
-  const text = latin1Trimmed(bytes, start, end);
+  const text = latin1(bytes, start, end);
   if (length <= 256) {
     cachedBytes = bytes.slice(start, end);
     cachedText = text;
@@ -189,6 +189,10 @@ function cachedLatin1Trimmed(bytes: Uint8Array, start: number, end: number): str
 function latin1Trimmed(bytes: Uint8Array, start: number, end: number): string {
   while (start < end && (bytes[start] === SP || bytes[start] === HT)) start++;
   while (end > start && (bytes[end - 1] === SP || bytes[end - 1] === HT)) end--;
+  return latin1(bytes, start, end);
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
   let text = "";
   for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
   return text;
