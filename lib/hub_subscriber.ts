@@ -97,7 +97,9 @@ export class HubSubscriber {
       held.push({ views: [frame.plain], frame });
     }
     this.#recount();
-    this.#rouse();
+    // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
+    // takes whatever is held (the latest frame in replace mode) when the gap ends.
+    if (this.#hungry) this.#rouse();
   }
 
   /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */

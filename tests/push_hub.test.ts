@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { PushHub } from "../lib/push_hub.ts";
 import { pushStream } from "../lib/push_stream.ts";
 import type { Part } from "../lib/part.ts";
-import { delay, until } from "./_helpers/streams.ts";
+import { delay, until, within } from "./_helpers/streams.ts";
 
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -21,6 +21,14 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
   const { value, done } = await reader.read();
   assert.equal(done, false, "the stream ended early");
   return decoder.decode(value);
+}
+
+async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let text = "";
+  for (let { value, done } = await reader.read(); !done; { value, done } = await reader.read()) {
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /** Bodies of a replace-mode push without advanceHeaders, in order. */
@@ -307,6 +315,37 @@ describe("PushHub: timing", () => {
     assert.equal(replaceBodies(await fast, "f").length, 40);
     assert.ok(capped.length >= 2 && capped.length <= 8, `10 fps over ~0.5 s got ${capped}`);
     assert.equal(capped.at(-1), 39, "the capped subscriber still ends on the newest frame");
+  });
+
+  // Publishes during an fps gap only replace the held frame (they used to re-arm the gap timer on
+  // every publish: a cost, not a visible change, so this pins what the cheaper path must keep).
+  it("an fps-capped viewer gets the frame held during its gap when the gap ends, with no later publish", async () => {
+    const hub = new PushHub({ keepAlive: Infinity, boundary: "g" });
+    const controller = new AbortController();
+    const reader = hub.response(undefined, { fps: 5 }).body!.getReader();
+    const leaving = hub.response(new Request("http://h/", { signal: controller.signal }), {
+      fps: 1,
+    }).body!.getReader();
+    assert.equal(await readChunk(reader), "--g\r\n");
+    assert.equal(await readChunk(leaving), "--g\r\n");
+    hub.publish(text("0"));
+    assert.match(await readChunk(reader), /\r\n\r\n0\r\n--g\r\n$/);
+    const sentAt = Date.now();
+    assert.match(await readChunk(leaving), /\r\n\r\n0\r\n--g\r\n$/);
+    for (let i = 1; i <= 20; i++) {
+      hub.publish(text(String(i)));
+      await delay(5);
+    }
+    const next = await within(1000, "the frame held during the gap", readChunk(reader));
+    const gap = Date.now() - sentAt;
+    assert.match(next, /\r\n\r\n20\r\n--g\r\n$/, "the latest frame, once");
+    assert.ok(gap >= 190, `5 fps: the next frame came ${gap} ms after the previous one`);
+    // An abort during the gap still ends that viewer at once, dropping the frame it held.
+    controller.abort();
+    const rest = await within(500, "the aborted viewer's end", readRest(leaving));
+    assert.equal(rest, "\r\n--g--\r\n");
+    hub.close();
+    assert.equal(await readRest(reader), "\r\n--g--\r\n");
   });
 
   it("idleTimeout ends a subscriber cleanly when nothing is published; maxDuration in any case", async () => {
