@@ -23,9 +23,8 @@
 import { BoundarySearch } from "./boundary_search.ts";
 import { MultipartParseError } from "./multipart_parse_error.ts";
 import { OpeningBoundary } from "./opening_boundary.ts";
-import { PartBuffer } from "./part_buffer.ts";
-import { bodyStart, scanHeaderBlock } from "./part_headers.ts";
-import { createReceivedPart, type ReceivedPart } from "./received_part.ts";
+import { PartAssembler } from "./part_assembler.ts";
+import type { ReceivedPart } from "./received_part.ts";
 
 /** Size limits, already checked. */
 export interface SplitterLimits {
@@ -39,9 +38,7 @@ const LINE = 1;
 const PART = 2;
 const CLOSED = 3;
 const LF = 10;
-const CR = 13;
 const DASH = 45;
-const EMPTY = new Uint8Array(0);
 
 /**
  * Splits a multipart body into parts.
@@ -60,15 +57,12 @@ export class MultipartSplitter {
   #state = PREAMBLE;
   #boundary: string;
   #limits: SplitterLimits;
-  #emit: (part: ReceivedPart) => void;
   #opening: OpeningBoundary;
+  #assembler: PartAssembler;
   #lineSize = 0;
   #dash = false;
   #held = false;
   #search: BoundarySearch | undefined;
-  #buffer = new PartBuffer();
-  #headChecked = false;
-  #parts = 0;
 
   /**
    * @param boundary The boundary parameter, as sent (checked by the caller).
@@ -78,8 +72,8 @@ export class MultipartSplitter {
   constructor(boundary: string, limits: SplitterLimits, emit: (part: ReceivedPart) => void) {
     this.#boundary = boundary;
     this.#limits = limits;
-    this.#emit = emit;
     this.#opening = new OpeningBoundary(boundary);
+    this.#assembler = new PartAssembler(limits, emit);
   }
 
   /** True once the close delimiter has been read; later bytes are epilogue. */
@@ -113,14 +107,15 @@ export class MultipartSplitter {
     const state = this.#state;
     this.#state = CLOSED;
     if (state === CLOSED) return;
-    if (this.#held) this.#emitPart(EMPTY, 0, 0, EMPTY);
+    const assembler = this.#assembler;
+    if (this.#held) assembler.emitEmpty();
     const where = state === PREAMBLE
       ? "before the first boundary"
       : state === PART
-      ? `inside part ${this.#parts + 1} (${this.#buffer.size} bytes received)`
-      : this.#parts === 0
+      ? `inside part ${assembler.parts + 1} (${assembler.size} bytes received)`
+      : assembler.parts === 0
       ? "after the first boundary"
-      : `after the boundary that ends part ${this.#parts}`;
+      : `after the boundary that ends part ${assembler.parts}`;
     throw new MultipartParseError(
       "truncated",
       `multipart stream ended ${where}, without the close delimiter "--${this.#boundary}--"`,
@@ -140,10 +135,7 @@ export class MultipartSplitter {
       }
       return chunk.length;
     }
-    const pattern = new Uint8Array(opening.dashBoundary.length + 1);
-    pattern[0] = LF;
-    pattern.set(opening.dashBoundary, 1);
-    this.#search = new BoundarySearch(pattern);
+    this.#search = new BoundarySearch(opening.delimiter);
     this.#state = LINE;
     return next;
   }
@@ -162,7 +154,7 @@ export class MultipartSplitter {
       if (b === LF) {
         if (this.#held) {
           this.#held = false;
-          this.#emitPart(EMPTY, 0, 0, EMPTY);
+          this.#assembler.emitEmpty();
         }
         // The LF ending this line may also start the next delimiter: GraphQL Yoga ends with
         // "\r\n---\r\n-----", a boundary line right after a boundary line.
@@ -180,82 +172,17 @@ export class MultipartSplitter {
     return chunk.length;
   }
 
+  /** Part bytes up to the next delimiter; the assembler keeps them and builds the part. */
   #part(chunk: Uint8Array, from: number): number {
     const search = this.#search!;
     const end = search.search(chunk, from);
     if (end === -1) {
-      this.#buffer.keep(from === 0 ? chunk : chunk.subarray(from));
-      this.#checkGrowth(search.pattern.length);
+      this.#assembler.keep(chunk, from, search.pattern.length);
       return chunk.length;
     }
-    this.#finishPart(chunk, from, end - search.pattern.length);
+    this.#held = this.#assembler.finish(chunk, from, end - search.pattern.length);
     this.#lineSize = 0;
     this.#state = LINE;
     return end;
   }
-
-  /** Limits on a part still arriving, so memory never grows past them. */
-  #checkGrowth(slack: number): void {
-    const { maxHeaderSize, maxPartSize } = this.#limits;
-    const size = this.#buffer.size;
-    if (!this.#headChecked && size > maxHeaderSize + slack) {
-      this.#headChecked = true;
-      // One bounded copy per large part: the header block must end in its first bytes.
-      const head = this.#buffer.take(EMPTY, 0, maxHeaderSize);
-      if (bodyStart(head, 0, maxHeaderSize) === -1) throw headerTooLarge(this.#limits);
-    }
-    if (size > maxPartSize + slack) throw partTooLarge(this.#limits);
-  }
-
-  /** The part's bytes end where the delimiter starts, `at` (an index in chunk, maybe negative). */
-  #finishPart(chunk: Uint8Array, from: number, at: number): void {
-    const buffer = this.#buffer;
-    let length = buffer.size + at - from;
-    if (length > 0 && buffer.byteAt(chunk, from, length - 1) === CR) length--;
-    // Where the part's bytes are: in this chunk, in one earlier chunk, or (spanning chunks) copied.
-    let bytes = chunk;
-    let start = from;
-    if (buffer.size > 0) {
-      bytes = length > 0 ? buffer.take(chunk, from, length) : EMPTY;
-      start = 0;
-      buffer.clear();
-    }
-    this.#headChecked = false;
-    if (length <= 0) {
-      this.#held = true;
-      return;
-    }
-    const { maxHeaderSize, maxPartSize } = this.#limits;
-    if (length > maxPartSize) throw partTooLarge(this.#limits);
-    const end = start + length;
-    const body = bodyStart(bytes, start, Math.min(end, start + maxHeaderSize));
-    if (body !== -1) this.#emitPart(bytes, start, body, bytes.subarray(body, end));
-    else if (length > maxHeaderSize) throw headerTooLarge(this.#limits);
-    else this.#emitPart(bytes, start, end, EMPTY);
-  }
-
-  #emitPart(bytes: Uint8Array, start: number, headEnd: number, body: Uint8Array): void {
-    if (++this.#parts > this.#limits.maxParts) {
-      throw new MultipartParseError(
-        "too-many-parts",
-        `the stream has more than maxParts (${this.#limits.maxParts}) parts`,
-      );
-    }
-    const contentType = scanHeaderBlock(bytes, start, headEnd);
-    this.#emit(createReceivedPart(bytes, start, headEnd, contentType, body));
-  }
-}
-
-function headerTooLarge(limits: SplitterLimits): MultipartParseError {
-  return new MultipartParseError(
-    "header-too-large",
-    `a part's header block is longer than maxHeaderSize (${limits.maxHeaderSize} bytes)`,
-  );
-}
-
-function partTooLarge(limits: SplitterLimits): MultipartParseError {
-  return new MultipartParseError(
-    "part-too-large",
-    `a part is longer than maxPartSize (${limits.maxPartSize} bytes)`,
-  );
 }

@@ -21,6 +21,7 @@ const LF = 10;
  * const opening = new OpeningBoundary("B");
  * opening.scan(new TextEncoder().encode("preamble\r\n--B\r\n"), 0); // 13
  * new TextDecoder().decode(opening.dashBoundary); // "--B"
+ * new TextDecoder().decode(opening.delimiter); // "\n--B"
  * ```
  */
 export class OpeningBoundary {
@@ -71,6 +72,19 @@ export class OpeningBoundary {
     }
     this.size += chunk.length - from;
     return -1;
+  }
+
+  /**
+   * The delimiter that ends each part, `LF` + {@linkcode OpeningBoundary.dashBoundary}
+   * (the CR before it is optional: bare LF works wherever CRLF does). A new
+   * array on each read; valid once the opening boundary is found.
+   */
+  get delimiter(): Uint8Array {
+    const dashBoundary = this.dashBoundary;
+    const delimiter = new Uint8Array(dashBoundary.length + 1);
+    delimiter[0] = LF;
+    delimiter.set(dashBoundary, 1);
+    return delimiter;
   }
 
   #found(dashBoundary: Uint8Array, next: number, from: number): number {
