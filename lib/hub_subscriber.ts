@@ -44,7 +44,9 @@ export class HubSubscriber {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
-  #held: { views: Uint8Array[]; frame: HubFrame }[] = [];
+  #held: Held[] = [];
+  /** The bytes of every view in `#held`, kept as frames come and go so no count walks the queue. */
+  #heldBytes = 0;
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
@@ -91,11 +93,13 @@ export class HubSubscriber {
       const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
       // A frame that fits the announced block can fill it too: the older body is let go.
       if (this.#announced === frame.key) this.#fill = frame.body;
-      held[0] = { views, frame };
+      this.#heldBytes -= held[0]?.bytes ?? 0;
+      held[0] = hold(views, frame);
     } else {
       if (held.length >= this.#host.maxQueue) return this.end(false);
-      held.push({ views: [frame.plain], frame });
+      held.push(hold([frame.plain], frame));
     }
+    this.#heldBytes += held[held.length - 1].bytes;
     this.#recount();
     // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
     // takes whatever is held (the latest frame in replace mode) when the gap ends.
@@ -136,6 +140,7 @@ export class HubSubscriber {
     this.#done = true;
     clearTimeout(this.#fpsTimer);
     this.#held = [];
+    this.#heldBytes = 0;
     this.#fill = undefined;
     this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
@@ -155,7 +160,8 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { views, frame } = this.#held.shift()!;
+      const { views, frame, bytes } = this.#held.shift()!;
+      this.#heldBytes -= bytes;
       if (this.#config.advanceHeaders) {
         this.#announced = frame.key;
         this.#fill = frame.body;
@@ -169,8 +175,7 @@ export class HubSubscriber {
 
   /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
   #recount(): void {
-    let bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : 0;
-    for (const { views } of this.#held) for (const view of views) bytes += view.byteLength;
+    const bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : this.#heldBytes;
     this.#host.retain(bytes - this.#charge);
     this.#charge = bytes;
   }
@@ -199,4 +204,17 @@ export class HubSubscriber {
     this.#wake = undefined;
     wake?.();
   }
+}
+
+/** A frame held for a subscriber: the views it will send and their total size. */
+interface Held {
+  views: Uint8Array[];
+  frame: HubFrame;
+  bytes: number;
+}
+
+function hold(views: Uint8Array[], frame: HubFrame): Held {
+  let bytes = 0;
+  for (const view of views) bytes += view.byteLength;
+  return { views, frame, bytes };
 }
