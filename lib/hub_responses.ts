@@ -10,7 +10,7 @@ import type { PushMode } from "./framing.ts";
 import type { HubFrame } from "./hub_frame.ts";
 import { fpsInterval, type HubResponseInit } from "./hub_options.ts";
 import type { SubscriberConfig } from "./hub_subscriber.ts";
-import { resolvePushOptions } from "./push_options.ts";
+import { defaultAdvanceHeaders, pushSignals } from "./push_options.ts";
 import { pushHeaders } from "./push_response.ts";
 
 /**
@@ -28,7 +28,12 @@ export function pushSetup(
   if (init !== undefined && (typeof init !== "object" || init === null)) {
     throw new TypeError(`init must be an object, got ${typeof init}`);
   }
-  const { advanceHeaders, signals } = resolvePushOptions({ mode, boundary, request });
+  // The hub checked its mode and boundary once; per viewer only the request is new.
+  if (request !== undefined && !(request instanceof Request)) {
+    throw new TypeError("request must be a Request");
+  }
+  const signals = pushSignals(undefined, request, "");
+  const advanceHeaders = defaultAdvanceHeaders(mode, request);
   const interval = fpsInterval(init?.fps);
   const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
   return { config: { advanceHeaders, interval, signals }, headers };

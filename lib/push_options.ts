@@ -98,19 +98,8 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError("options.request must be a Request");
   }
-  const signals: AbortSignal[] = [];
-  for (
-    const [name, signal] of [["options.signal", options.signal], [
-      "options.request.signal",
-      request?.signal,
-    ]] as const
-  ) {
-    if (signal === undefined) continue;
-    if (!(signal instanceof AbortSignal)) throw new TypeError(`${name} must be an AbortSignal`);
-    signals.push(signal);
-  }
-  const advanceHeaders = options.advanceHeaders ??
-    (mode === "replace" && request !== undefined && isImageLoad(request));
+  const signals = pushSignals(options.signal, request, "options.");
+  const advanceHeaders = options.advanceHeaders ?? defaultAdvanceHeaders(mode, request);
   if (typeof advanceHeaders !== "boolean") {
     throw new TypeError(`options.advanceHeaders must be a boolean, got ${typeof advanceHeaders}`);
   }
@@ -133,6 +122,46 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     onError: options.onError ?? (() => {}),
     waitUntil: options.waitUntil,
   };
+}
+
+/**
+ * The signals that end a push: `signal`, then `request.signal`, each checked.
+ * Errors name them `${prefix}signal` and `${prefix}request.signal`.
+ *
+ * @example
+ * ```ts ignore
+ * pushSignals(undefined, request, ""); // [request.signal]
+ * ```
+ * @throws {TypeError} when one is not an `AbortSignal`.
+ */
+export function pushSignals(
+  signal: unknown,
+  request: Request | undefined,
+  prefix: string,
+): AbortSignal[] {
+  const signals: AbortSignal[] = [];
+  for (const [name, value] of [["signal", signal], ["request.signal", request?.signal]]) {
+    if (value === undefined) continue;
+    if (!(value instanceof AbortSignal)) {
+      throw new TypeError(`${prefix}${name} must be an AbortSignal`);
+    }
+    signals.push(value);
+  }
+  return signals;
+}
+
+/**
+ * Whether a push sends header blocks ahead when not told: in replace mode,
+ * for a request that loads an image (Chromium's `<img>` paints a part only
+ * once the next part's headers arrive).
+ *
+ * @example
+ * ```ts ignore
+ * defaultAdvanceHeaders("replace", new Request("http://x/", { headers: { Accept: "image/*" } })); // true
+ * ```
+ */
+export function defaultAdvanceHeaders(mode: PushMode, request: Request | undefined): boolean {
+  return mode === "replace" && request !== undefined && isImageLoad(request);
 }
 
 /**

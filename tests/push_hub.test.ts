@@ -266,6 +266,10 @@ describe("PushHub: limits, snapshot, close", () => {
     assert.throws(() => new PushHub({ dropSame: 1 as unknown as boolean }), /options.dropSame/);
     assert.throws(() => new PushHub({ boundary: "bad boundary " }), /options.boundary/);
     assert.throws(() => new PushHub().response(undefined, { fps: 0 }), /init.fps/);
+    assert.throws(() => new PushHub().response(123 as never), {
+      name: "TypeError",
+      message: /^request must be a Request/,
+    });
     assert.throws(() => new PushHub().response(undefined, { headers: { "content-type": "x" } }));
     assert.throws(() => PushHub.from(42 as never), /source must be/);
     assert.throws(() => PushHub.from([], { linger: -1 }), /options.linger/);
