@@ -11,7 +11,9 @@ import type { HubFrame } from "./hub_frame.ts";
 import { fpsInterval, type HubResponseInit } from "./hub_options.ts";
 import type { SubscriberConfig } from "./hub_subscriber.ts";
 import { defaultAdvanceHeaders, pushSignals } from "./push_options.ts";
-import { pushHeaders } from "./push_response.ts";
+import { mergeHeaders, pushHeaders } from "./push_response.ts";
+
+const FRAME_OWNED = ["content-type", "content-length"];
 
 /**
  * The subscriber settings and response headers for `hub.response(request, init)`,
@@ -61,13 +63,13 @@ export function unavailableResponse(why: string, retryAfter: string): Response {
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
 export function snapshotResponse(frame: HubFrame, init?: { headers?: HeadersInit }): Response {
-  const headers = new Headers({ "Cache-Control": "no-store" });
-  for (const [name, value] of new Headers(init?.headers)) {
-    if (name === "content-type" || name === "content-length") {
-      throw new TypeError(`init.headers must not set ${name}: the frame sets it`);
-    }
-    headers.set(name, value);
-  }
+  const headers = mergeHeaders(
+    new Headers({ "Cache-Control": "no-store" }),
+    init?.headers,
+    FRAME_OWNED,
+    "init.headers",
+    "the frame sets it",
+  );
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
   return new Response(frame.body, { headers });

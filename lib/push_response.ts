@@ -90,10 +90,28 @@ export function pushHeaders(
     "Cache-Control": "no-cache, no-store, must-revalidate",
     "X-Accel-Buffering": "no",
   });
+  return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
+}
+
+/**
+ * Sets every header of `extra` on `headers` (also used by `PushHub.snapshot`),
+ * refusing the `reserved` names (lowercase) with `where` and `why` in the message.
+ *
+ * @example
+ * ```ts ignore
+ * mergeHeaders(new Headers(), { "X-A": "1" }, ["content-type"], "init.headers", "the frame sets it");
+ * ```
+ * @throws {TypeError} when `extra` sets a reserved header.
+ */
+export function mergeHeaders(
+  headers: Headers,
+  extra: HeadersInit | undefined,
+  reserved: readonly string[],
+  where: string,
+  why: string,
+): Headers {
   for (const [name, value] of new Headers(extra)) {
-    if (SERVER_OWNED.includes(name)) {
-      throw new TypeError(`${where} must not set ${name}: the push or the server sets it`);
-    }
+    if (reserved.includes(name)) throw new TypeError(`${where} must not set ${name}: ${why}`);
     headers.set(name, value);
   }
   return headers;
