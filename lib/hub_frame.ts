@@ -38,16 +38,34 @@ export interface HubFrame {
   contentType: string;
 }
 
+/** A checked part whose body is already bytes, as `publish()` requires. */
+export type BytesPart = WirePart & { bytes: Uint8Array };
+
 /**
- * Encodes a checked part whose body is in `bytes`. `bytes` is copied, so the
- * caller may reuse its buffer after publishing.
+ * Whether a checked part's body is already bytes (not a Blob or stream).
+ *
+ * @example
+ * ```ts ignore
+ * if (!hasBytes(wire)) throw new TypeError("read the body first");
+ * encodeFrame(framing, wire, "text/plain");
+ * ```
  */
-export function encodeFrame(
-  framing: Framing,
-  wire: WirePart,
-  bytes: Uint8Array,
-  contentType: string,
-): HubFrame {
+export function hasBytes(wire: WirePart): wire is BytesPart {
+  return wire.bytes !== undefined;
+}
+
+/**
+ * Encodes a checked part; `contentType` is its own `Content-Type` value, for
+ * `snapshot()`. The body is copied, so the caller may reuse its buffer after
+ * publishing.
+ *
+ * @example
+ * ```ts ignore
+ * const frame = encodeFrame(framingFor("replace", boundary), wire, "image/jpeg");
+ * ```
+ */
+export function encodeFrame(framing: Framing, wire: BytesPart, contentType: string): HubFrame {
+  const bytes = wire.bytes;
   const delimiter = framing.delimiter;
   const head = headBytes(framing, wire.fields);
   // Mixed mode has no advanceHeaders, so nothing is ever announced there.

@@ -8,7 +8,7 @@
 
 import { type BoundaryGuard, boundaryGuard } from "./boundary_guard.ts";
 import { type Framing, framingFor } from "./framing.ts";
-import { encodeFrame, type HubFrame, sameFrame } from "./hub_frame.ts";
+import { encodeFrame, hasBytes, type HubFrame, sameFrame } from "./hub_frame.ts";
 import {
   type HubResponseInit,
   type PushHubFromOptions,
@@ -158,7 +158,7 @@ export class PushHub {
    */
   publish(part: Part): void {
     const wire = toWirePart(part, "part");
-    if (!wire.bytes) {
+    if (!hasBytes(wire)) {
       throw new TypeError(
         "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
           "read a Blob or ReadableStream into bytes first",
@@ -170,7 +170,7 @@ export class PushHub {
     this.#timer.publishedAt = now;
     const latest = this.#latest;
     if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
-    const frame = encodeFrame(this.#framing, wire, wire.bytes, part.contentType);
+    const frame = encodeFrame(this.#framing, wire, part.contentType);
     this.#latest = frame;
     for (const subscriber of this.#subscribers) subscriber.offer(frame, now);
     if (!latest) this.#timer.arm();
