@@ -23,14 +23,14 @@ export class HubTimer {
   /** When the hub last published (or was created), for `idleTimeout`. */
   publishedAt: number = Date.now();
   #deadlines: HubDeadlines;
-  #subscribers: ReadonlySet<HubSubscriber>;
+  #subscribers: Iterable<HubSubscriber>;
   #latest: () => HubFrame | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `latest` gives the frame a keep-alive resends (none before the first publish). */
   constructor(
     deadlines: HubDeadlines,
-    subscribers: ReadonlySet<HubSubscriber>,
+    subscribers: Iterable<HubSubscriber>,
     latest: () => HubFrame | undefined,
   ) {
     this.#deadlines = deadlines;

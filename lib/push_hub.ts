@@ -18,7 +18,8 @@ import {
 } from "./hub_options.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./hub_source.ts";
 import { pushSetup, snapshotResponse, unavailableResponse } from "./hub_responses.ts";
-import { HubSubscriber, type SubscriberHost } from "./hub_subscriber.ts";
+import { HubSubscriber } from "./hub_subscriber.ts";
+import { HubSubscribers } from "./hub_subscribers.ts";
 import { HubTimer } from "./hub_timer.ts";
 import { type Part, toWirePart } from "./part.ts";
 
@@ -51,11 +52,8 @@ export class PushHub {
   #options: ResolvedHubOptions;
   #framing: Framing;
   #guard: BoundaryGuard | undefined;
-  #subscribers = new Set<HubSubscriber>();
-  #host: SubscriberHost;
+  #subscribers: HubSubscribers;
   #latest: HubFrame | undefined;
-  #retained = 0;
-  #waiting = 0;
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
@@ -69,16 +67,14 @@ export class PushHub {
     this.#options = config;
     this.#framing = framingFor(config.mode, config.boundary);
     this.#guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
-    this.#host = {
-      framing: this.#framing,
-      maxQueue: config.mode === "replace" ? Infinity : config.maxQueue,
-      retain: (delta) => (this.#retained += delta),
-      demand: (delta) => {
-        this.#waiting += delta;
-        if (delta > 0) this.#source?.wake();
+    const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
+    this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
+      wanted: () => this.#source?.wake(),
+      empty: () => {
+        this.#timer.stop();
+        this.#source?.idle();
       },
-      leave: (subscriber) => this.#leave(subscriber),
-    };
+    });
     this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
   }
 
@@ -113,14 +109,12 @@ export class PushHub {
     const hub = new PushHub(options);
     hub.#source = new SourceRunner(source, {
       get waiting() {
-        return hub.#waiting;
+        return hub.#subscribers.waiting;
       },
       publish: (part) => hub.publish(part),
-      ended: () => {
-        for (const subscriber of [...hub.#subscribers]) subscriber.end(true);
-      },
+      ended: () => hub.#subscribers.endAll(),
       failed: (error) => {
-        for (const subscriber of [...hub.#subscribers]) subscriber.fail(error);
+        hub.#subscribers.failAll(error);
         hub.#options.onError(error);
       },
       report: (error) => hub.#options.onError(error),
@@ -141,7 +135,7 @@ export class PushHub {
    * (for `replay` and `snapshot()`) is not counted.
    */
   get retainedBytes(): number {
-    return this.#retained;
+    return this.#subscribers.retained;
   }
 
   /** The boundary of every subscriber's push. */
@@ -172,7 +166,7 @@ export class PushHub {
     if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
     const frame = encodeFrame(this.#framing, wire, part.contentType);
     this.#latest = frame;
-    for (const subscriber of this.#subscribers) subscriber.offer(frame, now);
+    this.#subscribers.offer(frame, now);
     if (!latest) this.#timer.arm();
   }
 
@@ -205,7 +199,7 @@ export class PushHub {
       return this.#unavailable("the hub has its maximum number of subscribers");
     }
     const now = Date.now();
-    const subscriber = new HubSubscriber(this.#host, config, now);
+    const subscriber = new HubSubscriber(this.#subscribers, config, now);
     this.#subscribers.add(subscriber);
     if (subscriber.aborted) {
       subscriber.end(false);
@@ -242,17 +236,11 @@ export class PushHub {
     if (this.#closed) return;
     this.#closed = true;
     this.#source?.stop();
-    for (const subscriber of [...this.#subscribers]) subscriber.end(true);
+    this.#subscribers.endAll();
     this.#timer.stop();
   }
 
   #unavailable(why: string): Response {
     return unavailableResponse(why, this.#options.retryAfter);
-  }
-
-  #leave(subscriber: HubSubscriber): void {
-    if (!this.#subscribers.delete(subscriber) || this.#subscribers.size > 0) return;
-    this.#timer.stop();
-    this.#source?.idle();
   }
 }
