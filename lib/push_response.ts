@@ -8,7 +8,7 @@ import { multipartContentType } from "./boundary.ts";
 import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./push_options.ts";
-import { encodeParts } from "./push_stream.ts";
+import { encodeParts } from "./encode_parts.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {
