@@ -9,8 +9,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDeps } from "../scripts/ensure_deps.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+ensureDeps(ROOT, "multipart-push bench");
 const BIN = join(ROOT, "node_modules/.bin");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -40,7 +42,8 @@ function run(cmd, cmdArgs) {
   }
 }
 
-const node = process.execPath;
+// Node 24 from node_modules, which runs .ts: the Node that started npm may be older.
+const node = join(BIN, "node");
 // --expose-gc: the benches collect garbage between contenders and cases, so one's garbage is not
 // billed to the next.
 run(node, ["--expose-gc", "bench/encoder.bench.ts", ...level]);

@@ -2,27 +2,16 @@
 // `npm run demo [-- --ffmpeg "<ffmpeg input args>"] [-- --fps N]`: the live demo on Deno, from the
 // `deno` npm package, so Node is the only thing needed beforehand. Installs dependencies first
 // when node_modules is missing. PORT (default 8000) and HOST (default 127.0.0.1) are passed on.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDeps } from "./ensure_deps.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const windows = process.platform === "win32";
 const deno = join(root, "node_modules", ".bin", windows ? "deno.cmd" : "deno");
 
-if (!existsSync(deno)) {
-  console.log("multipart-push demo: installing dependencies (npm install) ...");
-  const npm = spawnSync(windows ? "npm.cmd" : "npm", ["install"], {
-    cwd: root,
-    stdio: "inherit",
-    shell: windows,
-  });
-  if (npm.status !== 0 || !existsSync(deno)) {
-    console.error("multipart-push demo: npm install failed; see above.");
-    process.exit(1);
-  }
-}
+ensureDeps(root, "multipart-push demo");
 
 const args = process.argv.slice(2);
 const permissions = ["--allow-net", "--allow-env"];

@@ -7,17 +7,19 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDeps } from "./ensure_deps.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+ensureDeps(ROOT, "multipart-push soak");
 const BIN = join(ROOT, "node_modules/.bin");
 const files = readdirSync(join(ROOT, "tests"))
   .filter((name) => /^(soak|fault).*\.test\.ts$/.test(name))
   .map((name) => `tests/${name}`);
 const runners = {
-  node: [process.execPath, ["--test", "--test-timeout=1800000", ...files]],
+  node: [join(BIN, "node"), ["--test", "--test-timeout=1800000", ...files]],
   deno: [join(BIN, "deno"), ["test", "-A", "--no-check", ...files]],
   bun: [join(BIN, "bun"), ["test", "--timeout", "1800000", ...files]],
-  workerd: [process.execPath, ["scripts/test-workerd.mjs", "--timeout=1800000", ...files]],
+  workerd: [join(BIN, "node"), ["scripts/test-workerd.mjs", "--timeout=1800000", ...files]],
 };
 const wanted = process.argv.slice(2);
 const failed = [];
