@@ -8,7 +8,7 @@ import { handler as clockHandler } from "../examples/clock.ts";
 import { app } from "../examples/hono.ts";
 import worker from "../examples/worker.ts";
 import { canSpawn, runtime } from "./_helpers/runtime.ts";
-import { type Handler, serve } from "./_helpers/serve.ts";
+import { served } from "./_helpers/serve.ts";
 
 /** The repository root (computed lazily: workerd bundles have no file URL). */
 function root(): URL {
@@ -33,15 +33,6 @@ async function checkClock(base: string): Promise<void> {
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg, new RegExp(`\\d\\d:\\d\\d:\\d\\d UTC #${i + 1}<`));
   });
-}
-
-async function served(handler: Handler, check: (url: string) => Promise<void>): Promise<void> {
-  const server = await serve(handler);
-  try {
-    await check(server.url);
-  } finally {
-    await server.close();
-  }
 }
 
 type Child = {

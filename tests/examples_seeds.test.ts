@@ -12,16 +12,7 @@ import { handler as graphql } from "../examples/graphql_defer.ts";
 import { imageFileApp } from "../examples/image_file.ts";
 import { GREEN, RED, solidJpeg } from "./_helpers/jpeg.ts";
 import { canSpawn, runtime } from "./_helpers/runtime.ts";
-import { type Handler, serve } from "./_helpers/serve.ts";
-
-async function served(handler: Handler, check: (url: string) => Promise<void>): Promise<void> {
-  const server = await serve(handler);
-  try {
-    await check(server.url);
-  } finally {
-    await server.close();
-  }
-}
+import { served } from "./_helpers/serve.ts";
 
 /** Every part of a push, each with the ms since the request started. */
 async function allParts(response: Response): Promise<{ part: ReceivedPart; ms: number }[]> {

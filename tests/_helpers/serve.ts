@@ -174,3 +174,16 @@ export function serve(handler: Handler): Promise<Served> {
       return serveWorkerd(handler);
   }
 }
+
+/** Serves `handler` for the length of `check`, then closes the server whatever happened. */
+export async function served(
+  handler: Handler,
+  check: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = await serve(handler);
+  try {
+    await check(server.url);
+  } finally {
+    await server.close();
+  }
+}
