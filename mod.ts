@@ -15,6 +15,9 @@
  * - {@linkcode jpegFrames}: splits a camera's or ffmpeg's MJPEG byte stream into frames.
  * - {@linkcode pushInto}: in a browser, shows each HTML part of a push in an element.
  *
+ * Each concern is also its own entry point, so a bundle takes only what it uses:
+ * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`.
+ *
  * @example Push a picture into `<img src="/stream">`
  * ```ts ignore
  * import { pushResponse } from "multipart-push";
@@ -32,30 +35,10 @@
  * @module
  */
 
-export { createBoundary } from "./lib/boundary.ts";
-export type { PushMode } from "./lib/framing.ts";
-export type { Part, PartBody, PartSource } from "./lib/part.ts";
-export { isImageLoad, type PushOptions } from "./lib/push_options.ts";
-export { pushResponse, type PushResponseOptions } from "./lib/push_response.ts";
-export { pushStream } from "./lib/push_stream.ts";
-
-export { PushHub } from "./lib/push_hub.ts";
-export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./lib/hub_options.ts";
-export type { PushHubSource } from "./lib/hub_source.ts";
-
-export {
-  refreshHeader,
-  refreshMetaTag,
-  type RefreshOptions,
-  refreshResponse,
-} from "./lib/client_pull.ts";
-
-export { parseParts, type ParsePartsOptions } from "./lib/parse_parts.ts";
-export type { PartsInput } from "./lib/chunk_source.ts";
-export type { ReceivedPart } from "./lib/received_part.ts";
-export { MultipartParseError, type MultipartParseErrorCode } from "./lib/multipart_parse_error.ts";
-export { boundaryFromContentType } from "./lib/content_type_boundary.ts";
-export { relay, type RelayedPart, type RelayOptions } from "./lib/relay.ts";
-
-export { jpegFrames, type JpegFramesOptions } from "./lib/jpeg_frames.ts";
-export { type HtmlTarget, pushInto, type PushIntoOptions } from "./lib/html_push_client.ts";
+export * from "./lib/shared/mod.ts";
+export * from "./lib/push/mod.ts";
+export * from "./lib/hub/mod.ts";
+export * from "./lib/pull/mod.ts";
+export * from "./lib/parse/mod.ts";
+export * from "./lib/mjpeg/mod.ts";
+export * from "./lib/browser/mod.ts";

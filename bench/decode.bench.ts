@@ -18,7 +18,7 @@ import { parseMultipartStream } from "@mjackson/multipart-parser";
 import * as Multipasta from "multipasta";
 import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
-import { parseParts } from "../lib/parse_parts.ts";
+import { parseParts } from "../lib/parse/parse_parts.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;

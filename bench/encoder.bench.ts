@@ -9,8 +9,8 @@
  * @module
  */
 
-import { pushStream } from "../lib/push_stream.ts";
-import type { Part } from "../lib/part.ts";
+import { pushStream } from "../lib/push/stream.ts";
+import type { Part } from "../lib/push/part.ts";
 import { concatPerPart } from "./peers/concat_encoder.ts";
 import { args, collect, fixed, median, runtimeName } from "./_util.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { PushHub } from "../lib/push_hub.ts";
+import { PushHub } from "../lib/hub/push_hub.ts";
 import { args, collect, cpuMs, fixed, runtimeName } from "./_util.ts";
 
 const flags = args();

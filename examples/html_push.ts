@@ -1,6 +1,6 @@
 /**
  * HTML server push that works in today's browsers: the page fetches a `text/html` push with
- * `pushInto` (lib/html_push_client.ts) and shows each part in an element. Chromium no longer
+ * `pushInto` (lib/browser/push_into.ts) and shows each part in an element. Chromium no longer
  * renders `multipart/x-mixed-replace` documents, only images, so HTML needs this helper.
  *
  * `deno run -A examples/html_push.ts`, then open http://127.0.0.1:8000/. The other HTML examples
@@ -14,7 +14,7 @@ import { type Part, pushResponse } from "../mod.ts";
 let bundled: Promise<string> | undefined;
 
 /**
- * lib/html_push_client.ts (with the decoder) bundled for the browser as a classic script that
+ * lib/browser/push_into.ts (with the decoder) bundled for the browser as a classic script that
  * defines `multipartPush.pushInto`. Built once with esbuild (a dev dependency); in an app, bundle
  * it with your own build or import "multipart-push" in your client code.
  */
@@ -22,7 +22,7 @@ export function clientScript(): Promise<string> {
   bundled ??= (async () => {
     const name = "esbuild";
     const { build } = await import(name) as typeof import("esbuild");
-    const entry = new URL("../lib/html_push_client.ts", import.meta.url);
+    const entry = new URL("../lib/browser/push_into.ts", import.meta.url);
     const result = await build({
       entryPoints: [decodeURIComponent(entry.pathname)],
       bundle: true,

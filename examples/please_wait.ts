@@ -10,7 +10,7 @@
  * @module
  */
 
-import { refreshMetaTag, refreshResponse } from "../lib/client_pull.ts";
+import { refreshMetaTag, refreshResponse } from "../lib/pull/refresh.ts";
 
 /** Options of {@linkcode createApp}. */
 export interface PleaseWaitOptions {

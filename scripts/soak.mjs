@@ -12,9 +12,9 @@ import { ensureDeps } from "./ensure_deps.mjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 ensureDeps(ROOT, "multipart-push soak");
 const BIN = join(ROOT, "node_modules/.bin");
-const files = readdirSync(join(ROOT, "tests"))
+const files = readdirSync(join(ROOT, "tests/reliability"))
   .filter((name) => /^(soak|fault).*\.test\.ts$/.test(name))
-  .map((name) => `tests/${name}`);
+  .map((name) => `tests/reliability/${name}`);
 const runners = {
   node: [join(BIN, "node"), ["--test", "--test-timeout=1800000", ...files]],
   deno: [join(BIN, "deno"), ["test", "-A", "--no-check", ...files]],

@@ -21,6 +21,9 @@ step() { # step NAME COMMAND...: runs a step, keeps its output, remembers a fail
 
 step fmt deno fmt --check
 step lint deno lint
+step layout node scripts/check-layout.mjs
+step doc-lint deno doc --lint $(node -p 'Object.values(require("./deno.json").exports).join(" ")')
+step sizes node scripts/sizes.mjs
 step deno-check deno check mod.ts lib tests bench examples
 step tsc tsc -p tsconfig.json
 step publish deno publish --dry-run --allow-dirty

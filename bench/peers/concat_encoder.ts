@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Part } from "../../lib/part.ts";
+import type { Part } from "../../lib/push/part.ts";
 
 const encoder = new TextEncoder();
 

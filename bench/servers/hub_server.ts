@@ -9,7 +9,7 @@
  */
 
 import process from "node:process";
-import { PushHub } from "../../lib/push_hub.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
 import { frameSettings, startFrames } from "./frames.ts";
 
 type Handler = (request: Request) => Response;

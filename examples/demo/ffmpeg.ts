@@ -6,7 +6,7 @@
  * @module
  */
 import type { Part } from "../../mod.ts";
-import { jpegFrames } from "../../lib/jpeg_frames.ts";
+import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
 
 /**
  * Split an ffmpeg input argument string the way a shell would for simple cases: spaces separate

@@ -3,7 +3,7 @@
  * runtime) and a tiny solid-colour PNG, so a browser or ffprobe has a genuine frame to decode.
  */
 import jpeg from "jpeg-js";
-import { concatBytes } from "../../lib/framing.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
 
 /** An sRGB colour, 0-255 per channel. */
 export type Rgb = { r: number; g: number; b: number };

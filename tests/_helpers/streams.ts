@@ -1,4 +1,4 @@
-import { concatBytes } from "../../lib/framing.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
 
 /** Small stream utilities shared by tests. */
 

@@ -1,0 +1,185 @@
+/**
+ * Options of `PushHub`, their defaults and their checks.
+ *
+ * @module
+ */
+
+import type { PushMode } from "../push/framing.ts";
+import { milliseconds, resolvePushOptions } from "../push/options.ts";
+
+/** Options of `new PushHub()`. */
+export interface PushHubOptions {
+  /**
+   * `"replace"` (`multipart/x-mixed-replace`, latest frame wins) or `"mixed"`
+   * (`multipart/mixed`, every part kept in order).
+   * @default {"replace"}
+   */
+  mode?: PushMode;
+  /**
+   * The boundary of every subscriber's push. A caller's boundary is checked
+   * against RFC 2046, and a body containing `--boundary` is refused.
+   * @default {createBoundary()}
+   */
+  boundary?: string;
+  /**
+   * Send the latest frame to a new subscriber at once, so a new viewer sees a
+   * picture without waiting for the next publish.
+   * @default {true in replace mode, false in mixed mode}
+   */
+  replay?: boolean;
+  /**
+   * Milliseconds without a frame for a subscriber after which the latest frame
+   * is sent to it again: proxies keep the connection, Chromium paints the last
+   * frame. `Infinity` turns it off.
+   * @default {1000 in replace mode, Infinity in mixed mode}
+   */
+  keepAlive?: number;
+  /**
+   * Do not send a frame byte-equal (headers and body) to the previous one.
+   * @default {false}
+   */
+  dropSame?: boolean;
+  /**
+   * Subscribers at once; `hub.response()` answers `503` past it.
+   * @default {Infinity}
+   */
+  maxSubscribers?: number;
+  /**
+   * Mixed mode: parts held for one subscriber that does not read; one more and
+   * it is cut off with the close delimiter.
+   * @default {100}
+   */
+  maxQueue?: number;
+  /**
+   * Milliseconds without a publish after which each subscriber ends cleanly.
+   * `Infinity` turns it off.
+   * @default {60000}
+   */
+  idleTimeout?: number;
+  /**
+   * Milliseconds after which each subscriber ends cleanly.
+   * @default {Infinity}
+   */
+  maxDuration?: number;
+  /**
+   * Seconds sent in `Retry-After` with a `503` (hub full, no frame yet, closed).
+   * @default {1}
+   */
+  retryAfter?: number;
+  /**
+   * Called with what went wrong when a `PushHub.from` source throws or yields
+   * a bad part.
+   * @default {undefined}
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Options of `PushHub.from()`. */
+export interface PushHubFromOptions extends PushHubOptions {
+  /**
+   * Milliseconds the source keeps running after the last subscriber left, so
+   * a page reload does not restart the camera. `0` stops it at once.
+   * @default {5000}
+   */
+  linger?: number;
+}
+
+/** Options of `hub.response()` for one subscriber. */
+export interface HubResponseInit {
+  /**
+   * Frames per second at most for this subscriber (a phone on a slow link);
+   * latest wins in between. `Infinity` for no cap.
+   * @default {Infinity}
+   */
+  fps?: number;
+  /** More response headers, as in `pushResponse`. */
+  headers?: HeadersInit;
+}
+
+/** Hub options after defaults and checks. */
+export interface ResolvedHubOptions {
+  mode: PushMode;
+  boundary: string;
+  callerBoundary: boolean;
+  replay: boolean;
+  keepAlive: number;
+  dropSame: boolean;
+  maxSubscribers: number;
+  maxQueue: number;
+  idleTimeout: number;
+  maxDuration: number;
+  retryAfter: string;
+  linger: number;
+  onError: (error: unknown) => void;
+}
+
+/** Applies defaults and checks every option. @throws {TypeError|RangeError} */
+export function resolveHubOptions(options: PushHubFromOptions | undefined): ResolvedHubOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${typeof options}`);
+  }
+  const push = resolvePushOptions({
+    mode: options.mode,
+    boundary: options.boundary,
+    idleTimeout: options.idleTimeout,
+    maxDuration: options.maxDuration,
+    onError: options.onError,
+  });
+  const replace = push.mode === "replace";
+  return {
+    mode: push.mode,
+    boundary: push.boundary,
+    callerBoundary: push.callerBoundary,
+    replay: flag(options.replay, replace, "options.replay"),
+    keepAlive: milliseconds(options.keepAlive, replace ? 1000 : Infinity, "options.keepAlive"),
+    dropSame: flag(options.dropSame, false, "options.dropSame"),
+    maxSubscribers: count(options.maxSubscribers, Infinity, "options.maxSubscribers"),
+    maxQueue: count(options.maxQueue, 100, "options.maxQueue"),
+    idleTimeout: push.idleTimeout,
+    maxDuration: push.maxDuration,
+    retryAfter: String(seconds(options.retryAfter, 1, "options.retryAfter")),
+    linger: lingerOf(options.linger),
+    onError: push.onError,
+  };
+}
+
+/** Checks `fps` and returns the minimum milliseconds between frames. @throws {RangeError} */
+export function fpsInterval(fps: unknown): number {
+  if (fps === undefined || fps === Infinity) return 0;
+  if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps > 0)) {
+    throw new RangeError(`init.fps must be a number > 0 or Infinity, got ${String(fps)}`);
+  }
+  return 1000 / fps;
+}
+
+function flag(value: unknown, fallback: boolean, name: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${name} must be a boolean, got ${typeof value}`);
+  }
+  return value;
+}
+
+function count(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (value === Infinity && fallback === Infinity) return value;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seconds(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a whole number of seconds >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function lingerOf(value: unknown): number {
+  if (value === undefined) return 5000;
+  if (value === 0) return 0;
+  return milliseconds(value, 5000, "options.linger");
+}

@@ -1,0 +1,249 @@
+/**
+ * `PushHub`: one source, many viewers. Each frame is encoded once and shared;
+ * each subscriber holds at most one frame (replace mode) or `maxQueue` parts
+ * (mixed mode), whatever its client does.
+ *
+ * @module
+ */
+
+import { type BoundaryGuard, boundaryGuard } from "../push/boundary_guard.ts";
+import { type Framing, framingFor } from "../push/framing.ts";
+import { encodeFrame, hasBytes, type HubFrame, sameFrame } from "./frame.ts";
+import {
+  type HubResponseInit,
+  type PushHubFromOptions,
+  type PushHubOptions,
+  type ResolvedHubOptions,
+  resolveHubOptions,
+} from "./options.ts";
+import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
+import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
+import { HubSubscriber } from "./subscriber.ts";
+import { HubSubscribers } from "./subscribers.ts";
+import { HubTimer } from "./timer.ts";
+import { type Part, toWirePart } from "../push/part.ts";
+
+/**
+ * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
+ *
+ * Replace mode (default): latest wins; a new viewer gets the latest frame at
+ * once (`replay`) and idle viewers get it again every `keepAlive` ms. Mixed
+ * mode: every part in order, a viewer more than `maxQueue` parts behind is
+ * cut off with the close delimiter.
+ *
+ * @example One camera, many viewers, on Deno
+ * ```ts ignore
+ * import { PushHub } from "multipart-push";
+ *
+ * async function* camera() {
+ *   try {
+ *     while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
+ *   } finally {
+ *     await releaseCamera(); // runs 5 s after the last viewer left
+ *   }
+ * }
+ * const hub = PushHub.from(camera, { dropSame: true });
+ * Deno.serve((request) =>
+ *   new URL(request.url).pathname === "/still.jpg" ? hub.snapshot() : hub.response(request)
+ * );
+ * ```
+ */
+export class PushHub {
+  #options: ResolvedHubOptions;
+  #framing: Framing;
+  #guard: BoundaryGuard | undefined;
+  #subscribers: HubSubscribers;
+  #latest: HubFrame | undefined;
+  #timer: HubTimer;
+  #closed = false;
+  #source: SourceRunner | undefined;
+
+  /**
+   * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
+   * Use {@linkcode PushHub.from} for a hub that runs its own source.
+   *
+   * @param options See {@linkcode PushHubOptions}.
+   * @throws {TypeError|RangeError} on a bad option.
+   */
+  constructor(options?: PushHubOptions) {
+    const config = resolveHubOptions(options);
+    this.#options = config;
+    this.#framing = framingFor(config.mode, config.boundary);
+    this.#guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
+    const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
+    this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
+      wanted: () => this.#source?.wake(),
+      empty: () => {
+        this.#timer.stop();
+        this.#source?.idle();
+      },
+    });
+    this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
+  }
+
+  /**
+   * A hub fed by `source`, started when the first subscriber arrives and
+   * stopped (`return()` on its iterator) `linger` ms after the last one left.
+   * Pass a function to get a fresh iterator on each restart: it is called
+   * with a signal that aborts when that run is stopped, so a source waiting
+   * for a frame can give up at once (a restart waits for the stopped run's
+   * `finally`). The source is pulled only while a subscriber waits for a frame.
+   *
+   * When the source throws or yields a bad part, every subscriber's connection
+   * breaks (as with `pushStream`: the client can tell it from a clean end) and
+   * `onError` is called; when it finishes, every subscriber ends cleanly. The
+   * next subscriber starts it again.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = PushHub.from(async function* (signal) {
+   *   for (let i = 0; !signal.aborted; i++) {
+   *     yield { contentType: "text/plain", body: `tick ${i}` };
+   *     await new Promise((resolve) => setTimeout(resolve, 1000));
+   *   }
+   * }, { linger: 2000 });
+   * ```
+   * @throws {TypeError|RangeError} on a bad source or option.
+   */
+  static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
+    assertSource(source);
+    const hub = new PushHub(options);
+    hub.#source = new SourceRunner(source, {
+      get waiting() {
+        return hub.#subscribers.waiting;
+      },
+      publish: (part) => hub.publish(part),
+      ended: () => hub.#subscribers.endAll(),
+      failed: (error) => {
+        hub.#subscribers.failAll(error);
+        hub.#options.onError(error);
+      },
+      report: (error) => hub.#options.onError(error),
+    }, hub.#options.linger);
+    return hub;
+  }
+
+  /** Subscribers connected now. */
+  get subscribers(): number {
+    return this.#subscribers.size;
+  }
+
+  /**
+   * Bytes held for subscribers and not yet taken by them, including the body
+   * an `advanceHeaders` subscriber keeps to fill the part it announced (sent
+   * again when the next frame has other headers, or at the end); a shared
+   * frame counts once per subscriber holding it. The hub's own latest frame
+   * (for `replay` and `snapshot()`) is not counted.
+   */
+  get retainedBytes(): number {
+    return this.#subscribers.retained;
+  }
+
+  /** The boundary of every subscriber's push. */
+  get boundary(): string {
+    return this.#options.boundary;
+  }
+
+  /**
+   * Sends a part to every subscriber. Its body is copied once, so the caller
+   * may reuse its buffer. Ignored after `close()`.
+   *
+   * @throws {TypeError} on a bad part, or a Blob/stream body (await it first;
+   * `PushHub.from` does). {RangeError} when a caller's boundary is in the body.
+   */
+  publish(part: Part): void {
+    const wire = toWirePart(part, "part");
+    if (!hasBytes(wire)) {
+      throw new TypeError(
+        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
+          "read a Blob or ReadableStream into bytes first",
+      );
+    }
+    if (this.#closed) return;
+    this.#guard?.checkBody(wire.bytes, "part.body");
+    const now = Date.now();
+    this.#timer.publishedAt = now;
+    const latest = this.#latest;
+    if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
+    const frame = encodeFrame(this.#framing, wire, part.contentType);
+    this.#latest = frame;
+    this.#subscribers.offer(frame, now);
+    if (!latest) this.#timer.arm();
+  }
+
+  /**
+   * A push response for one viewer. With `request`, an `<img>` load gets
+   * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
+   * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * const response = hub.response(new Request("http://localhost/cam"), { fps: 5 });
+   * hub.publish({ contentType: "text/plain", body: "hello" });
+   * hub.close();
+   * await response.text();
+   * ```
+   * @throws {TypeError|RangeError} on a bad request or init.
+   */
+  response(request?: Request, init?: HubResponseInit): Response {
+    const { config, headers } = pushSetup(
+      this.#options.mode,
+      this.#options.boundary,
+      request,
+      init,
+    );
+    if (this.#closed) return this.#unavailable("the hub is closed");
+    if (this.#subscribers.size >= this.#options.maxSubscribers) {
+      return this.#unavailable("the hub has its maximum number of subscribers");
+    }
+    const now = Date.now();
+    const subscriber = new HubSubscriber(this.#subscribers, config, now);
+    this.#subscribers.add(subscriber);
+    if (subscriber.aborted) {
+      subscriber.end(false);
+    } else {
+      if (this.#options.replay && this.#latest) subscriber.offer(this.#latest, now);
+      this.#source?.start();
+      if (!this.#timer.armed) this.#timer.arm();
+    }
+    return new Response(subscriber.stream, { headers });
+  }
+
+  /**
+   * The latest frame as an ordinary response (`Content-Type`,
+   * `Content-Length`, `Cache-Control: no-store`), for clients that cannot
+   * take a push; `503` with `Retry-After` before the first frame.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * hub.publish({ contentType: "text/plain", body: "still" });
+   * await hub.snapshot().text(); // "still"
+   * ```
+   * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
+   */
+  snapshot(init?: { headers?: HeadersInit }): Response {
+    if (!this.#latest) return this.#unavailable("no frame has been published yet");
+    return snapshotResponse(this.#latest, init);
+  }
+
+  /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#source?.stop();
+    this.#subscribers.endAll();
+    this.#timer.stop();
+  }
+
+  #unavailable(why: string): Response {
+    return unavailableResponse(why, this.#options.retryAfter);
+  }
+}

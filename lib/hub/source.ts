@@ -1,0 +1,180 @@
+/**
+ * The source behind `PushHub.from`: started by the first subscriber, pulled
+ * only while a subscriber waits for a frame, stopped `linger` ms after the
+ * last subscriber left, restarted by the next one.
+ *
+ * @module
+ */
+
+import { isPartSource, openPartSource, type Part, type PartSource } from "../push/part.ts";
+
+/**
+ * What `PushHub.from` drives a hub with: parts, or a function returning them,
+ * called at each start with a signal that aborts when that run is stopped (so
+ * a source waiting for a camera can give up at once and reach its `finally`).
+ */
+export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
+
+/** What the source needs from its hub. */
+export interface SourceHost {
+  /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
+  readonly waiting: number;
+  /** Publishes a part whose body is bytes or a string. @throws on a bad part */
+  publish(part: Part): void;
+  /** The source finished: end every subscriber cleanly. */
+  ended(): void;
+  /** The source threw or yielded a bad part: break every subscriber's connection. */
+  failed(error: unknown): void;
+  /** Reports an error that breaks nobody (a failing `return()`). */
+  report(error: unknown): void;
+}
+
+type Run = {
+  iterator: AsyncIterator<Part> | Iterator<Part>;
+  controller: AbortController;
+  wake?: () => void;
+};
+
+/** Checks what `PushHub.from` was given. @throws {TypeError} */
+export function assertSource(source: unknown): void {
+  if (typeof source === "function" || isPartSource(source)) return;
+  throw new TypeError(
+    "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
+      (source === null ? "null" : typeof source),
+  );
+}
+
+/**
+ * Runs one source for one hub, one run at a time: a restart waits until the
+ * stopping run's `return()` has settled (a camera cannot be opened twice).
+ */
+export class SourceRunner {
+  #source: PushHubSource;
+  #host: SourceHost;
+  #linger: number;
+  #run: Run | undefined;
+  /** Settles once the stopped run's `return()` has (its `finally` ran). */
+  #stopping: Promise<void> | undefined;
+  /** Whether subscribers want the source running (it may still wait for `#stopping`). */
+  #wanted = false;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(source: PushHubSource, host: SourceHost, linger: number) {
+    this.#source = source;
+    this.#host = host;
+    this.#linger = linger;
+  }
+
+  /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
+  start(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    this.#wanted = true;
+    this.#open();
+  }
+
+  /** A subscriber now waits for a frame. */
+  wake(): void {
+    this.#run?.wake?.();
+  }
+
+  /** The last subscriber left: stop after `linger` ms unless one comes back. */
+  idle(): void {
+    if (!this.#wanted || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
+    if (this.#linger === 0) return this.stop();
+    this.#lingerTimer = setTimeout(() => this.stop(), this.#linger);
+  }
+
+  /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
+  stop(): void {
+    clearTimeout(this.#lingerTimer);
+    this.#lingerTimer = undefined;
+    this.#wanted = false;
+    const run = this.#run;
+    if (!run) return;
+    this.#run = undefined;
+    run.wake?.();
+    this.#close(run);
+  }
+
+  #open(): void {
+    if (!this.#wanted || this.#run || this.#stopping) return;
+    const controller = new AbortController();
+    let iterator: Run["iterator"];
+    try {
+      const source = this.#source;
+      iterator = typeof source === "function"
+        ? openPartSource(source(controller.signal), undefined, "source()")
+        : openPartSource(source, undefined, "source");
+    } catch (error) {
+      this.#wanted = false;
+      return this.#host.failed(error);
+    }
+    const run: Run = { iterator, controller };
+    this.#run = run;
+    this.#pump(run);
+  }
+
+  #close(run: Run): void {
+    try {
+      run.controller.abort(new Error("the hub stopped its source"));
+    } catch (error) {
+      // workerd refuses to abort from a request other than the one that started the run.
+      this.#host.report(error);
+    }
+    let settled: Promise<unknown>;
+    try {
+      // A generator busy in next() runs return() once that settles.
+      settled = Promise.resolve(run.iterator.return?.());
+    } catch (error) {
+      settled = Promise.reject(error);
+    }
+    this.#stopping = settled.then(() => {}, (error) => this.#host.report(error)).then(() => {
+      this.#stopping = undefined;
+      this.#open();
+    });
+  }
+
+  #crash(run: Run, error: unknown, sourceOpen: boolean): void {
+    if (this.#run !== run) return;
+    this.#run = undefined;
+    this.#wanted = false;
+    if (sourceOpen) this.#close(run);
+    this.#host.failed(error);
+  }
+
+  async #pump(run: Run): Promise<void> {
+    // Each turn waits for demand or for the source; stop() ends it by replacing #run.
+    while (this.#run === run) {
+      if (this.#host.waiting === 0) {
+        await new Promise<void>((resolve) => (run.wake = resolve));
+        run.wake = undefined;
+        continue;
+      }
+      let result: IteratorResult<Part>;
+      try {
+        result = await run.iterator.next();
+      } catch (error) {
+        return this.#crash(run, error, false);
+      }
+      if (this.#run !== run) return;
+      if (result.done) {
+        this.#run = undefined;
+        this.#wanted = false;
+        return this.#host.ended();
+      }
+      try {
+        this.#host.publish(await readBody(result.value));
+      } catch (error) {
+        return this.#crash(run, error, true);
+      }
+    }
+  }
+}
+
+/** The part with a Blob or stream body read into bytes, so that it can be published. */
+async function readBody(part: Part): Promise<Part> {
+  const body = part?.body;
+  if (!(body instanceof Blob || body instanceof ReadableStream)) return part;
+  return { ...part, body: new Uint8Array(await new Response(body).arrayBuffer()) };
+}

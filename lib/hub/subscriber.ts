@@ -1,0 +1,220 @@
+/**
+ * One subscriber of a `PushHub`: a pull-based byte stream that holds at most
+ * one frame (replace mode, latest wins; with `advanceHeaders` also the body
+ * that fills the part it announced) or at most `maxQueue` frames (mixed mode)
+ * until its consumer asks for bytes.
+ *
+ * @module
+ */
+
+import type { Framing } from "../push/framing.ts";
+import { frameViews, type HubFrame } from "./frame.ts";
+
+/** What a subscriber needs from its hub. */
+export interface SubscriberHost {
+  framing: Framing;
+  /** `Infinity` in replace mode: one slot, latest wins. */
+  maxQueue: number;
+  /** Bytes held for subscribers changed by `delta`. */
+  retain(delta: number): void;
+  /** The number of subscribers waiting for a new frame changed by `delta`. */
+  demand(delta: number): void;
+  /** The subscriber ended; forget it. */
+  leave(subscriber: HubSubscriber): void;
+}
+
+/** Per-subscriber settings. */
+export interface SubscriberConfig {
+  advanceHeaders: boolean;
+  /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
+  interval: number;
+  signals: AbortSignal[];
+}
+
+/** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
+export class HubSubscriber {
+  /** The byte stream for the response body. */
+  readonly stream: ReadableStream<Uint8Array>;
+  /** When this subscriber joined (ms since epoch). */
+  readonly joinedAt: number;
+  /** When a frame was last put in this subscriber's slot or queue. */
+  offeredAt: number;
+  #host: SubscriberHost;
+  #config: SubscriberConfig;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #done = false;
+  /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
+  #held: Held[] = [];
+  /** The bytes of every view in `#held`, kept as frames come and go so no count walks the queue. */
+  #heldBytes = 0;
+  /** Bytes this subscriber counts in the hub's `retain`. */
+  #charge = 0;
+  /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
+  #announced: string | undefined;
+  /** A body published with `#announced`: it fills that part if the next frame differs, or at the end. */
+  #fill: Uint8Array | undefined;
+  #sentAt = -Infinity;
+  #wake: (() => void) | undefined;
+  #hungry = false;
+  #fpsTimer: ReturnType<typeof setTimeout> | undefined;
+  #onAbort = (): void => this.end(false);
+
+  constructor(host: SubscriberHost, config: SubscriberConfig, now: number) {
+    this.#host = host;
+    this.#config = config;
+    this.joinedAt = now;
+    this.offeredAt = now;
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+        controller.enqueue(host.framing.open);
+        for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);
+      },
+      pull: () => this.#pull(),
+      cancel: () => this.#finish(),
+    }, { highWaterMark: 0 });
+  }
+
+  /** Whether a signal had already aborted when the subscriber was created. */
+  get aborted(): boolean {
+    return this.#config.signals.some((signal) => signal.aborted);
+  }
+
+  /**
+   * Hands a frame to the subscriber. Replace mode: it replaces any frame not
+   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber is
+   * cut off with the close delimiter and what it had not taken is dropped.
+   */
+  offer(frame: HubFrame, now: number): void {
+    if (this.#done) return;
+    this.offeredAt = now;
+    const held = this.#held;
+    if (this.#host.maxQueue === Infinity) {
+      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
+      // A frame that fits the announced block can fill it too: the older body is let go.
+      if (this.#announced === frame.key) this.#fill = frame.body;
+      this.#heldBytes -= held[0]?.bytes ?? 0;
+      held[0] = hold(views, frame);
+    } else {
+      if (held.length >= this.#host.maxQueue) return this.end(false);
+      held.push(hold([frame.plain], frame));
+    }
+    this.#heldBytes += held[held.length - 1].bytes;
+    this.#recount();
+    // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
+    // takes whatever is held (the latest frame in replace mode) when the gap ends.
+    if (this.#hungry) this.#rouse();
+  }
+
+  /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */
+  end(flush: boolean): void {
+    if (this.#done) return;
+    const held = this.#held;
+    let fill = this.#fill;
+    this.#finish();
+    try {
+      if (flush) {
+        for (const { views, frame } of held) {
+          for (const view of views) this.#controller.enqueue(view);
+          if (this.#config.advanceHeaders) fill = frame.body;
+        }
+      }
+      // The part announced last gets a body before the close delimiter, as in the encoder.
+      if (fill) this.#controller.enqueue(fill);
+      this.#controller.enqueue(this.#host.framing.close);
+      this.#controller.close();
+    } catch {
+      // The consumer tore the stream down first (some runtimes error a body on disconnect).
+    }
+  }
+
+  /** Breaks the connection (the client sees an error, not a clean end). */
+  fail(error: unknown): void {
+    if (this.#done) return;
+    this.#finish();
+    this.#controller.error(error);
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#fpsTimer);
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#fill = undefined;
+    this.#recount();
+    for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
+    this.#rouse();
+    this.#host.leave(this);
+  }
+
+  async #pull(): Promise<void> {
+    // Each turn waits for a frame or for the fps cap; `end` wakes it for good.
+    while (!this.#done) {
+      if (this.#held.length === 0) {
+        await this.#wait(undefined);
+        continue;
+      }
+      const early = this.#sentAt + this.#config.interval - Date.now();
+      if (early > 0) {
+        await this.#wait(early);
+        continue;
+      }
+      const { views, frame, bytes } = this.#held.shift()!;
+      this.#heldBytes -= bytes;
+      if (this.#config.advanceHeaders) {
+        this.#announced = frame.key;
+        this.#fill = frame.body;
+      }
+      this.#recount();
+      this.#sentAt = Date.now();
+      for (const view of views) this.#controller.enqueue(view);
+      return;
+    }
+  }
+
+  /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
+  #recount(): void {
+    const bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : this.#heldBytes;
+    this.#host.retain(bytes - this.#charge);
+    this.#charge = bytes;
+  }
+
+  /** Waits for `offer`/`end`, or for `ms` when given. */
+  #wait(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (ms !== undefined) {
+        this.#fpsTimer = setTimeout(resolve, ms);
+      } else {
+        this.#hungry = true;
+        this.#host.demand(1);
+      }
+    });
+  }
+
+  /** Ends a wait at once; demand drops now, not a microtask later, so a source is not over-pulled. */
+  #rouse(): void {
+    if (this.#hungry) {
+      this.#hungry = false;
+      this.#host.demand(-1);
+    }
+    clearTimeout(this.#fpsTimer);
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+/** A frame held for a subscriber: the views it will send and their total size. */
+interface Held {
+  views: Uint8Array[];
+  frame: HubFrame;
+  bytes: number;
+}
+
+function hold(views: Uint8Array[], frame: HubFrame): Held {
+  let bytes = 0;
+  for (const view of views) bytes += view.byteLength;
+  return { views, frame, bytes };
+}

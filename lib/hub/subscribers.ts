@@ -1,0 +1,97 @@
+/**
+ * The subscribers of a `PushHub` and what they add up to: the bytes held for
+ * them, how many wait for a frame, and the loops that reach all of them.
+ *
+ * @module
+ */
+
+import type { Framing } from "../push/framing.ts";
+import type { HubFrame } from "./frame.ts";
+import type { HubSubscriber, SubscriberHost } from "./subscriber.ts";
+
+/** What the hub does when the subscribers' state calls for it. */
+export interface SubscribersEvents {
+  /** A subscriber started waiting for a frame (a lazy source may be pulled). */
+  wanted(): void;
+  /** The last subscriber left. */
+  empty(): void;
+}
+
+/**
+ * The hub's subscriber set, and the host every subscriber reports to.
+ *
+ * @example
+ * ```ts ignore
+ * const subscribers = new HubSubscribers(framing, Infinity, { wanted() {}, empty() {} });
+ * subscribers.add(new HubSubscriber(subscribers, config, Date.now()));
+ * ```
+ */
+export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
+  readonly framing: Framing;
+  readonly maxQueue: number;
+  #set = new Set<HubSubscriber>();
+  #events: SubscribersEvents;
+  #retained = 0;
+  #waiting = 0;
+
+  /** `maxQueue` is `Infinity` in replace mode (one slot, latest wins). */
+  constructor(framing: Framing, maxQueue: number, events: SubscribersEvents) {
+    this.framing = framing;
+    this.maxQueue = maxQueue;
+    this.#events = events;
+  }
+
+  /** Subscribers connected now. */
+  get size(): number {
+    return this.#set.size;
+  }
+
+  /** Bytes held for subscribers and not yet taken (see `PushHub.retainedBytes`). */
+  get retained(): number {
+    return this.#retained;
+  }
+
+  /** Subscribers waiting for a new frame now. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  [Symbol.iterator](): Iterator<HubSubscriber> {
+    return this.#set.values();
+  }
+
+  /** Counts a new subscriber in. */
+  add(subscriber: HubSubscriber): void {
+    this.#set.add(subscriber);
+  }
+
+  /** Hands a frame to every subscriber. */
+  offer(frame: HubFrame, now: number): void {
+    for (const subscriber of this.#set) subscriber.offer(frame, now);
+  }
+
+  /** Ends every subscriber cleanly, pending frames first. */
+  endAll(): void {
+    // A copy: each subscriber leaves the set as it ends.
+    for (const subscriber of [...this.#set]) subscriber.end(true);
+  }
+
+  /** Breaks every subscriber's connection with `error`. */
+  failAll(error: unknown): void {
+    for (const subscriber of [...this.#set]) subscriber.fail(error);
+  }
+
+  retain(delta: number): void {
+    this.#retained += delta;
+  }
+
+  demand(delta: number): void {
+    this.#waiting += delta;
+    if (delta > 0) this.#events.wanted();
+  }
+
+  leave(subscriber: HubSubscriber): void {
+    if (!this.#set.delete(subscriber) || this.#set.size > 0) return;
+    this.#events.empty();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The async iterator `parseParts` returns: pulls a chunk only when the queue
+ * of complete parts is empty, so a part is handed out as soon as the chunk
+ * that completes it has been read. Leaving early or aborting cancels the input.
+ *
+ * @module
+ */
+
+import type { ChunkSource } from "./chunk_source.ts";
+import type { PartLimits } from "./assembler.ts";
+import { MultipartSplitter } from "./splitter.ts";
+import type { ReceivedPart } from "./received_part.ts";
+
+/**
+ * Parts of one input, in order.
+ *
+ * @example
+ * ```ts
+ * import { openChunkSource } from "./chunk_source.ts";
+ * import { PartIterator } from "./part_iterator.ts";
+ *
+ * const source = openChunkSource(new Response("--B\r\n\r\nhi\r\n--B--"));
+ * const limits = { maxHeaderSize: 16384, maxPartSize: 1 << 24, maxParts: Infinity };
+ * for await (const part of new PartIterator(source, "B", limits, undefined)) part.text(); // "hi"
+ * ```
+ */
+export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
+  #source: ChunkSource;
+  #splitter: MultipartSplitter;
+  #signal: AbortSignal | undefined;
+  #queue: ReceivedPart[] = [];
+  #head = 0;
+  #done = false;
+  #returned = false;
+  #abortSeen = false;
+  #error: { reason: unknown } | undefined;
+  #busy: Promise<IteratorResult<ReceivedPart>> | undefined;
+  #open = true;
+  #onAbort = (): void => void this.#close(this.#signal!.reason);
+
+  constructor(
+    source: ChunkSource,
+    boundary: string,
+    limits: PartLimits,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#source = source;
+    this.#splitter = new MultipartSplitter(boundary, limits, (part) => this.#queue.push(part));
+    this.#signal = signal;
+    if (signal !== undefined) {
+      if (signal.aborted) this.#onAbort();
+      else signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ReceivedPart> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ReceivedPart>> {
+    // Calls made before the previous one settled wait their turn.
+    if (this.#busy !== undefined) return this.#busy.then(() => this.next(), () => this.next());
+    if (this.#head < this.#queue.length && !this.#signal?.aborted) {
+      return Promise.resolve({ done: false, value: this.#shift() });
+    }
+    const step = this.#step();
+    this.#busy = step;
+    const clear = (): void => {
+      if (this.#busy === step) this.#busy = undefined;
+    };
+    step.then(clear, clear);
+    return step;
+  }
+
+  async return(): Promise<IteratorResult<ReceivedPart>> {
+    this.#returned = true;
+    this.#done = true;
+    this.#error = undefined;
+    this.#queue.length = this.#head = 0;
+    await this.#close();
+    return { done: true, value: undefined };
+  }
+
+  async #step(): Promise<IteratorResult<ReceivedPart>> {
+    while (true) {
+      if (this.#signal?.aborted && !this.#abortSeen) {
+        this.#abortSeen = true;
+        this.#queue.length = this.#head = 0;
+        this.#error = { reason: this.#signal.reason };
+      }
+      if (this.#head < this.#queue.length) return { done: false, value: this.#shift() };
+      if (this.#error !== undefined) {
+        const { reason } = this.#error;
+        this.#error = undefined;
+        this.#done = true;
+        throw reason;
+      }
+      if (this.#done) return { done: true, value: undefined };
+      try {
+        const chunk = await this.#read();
+        if (this.#returned) return { done: true, value: undefined };
+        if (chunk === undefined) {
+          this.#done = true;
+          this.#open = false;
+          this.#stopWatching();
+          this.#splitter.end();
+        } else {
+          this.#splitter.push(chunk);
+          if (this.#splitter.closed) {
+            this.#done = true;
+            await this.#close();
+          }
+        }
+      } catch (reason) {
+        if (this.#returned) return { done: true, value: undefined };
+        this.#error = { reason: this.#signal?.aborted ? this.#signal.reason : reason };
+        await this.#close(reason);
+      }
+    }
+  }
+
+  /**
+   * One chunk, or the signal's reason if it aborts first. The abort promise is
+   * made per read and dropped with its listener after it: one promise shared by
+   * all reads would, while the signal lives, collect a reaction holding every chunk.
+   * Cancelling the source alone would not do: an async generator's `return()`
+   * waits for its pending `next()`.
+   */
+  async #read(): Promise<Uint8Array | undefined> {
+    const signal = this.#signal;
+    if (signal === undefined) return this.#source.read();
+    if (signal.aborted) throw signal.reason;
+    let fail = (): void => {};
+    const aborted = new Promise<never>((_, reject) => {
+      fail = () => reject(signal.reason);
+      signal.addEventListener("abort", fail, { once: true });
+    });
+    try {
+      return await Promise.race([this.#source.read(), aborted]);
+    } finally {
+      signal.removeEventListener("abort", fail);
+    }
+  }
+
+  #shift(): ReceivedPart {
+    const part = this.#queue[this.#head++];
+    if (this.#head === this.#queue.length) this.#queue.length = this.#head = 0;
+    return part;
+  }
+
+  #stopWatching(): void {
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+  }
+
+  async #close(reason?: unknown): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#stopWatching();
+    await this.#source.cancel(reason).catch(() => {});
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Refuses part bodies that contain the caller's boundary. A random boundary
+ * cannot be guessed, but one passed in by the caller can appear in user
+ * content, and browsers split on `--boundary` wherever it appears (Chromium's
+ * and Firefox's multipart parsers do not require the CRLF before it), so a
+ * body containing it would forge a part break.
+ *
+ * @module
+ */
+
+import { BoundarySearch } from "../shared/boundary_search.ts";
+
+/** Scans the bodies of one push for `--boundary`, across chunk edges. */
+export interface BoundaryGuard {
+  /** Checks the next chunk of the current body. @throws {RangeError} on a match. */
+  check(chunk: Uint8Array, where: string): void;
+  /** Forgets the current body's tail: call between bodies. */
+  reset(): void;
+  /** Checks a whole body on its own. @throws {RangeError} on a match. */
+  checkBody(body: Uint8Array, where: string): void;
+}
+
+/** Creates a guard for `boundary`, with the decoder's search (a match may span chunks). */
+export function boundaryGuard(boundary: string): BoundaryGuard {
+  const search = new BoundarySearch(new TextEncoder().encode(`--${boundary}`));
+  const guard: BoundaryGuard = {
+    check(chunk, where) {
+      if (search.search(chunk, 0) === -1) return;
+      throw new RangeError(
+        `${where} contains "--${boundary}", which would end the part early: ` +
+          "use a boundary that cannot occur in the content (the default random one)",
+      );
+    },
+    reset() {
+      search.reset();
+    },
+    checkBody(body, where) {
+      search.reset();
+      try {
+        guard.check(body, where);
+      } finally {
+        search.reset();
+      }
+    },
+  };
+  return guard;
+}

@@ -1,0 +1,196 @@
+/**
+ * Options shared by `pushStream` and `pushResponse`, their defaults and their
+ * validation. Everything is checked before the first byte is produced.
+ *
+ * @module
+ */
+
+import { assertBoundary, createBoundary } from "../shared/boundary.ts";
+import type { PushMode } from "./framing.ts";
+
+/** Options of {@linkcode pushStream}. */
+export interface PushOptions {
+  /**
+   * `"replace"`: `multipart/x-mixed-replace`, each part replaces the previous
+   * one (MJPEG, live pictures). `"mixed"`: `multipart/mixed`, parts append
+   * (GraphQL `@defer`/`@stream`).
+   * @default {"replace"}
+   */
+  mode?: PushMode;
+  /**
+   * The boundary. A caller's boundary is checked against RFC 2046, and a body
+   * containing `--boundary` is refused before it is sent.
+   * @default {createBoundary()} 128 random bits
+   */
+  boundary?: string;
+  /** Ends the push cleanly (close delimiter) when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds without a new part after which the push ends cleanly, so
+   * nobody camps on an endless push. `Infinity` turns it off.
+   * @default {60000}
+   */
+  idleTimeout?: number;
+  /**
+   * Milliseconds after which the push ends cleanly, whatever the source does.
+   * @default {Infinity}
+   */
+  maxDuration?: number;
+  /**
+   * Replace mode only: after each delimiter, send the next part's header block
+   * (the previous part's `Content-Type`) at once. Chromium paints a part only
+   * when the next part's headers arrive; this makes it paint each frame as
+   * soon as it is sent. Parts then carry no `Content-Length`.
+   * @default {true when `request` is an `<img>` load, else false}
+   */
+  advanceHeaders?: boolean;
+  /**
+   * The request being answered: picks `advanceHeaders` for the client, and
+   * ends the push when `request.signal` aborts (the client went away).
+   */
+  request?: Request;
+  /**
+   * Called with what went wrong when the source throws, yields a bad part, or
+   * its `return()` fails. The stream errors too, so the client sees a broken
+   * connection rather than a clean end.
+   * @default {undefined} errors only error the stream
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * Called once with a promise that settles when the push is over and the
+   * source's `return()` has finished. On Cloudflare Workers pass
+   * `(promise) => ctx.waitUntil(promise)`: a Worker stops a request's timers
+   * when its client disconnects, so without it a source awaiting a timer
+   * never resumes to run its `finally`.
+   * @default {undefined}
+   */
+  waitUntil?: (promise: Promise<void>) => void;
+}
+
+/** Options after defaults and checks. */
+export interface ResolvedPushOptions {
+  mode: PushMode;
+  boundary: string;
+  /** The boundary came from the caller, so bodies must be scanned for it. */
+  callerBoundary: boolean;
+  signals: AbortSignal[];
+  idleTimeout: number;
+  maxDuration: number;
+  advanceHeaders: boolean;
+  onError: (error: unknown) => void;
+  waitUntil: ((promise: Promise<void>) => void) | undefined;
+}
+
+// setTimeout fires at once for anything larger.
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** Applies defaults and checks every option. @throws {TypeError|RangeError} */
+export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${typeof options}`);
+  }
+  const mode = options.mode ?? "replace";
+  if (mode !== "replace" && mode !== "mixed") {
+    throw new RangeError(`options.mode must be "replace" or "mixed", got ${JSON.stringify(mode)}`);
+  }
+  const request = options.request;
+  if (request !== undefined && !(request instanceof Request)) {
+    throw new TypeError("options.request must be a Request");
+  }
+  const signals = pushSignals(options.signal, request, "options.");
+  const advanceHeaders = options.advanceHeaders ?? defaultAdvanceHeaders(mode, request);
+  if (typeof advanceHeaders !== "boolean") {
+    throw new TypeError(`options.advanceHeaders must be a boolean, got ${typeof advanceHeaders}`);
+  }
+  if (advanceHeaders && mode !== "replace") {
+    throw new RangeError('options.advanceHeaders applies to mode "replace" only');
+  }
+  for (const name of ["onError", "waitUntil"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`options.${name} must be a function`);
+    }
+  }
+  return {
+    mode,
+    boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
+    callerBoundary: options.boundary !== undefined,
+    signals,
+    idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
+    maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
+    advanceHeaders,
+    onError: options.onError ?? (() => {}),
+    waitUntil: options.waitUntil,
+  };
+}
+
+/**
+ * The signals that end a push: `signal`, then `request.signal`, each checked.
+ * Errors name them `${prefix}signal` and `${prefix}request.signal`.
+ *
+ * @example
+ * ```ts ignore
+ * pushSignals(undefined, request, ""); // [request.signal]
+ * ```
+ * @throws {TypeError} when one is not an `AbortSignal`.
+ */
+export function pushSignals(
+  signal: unknown,
+  request: Request | undefined,
+  prefix: string,
+): AbortSignal[] {
+  const signals: AbortSignal[] = [];
+  for (const [name, value] of [["signal", signal], ["request.signal", request?.signal]]) {
+    if (value === undefined) continue;
+    if (!(value instanceof AbortSignal)) {
+      throw new TypeError(`${prefix}${name} must be an AbortSignal`);
+    }
+    signals.push(value);
+  }
+  return signals;
+}
+
+/**
+ * Whether a push sends header blocks ahead when not told: in replace mode,
+ * for a request that loads an image (Chromium's `<img>` paints a part only
+ * once the next part's headers arrive).
+ *
+ * @example
+ * ```ts ignore
+ * defaultAdvanceHeaders("replace", new Request("http://x/", { headers: { Accept: "image/*" } })); // true
+ * ```
+ */
+export function defaultAdvanceHeaders(mode: PushMode, request: Request | undefined): boolean {
+  return mode === "replace" && request !== undefined && isImageLoad(request);
+}
+
+/**
+ * Whether a request loads an image: `Sec-Fetch-Dest: image`, or an `Accept`
+ * whose first media range is an image (what browsers send for `<img>`).
+ *
+ * @example
+ * ```ts
+ * import { isImageLoad } from "multipart-push";
+ *
+ * isImageLoad(new Request("http://x/", { headers: { "Sec-Fetch-Dest": "image" } })); // true
+ * ```
+ */
+export function isImageLoad(request: Request): boolean {
+  const dest = request.headers.get("sec-fetch-dest");
+  if (dest !== null) return dest.toLowerCase() === "image";
+  const accept = request.headers.get("accept") ?? "";
+  return /^\s*image\//i.test(accept);
+}
+
+/** Checks a duration option. @throws {RangeError} */
+export function milliseconds(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {
+    throw new RangeError(
+      `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or Infinity, got ${
+        String(value)
+      }`,
+    );
+  }
+  return value;
+}

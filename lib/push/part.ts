@@ -1,0 +1,153 @@
+/**
+ * The `Part` a source yields, and its translation into what the encoder
+ * writes: a header block and a body that is either bytes or a stream.
+ *
+ * @module
+ */
+
+import type { BoundaryGuard } from "./boundary_guard.ts";
+import { headerLine, headerPairs } from "../shared/header_fields.ts";
+
+/** What a part's body may be. Bytes are sent as they are, without a copy. */
+export type PartBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | Blob
+  | ReadableStream<Uint8Array>;
+
+/**
+ * One part of a multipart push: a picture, an HTML page, a JSON patch.
+ *
+ * @example
+ * ```ts
+ * import type { Part } from "multipart-push";
+ *
+ * const part: Part = {
+ *   contentType: "image/jpeg",
+ *   body: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+ *   headers: { "X-Frame": "1" },
+ * };
+ * ```
+ */
+export interface Part {
+  /** The part's `Content-Type`, e.g. `"image/jpeg"`. */
+  contentType: string;
+  /** The part's bytes. Its size, when known up front, becomes `Content-Length`. */
+  body: PartBody;
+  /** More header fields for this part (not `Content-Type` or `Content-Length`). */
+  headers?: HeadersInit;
+}
+
+/** What `pushStream` and `pushResponse` read parts from. */
+export type PartSource = AsyncIterable<Part> | Iterable<Part>;
+
+/** A part checked and ready for the wire. */
+export interface WirePart {
+  /** `Content-Type` line, `Content-Length` line when known, own headers; each ending CRLF. */
+  fields: string;
+  /** The header block without `Content-Length`: equal keys mean an announced block fits. */
+  key: string;
+  bytes?: Uint8Array;
+  stream?: ReadableStream<Uint8Array>;
+  size?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Checks a part and turns it into a {@linkcode WirePart}.
+ *
+ * @throws {TypeError} on a part that is not an object, a bad `contentType`, bad
+ * headers or a body of an unsupported type.
+ */
+export function toWirePart(part: unknown, where: string): WirePart {
+  if (typeof part !== "object" || part === null) {
+    throw new TypeError(`${where} must be an object { contentType, body }, got ${describe(part)}`);
+  }
+  const { contentType, body, headers } = part as Partial<Part>;
+  if (typeof contentType !== "string" || contentType.trim() === "") {
+    throw new TypeError(
+      `${where}.contentType must be a non-empty string, got ${describe(contentType)}`,
+    );
+  }
+  const typeLine = headerLine("Content-Type", contentType, `${where}.contentType`);
+  let own = "";
+  for (const [name, value] of headerPairs(headers, `${where}.headers`)) {
+    own += headerLine(name, value, `${where}.headers`) + "\r\n";
+  }
+  const wire = bodyOf(body, `${where}.body`);
+  const length = wire.size === undefined ? "" : `Content-Length: ${wire.size}\r\n`;
+  return {
+    ...wire,
+    fields: `${typeLine}\r\n${length}${own}`,
+    key: `${typeLine}\r\n${own}`,
+  };
+}
+
+function bodyOf(
+  body: unknown,
+  where: string,
+): Pick<WirePart, "bytes" | "stream" | "size"> {
+  if (typeof body === "string") {
+    const bytes = encoder.encode(body);
+    return { bytes, size: bytes.byteLength };
+  }
+  if (body instanceof Uint8Array) return { bytes: body, size: body.byteLength };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), size: body.byteLength };
+  if (ArrayBuffer.isView(body)) {
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return { bytes, size: bytes.byteLength };
+  }
+  if (body instanceof Blob) return { stream: body.stream(), size: body.size };
+  if (body instanceof ReadableStream) {
+    if (body.locked) throw new TypeError(`${where} is a ReadableStream that is already locked`);
+    return { stream: body };
+  }
+  throw new TypeError(
+    `${where} must be a string, Uint8Array, ArrayBuffer, ArrayBufferView, Blob or ` +
+      `ReadableStream<Uint8Array>, got ${describe(body)}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}
+
+/** Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`. */
+export function isPartSource(value: unknown): value is PartSource {
+  const source = value as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
+  return typeof source?.[Symbol.asyncIterator] === "function" ||
+    (typeof source?.[Symbol.iterator] === "function" && typeof value !== "string");
+}
+
+/**
+ * Opens the iterator of `parts`. Arrays are checked whole first (parts, and
+ * bodies against `guard`), so that their errors come before any byte is sent.
+ *
+ * @throws {TypeError|RangeError} on a source that is not iterable, or a bad part in an array.
+ */
+export function openPartSource(
+  parts: unknown,
+  guard: BoundaryGuard | undefined,
+  name = "parts",
+): AsyncIterator<Part> | Iterator<Part> {
+  if (!isPartSource(parts)) {
+    throw new TypeError(
+      `${name} must be an AsyncIterable<Part> or an Iterable<Part>, got ${
+        parts === null ? "null" : typeof parts
+      }`,
+    );
+  }
+  if (Symbol.asyncIterator in parts) return parts[Symbol.asyncIterator]();
+  if (Array.isArray(parts)) {
+    parts.forEach((part, i) => {
+      const wire = toWirePart(part, `${name}[${i}]`);
+      if (wire.bytes) guard?.checkBody(wire.bytes, `${name}[${i}].body`);
+    });
+  }
+  return parts[Symbol.iterator]();
+}

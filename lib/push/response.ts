@@ -1,0 +1,118 @@
+/**
+ * The encoder as a ready `Response`, with the headers a push needs.
+ *
+ * @module
+ */
+
+import { multipartContentType } from "../shared/boundary.ts";
+import type { PushMode } from "./framing.ts";
+import type { PartSource } from "./part.ts";
+import { type PushOptions, resolvePushOptions } from "./options.ts";
+import { encodeParts } from "./encode_parts.ts";
+
+/** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
+export interface PushResponseOptions extends PushOptions {
+  /**
+   * The response status: 200–599, not a null-body status (204, 205, 304).
+   * @default {200}
+   */
+  status?: number;
+  /**
+   * More response headers (CORS, say). They may replace `Cache-Control` but
+   * not `Content-Type`, and may not set the hop-by-hop or length headers the
+   * server owns.
+   */
+  headers?: HeadersInit;
+}
+
+const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];
+
+/**
+ * Answers a request with a multipart push. With `request` passed, an `<img>`
+ * load gets `advanceHeaders` (Chromium paints each frame as it arrives) and
+ * the push ends when the client goes away.
+ *
+ * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
+ * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
+ * no-cache, no-store, must-revalidate`, and `X-Accel-Buffering: no` so nginx
+ * does not buffer the push.
+ *
+ * @example A live clock in an `<img>`-free page, on Deno
+ * ```ts ignore
+ * import { pushResponse } from "multipart-push";
+ *
+ * async function* clock() {
+ *   while (true) {
+ *     yield { contentType: "text/html", body: `<h1>${new Date().toLocaleTimeString()}</h1>` };
+ *     await new Promise((resolve) => setTimeout(resolve, 1000));
+ *   }
+ * }
+ * Deno.serve((request) => pushResponse(clock(), { request }));
+ * ```
+ *
+ * @param parts The parts, in order.
+ * @param options See {@linkcode PushResponseOptions}.
+ * @returns The streaming response.
+ * @throws {TypeError|RangeError} on a bad option or source, before any byte is sent.
+ */
+export function pushResponse(parts: PartSource, options?: PushResponseOptions): Response {
+  const config = resolvePushOptions(options);
+  const status = options?.status ?? 200;
+  if (
+    !Number.isInteger(status) || status < 200 || status > 599 ||
+    status === 204 || status === 205 || status === 304
+  ) {
+    throw new RangeError(
+      `options.status must be an integer from 200 to 599 other than 204, 205 and 304, got ${status}`,
+    );
+  }
+  const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
+  return new Response(encodeParts(parts, config), { status, headers });
+}
+
+/**
+ * The headers of a push response (also used by `PushHub`): the multipart
+ * `Content-Type`, `Cache-Control` and `X-Accel-Buffering`, then `extra`.
+ *
+ * @throws {TypeError} when `extra` sets a header the push or the server owns.
+ */
+export function pushHeaders(
+  mode: PushMode,
+  boundary: string,
+  extra: HeadersInit | undefined,
+  where: string,
+): Headers {
+  const headers = new Headers({
+    "Content-Type": multipartContentType(
+      mode === "replace" ? "x-mixed-replace" : "mixed",
+      boundary,
+    ),
+    "Cache-Control": "no-cache, no-store, must-revalidate",
+    "X-Accel-Buffering": "no",
+  });
+  return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
+}
+
+/**
+ * Sets every header of `extra` on `headers` (also used by `PushHub.snapshot`),
+ * refusing the `reserved` names (lowercase) with `where` and `why` in the message.
+ *
+ * @example
+ * ```ts ignore
+ * mergeHeaders(new Headers(), { "X-A": "1" }, ["content-type"], "init.headers", "the frame sets it");
+ * ```
+ * @throws {TypeError} when `extra` sets a reserved header.
+ */
+export function mergeHeaders(
+  headers: Headers,
+  extra: HeadersInit | undefined,
+  reserved: readonly string[],
+  where: string,
+  why: string,
+): Headers {
+  for (const [name, value] of new Headers(extra)) {
+    if (reserved.includes(name)) throw new TypeError(`${where} must not set ${name}: ${why}`);
+    headers.set(name, value);
+  }
+  return headers;
+}

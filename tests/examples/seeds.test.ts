@@ -1,0 +1,160 @@
+// The examples from the seeds, each served on this runtime's own server and read back with fetch
+// and the decoder: the process list, the "please wait" push, the pushed image file with its
+// snapshot and client-pull fallback, the three-page push, and GraphQL @defer over multipart/mixed.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import type { ReceivedPart } from "../../lib/parse/received_part.ts";
+import { handler as processes } from "../../examples/processes.ts";
+import { handler as pleaseWait } from "../../examples/please_wait_push.ts";
+import { handler as threePages } from "../../examples/three_pages.ts";
+import { handler as graphql } from "../../examples/graphql_defer.ts";
+import { imageFileApp } from "../../examples/image_file.ts";
+import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
+import { served } from "../_helpers/serve.ts";
+
+/** Every part of a push, each with the ms since the request started. */
+async function allParts(response: Response): Promise<{ part: ReceivedPart; ms: number }[]> {
+  const start = Date.now();
+  const parts: { part: ReceivedPart; ms: number }[] = [];
+  for await (const part of parseParts(response)) parts.push({ part, ms: Date.now() - start });
+  return parts;
+}
+
+describe("seed examples", () => {
+  it("processes.ts pushes 'Processes On This Server' again and again", async () => {
+    await served(processes, async (url) => {
+      const response = await fetch(new URL("processes?every=0.2&count=2", url));
+      assert.match(response.headers.get("content-type")!, /^multipart\/x-mixed-replace;boundary=/);
+      const parts = await allParts(response);
+      assert.equal(parts.length, 2);
+      for (const { part } of parts) {
+        assert.equal(part.contentType, "text/html; charset=utf-8");
+        assert.match(
+          part.text(),
+          /^<h3>Processes On This Server<\/h3>\n<p>Date: .+ GMT<\/p>\n<pre>/,
+        );
+        // ps -el's header where there are subprocesses; a note saying why not where there are none.
+        assert.match(part.text(), canSpawn ? /PID/ : /no process list on this runtime/);
+      }
+      assert.ok(parts[1].ms - parts[0].ms >= 150, "the second list comes `every` later");
+      const page = await (await fetch(url)).text();
+      assert.match(page, /pushInto\(out, "\/processes"\)/);
+    });
+  });
+
+  it("please_wait_push.ts pushes the wait message at once, then the result replacing it", async () => {
+    await served(pleaseWait, async (url) => {
+      const parts = await allParts(await fetch(new URL("search?q=cats&ms=400", url)));
+      assert.equal(parts.length, 2);
+      assert.match(parts[0].part.text(), /Please wait: searching for “cats”/);
+      assert.ok(parts[0].ms < 350, `wait message after ${parts[0].ms} ms`);
+      assert.match(parts[1].part.text(), /<h2>Results for “cats”<\/h2><ul><li>alpha cats<\/li>/);
+      assert.ok(parts[1].ms >= 380, `result after ${parts[1].ms} ms`);
+      const escaped = await allParts(await fetch(new URL("search?q=%3Cb%3E&ms=0", url)));
+      assert.doesNotMatch(escaped[1].part.text(), /<b>/);
+    });
+  });
+
+  it("three_pages.ts pushes First, Second, Third Page and ends", async () => {
+    await served(threePages, async (url) => {
+      const parts = await allParts(await fetch(new URL("pages?ms=50", url)));
+      assert.deepEqual(parts.map(({ part }) => part.text()), [
+        "<p>First Page</p>",
+        "<p>Second Page</p>",
+        "<p>Third Page</p>",
+      ]);
+    });
+  });
+
+  it("graphql_defer.ts answers @defer with multipart/mixed incremental delivery", async () => {
+    await served(graphql, async (url) => {
+      const query = "{ user { id name ... @defer { friends } } }";
+      const response = await fetch(new URL("graphql?ms=50", url), {
+        method: "POST",
+        headers: { accept: "multipart/mixed;deferSpec=20220824, application/json" },
+        body: JSON.stringify({ query }),
+      });
+      assert.match(response.headers.get("content-type")!, /^multipart\/mixed;boundary=/);
+      const parts = (await allParts(response)).map(({ part }) => {
+        assert.equal(part.contentType, "application/json; charset=utf-8");
+        return part.json() as Record<string, unknown>;
+      });
+      assert.deepEqual(parts, [
+        { data: { user: { id: "1", name: "Ada Lovelace" } }, hasNext: true },
+        {
+          incremental: [{
+            data: { friends: ["Charles Babbage", "Mary Somerville"] },
+            path: ["user"],
+          }],
+          hasNext: false,
+        },
+      ]);
+      const plain = await fetch(new URL("graphql", url), {
+        method: "POST",
+        body: JSON.stringify({ query }),
+      });
+      assert.match(plain.headers.get("content-type")!, /^application\/json/);
+      assert.deepEqual(await plain.json(), {
+        data: {
+          user: { id: "1", name: "Ada Lovelace", friends: ["Charles Babbage", "Mary Somerville"] },
+        },
+      });
+      assert.equal((await fetch(new URL("graphql", url))).status, 405);
+      const bad = await fetch(new URL("graphql", url), { method: "POST", body: "{" });
+      assert.equal(bad.status, 400);
+      await bad.body?.cancel();
+    });
+  });
+
+  it(
+    `image_file.ts pushes the file again when it changes on disk, with snapshot and pull fallback${
+      canSpawn ? "" : ` (skipped on ${runtime}: no file system)`
+    }`,
+    { skip: !canSpawn },
+    async () => {
+      const name = "node:fs/promises";
+      const fs = await import(name) as typeof import("node:fs/promises");
+      const os = "node:os";
+      const { tmpdir } = await import(os) as typeof import("node:os");
+      const dir = await fs.mkdtemp(`${tmpdir()}/mpush-image-`);
+      const path = `${dir}/picture.jpg`;
+      const red = solidJpeg(RED);
+      const green = solidJpeg(GREEN);
+      await fs.writeFile(path, red);
+      const app = imageFileApp(path, { pollMs: 50 });
+      try {
+        await served(app.handler, async (url) => {
+          const response = await fetch(new URL("image", url));
+          const parts = parseParts(response);
+          const first = await parts.next();
+          assert.deepEqual(first.value?.body, red);
+          assert.equal(first.value?.contentType, "image/jpeg");
+          const snapshot = await fetch(new URL("snapshot", url));
+          assert.deepEqual(new Uint8Array(await snapshot.arrayBuffer()), red);
+          await fs.writeFile(`${path}.tmp`, green);
+          await fs.rename(`${path}.tmp`, path);
+          // Keep-alive may resend red first; the file's new bytes must follow.
+          let next = await parts.next();
+          for (let i = 0; i < 20 && next.value?.body.length === red.length; i++) {
+            if (!next.value.body.every((b: number, k: number) => b === red[k])) break;
+            next = await parts.next();
+          }
+          assert.deepEqual(next.value?.body, green);
+          await parts.return?.();
+          const pull = await fetch(new URL("pull", url));
+          assert.equal(pull.headers.get("refresh"), "1");
+          assert.match(await pull.text(), /<img src="\/snapshot"/);
+          const page = await (await fetch(url)).text();
+          assert.match(page, /<img id="img" src="\/image"/);
+          assert.match(page, /location\.replace\('\/pull'\)/);
+        });
+      } finally {
+        app.close();
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      assert.throws(() => imageFileApp("notes.txt"), RangeError);
+    },
+  );
+});

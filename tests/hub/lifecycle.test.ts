@@ -1,0 +1,258 @@
+// PushHub: one source run at a time across lazy restarts, how an <img> (advanceHeaders) push
+// ends, and what a stalled <img> subscriber costs.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import { delay, readText, until } from "../_helpers/streams.ts";
+
+const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
+const img = (): Request => new Request("http://h/cam", IMG);
+
+/** A camera that takes `grabMs` per frame and counts its live runs. */
+function camera(grabMs: number) {
+  const stats = { starts: 0, finallies: 0, live: 0, most: 0 };
+  async function* source() {
+    const run = ++stats.starts;
+    stats.most = Math.max(stats.most, ++stats.live);
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        await delay(grabMs);
+        yield { contentType: "text/plain", body: `run ${run} frame ${i}` };
+      }
+    } finally {
+      stats.live--;
+      stats.finallies++;
+    }
+  }
+  return { stats, source };
+}
+
+describe("PushHub.from: one source run at a time", () => {
+  it("a viewer arriving while the last run is stopping (mid-frame) waits for its finally", async () => {
+    const { stats, source } = camera(60);
+    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
+    const first = hub.response().body!.getReader();
+    await first.read(); // the opening boundary
+    const pending = first.read(); // demand: the camera is now inside next()
+    await delay(15);
+    await first.cancel(); // the last viewer leaves while a frame is being grabbed
+    await pending.catch(() => {});
+    const second = hub.response().body!.getReader();
+    assert.equal(hub.subscribers, 1, "the new viewer is counted at once");
+    await second.read();
+    const frame = second.read();
+    assert.equal(stats.starts, 1, "no second run while the first is stopping");
+    const { value } = await frame;
+    const text = new TextDecoder().decode(value);
+    assert.ok(text.includes("run 2 frame 0"), `the restarted run's frame: ${text}`);
+    assert.equal(stats.finallies, 1, "the first run's finally ran before the restart");
+    assert.equal(stats.most, 1, "never two live runs");
+    await second.cancel();
+    await until(() => stats.finallies === 2, 1000, "the second run's finally", 5);
+    assert.equal(stats.most, 1);
+    hub.close();
+  });
+
+  it("a viewer that comes and goes while a run is stopping starts nothing", async () => {
+    const { stats, source } = camera(60);
+    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
+    const first = hub.response().body!.getReader();
+    await first.read();
+    const pending = first.read();
+    await delay(15);
+    await first.cancel();
+    await pending.catch(() => {});
+    const brief = hub.response().body!.getReader();
+    await brief.read();
+    await brief.cancel(); // gone before the stopping run has finished
+    assert.equal(hub.subscribers, 0);
+    await until(() => stats.finallies === 1, 1000, "the first run's finally", 5);
+    await delay(100);
+    assert.equal(stats.starts, 1, "no run for a viewer that already left");
+    hub.close();
+  });
+
+  it("close() while a run is stopping leaves it stopped", async () => {
+    const { stats, source } = camera(60);
+    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
+    const first = hub.response().body!.getReader();
+    await first.read();
+    const pending = first.read();
+    await delay(15);
+    await first.cancel();
+    await pending.catch(() => {});
+    const late = hub.response();
+    hub.close();
+    await readText(late.body!);
+    await until(() => stats.finallies === 1, 1000, "the first run's finally", 5);
+    await delay(100);
+    assert.equal(stats.starts, 1);
+  });
+});
+
+/** The parts of an <img> push: [header block, body] as text. */
+async function imgParts(response: Response, boundary: string): Promise<string[][]> {
+  const parts: string[][] = [];
+  for await (const part of parseParts(response.body!, { boundary })) {
+    parts.push([`${part.contentType}|${part.headers.get("x-frame") ?? ""}`, part.text()]);
+  }
+  return parts;
+}
+
+describe("PushHub.from: the run's AbortSignal", () => {
+  it("aborts when the hub stops the run, so a source stuck waiting reaches its finally and can restart", async () => {
+    const stats = { starts: 0, finallies: 0, reasons: [] as unknown[] };
+    async function* stuckCamera(signal: AbortSignal) {
+      stats.starts++;
+      try {
+        yield { contentType: "text/plain", body: `run ${stats.starts}` };
+        // A camera that never sends a second frame: only the signal gets it out of this wait.
+        await new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason))
+        );
+      } catch (error) {
+        stats.reasons.push(error);
+      } finally {
+        stats.finallies++;
+      }
+    }
+    const hub = PushHub.from(stuckCamera, { linger: 0, keepAlive: Infinity });
+    const first = hub.response().body!.getReader();
+    await first.read(); // the opening boundary
+    await first.read(); // run 1's frame; the source is now waiting for the next one
+    const pending = first.read();
+    await delay(10);
+    await first.cancel();
+    await pending.catch(() => {});
+    await until(() => stats.finallies === 1, 1000, "the stuck run's finally", 5);
+    assert.match(String(stats.reasons[0]), /the hub stopped its source/);
+    const second = hub.response().body!.getReader();
+    let text = "";
+    while (!text.includes("run 2")) text += new TextDecoder().decode((await second.read()).value);
+    assert.equal(stats.starts, 2);
+    await second.cancel();
+    await until(() => stats.finallies === 2, 1000, "the second run's finally", 5);
+    hub.close();
+  });
+});
+
+describe("PushHub: an <img> (advanceHeaders) push never ends with an empty part", () => {
+  const ends = [
+    ["close()", {}, (hub: PushHub) => hub.close()],
+    ["idleTimeout", { idleTimeout: 60 }, () => {}],
+    ["maxDuration", { maxDuration: 80 }, () => {}],
+  ] as const;
+  for (const [name, options, end] of ends) {
+    it(`on ${name}, the announced part gets the last body, then the close delimiter`, async () => {
+      const hub = new PushHub({ boundary: "b", keepAlive: Infinity, ...options });
+      const response = hub.response(img());
+      const parts = imgParts(response, "b");
+      hub.publish({ contentType: "image/x-a", body: "one", headers: { "X-Frame": "1" } });
+      await delay(5);
+      hub.publish({ contentType: "image/x-a", body: "two", headers: { "X-Frame": "2" } });
+      await delay(5);
+      end(hub);
+      const got = await parts;
+      assert.deepEqual(got.at(-1), ["image/x-a|2", "two"], "the last part repeats the last body");
+      for (const [, body] of got) assert.notEqual(body, "", `an empty part: ${got}`);
+      hub.close();
+    });
+  }
+
+  it("the exact bytes: announced block, previous body (a view, no copy), close delimiter", async () => {
+    const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
+    const reader = hub.response(img()).body!.getReader();
+    await reader.read();
+    hub.publish({ contentType: "text/plain", body: "abc" });
+    const frame = (await reader.read()).value!;
+    hub.close();
+    const fill = (await reader.read()).value!;
+    assert.equal(fill.buffer, frame.buffer, "the fill is a view of the frame's buffer");
+    assert.equal(new TextDecoder().decode(fill), "abc");
+    const tail = new TextDecoder().decode((await reader.read()).value!);
+    assert.equal(tail, "\r\n--b--\r\n");
+    assert.equal((await reader.read()).done, true);
+  });
+
+  it("a frame still waiting at close() is sent, then its body fills the part it announced", async () => {
+    const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
+    const reader = hub.response(img()).body!.getReader();
+    await reader.read();
+    hub.publish({ contentType: "text/plain", body: "old", headers: { "X-Frame": "1" } });
+    await reader.read();
+    hub.publish({ contentType: "text/html", body: "new", headers: { "X-Frame": "2" } });
+    hub.close(); // "new" was not taken yet
+    let wire = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      wire += new TextDecoder().decode(r.value);
+    }
+    assert.equal(
+      wire,
+      "old\r\n--b\r\nContent-Type: text/html\r\nContent-Length: 3\r\nX-Frame: 2\r\n\r\nnew" +
+        "\r\n--b\r\nContent-Type: text/html\r\nX-Frame: 2\r\n\r\nnew\r\n--b--\r\n",
+    );
+  });
+
+  it("a subscriber that got no frame ends with the close delimiter alone", async () => {
+    const hub = new PushHub({ boundary: "b" });
+    const wire = readText(hub.response(img()).body!);
+    hub.close();
+    assert.equal(await wire, "--b\r\n\r\n--b--\r\n");
+  });
+});
+
+describe("PushHub: what a stalled <img> subscriber costs (hub.retainedBytes)", () => {
+  const FRAME = 100 * 1024;
+
+  it("one that never reads holds under 2 frames while 300 frames with their own headers come", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const stalled = hub.response(img());
+    const body = new Uint8Array(FRAME);
+    let most = 0;
+    for (let i = 0; i < 300; i++) {
+      hub.publish({ contentType: "image/jpeg", body, headers: { "X-Frame": String(i) } });
+      most = Math.max(most, hub.retainedBytes);
+    }
+    assert.ok(most > FRAME, `it holds the newest frame (${most} bytes)`);
+    assert.ok(most < 2 * FRAME, `${most} bytes held`);
+    await stalled.body!.cancel();
+    assert.equal(hub.retainedBytes, 0);
+  });
+
+  it("one that read a frame, then stalls, holds under 2 frames when headers repeat", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const reader = hub.response(img()).body!.getReader();
+    await reader.read();
+    const body = new Uint8Array(FRAME);
+    hub.publish({ contentType: "image/jpeg", body });
+    await reader.read();
+    assert.ok(hub.retainedBytes >= FRAME, "the body it keeps to fill its announced part counts");
+    let most = 0;
+    for (let i = 1; i <= 300; i++) {
+      body[0] = i;
+      hub.publish({ contentType: "image/jpeg", body });
+      most = Math.max(most, hub.retainedBytes);
+    }
+    assert.ok(most < 2 * FRAME, `${most} bytes held`);
+    await reader.cancel();
+    assert.equal(hub.retainedBytes, 0);
+  });
+
+  it("with per-frame headers it also keeps the body its announced part needs, and counts it", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const reader = hub.response(img()).body!.getReader();
+    await reader.read();
+    const body = new Uint8Array(FRAME);
+    hub.publish({ contentType: "image/jpeg", body, headers: { "X-Frame": "0" } });
+    await reader.read(); // announces `X-Frame: 0`; only frame 0's body can fill that part
+    let most = 0;
+    for (let i = 1; i <= 300; i++) {
+      hub.publish({ contentType: "image/jpeg", body, headers: { "X-Frame": String(i) } });
+      most = Math.max(most, hub.retainedBytes);
+    }
+    assert.ok(most >= 2 * FRAME && most < 2 * FRAME + 1024, `${most} bytes held`);
+    await reader.cancel();
+    assert.equal(hub.retainedBytes, 0);
+  });
+});

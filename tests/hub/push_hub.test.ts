@@ -1,0 +1,445 @@
+// PushHub in process: encode once, latest wins, bounded memory, mixed queues, limits, timers.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { pushStream } from "../../lib/push/stream.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { delay, until, within } from "../_helpers/streams.ts";
+
+const decoder = new TextDecoder();
+const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
+
+function text(part: string, type = "text/plain", headers?: HeadersInit): Part {
+  return { contentType: type, body: part, headers };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return decoder.decode(await new Response(stream).arrayBuffer());
+}
+
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const { value, done } = await reader.read();
+  assert.equal(done, false, "the stream ended early");
+  return decoder.decode(value);
+}
+
+async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let text = "";
+  for (let { value, done } = await reader.read(); !done; { value, done } = await reader.read()) {
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Bodies of a replace-mode push without advanceHeaders, in order. */
+function replaceBodies(wire: string, boundary: string): string[] {
+  assert.ok(wire.startsWith(`--${boundary}\r\n`), "opens with the boundary line");
+  const parts = wire.slice(boundary.length + 4).split(`\r\n--${boundary}\r\n`);
+  const last = parts.pop()!;
+  assert.ok(last === "" || last.startsWith(`\r\n--${boundary}--`) || last === "", last);
+  return parts.map((part) => part.slice(part.indexOf("\r\n\r\n") + 4));
+}
+
+describe("PushHub: wire bytes", () => {
+  const parts = [
+    text("a"),
+    text("b"),
+    text("<i>c</i>", "text/html", { "X-Frame": "3" }),
+    text("<i>d</i>", "text/html"),
+    text("<i>e</i>", "text/html"),
+  ];
+
+  for (
+    const [name, mode, request, advanceHeaders] of [
+      ["replace", "replace", undefined, false],
+      [
+        "replace with advanceHeaders (an <img> load)",
+        "replace",
+        new Request("http://h/", IMG),
+        true,
+      ],
+      ["mixed", "mixed", undefined, false],
+    ] as const
+  ) {
+    it(`a subscriber that keeps up gets exactly what pushStream sends: ${name}`, async () => {
+      const hub = new PushHub({ boundary: "hub-b", mode, keepAlive: Infinity });
+      const body = readAll(hub.response(request).body!);
+      for (const part of parts) {
+        hub.publish(part);
+        await delay(2);
+      }
+      hub.close();
+      const got = await body;
+      const expected = await readAll(
+        pushStream(parts, { boundary: "hub-b", mode, advanceHeaders }),
+      );
+      assert.equal(got, expected);
+    });
+  }
+
+  it("shares one buffer between subscribers and framings (encoded once, no copy)", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const plain = [hub.response().body!.getReader(), hub.response().body!.getReader()];
+    const img = hub.response(new Request("http://h/", IMG)).body!.getReader();
+    for (const reader of [...plain, img]) await reader.read();
+    const body = new Uint8Array(100_000).fill(7);
+    hub.publish({ contentType: "image/jpeg", body });
+    const chunks = await Promise.all([...plain, img].map(async (r) => (await r.read()).value!));
+    assert.equal(chunks[0], chunks[1], "plain subscribers get the very same view");
+    assert.equal(chunks[2].buffer, chunks[0].buffer, "the <img> framing is a view of it too");
+    assert.notEqual(
+      chunks[0].buffer,
+      body.buffer,
+      "the body was copied, so the caller may reuse it",
+    );
+    assert.ok(decoder.decode(chunks[0].subarray(0, 60)).includes("Content-Length: 100000"));
+    hub.close();
+  });
+
+  it("refuses a caller boundary inside a body, and bad parts, before anything is sent", () => {
+    const hub = new PushHub({ boundary: "frame" });
+    assert.throws(() => hub.publish(text("x--frame")), RangeError);
+    assert.throws(() => hub.publish({ contentType: "", body: "x" }), /contentType/);
+    assert.throws(
+      () => hub.publish({ contentType: "a/b", body: new Blob(["x"]) }),
+      /part.body must be a string/,
+    );
+    assert.equal(hub.snapshot().status, 503);
+  });
+});
+
+describe("PushHub: fan-out and memory", () => {
+  it("1,000 subscribers get every frame of a 30 fps source, decoding to the published frames", async () => {
+    const frames = Array.from({ length: 30 }, (_, i) => `frame ${i} ${"x".repeat(i * 10)}`);
+    const hub = PushHub.from(async function* () {
+      for (const frame of frames) {
+        yield text(frame);
+        await delay(1000 / 30);
+      }
+    }, { keepAlive: Infinity });
+    const bodies = Array.from({ length: 1000 }, () => readAll(hub.response().body!));
+    const received = await Promise.all(bodies);
+    for (const wire of received) assert.deepEqual(replaceBodies(wire, hub.boundary), frames);
+    assert.equal(hub.subscribers, 0);
+    assert.equal(hub.retainedBytes, 0);
+  });
+
+  it("a subscriber that never reads holds at most one frame while 300 x 100 KB are published", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const stalled = hub.response();
+    const frame = new Uint8Array(100 * 1024);
+    let most = 0;
+    for (let i = 0; i < 300; i++) {
+      frame[0] = i;
+      hub.publish({ contentType: "image/jpeg", body: frame });
+      most = Math.max(most, hub.retainedBytes);
+      if (i % 50 === 0) await delay(0);
+    }
+    assert.ok(most > frame.byteLength, `the stalled subscriber holds its frame (${most} bytes)`);
+    assert.ok(most < 2 * frame.byteLength, `retained ${most} bytes, not under 2 frames`);
+    await stalled.body!.cancel();
+    assert.equal(hub.subscribers, 0);
+    assert.equal(hub.retainedBytes, 0);
+  });
+
+  it("a slow reader gets the newest frame, never an older one after a newer one", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const reader = hub.response().body!.getReader();
+    await reader.read();
+    let publishing = true;
+    const publisher = (async () => {
+      for (let i = 0; i < 60; i++) {
+        hub.publish(text(String(i)));
+        await delay(3);
+      }
+      publishing = false;
+    })();
+    const seen: number[] = [];
+    for (let i = 0; i < 200 && (publishing || seen.at(-1) !== 59); i++) {
+      const chunk = await readChunk(reader);
+      seen.push(Number(chunk.slice(chunk.indexOf("\r\n\r\n") + 4, chunk.lastIndexOf("\r\n--"))));
+      await delay(20);
+    }
+    await publisher;
+    assert.ok(seen.length < 60, `a slow reader skips frames (saw ${seen.length})`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `order: ${seen}`);
+    assert.equal(seen.at(-1), 59, "ends on the newest frame");
+    hub.close();
+  });
+});
+
+describe("PushHub: mixed mode", () => {
+  it("keeps every part in order for a reader that keeps up with bursts", async () => {
+    const hub = new PushHub({ mode: "mixed", boundary: "m" });
+    const body = readAll(hub.response().body!);
+    for (let i = 0; i < 50; i++) hub.publish(text(`{"n":${i}}`, "application/json"));
+    hub.close();
+    const wire = await body;
+    const expected = await readAll(
+      pushStream(
+        Array.from({ length: 50 }, (_, i) => text(`{"n":${i}}`, "application/json")),
+        { mode: "mixed", boundary: "m" },
+      ),
+    );
+    assert.equal(wire, expected);
+  });
+
+  it("cuts a stalled subscriber off at maxQueue with the close delimiter", async () => {
+    const hub = new PushHub({ mode: "mixed", boundary: "m", maxQueue: 5 });
+    const reader = hub.response().body!.getReader();
+    let got = await readChunk(reader);
+    hub.publish(text("0"));
+    got += await readChunk(reader);
+    for (let i = 1; i <= 5; i++) hub.publish(text(String(i)));
+    assert.equal(hub.subscribers, 1, "5 parts waiting is within maxQueue");
+    assert.ok(hub.retainedBytes > 0);
+    hub.publish(text("6"));
+    assert.equal(hub.subscribers, 0, "the 6th part waiting cuts it off");
+    assert.equal(hub.retainedBytes, 0, "what it held is dropped at once");
+    for (let i = 0; i < 5; i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += decoder.decode(value);
+    }
+    const first = await readAll(pushStream([text("0")], { mode: "mixed", boundary: "m" }));
+    assert.equal(got, first, "the parts it took, then the close delimiter");
+  });
+});
+
+describe("PushHub: limits, snapshot, close", () => {
+  it("answers maxSubscribers + 1 with 503 and Retry-After, and takes a new one after a leave", async () => {
+    const hub = new PushHub({ maxSubscribers: 2, retryAfter: 3 });
+    const a = hub.response();
+    hub.response();
+    const full = hub.response();
+    assert.equal(full.status, 503);
+    assert.equal(full.headers.get("retry-after"), "3");
+    await full.text();
+    await a.body!.cancel();
+    assert.equal(hub.response().status, 200);
+    hub.close();
+    assert.equal(hub.response().status, 503, "a closed hub takes nobody");
+  });
+
+  it("snapshot(): 503 before the first frame, then the latest frame as a plain response", async () => {
+    const hub = new PushHub({ dropSame: true });
+    const before = hub.snapshot();
+    assert.equal(before.status, 503);
+    assert.equal(before.headers.get("retry-after"), "1");
+    await before.text();
+    hub.publish({ contentType: "image/jpeg", body: new Uint8Array([1, 2, 3]) });
+    hub.publish({ contentType: "image/png", body: new Uint8Array([4, 5]) });
+    const snap = hub.snapshot({ headers: { "Access-Control-Allow-Origin": "*" } });
+    assert.equal(snap.status, 200);
+    assert.equal(snap.headers.get("content-type"), "image/png");
+    assert.equal(snap.headers.get("content-length"), "2");
+    assert.equal(snap.headers.get("cache-control"), "no-store");
+    assert.equal(snap.headers.get("access-control-allow-origin"), "*");
+    assert.deepEqual(new Uint8Array(await snap.arrayBuffer()), new Uint8Array([4, 5]));
+  });
+
+  it("close() sends each subscriber its pending frame and the close delimiter", async () => {
+    const hub = new PushHub({ boundary: "c" });
+    const bodies = [hub.response(), hub.response()].map((r) => readAll(r.body!));
+    hub.publish(text("last"));
+    hub.close();
+    for (const wire of await Promise.all(bodies)) {
+      assert.equal(wire, await readAll(pushStream([text("last")], { boundary: "c" })));
+    }
+    assert.equal(hub.subscribers, 0);
+  });
+
+  it("a request whose signal aborts leaves the hub", async () => {
+    const hub = new PushHub();
+    const controller = new AbortController();
+    const response = hub.response(new Request("http://h/", { signal: controller.signal }));
+    assert.equal(hub.subscribers, 1);
+    controller.abort();
+    assert.equal(hub.subscribers, 0);
+    assert.ok((await readAll(response.body!)).endsWith(`--${hub.boundary}--\r\n`));
+  });
+
+  it("checks its options and init, naming the option", () => {
+    assert.throws(() => new PushHub({ keepAlive: 0 }), /options.keepAlive/);
+    assert.throws(() => new PushHub({ maxQueue: 1.5 }), /options.maxQueue/);
+    assert.throws(() => new PushHub({ maxSubscribers: 0 }), /options.maxSubscribers/);
+    assert.throws(() => new PushHub({ dropSame: 1 as unknown as boolean }), /options.dropSame/);
+    assert.throws(() => new PushHub({ boundary: "bad boundary " }), /options.boundary/);
+    assert.throws(() => new PushHub().response(undefined, { fps: 0 }), /init.fps/);
+    assert.throws(() => new PushHub().response(123 as never), {
+      name: "TypeError",
+      message: /^request must be a Request/,
+    });
+    assert.throws(() => new PushHub().response(undefined, { headers: { "content-type": "x" } }));
+    assert.throws(() => PushHub.from(42 as never), /source must be/);
+    assert.throws(() => PushHub.from([], { linger: -1 }), /options.linger/);
+  });
+});
+
+describe("PushHub: timing", () => {
+  it("keep-alive resends the latest frame to an idle subscriber every keepAlive ms", async () => {
+    const hub = new PushHub({ keepAlive: 100 });
+    const reader = hub.response().body!.getReader();
+    await reader.read();
+    hub.publish(text("still"));
+    await readChunk(reader);
+    const start = Date.now();
+    const gaps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const chunk = await readChunk(reader);
+      assert.ok(chunk.includes("still"));
+      gaps.push(Date.now() - start - (gaps.length ? gaps.reduce((a, b) => a + b) : 0));
+    }
+    hub.close();
+    for (const gap of gaps) assert.ok(gap >= 80 && gap < 400, `resend gaps ${gaps}`);
+  });
+
+  it("dropSame: a byte-equal frame is not sent again, a different one is", async () => {
+    const hub = new PushHub({ dropSame: true, keepAlive: Infinity, boundary: "d" });
+    const body = readAll(hub.response().body!);
+    for (const part of ["a", "a", "b", "b", "a"]) {
+      hub.publish(text(part));
+      await delay(5);
+    }
+    hub.close();
+    assert.deepEqual(replaceBodies(await body, "d"), ["a", "b", "a"]);
+  });
+
+  it("fps caps one subscriber (latest wins) while another gets everything", async () => {
+    const hub = new PushHub({ keepAlive: Infinity, boundary: "f" });
+    const slow = readAll(hub.response(undefined, { fps: 10 }).body!);
+    const fast = readAll(hub.response().body!);
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) {
+      hub.publish(text(String(i)));
+      await delay(10);
+    }
+    await delay(120);
+    const elapsed = Date.now() - started;
+    hub.close();
+    const capped = replaceBodies(await slow, "f").map(Number);
+    assert.equal(replaceBodies(await fast, "f").length, 40);
+    // One frame per 100 ms of the run (timers slip on a loaded machine), plus the one close flushes.
+    const most = Math.max(8, Math.floor(elapsed / 100) + 2);
+    assert.ok(
+      capped.length >= 2 && capped.length <= most,
+      `10 fps over ${elapsed} ms got ${capped}`,
+    );
+    assert.equal(capped.at(-1), 39, "the capped subscriber still ends on the newest frame");
+  });
+
+  // Publishes during an fps gap only replace the held frame (they used to re-arm the gap timer on
+  // every publish: a cost, not a visible change, so this pins what the cheaper path must keep).
+  it("an fps-capped viewer gets the frame held during its gap when the gap ends, with no later publish", async () => {
+    const hub = new PushHub({ keepAlive: Infinity, boundary: "g" });
+    const controller = new AbortController();
+    const reader = hub.response(undefined, { fps: 5 }).body!.getReader();
+    const leaving = hub.response(new Request("http://h/", { signal: controller.signal }), {
+      fps: 1,
+    }).body!.getReader();
+    assert.equal(await readChunk(reader), "--g\r\n");
+    assert.equal(await readChunk(leaving), "--g\r\n");
+    // Taken before frame 0 is sent, so the gap measured is never longer than the real one.
+    const sentAt = Date.now();
+    hub.publish(text("0"));
+    assert.match(await readChunk(reader), /\r\n\r\n0\r\n--g\r\n$/);
+    assert.match(await readChunk(leaving), /\r\n\r\n0\r\n--g\r\n$/);
+    for (let i = 1; i <= 20; i++) {
+      hub.publish(text(String(i)));
+      await delay(5);
+    }
+    const next = await within(1000, "the frame held during the gap", readChunk(reader));
+    const gap = Date.now() - sentAt;
+    assert.match(next, /\r\n\r\n20\r\n--g\r\n$/, "the latest frame, once");
+    assert.ok(gap >= 190, `5 fps: the next frame came ${gap} ms after the previous one`);
+    // An abort during the gap still ends that viewer at once, dropping the frame it held.
+    controller.abort();
+    const rest = await within(500, "the aborted viewer's end", readRest(leaving));
+    assert.equal(rest, "\r\n--g--\r\n");
+    hub.close();
+    assert.equal(await readRest(reader), "\r\n--g--\r\n");
+  });
+
+  it("idleTimeout ends a subscriber cleanly when nothing is published; maxDuration in any case", async () => {
+    const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
+    const started = Date.now();
+    const wire = await readAll(idle.response().body!);
+    assert.equal(wire, "--i\r\n\r\n--i--\r\n");
+    assert.ok(Date.now() - started >= 70, "not before idleTimeout");
+    assert.equal(idle.subscribers, 0);
+
+    const capped = new PushHub({ maxDuration: 120, keepAlive: 30 });
+    capped.publish(text("x"));
+    const t0 = Date.now();
+    await readAll(capped.response().body!);
+    const took = Date.now() - t0;
+    assert.ok(took >= 100 && took < 1000, `maxDuration 120 ms ended it after ${took} ms`);
+  });
+});
+
+describe("PushHub.from: lazy source", () => {
+  it("starts on the first subscriber, stops linger ms after the last, restarts on the next", async () => {
+    let starts = 0;
+    let finallies = 0;
+    const hub = PushHub.from(async function* () {
+      starts++;
+      try {
+        for (let i = 0; i < 10_000; i++) {
+          yield text(`${starts}:${i}`);
+          await delay(5);
+        }
+      } finally {
+        finallies++;
+      }
+    }, { linger: 50, keepAlive: Infinity });
+    await delay(20);
+    assert.equal(starts, 0, "no viewer, no source");
+    const first = hub.response().body!.getReader();
+    await first.read();
+    assert.ok((await readChunk(first)).includes("1:0"));
+    await first.cancel();
+    assert.equal(finallies, 0, "still lingering");
+    await until(() => finallies === 1, 1000, "the source's finally after linger");
+
+    const back = hub.response().body!.getReader();
+    await back.read();
+    assert.ok((await readChunk(back)).includes("1:"), "replay of the last frame at once");
+    assert.ok((await readChunk(back)).includes("2:0"), "then the restarted source");
+    assert.equal(starts, 2);
+    await back.cancel();
+    const again = hub.response().body!.getReader();
+    await delay(80);
+    assert.equal(finallies, 1, "a subscriber within linger keeps it running");
+    hub.close();
+    await again.cancel();
+    await until(() => finallies === 2, 1000, "finally after close()");
+  });
+
+  it("a source error breaks every subscriber's connection; the next subscriber restarts it", async () => {
+    const errors: unknown[] = [];
+    let run = 0;
+    const hub = PushHub.from(async function* () {
+      run++;
+      yield text(`run ${run}`);
+      await delay(5);
+      if (run === 1) throw new Error("camera unplugged");
+      yield text(`run ${run} again`);
+    }, { onError: (error) => errors.push(error), keepAlive: Infinity });
+    await assert.rejects(readAll(hub.response().body!), /camera unplugged/);
+    assert.equal(errors.length, 1);
+    assert.equal(hub.subscribers, 0);
+    const wire = await readAll(hub.response().body!);
+    assert.deepEqual(replaceBodies(wire, hub.boundary), ["run 1", "run 2", "run 2 again"]);
+  });
+
+  it("reads Blob and stream bodies from a source before publishing them", async () => {
+    const hub = PushHub.from([
+      { contentType: "text/plain", body: new Blob(["blob"]) },
+      { contentType: "text/plain", body: new Response("stream").body! },
+    ], { keepAlive: Infinity });
+    assert.deepEqual(replaceBodies(await readAll(hub.response().body!), hub.boundary), [
+      "blob",
+      "stream",
+    ]);
+  });
+});

@@ -1,0 +1,165 @@
+// jpegFrames: splitting concatenated JPEGs into pictures, for every chunking, with FF D9 hidden in
+// segments, stuffed and restart bytes in scans, garbage, truncation, and ffmpeg's real output.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import jpeg from "jpeg-js";
+import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
+import { BLUE, GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
+import { canSpawn } from "../_helpers/runtime.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
+
+/** Cut `bytes` into chunks of the given sizes, cycling through them. */
+function chop(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const n = sizes[k % sizes.length];
+    chunks.push(bytes.slice(at, at + n));
+    at += n;
+  }
+  return chunks;
+}
+
+async function split(chunks: Uint8Array[], maxFrameSize?: number): Promise<Uint8Array[]> {
+  const source = ReadableStream.from(chunks);
+  const out: Uint8Array[] = [];
+  for await (const frame of source.pipeThrough(jpegFrames({ maxFrameSize }))) out.push(frame);
+  return out;
+}
+
+/** A deterministic pseudo-random generator (tests must not flake). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A noisy picture, so the scan is long and full of stuffed FF 00 bytes. */
+function noisyJpeg(seed: number, exif?: Uint8Array): Uint8Array {
+  const random = rng(seed);
+  const width = 48, height = 40;
+  const data = new Uint8Array(width * height * 4).map(() => Math.floor(random() * 256));
+  // jpeg-js writes `exifBuffer` as an APP1 segment; its typings leave the field out.
+  const image = { data, width, height, exifBuffer: exif } as Parameters<typeof jpeg.encode>[0];
+  const out = jpeg.encode(image, 90);
+  return new Uint8Array(out.data);
+}
+
+// Hand-made progressive-style picture: two scans with a DHT between them, FF 00 stuffing, RST
+// markers, FF fill bytes before a marker, and an FF D9 inside a COM segment.
+const HAND_MADE = new Uint8Array([
+  ...[0xff, 0xd8],
+  ...[0xff, 0xfe, 0x00, 0x06, 0xff, 0xd9, 0xff, 0xd8], // COM holding "FF D9 FF D8"
+  ...[0xff, 0xdb, 0x00, 0x03, 0x07], // DQT, 1 payload byte
+  ...[0xff, 0xda, 0x00, 0x03, 0x01], // SOS
+  ...[0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd7, 0x78], // stuffed byte, RST0, RST7
+  ...[0xff, 0xff, 0xc4, 0x00, 0x04, 0xff, 0xd9], // fill byte, DHT whose payload is FF D9
+  ...[0xff, 0xda, 0x00, 0x02], // SOS with an empty header
+  ...[0x9a, 0xff, 0x00],
+  ...[0xff, 0xd9],
+]);
+
+describe("jpegFrames", () => {
+  const frames = [solidJpeg(RED), noisyJpeg(1), solidJpeg(GREEN), noisyJpeg(2), HAND_MADE];
+  const stream = concatBytes(frames);
+
+  it("splits back-to-back pictures for many chunkings, down to one byte per chunk", async () => {
+    const chunkings = [[stream.length], [1], [2], [3], [7], [64], [1, 2, 3, 500], [4096]];
+    const random = rng(42);
+    for (let k = 0; k < 20; k++) {
+      chunkings.push(Array.from({ length: 8 }, () => 1 + Math.floor(random() * 300)));
+    }
+    for (const sizes of chunkings) {
+      const got = await split(chop(stream, sizes));
+      assert.equal(got.length, frames.length, `chunk sizes ${sizes}`);
+      got.forEach((frame, i) => assert.deepEqual(frame, frames[i], `frame ${i}, sizes ${sizes}`));
+    }
+  });
+
+  it("does not end a picture at an FF D9 inside an EXIF thumbnail", async () => {
+    const thumbnail = solidJpeg(BLUE, { width: 8, height: 8 });
+    const exif = concatBytes([new TextEncoder().encode("Exif\0\0"), thumbnail]);
+    const withThumb = noisyJpeg(3, exif);
+    const got = await split(chop(concatBytes([withThumb, withThumb]), [13]));
+    assert.equal(got.length, 2);
+    assert.deepEqual(got[0], withThumb);
+    assert.deepEqual(got[1], withThumb);
+    const decoded = jpeg.decode(got[1]);
+    assert.equal(decoded.width, 48);
+  });
+
+  it("ignores bytes between pictures and drops an unfinished last picture", async () => {
+    const a = solidJpeg(RED);
+    const b = solidJpeg(GREEN);
+    const junk = new Uint8Array([0x00, 0xff, 0x12, 0xff, 0xff, 0xd9, 0x0a]);
+    const got = await split(chop(concatBytes([junk, a, junk, b, junk, a.subarray(0, 100)]), [5]));
+    assert.deepEqual(got, [a, b]);
+  });
+
+  it("drops a picture cut off by a new SOI and resynchronises", async () => {
+    const a = solidJpeg(RED);
+    const b = solidJpeg(BLUE);
+    const noisy = noisyJpeg(4);
+    const cut = noisy.subarray(0, noisy.length - 100); // ends inside its scan
+    const broken = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 0x00, 0x03, 0x01, 0x77]); // 0x77: no marker
+    const got = await split(chop(concatBytes([a, cut, b, broken, a]), [9]));
+    assert.deepEqual(got, [a, b, a]);
+  });
+
+  it("hands out copies, not views of the input chunks", async () => {
+    const a = solidJpeg(RED);
+    const [frame] = await split([a]);
+    assert.notEqual(frame.buffer, a.buffer);
+    assert.equal(frame.byteOffset, 0);
+    assert.equal(frame.byteLength, frame.buffer.byteLength);
+  });
+
+  it("errors with a RangeError past maxFrameSize", async () => {
+    const big = noisyJpeg(5);
+    await assert.rejects(split([big], big.length - 1), (error: unknown) => {
+      assert.ok(error instanceof RangeError);
+      assert.match(error.message, /maxFrameSize/);
+      return true;
+    });
+    assert.equal((await split([big], big.length)).length, 1);
+  });
+
+  it("rejects bad options and chunks with errors naming them", async () => {
+    assert.throws(() => jpegFrames({ maxFrameSize: 0 }), /options\.maxFrameSize/);
+    assert.throws(() => jpegFrames({ maxFrameSize: 1.5 }), RangeError);
+    assert.throws(() => jpegFrames(null as unknown as object), TypeError);
+    await assert.rejects(split(["text" as unknown as Uint8Array]), TypeError);
+  });
+
+  it(
+    "splits ffmpeg -f mjpeg output into its pictures (skipped on workerd: no subprocesses)",
+    { skip: !canSpawn },
+    async () => {
+      const bytes = await ffmpeg([
+        ...["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-frames:v", "12"],
+        ...["-f", "mjpeg", "-q:v", "4", "-"],
+      ]);
+      const got = await split(chop(bytes, [1000, 17, 4096]));
+      assert.equal(got.length, 12);
+      assert.deepEqual(concatBytes(got), bytes, "frames tile the whole output");
+      for (const frame of got) {
+        const picture = jpeg.decode(frame);
+        assert.deepEqual([picture.width, picture.height], [160, 120]);
+      }
+    },
+  );
+});
+
+async function ffmpeg(args: string[]): Promise<Uint8Array> {
+  const name = "node:child_process";
+  const { spawn } = await import(name) as typeof import("node:child_process");
+  const child = spawn("ffmpeg", ["-hide_banner", "-loglevel", "error", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const chunks: Uint8Array[] = [];
+  child.stdout.on("data", (chunk: Uint8Array) => chunks.push(new Uint8Array(chunk)));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  assert.equal(code, 0, "ffmpeg exit code");
+  return concatBytes(chunks);
+}

@@ -1,0 +1,158 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { relay, type RelayedPart } from "../../lib/parse/relay.ts";
+import { pushResponse } from "../../lib/push/response.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { serve } from "../_helpers/serve.ts";
+import { runtime } from "../_helpers/runtime.ts";
+
+/** An async iterable fed by push(): what a hub does for one client. */
+function channel<T>(): { push(value: T): void; end(): void; iterable: AsyncIterable<T> } {
+  const values: T[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  return {
+    push(value) {
+      values.push(value);
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+    iterable: {
+      async *[Symbol.asyncIterator]() {
+        while (true) {
+          if (values.length > 0) yield values.shift()!;
+          else if (ended) return;
+          else await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    },
+  };
+}
+
+/** Frames like a camera's: binary, different sizes, one with its own header. */
+function frames(): Part[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const body = new Uint8Array(1000 + i * 997);
+    for (let j = 0; j < body.length; j++) body[j] = (j * 31 + i) & 0xff;
+    body[0] = 0xff;
+    body[1] = 0xd8;
+    return { contentType: "image/jpeg", body, headers: { "X-Frame": String(i) } };
+  });
+}
+
+async function decodeAll(
+  response: Response,
+): Promise<{ type: string | null; frame: string | null; body: Uint8Array }[]> {
+  const out = [];
+  for await (const part of parseParts(response)) {
+    out.push({ type: part.contentType, frame: part.headers.get("x-frame"), body: part.body });
+  }
+  return out;
+}
+
+const expected = (parts: Part[]) =>
+  parts.map((p) => ({
+    type: p.contentType,
+    frame: (p.headers as Record<string, string>)["X-Frame"],
+    body: p.body as Uint8Array,
+  }));
+
+describe("relay", () => {
+  it("in process: an upstream push relayed into the encoder comes out frame-identical", async () => {
+    for (const mode of ["replace", "mixed"] as const) {
+      const upstream = pushResponse(frames(), { mode });
+      const out = channel<RelayedPart>();
+      const relayed = relay(upstream, (part) => out.push(part)).finally(out.end);
+      const downstream = pushResponse(out.iterable, { mode: "replace" });
+      assert.deepEqual(await decodeAll(downstream), expected(frames()));
+      assert.equal(await relayed, 12);
+    }
+  });
+
+  it(`over loopback: camera server -> relay server -> client, frame-identical (${runtime})`, async () => {
+    const camera = await serve(() => pushResponse(frames()));
+    const relayServer = await serve(async () => {
+      const out = channel<RelayedPart>();
+      relay(await fetch(camera.url), out.push).then(out.end, out.end);
+      return pushResponse(out.iterable);
+    });
+    try {
+      assert.deepEqual(await decodeAll(await fetch(relayServer.url)), expected(frames()));
+    } finally {
+      await relayServer.close();
+      await camera.close();
+    }
+  });
+
+  it("passes other headers on, without Content-Type and Content-Length, and awaits publish", async () => {
+    const upstream = new Response(
+      "--B\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nX-A: 1\r\n\r\nhi\r\n--B\r\n\r\nno type" +
+        "\r\n--B--\r\n",
+      { headers: { "content-type": "multipart/x-mixed-replace;boundary=B" } },
+    );
+    const seen: { contentType: string; headers: [string, string][]; text: string }[] = [];
+    let pending = 0;
+    const count = await relay(upstream, async (part) => {
+      assert.equal(pending++, 0, "publish is not called again before its promise settles");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push({
+        contentType: part.contentType,
+        headers: [...part.headers],
+        text: new TextDecoder().decode(part.body),
+      });
+      pending--;
+    }, { defaultContentType: "application/x-unknown" });
+    assert.equal(count, 2);
+    assert.deepEqual(seen, [
+      { contentType: "text/plain", headers: [["x-a", "1"]], text: "hi" },
+      { contentType: "application/x-unknown", headers: [], text: "no type" },
+    ]);
+  });
+
+  it("an upstream that ends mid-frame rejects with MultipartParseError after the whole frames", async () => {
+    const upstream = new Response("--B\r\n\r\none\r\n--B\r\n\r\ntw", {
+      headers: { "content-type": "multipart/x-mixed-replace;boundary=B" },
+    });
+    const got: string[] = [];
+    await assert.rejects(
+      relay(upstream, (part) => void got.push(new TextDecoder().decode(part.body))),
+      (error: Error & { code?: string }) => error.code === "truncated",
+    );
+    assert.deepEqual(got, ["one"]);
+  });
+
+  it("an error thrown by publish cancels the upstream and rejects", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("--B\r\n\r\none\r\n--B\r\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const failure = new Error("hub closed");
+    await assert.rejects(
+      relay(body, () => {
+        throw failure;
+      }, { boundary: "B" }),
+      (error) => error === failure,
+    );
+    assert.equal(cancelled, true);
+  });
+
+  it("bad arguments throw at the call", () => {
+    const upstream = () =>
+      new Response("", { headers: { "content-type": "multipart/mixed;boundary=B" } });
+    assert.throws(() => relay(upstream(), "x" as never), /publish must be a function/);
+    assert.throws(
+      () => relay(upstream(), () => {}, { defaultContentType: "" }),
+      /options\.defaultContentType/,
+    );
+    assert.throws(() => relay(new ReadableStream(), () => {}), /options\.boundary/);
+  });
+});

@@ -1,0 +1,247 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { pushStream } from "../../lib/push/stream.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { deferred, delay, latin1, readText, within } from "../_helpers/streams.ts";
+
+const frame = (i: number): Part => ({ contentType: "text/plain", body: `frame ${i}` });
+
+/** An endless source that records whether its `finally` ran. */
+function endless(everyMs: number): { source: AsyncGenerator<Part>; finished: Promise<void> } {
+  const done = deferred();
+  async function* source(): AsyncGenerator<Part> {
+    try {
+      for (let i = 0;; i++) {
+        yield frame(i);
+        await delay(everyMs);
+      }
+    } finally {
+      done.resolve();
+    }
+  }
+  return { source: source(), finished: done.promise };
+}
+
+describe("pushStream cancellation", () => {
+  it("calls the source's return() when the reader cancels, so its finally runs at once", async () => {
+    const { source, finished } = endless(10);
+    const reader = pushStream(source).getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    await within(1000, "source finally after cancel", finished);
+  });
+
+  it("cancels a streamed body that is in flight", async () => {
+    const cancelled = deferred<unknown>();
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(new Uint8Array([65])),
+      cancel: (reason) => cancelled.resolve(reason),
+    });
+    const reader = pushStream([{ contentType: "a/b", body }]).getReader();
+    for (let i = 0; i < 4; i++) await reader.read();
+    await reader.cancel("gone");
+    assert.equal(await within(1000, "body cancel", cancelled.promise), "gone");
+  });
+});
+
+describe("pushStream waitUntil", () => {
+  it("hands over a promise that settles only after the source's return() has finished", async () => {
+    const order: string[] = [];
+    async function* source(): AsyncGenerator<Part> {
+      try {
+        for (let i = 0;; i++) {
+          yield frame(i);
+          await delay(30);
+        }
+      } finally {
+        await delay(20);
+        order.push("finally done");
+      }
+    }
+    let settled: Promise<void> | undefined;
+    const reader = pushStream(source(), { waitUntil: (promise) => (settled = promise) })
+      .getReader();
+    assert.ok(settled instanceof Promise, "waitUntil is called when the stream starts");
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    await within(1000, "waitUntil promise", settled!);
+    order.push("settled");
+    assert.deepEqual(order, ["finally done", "settled"]);
+  });
+
+  it("settles when the source ends by itself", async () => {
+    let settled: Promise<void> | undefined;
+    await readText(pushStream([frame(1)], { waitUntil: (promise) => (settled = promise) }));
+    await within(1000, "waitUntil promise", settled!);
+  });
+});
+
+describe("pushStream errors", () => {
+  it("errors the stream and reports to onError when the source throws", async () => {
+    const boom = new Error("camera unplugged");
+    const reported: unknown[] = [];
+    async function* source(): AsyncGenerator<Part> {
+      yield frame(0);
+      throw boom;
+    }
+    const stream = pushStream(source(), { onError: (error) => reported.push(error) });
+    await assert.rejects(readText(stream), (error) => error === boom);
+    assert.deepEqual(reported, [boom]);
+  });
+
+  it("errors the stream with a TypeError naming the part when the source yields a bad part, and stops the source", async () => {
+    const { promise: finished, resolve } = deferred();
+    async function* source(): AsyncGenerator<Part> {
+      try {
+        yield frame(0);
+        yield { contentType: "text/plain", body: 42 } as unknown as Part;
+      } finally {
+        resolve();
+      }
+    }
+    await assert.rejects(readText(pushStream(source())), (error: Error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /^parts\[1\]\.body must be a string/);
+      return true;
+    });
+    await within(1000, "source finally after bad part", finished);
+  });
+
+  it("errors the stream when a body stream errors", async () => {
+    const body = new ReadableStream<Uint8Array>({ pull: (c) => c.error(new Error("disk")) });
+    await assert.rejects(readText(pushStream([{ contentType: "a/b", body }])), /disk/);
+  });
+
+  it("refuses a streamed body that contains the caller's boundary across chunks, before sending the chunk", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("safe text\r\n-"));
+        c.enqueue(new TextEncoder().encode("-SECRET forged"));
+        c.close();
+      },
+    });
+    const seen: string[] = [];
+    const reader = pushStream([{ contentType: "a/b", body }], { boundary: "SECRET" }).getReader();
+    await assert.rejects(
+      async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen.push(latin1(value));
+        }
+      },
+      (error: Error) =>
+        error instanceof RangeError && /parts\[0\]\.body contains "--SECRET"/.test(error.message),
+    );
+    assert.ok(!seen.join("").includes("forged"));
+  });
+});
+
+describe("pushStream ending", () => {
+  it("ends cleanly with the close delimiter when the signal aborts, and stops the source", async () => {
+    const { source, finished } = endless(10);
+    const controller = new AbortController();
+    const stream = pushStream(source, { boundary: "B", signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const out = await within(2000, "end after abort", readText(stream));
+    assert.ok(out.endsWith("\r\n--B\r\n\r\n--B--\r\n"), "last part completed, then closed");
+    await within(1000, "source finally after abort", finished);
+  });
+
+  it("ends at once when the signal is already aborted", async () => {
+    const out = await readText(
+      pushStream([frame(0)], { boundary: "B", signal: AbortSignal.abort() }),
+    );
+    assert.equal(out, "--B\r\n\r\n--B--\r\n");
+  });
+
+  it("ends when request.signal aborts", async () => {
+    const { source, finished } = endless(10);
+    const controller = new AbortController();
+    const request = new Request("http://localhost/", { signal: controller.signal });
+    const stream = pushStream(source, { boundary: "B", request });
+    setTimeout(() => controller.abort(), 30);
+    assert.ok(
+      (await within(2000, "end after request abort", readText(stream))).endsWith("--B--\r\n"),
+    );
+    await within(1000, "source finally", finished);
+  });
+
+  it("ends after idleTimeout without a new part, keeping the last part whole", async () => {
+    const never = deferred();
+    async function* source(): AsyncGenerator<Part> {
+      yield frame(7);
+      await never.promise;
+    }
+    const started = Date.now();
+    const out = await within(
+      2000,
+      "idle end",
+      readText(pushStream(source(), { boundary: "B", idleTimeout: 100 })),
+    );
+    assert.ok(Date.now() - started >= 90);
+    assert.ok(out.endsWith("frame 7\r\n--B\r\n\r\n--B--\r\n"));
+    never.resolve();
+  });
+
+  it("ends after maxDuration even while parts keep coming", async () => {
+    const { source, finished } = endless(5);
+    const out = await within(
+      2000,
+      "maxDuration end",
+      readText(pushStream(source, { boundary: "B", maxDuration: 100 })),
+    );
+    assert.ok(out.endsWith("\r\n--B\r\n\r\n--B--\r\n"));
+    await within(1000, "source finally", finished);
+  });
+
+  const stops: [string, () => { maxDuration?: number; signal?: AbortSignal }][] = [
+    ["maxDuration", () => ({ maxDuration: 50 })],
+    ["an abort", () => ({ signal: AbortSignal.timeout(50) })],
+  ];
+  for (const [name, options] of stops) {
+    it(`breaks the stream off when ${name} comes while a streamed body stalls, and stops the source`, async () => {
+      const { promise: finished, resolve } = deferred();
+      async function* source(): AsyncGenerator<Part> {
+        try {
+          yield {
+            contentType: "a/b",
+            body: new ReadableStream({ start: (c) => c.enqueue(new Uint8Array([1])) }),
+          };
+        } finally {
+          resolve();
+        }
+      }
+      const reading = readText(pushStream(source(), { boundary: "B", ...options() }));
+      await assert.rejects(
+        within(3000, "stalled body", reading),
+        /parts\[0\]\.body was still streaming and did not finish within 1000 ms/,
+      );
+      await within(1000, "source finally", finished);
+    });
+  }
+
+  it("finishes a streamed body in flight before closing on abort", async () => {
+    const controller = new AbortController();
+    const rest = deferred();
+    const body = new ReadableStream<Uint8Array>({
+      async start(c) {
+        c.enqueue(new TextEncoder().encode("half"));
+        await rest.promise;
+        c.enqueue(new TextEncoder().encode("+rest"));
+        c.close();
+      },
+    });
+    const stream = pushStream([{ contentType: "a/b", body }], {
+      boundary: "B",
+      signal: controller.signal,
+    });
+    const reading = readText(stream);
+    await delay(20);
+    controller.abort();
+    rest.resolve();
+    assert.ok((await within(2000, "end", reading)).endsWith("half+rest\r\n--B\r\n\r\n--B--\r\n"));
+  });
+});
