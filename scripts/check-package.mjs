@@ -39,3 +39,22 @@ if (parts.join() !== "x") {
   process.exit(1);
 }
 console.log("multipart-push: decode round trip ok");
+
+// Each subpath entry point resolves through package.json "exports" and has its names.
+const subpaths = {
+  push: ["pushResponse", "pushStream", "isImageLoad"],
+  hub: ["PushHub"],
+  parse: ["parseParts", "relay", "MultipartParseError", "boundaryFromContentType"],
+  pull: ["refreshHeader", "refreshMetaTag", "refreshResponse"],
+  mjpeg: ["jpegFrames"],
+  browser: ["pushInto"],
+};
+for (const [subpath, names] of Object.entries(subpaths)) {
+  const sub = await import(`multipart-push/${subpath}`);
+  const absent = names.filter((name) => typeof sub[name] !== "function");
+  if (absent.length > 0) {
+    console.error(`multipart-push/${subpath} is missing ${absent.join(", ")}`);
+    process.exit(1);
+  }
+}
+console.log(`multipart-push: ${Object.keys(subpaths).length} subpath entry points import`);

@@ -23,11 +23,12 @@ cat >tsconfig.json <<'JSON'
 JSON
 cat >app.ts <<'TS'
 import { type Part, parseParts, PushHub, pushResponse } from "multipart-push";
+import { parseParts as decodeOnly } from "multipart-push/parse";
 const part: Part = { contentType: "text/plain", body: "x" };
 const hub = new PushHub();
 for await (const received of parseParts(pushResponse([part]))) {
   const text: string = received.text();
-  console.log(text, hub.subscribers);
+  console.log(text, hub.subscribers, decodeOnly === parseParts);
 }
 // @ts-expect-error: the types are real, not `any`
 const wrong: number = pushResponse([part]);
