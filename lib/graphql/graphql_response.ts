@@ -1,0 +1,234 @@
+/**
+ * `graphqlResponse`: a GraphQL result as the HTTP response the client asked
+ * for, with incremental delivery and subscriptions over `multipart/mixed`.
+ *
+ * @module
+ */
+
+import { mergeHeaders } from "../push_response.ts";
+import { milliseconds, pushSignals } from "../push_options.ts";
+import { describe } from "./apply_incremental.ts";
+import { type Converter, toIncremental, toLegacy } from "./convert.ts";
+import { graphqlStream } from "./graphql_stream.ts";
+import { contentTypeOf, negotiate, type ResultKind } from "./negotiate.ts";
+import { iteratorOf, payloadSource } from "./payload_source.ts";
+import type { GraphQLResponseInput, GraphQLResult, JsonObject } from "./types.ts";
+
+/** Options of {@linkcode graphqlResponse}. */
+export interface GraphQLResponseOptions {
+  /**
+   * Milliseconds without a payload after which a `{}` part is sent, so that
+   * proxies and clients keep a quiet response open; `false` for none.
+   * @default {5000 for subscriptions (Apollo Router's rate), false for `@defer`/`@stream`}
+   */
+  heartbeat?: number | false;
+  /**
+   * Ends the response: a subscription cleanly (a closing `{}` part), an
+   * incremental one broken off (it is not complete). The client leaving
+   * (`request.signal`, or the body being cancelled) ends it too.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called with what went wrong when the results throw or cannot become JSON.
+   * @default {undefined} errors only end the response
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * Called once with a promise that settles when the response is over and
+   * the results' `return()` has finished; on Cloudflare Workers pass
+   * `(promise) => ctx.waitUntil(promise)`.
+   * @default {undefined}
+   */
+  waitUntil?: (promise: Promise<void>) => void;
+  /** More response headers (CORS, say); not `Content-Type` or the server's length headers. */
+  headers?: HeadersInit;
+}
+
+const BOUNDARY = "-";
+const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];
+
+/**
+ * Answers a GraphQL request with `result` in the format its `Accept` asks
+ * for. A single result goes out as `application/graphql-response+json` (status
+ * 400 when it has no `data`: a request error) or `application/json`; the
+ * incremental results of `@defer`/`@stream` as `multipart/mixed` in the 2022
+ * format (`deferSpec=20220824`, also for a client naming no spec) or in
+ * graphql-js 17's (`incrementalSpec=v0.2`), converted when the executor made
+ * the other one; a subscription as `multipart/mixed;subscriptionSpec=1.0`
+ * (`{ payload }` parts, `{}` heartbeats). A client that accepts no form of
+ * the result gets a 406 saying what to send, and the execution is stopped.
+ *
+ * The response ends with the payload that says `hasNext: false`; when the
+ * client leaves first, the results' `return()` is called at once, which
+ * stops graphql-js's execution and runs a resolver generator's `finally`.
+ *
+ * @example `@defer` with graphql-js 17 on Deno
+ * ```ts ignore
+ * import { experimentalExecuteIncrementally, parse } from "graphql";
+ * import { graphqlResponse } from "multipart-push/graphql";
+ *
+ * Deno.serve(async (request) => {
+ *   const { query, variables } = await request.json();
+ *   const result = await experimentalExecuteIncrementally({
+ *     schema, document: parse(query), variableValues: variables,
+ *   });
+ *   return graphqlResponse(request, result);
+ * });
+ * ```
+ *
+ * @param request The request being answered: its `Accept` picks the format, its `signal` ends it.
+ * @param result An awaited execution result, `{ initialResult, subsequentResults }`, or an `AsyncIterable` of results.
+ * @param options See {@linkcode GraphQLResponseOptions}.
+ * @returns The response, streaming when the result is.
+ * @throws {TypeError|RangeError} on a bad argument, before anything is sent.
+ */
+export function graphqlResponse(
+  request: Request,
+  result: GraphQLResponseInput,
+  options?: GraphQLResponseOptions,
+): Response {
+  if (!(request instanceof Request)) {
+    throw new TypeError(`request must be a Request, got ${describe(request)}`);
+  }
+  const kind = kindOf(result);
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  const signals = pushSignals(options.signal, request, "options.");
+  for (const name of ["onError", "waitUntil"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`options.${name} must be a function, got ${describe(options[name])}`);
+    }
+  }
+  const heartbeat = options.heartbeat === false
+    ? 0
+    : milliseconds(options.heartbeat, kind === "subscription" ? 5000 : 0, "options.heartbeat");
+  const accept = request.headers.get("accept");
+  const format = negotiate(accept, kind);
+  const headers = (contentType: string) =>
+    mergeHeaders(
+      new Headers({ "Content-Type": contentType, "Cache-Control": "no-cache" }),
+      options.headers,
+      RESERVED,
+      "options.headers",
+      "graphqlResponse sets it",
+    );
+  if (format === null) {
+    if (kind !== "single") stopResults(result, options.onError);
+    return new Response(JSON.stringify({ errors: [{ message: notAcceptable(kind, accept) }] }), {
+      status: 406,
+      headers: headers("application/json; charset=utf-8"),
+    });
+  }
+  if (format === "json" || format === "graphql-response+json") {
+    const single = result as GraphQLResult;
+    const status = format === "graphql-response+json" && single.data === undefined ? 400 : 200;
+    return new Response(JSON.stringify(single), {
+      status,
+      headers: headers(contentTypeOf(format, BOUNDARY)),
+    });
+  }
+  const response = headers(contentTypeOf(format, BOUNDARY));
+  response.set("X-Accel-Buffering", "no");
+  let first: JsonObject | undefined;
+  let rest: AsyncIterator<JsonObject>;
+  let convert: Converter = (payload) => payload;
+  if (kind === "subscription") {
+    rest = iteratorOf(result as AsyncIterable<JsonObject>);
+    convert = (payload) => ({ payload });
+  } else if (kind === "single") {
+    first = { ...(result as JsonObject), hasNext: false };
+    rest = emptyIterator;
+  } else {
+    const { initialResult, subsequentResults } = result as {
+      initialResult: JsonObject;
+      subsequentResults: AsyncIterator<JsonObject>;
+    };
+    first = initialResult;
+    rest = iteratorOf(subsequentResults);
+    const native = "pending" in initialResult ? "incremental" : "legacy";
+    if (native !== format) convert = format === "legacy" ? toLegacy() : toIncremental();
+  }
+  const body = graphqlStream(payloadSource(first, rest, convert), {
+    boundary: BOUNDARY,
+    heartbeat,
+    subscription: kind === "subscription",
+    signals,
+    onError: (error) => report(options.onError, error),
+    waitUntil: options.waitUntil,
+  });
+  return new Response(body, { status: 200, headers: response });
+}
+
+const emptyIterator: AsyncIterator<JsonObject> = {
+  next: () => Promise.resolve({ done: true, value: undefined }),
+};
+
+/** Which kind of result `result` is. @throws {TypeError} when it is none. */
+function kindOf(result: unknown): ResultKind {
+  if (typeof result !== "object" || result === null || Array.isArray(result)) {
+    throw new TypeError(
+      `result must be an execution result, { initialResult, subsequentResults } or an AsyncIterable, got ${
+        describe(result)
+      }`,
+    );
+  }
+  if (typeof (result as PromiseLike<unknown>).then === "function") {
+    throw new TypeError(
+      "result must be awaited: got a Promise (graphql-js's execute functions may return one)",
+    );
+  }
+  if (Symbol.asyncIterator in result) return "subscription";
+  if (!("initialResult" in result || "subsequentResults" in result)) return "single";
+  const { initialResult, subsequentResults } = result as Record<string, unknown>;
+  if (typeof initialResult !== "object" || initialResult === null) {
+    throw new TypeError(`result.initialResult must be an object, got ${describe(initialResult)}`);
+  }
+  const rest = subsequentResults as Partial<AsyncIterator<unknown> & AsyncIterable<unknown>>;
+  if (
+    typeof rest !== "object" || rest === null ||
+    (typeof rest.next !== "function" && typeof rest[Symbol.asyncIterator] !== "function")
+  ) {
+    throw new TypeError(
+      `result.subsequentResults must be an AsyncIterable or AsyncIterator, got ${describe(rest)}`,
+    );
+  }
+  return "incremental";
+}
+
+function notAcceptable(kind: ResultKind, accept: string | null): string {
+  const asked = accept === null
+    ? "no Accept header (which means application/json)"
+    : `Accept: ${accept}`;
+  if (kind === "subscription") {
+    return `This subscription is delivered as multipart/mixed;subscriptionSpec=1.0, but the request sent ${asked}. Add "multipart/mixed;subscriptionSpec=1.0" to Accept.`;
+  }
+  if (kind === "incremental") {
+    return `This operation uses @defer or @stream and is delivered as multipart/mixed, but the request sent ${asked}. Add "multipart/mixed;deferSpec=20220824" (the 2022 format) or "multipart/mixed;incrementalSpec=v0.2" (graphql-js 17's) to Accept.`;
+  }
+  return `This result is JSON (application/graphql-response+json or application/json), but the request sent ${asked}.`;
+}
+
+/** Stops results nobody will read (a 406), so the executor does not run on. */
+function stopResults(
+  result: GraphQLResponseInput,
+  onError: ((error: unknown) => void) | undefined,
+): void {
+  try {
+    const source = "subsequentResults" in result ? result.subsequentResults : result;
+    const iterator = iteratorOf(source as AsyncIterable<JsonObject>);
+    Promise.resolve(iterator.return?.()).catch((error) => report(onError, error));
+  } catch (error) {
+    report(onError, error);
+  }
+}
+
+/** Hands an error to the user's callback; a callback that throws never takes the process down. */
+function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
+  try {
+    onError?.(error);
+  } catch {
+    // The callback is the user's; its own failure has nowhere further to go.
+  }
+}
