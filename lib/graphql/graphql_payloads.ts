@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseParts } from "../parse_parts.ts";
+import { parseParts } from "../parse/parse_parts.ts";
 import { describe } from "./apply_incremental.ts";
 import type { JsonObject } from "./types.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { mergeHeaders } from "../push_response.ts";
-import { milliseconds, pushSignals } from "../push_options.ts";
+import { mergeHeaders } from "../push/response.ts";
+import { milliseconds, pushSignals } from "../push/options.ts";
 import { describe } from "./apply_incremental.ts";
 import { type Converter, toIncremental, toLegacy } from "./convert.ts";
 import { graphqlStream } from "./graphql_stream.ts";
