@@ -18,7 +18,10 @@ import type { GraphQLResponseInput, GraphQLResult, JsonObject } from "./types.ts
 export interface GraphQLResponseOptions {
   /**
    * Milliseconds without a payload after which a `{}` part is sent, so that
-   * proxies and clients keep a quiet response open; `false` for none.
+   * proxies and clients keep a quiet response open; `false` for none. A
+   * subscription sends them only to a client that named
+   * `subscriptionSpec=1.0` in `Accept`: others may not skip `{}` (urql fails
+   * on a `{}` before the first event).
    * @default {5000 for subscriptions (Apollo Router's rate), false for `@defer`/`@stream`}
    */
   heartbeat?: number | false;
@@ -105,7 +108,7 @@ export function graphqlResponse(
     ? 0
     : milliseconds(options.heartbeat, kind === "subscription" ? 5000 : 0, "options.heartbeat");
   const accept = request.headers.get("accept");
-  const format = negotiate(accept, kind);
+  const negotiated = negotiate(accept, kind);
   const headers = (contentType: string) =>
     mergeHeaders(
       new Headers({ "Content-Type": contentType, "Cache-Control": "no-cache" }),
@@ -114,13 +117,14 @@ export function graphqlResponse(
       "options.headers",
       "graphqlResponse sets it",
     );
-  if (format === null) {
+  if (negotiated === null) {
     if (kind !== "single") stopResults(result, options.onError);
     return new Response(JSON.stringify({ errors: [{ message: notAcceptable(kind, accept) }] }), {
       status: 406,
       headers: headers("application/json; charset=utf-8"),
     });
   }
+  const { format, named } = negotiated;
   if (format === "json" || format === "graphql-response+json") {
     const single = result as GraphQLResult;
     const status = format === "graphql-response+json" && single.data === undefined ? 400 : 200;
@@ -152,7 +156,7 @@ export function graphqlResponse(
   }
   const body = graphqlStream(payloadSource(first, rest, convert), {
     boundary: BOUNDARY,
-    heartbeat,
+    heartbeat: kind === "subscription" && !named ? 0 : heartbeat,
     subscription: kind === "subscription",
     signals,
     onError: (error) => report(options.onError, error),

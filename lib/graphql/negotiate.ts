@@ -79,6 +79,12 @@ function specificity(range: MediaRange, offer: Offer): number {
   return (range.type === "*" ? 0 : 1) + (range.subtype === "*" ? 0 : 2) + named * 4;
 }
 
+/** The format chosen, and whether the client named its spec parameter (then it knows the protocol). */
+export interface Negotiated {
+  format: GraphQLWireFormat;
+  named: boolean;
+}
+
 /**
  * The wire format that answers `accept` for a result of `kind`, or `null`
  * when the client accepts none (a 406). A missing `Accept` counts as
@@ -90,12 +96,12 @@ function specificity(range: MediaRange, offer: Offer): number {
  * @example
  * ```ts ignore
  * negotiate("multipart/mixed;incrementalSpec=v0.2,application/json;q=0.9", "incremental");
- * // "incremental"
+ * // { format: "incremental", named: true }
  * ```
  */
-export function negotiate(accept: string | null, kind: ResultKind): GraphQLWireFormat | null {
+export function negotiate(accept: string | null, kind: ResultKind): Negotiated | null {
   const ranges = parseAccept(accept === null || accept.trim() === "" ? "application/json" : accept);
-  let best: GraphQLWireFormat | null = null;
+  let best: Negotiated | null = null;
   let bestQ = 0;
   for (const offer of OFFERS[kind]) {
     let q = 0;
@@ -104,7 +110,7 @@ export function negotiate(accept: string | null, kind: ResultKind): GraphQLWireF
       const s = specificity(range, offer);
       if (s > most) [most, q] = [s, range.q];
     }
-    if (most >= 0 && q > bestQ) [best, bestQ] = [offer.format, q];
+    if (most >= 0 && q > bestQ) [best, bestQ] = [{ format: offer.format, named: most >= 4 }, q];
   }
   return best;
 }
