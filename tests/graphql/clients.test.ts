@@ -23,6 +23,12 @@ import {
 } from "./_schema.ts";
 
 const LATENCY_MS = 50;
+/** Why a client cannot run on this runtime, if it cannot. */
+function cannotRun(name: string): string | undefined {
+  if (name === "fetch-multipart-graphql" && runtime === "workerd") {
+    return " (skipped on workerd: it falls back to XMLHttpRequest, as Response.prototype has no own body there)";
+  }
+}
 const rows: string[] = [];
 /** Converted @stream cannot be placed by Apollo's handler (see lib/graphql/convert.ts): @defer only. */
 const DEFER_ONLY = `query User { user { id ... @defer(label: "slow") { name } } }`;
@@ -81,7 +87,8 @@ describe(`graphqlResponse served by ${runtime}, read by real clients`, () => {
       const what = deferOnly
         ? "@defer (converted @stream is not placed by this handler)"
         : "@defer/@stream";
-      it(`${executor} ${what} → ${name}`, async () => {
+      const why = cannotRun(name);
+      it(`${executor} ${what} → ${name}${why ?? ""}`, { skip: why !== undefined }, async () => {
         const query = deferOnly ? DEFER_ONLY : DEFER_QUERY;
         const seen = await client(`${await url()}?executor=${executor}`, query);
         const expected = deferOnly ? { user: { id: "1", name: "Ada" } } : DEFER_RESULT;
@@ -97,7 +104,11 @@ describe(`graphqlResponse served by ${runtime}, read by real clients`, () => {
 
   for (const [name, client] of Object.entries(clients)) {
     if (name.includes("GraphQL17Alpha9Handler")) continue; // the handler plays no part in subscriptions
-    it(`subscription with heartbeats every 40 ms → ${name.replace(" (Defer20220824Handler)", "")}`, async () => {
+    const why = cannotRun(name);
+    const label = `subscription with heartbeats every 40 ms → ${
+      name.replace(" (Defer20220824Handler)", "")
+    }`;
+    it(`${label}${why ?? ""}`, { skip: why !== undefined }, async () => {
       const seen = await client(await url(), SUBSCRIPTION);
       assert.deepEqual(seen.data, { ticks: 3 });
       latencies(`${name.replace(" (Defer20220824Handler)", "")} (subscription)`, seen, TICKS);
