@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { graphqlResponse } from "../../lib/graphql/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
+import { ACCEPT } from "./_accept.ts";
 import { clients, type Seen } from "./_clients.ts";
 import {
   body,
@@ -23,6 +24,13 @@ import {
 } from "./_schema.ts";
 
 const LATENCY_MS = 50;
+/** The Accept each library sends for [@defer, a subscription], as the negotiation table has it. */
+const SENDS: Record<string, [string, string]> = {
+  "urql (@urql/core)": [ACCEPT.urqlQuery, ACCEPT.urqlSubscription],
+  "Apollo Client 4 (Defer20220824Handler)": [ACCEPT.apolloDefer, ACCEPT.apolloSubscription],
+  "Apollo Client 4 (GraphQL17Alpha9Handler)": [ACCEPT.apolloAlpha9, ACCEPT.apolloSubscription],
+};
+
 /** Why a client cannot run on this runtime, if it cannot. */
 function cannotRun(name: string): string | undefined {
   if (name === "fetch-multipart-graphql" && runtime === "workerd") {
@@ -93,6 +101,7 @@ describe(`graphqlResponse served by ${runtime}, read by real clients`, () => {
         const seen = await client(`${await url()}?executor=${executor}`, query);
         const expected = deferOnly ? { user: { id: "1", name: "Ada" } } : DEFER_RESULT;
         assert.deepEqual(seen.data, expected);
+        if (SENDS[name]) assert.equal(last!.accept, SENDS[name][0]);
         latencies(
           `${name} (${executor.replace("ExecuteIncrementally", "")})`,
           seen,
@@ -111,6 +120,7 @@ describe(`graphqlResponse served by ${runtime}, read by real clients`, () => {
     it(`${label}${why ?? ""}`, { skip: why !== undefined }, async () => {
       const seen = await client(await url(), SUBSCRIPTION);
       assert.deepEqual(seen.data, { ticks: 3 });
+      if (SENDS[name]) assert.equal(last!.accept, SENDS[name][1]);
       latencies(`${name.replace(" (Defer20220824Handler)", "")} (subscription)`, seen, TICKS);
     });
   }
