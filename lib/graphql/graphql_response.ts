@@ -98,7 +98,7 @@ export function graphqlResponse(
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
-  const signals = pushSignals(options.signal, request, "options.");
+  pushSignals(options.signal, undefined, "options.");
   for (const name of ["onError", "waitUntil"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new TypeError(`options.${name} must be a function, got ${describe(options[name])}`);
@@ -158,7 +158,8 @@ export function graphqlResponse(
     boundary: BOUNDARY,
     heartbeat: kind === "subscription" && !named ? 0 : heartbeat,
     subscription: kind === "subscription",
-    signals,
+    signal: options.signal,
+    leave: request.signal,
     onError: (error) => report(options.onError, error),
     waitUntil: options.waitUntil,
   });

@@ -28,8 +28,10 @@ export interface GraphQLStreamConfig {
   heartbeat: number;
   /** Subscription (`{}` closes, errors end cleanly with `{ payload: null, errors }`) or incremental. */
   subscription: boolean;
-  /** Ends the response: subscriptions cleanly, incremental ones broken off. */
-  signals: AbortSignal[];
+  /** The server's signal: ends subscriptions cleanly, breaks incremental ones off. */
+  signal: AbortSignal | undefined;
+  /** The request's signal: the client left, so the results are stopped and the body closed. */
+  leave: AbortSignal | undefined;
   onError: (error: unknown) => void;
   waitUntil: ((promise: Promise<void>) => void) | undefined;
 }
@@ -55,7 +57,8 @@ export function graphqlStream(
 
   function finish(sourceOpen: boolean): void {
     done = true;
-    for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
+    config.signal?.removeEventListener("abort", onAbort);
+    config.leave?.removeEventListener("abort", onLeave);
     if (!sourceOpen) return settle();
     source.return().catch(config.onError).finally(settle);
   }
@@ -91,6 +94,16 @@ export function graphqlStream(
     else fail(new Error("incremental response aborted by its signal"), true);
   }
 
+  function onLeave(): void {
+    if (done) return;
+    finish(true);
+    try {
+      controller.close();
+    } catch {
+      // Already torn down by the server.
+    }
+  }
+
   function wait(step: Promise<IteratorResult<JsonObject>>) {
     if (heartbeat === 0) return step;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -105,8 +118,10 @@ export function graphqlStream(
       controller = c;
       config.waitUntil?.(settled);
       controller.enqueue(encoder.encode(`\r\n--${boundary}\r\n`));
-      for (const signal of config.signals) signal.addEventListener("abort", onAbort);
-      if (config.signals.some((signal) => signal.aborted)) onAbort();
+      config.signal?.addEventListener("abort", onAbort);
+      config.leave?.addEventListener("abort", onLeave);
+      if (config.leave?.aborted) onLeave();
+      else if (config.signal?.aborted) onAbort();
     },
     async pull() {
       if (done) return;

@@ -23,17 +23,24 @@ export const schema: GraphQLSchema = buildSchema(`
   directive @stream(label: String, initialCount: Int! = 0, if: Boolean! = true) on FIELD
   type Query { user: User, endless: [Int] }
   type User { id: ID!, name: String, friends: [String] }
-  type Subscription { ticks(count: Int!): Int }
+  type Subscription { ticks(count: Int!): Int, forever: Int }
 `);
 
 /** One request's record: when each value was handed to the executor, and the streams closed. */
 export interface Run {
   yieldedAt: Map<string, number>;
-  /** How many `endless` streams ran their `finally`. */
+  /** How many `endless` streams and `forever` subscriptions ran their `finally`. */
   finallies: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve(undefined)));
+  });
+
+/** What graphql-js 17 passes a resolver last: the signal it aborts when the response is over. */
+type Info = { getAbortSignal(): AbortSignal | undefined };
 
 function rootValue(run: Run) {
   const stamp = <T>(value: T): T => (run.yieldedAt.set(String(value), performance.now()), value);
@@ -49,10 +56,24 @@ function rootValue(run: Run) {
         yield stamp("Herschel");
       },
     },
-    endless: async function* () {
+    // graphql-js returns a stream's iterator in the background once the client left; a resolver
+    // that waits on a timer must also honour the abort signal, or on Workers (where the request's
+    // timers stop when its client leaves) the iterator never reaches the `yield` that returns it.
+    endless: async function* (_args: unknown, _context: unknown, info: Info) {
+      const signal = info.getAbortSignal();
       try {
         for (let i = 0;; i++) {
           yield i;
+          await sleep(20, signal);
+        }
+      } finally {
+        run.finallies++;
+      }
+    },
+    forever: async function* () {
+      try {
+        for (let i = 0;; i++) {
+          yield { forever: i };
           await sleep(20);
         }
       } finally {
