@@ -42,7 +42,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /** What graphql-js 17 passes a resolver last: the signal it aborts when the response is over. */
 type Info = { getAbortSignal(): AbortSignal | undefined };
 
-function rootValue(run: Run) {
+/** The resolvers, stamping into `run`. */
+export function rootValue(run: Run): Record<string, unknown> {
   const stamp = <T>(value: T): T => (run.yieldedAt.set(String(value), performance.now()), value);
   return {
     user: {
