@@ -54,9 +54,9 @@ export interface GraphQLResult {
  */
 export interface IncrementalResults {
   /** The first payload (`hasNext: true`). */
-  initialResult: JsonObject;
+  initialResult: GraphQLResult;
   /** The later payloads; the last says `hasNext: false`. */
-  subsequentResults: AsyncIterable<JsonObject> | AsyncIterator<JsonObject>;
+  subsequentResults: AsyncIterable<object> | AsyncIterator<object>;
 }
 
 /**
