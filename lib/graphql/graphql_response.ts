@@ -5,50 +5,15 @@
  * @module
  */
 
-import { mergeHeaders } from "../push/response.ts";
-import { milliseconds, pushSignals } from "../push/options.ts";
 import { describe } from "./apply_incremental.ts";
 import { type Converter, toIncremental, toLegacy } from "./convert.ts";
 import { graphqlStream } from "./graphql_stream.ts";
-import { contentTypeOf, negotiate, type ResultKind } from "./negotiate.ts";
+import { checkOptions, type GraphQLResponseOptions, kindOf } from "./options.ts";
+import { contentTypeOf, negotiate, notAcceptable } from "./negotiate.ts";
 import { iteratorOf, payloadSource } from "./payload_source.ts";
 import type { GraphQLResponseInput, GraphQLResult, JsonObject } from "./types.ts";
 
-/** Options of {@linkcode graphqlResponse}. */
-export interface GraphQLResponseOptions {
-  /**
-   * Milliseconds without a payload after which a `{}` part is sent, so that
-   * proxies and clients keep a quiet response open; `false` for none. A
-   * subscription sends them only to a client that named
-   * `subscriptionSpec=1.0` in `Accept`: others may not skip `{}` (urql fails
-   * on a `{}` before the first event).
-   * @default {5000 for subscriptions (Apollo Router's rate), false for `@defer`/`@stream`}
-   */
-  heartbeat?: number | false;
-  /**
-   * Ends the response: a subscription cleanly (a closing `{}` part), an
-   * incremental one broken off (it is not complete). The client leaving
-   * (`request.signal`, or the body being cancelled) ends it too.
-   */
-  signal?: AbortSignal;
-  /**
-   * Called with what went wrong when the results throw or cannot become JSON.
-   * @default {undefined} errors only end the response
-   */
-  onError?: (error: unknown) => void;
-  /**
-   * Called once with a promise that settles when the response is over and
-   * the results' `return()` has finished; on Cloudflare Workers pass
-   * `(promise) => ctx.waitUntil(promise)`.
-   * @default {undefined}
-   */
-  waitUntil?: (promise: Promise<void>) => void;
-  /** More response headers (CORS, say); not `Content-Type` or the server's length headers. */
-  headers?: HeadersInit;
-}
-
 const BOUNDARY = "-";
-const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];
 
 /**
  * Answers a GraphQL request with `result` in the format its `Accept` asks
@@ -94,29 +59,15 @@ export function graphqlResponse(
     throw new TypeError(`request must be a Request, got ${describe(request)}`);
   }
   const kind = kindOf(result);
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
-  pushSignals(options.signal, undefined, "options.");
-  for (const name of ["onError", "waitUntil"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(`options.${name} must be a function, got ${describe(options[name])}`);
-    }
-  }
-  const heartbeat = options.heartbeat === false
-    ? 0
-    : milliseconds(options.heartbeat, kind === "subscription" ? 5000 : 0, "options.heartbeat");
+  const { heartbeat, extra } = checkOptions(options, kind);
+  options ??= {};
   const accept = request.headers.get("accept");
   const negotiated = negotiate(accept, kind);
-  const headers = (contentType: string) =>
-    mergeHeaders(
-      new Headers({ "Content-Type": contentType, "Cache-Control": "no-cache" }),
-      options.headers,
-      RESERVED,
-      "options.headers",
-      "graphqlResponse sets it",
-    );
+  const headers = (contentType: string) => {
+    const out = new Headers({ "Content-Type": contentType, "Cache-Control": "no-cache" });
+    for (const [name, value] of extra) out.set(name, value);
+    return out;
+  };
   if (negotiated === null) {
     if (kind !== "single") stopResults(result, options.onError);
     return new Response(JSON.stringify({ errors: [{ message: notAcceptable(kind, accept) }] }), {
@@ -169,51 +120,6 @@ export function graphqlResponse(
 const emptyIterator: AsyncIterator<JsonObject> = {
   next: () => Promise.resolve({ done: true, value: undefined }),
 };
-
-/** Which kind of result `result` is. @throws {TypeError} when it is none. */
-function kindOf(result: unknown): ResultKind {
-  if (typeof result !== "object" || result === null || Array.isArray(result)) {
-    throw new TypeError(
-      `result must be an execution result, { initialResult, subsequentResults } or an AsyncIterable, got ${
-        describe(result)
-      }`,
-    );
-  }
-  if (typeof (result as PromiseLike<unknown>).then === "function") {
-    throw new TypeError(
-      "result must be awaited: got a Promise (graphql-js's execute functions may return one)",
-    );
-  }
-  if (Symbol.asyncIterator in result) return "subscription";
-  if (!("initialResult" in result || "subsequentResults" in result)) return "single";
-  const { initialResult, subsequentResults } = result as Record<string, unknown>;
-  if (typeof initialResult !== "object" || initialResult === null) {
-    throw new TypeError(`result.initialResult must be an object, got ${describe(initialResult)}`);
-  }
-  const rest = subsequentResults as Partial<AsyncIterator<unknown> & AsyncIterable<unknown>>;
-  if (
-    typeof rest !== "object" || rest === null ||
-    (typeof rest.next !== "function" && typeof rest[Symbol.asyncIterator] !== "function")
-  ) {
-    throw new TypeError(
-      `result.subsequentResults must be an AsyncIterable or AsyncIterator, got ${describe(rest)}`,
-    );
-  }
-  return "incremental";
-}
-
-function notAcceptable(kind: ResultKind, accept: string | null): string {
-  const asked = accept === null
-    ? "no Accept header (which means application/json)"
-    : `Accept: ${accept}`;
-  if (kind === "subscription") {
-    return `This subscription is delivered as multipart/mixed;subscriptionSpec=1.0, but the request sent ${asked}. Add "multipart/mixed;subscriptionSpec=1.0" to Accept.`;
-  }
-  if (kind === "incremental") {
-    return `This operation uses @defer or @stream and is delivered as multipart/mixed, but the request sent ${asked}. Add "multipart/mixed;deferSpec=20220824" (the 2022 format) or "multipart/mixed;incrementalSpec=v0.2" (graphql-js 17's) to Accept.`;
-  }
-  return `This result is JSON (application/graphql-response+json or application/json), but the request sent ${asked}.`;
-}
 
 /** Stops results nobody will read (a 406), so the executor does not run on. */
 function stopResults(

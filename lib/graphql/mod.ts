@@ -23,7 +23,8 @@
  * @module
  */
 
-export { graphqlResponse, type GraphQLResponseOptions } from "./graphql_response.ts";
+export { graphqlResponse } from "./graphql_response.ts";
+export type { GraphQLResponseOptions } from "./options.ts";
 export { graphqlPayloads, type GraphQLPayloadsOptions } from "./graphql_payloads.ts";
 export { applyIncremental } from "./apply_incremental.ts";
 export type {

@@ -130,3 +130,17 @@ export function contentTypeOf(format: GraphQLWireFormat, boundary: string): stri
       return `multipart/mixed;boundary="${boundary}";subscriptionSpec=1.0`;
   }
 }
+
+/** The message of a 406: what the request sent, and what to send instead. */
+export function notAcceptable(kind: ResultKind, accept: string | null): string {
+  const asked = accept === null
+    ? "no Accept header (which means application/json)"
+    : `Accept: ${accept}`;
+  if (kind === "subscription") {
+    return `This subscription is delivered as multipart/mixed;subscriptionSpec=1.0, but the request sent ${asked}. Add "multipart/mixed;subscriptionSpec=1.0" to Accept.`;
+  }
+  if (kind === "incremental") {
+    return `This operation uses @defer or @stream and is delivered as multipart/mixed, but the request sent ${asked}. Add "multipart/mixed;deferSpec=20220824" (the 2022 format) or "multipart/mixed;incrementalSpec=v0.2" (graphql-js 17's) to Accept.`;
+  }
+  return `This result is JSON (application/graphql-response+json or application/json), but the request sent ${asked}.`;
+}

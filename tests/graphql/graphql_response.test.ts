@@ -60,12 +60,12 @@ describe("graphqlResponse: bad input is refused before anything is sent", () => 
     [
       "heartbeat as a string",
       () => graphqlResponse(request(), { data: {} }, { heartbeat: "100" as never }),
-      /options\.heartbeat .*got 100/,
+      /options\.heartbeat .*got the string "100"/,
     ],
     [
       "onError that is not a function",
       () => graphqlResponse(request(), { data: {} }, { onError: 1 as never }),
-      /options\.onError must be a function, got number/,
+      /options\.onError must be a function, got 1/,
     ],
     [
       "a signal that is not an AbortSignal",
