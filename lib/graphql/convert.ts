@@ -15,11 +15,14 @@
  * 2022 → graphql-js 17 (`deferSpec=20220824` → `incrementalSpec=v0.2`) is
  * lossy: the 2022 format never announces what is outstanding, so each
  * deferred fragment is announced (`pending`), delivered and `completed` in
- * the same payload, and a stream is announced with its first items and
- * completed with the last payload. A client that needs a stream announced in
- * the initial payload to place its items (Apollo Client's
- * `GraphQL17Alpha9Handler`) cannot read converted `@stream`s; converted
- * `@defer`s it reads.
+ * the same payload, and the initial payload says `pending: []`. A stream
+ * cannot be announced late (Apollo Client's `GraphQL17Alpha9Handler` places
+ * items by a stream's `pending` in the initial payload, and drops them
+ * otherwise), so each batch of streamed items goes out as deferred data of
+ * the list's parent carrying the whole list so far: every client reads it,
+ * at the cost of resending earlier items (quadratic bytes for a long stream)
+ * and of holding the merged result in memory. A failed entry (`data: null`
+ * or `items: null`) becomes a `completed` entry with its errors.
  *
  * @module
  */
@@ -81,14 +84,19 @@ export function toLegacy(): Converter {
   };
 }
 
-/** A converter from the 2022 format to graphql-js 17's, for one response. */
+/**
+ * A converter from the 2022 format to graphql-js 17's, for one response. Each
+ * entry is announced, delivered and completed in one payload; streamed items
+ * go out as deferred data carrying the list so far (kept by merging the
+ * payloads as they pass), since a stream announced late cannot be placed.
+ */
 export function toIncremental(): Converter {
   let next = 0;
-  const streams = new Map<string, string>();
+  const merged: GraphQLResult = {};
   return (payload) => {
-    if (!("incremental" in payload) && !("path" in payload)) {
-      if (payload.hasNext === true) return { ...payload, pending: [] };
-      return closeStreams(payload, []);
+    applyIncremental(merged, payload);
+    if (!("incremental" in payload)) {
+      return payload.hasNext === true ? { ...payload, pending: [] } : payload;
     }
     const { incremental, ...rest } = payload;
     const pending: JsonObject[] = [];
@@ -96,43 +104,26 @@ export function toIncremental(): Converter {
     const completed: JsonObject[] = [];
     for (const entry of entries(incremental)) {
       const { path, label, items, data, errors, ...extra } = entry;
-      const where = Array.isArray(path) ? path : [];
-      const named = label === undefined ? {} : { label };
-      const withErrors = errors === undefined ? {} : { errors };
+      let where = (Array.isArray(path) ? path : []) as ResultPath;
+      let delivered = data;
       if ("items" in entry) {
-        const listPath = where.slice(0, -1);
-        const key = JSON.stringify([listPath, label]);
-        let id = streams.get(key);
-        if (id === undefined) {
-          streams.set(key, id = String(next++));
-          pending.push({ id, path: listPath, ...named });
-        }
-        if (Array.isArray(items)) out.push({ id, items, ...withErrors, ...extra });
-        else {
-          completed.push({ id, ...withErrors });
-          streams.delete(key);
-        }
-      } else {
-        const id = String(next++);
-        pending.push({ id, path: where, ...named });
-        if (data !== null && data !== undefined) out.push({ id, data, ...withErrors, ...extra });
-        completed.push(data === null ? { id, ...withErrors } : { id });
+        const list = where.slice(0, -1);
+        where = list.slice(0, -1);
+        delivered = items === null ? null : { [String(list.at(-1))]: at(merged.data, list) };
+      }
+      const id = String(next++);
+      const withErrors = errors === undefined ? {} : { errors };
+      pending.push(label === undefined ? { id, path: where } : { id, path: where, label });
+      if (delivered === null || delivered === undefined) completed.push({ id, ...withErrors });
+      else {
+        out.push({ id, data: delivered, ...withErrors, ...extra });
+        completed.push({ id });
       }
     }
-    const converted: JsonObject = { ...rest };
-    if (pending.length) converted.pending = pending;
+    const converted: JsonObject = { ...rest, pending };
     if (out.length) converted.incremental = out;
-    return closeStreams(converted, completed);
+    return { ...converted, completed };
   };
-
-  /** On the last payload, every stream still open is completed. */
-  function closeStreams(payload: JsonObject, completed: JsonObject[]): JsonObject {
-    if (payload.hasNext === false) {
-      for (const id of streams.values()) completed.push({ id });
-      streams.clear();
-    }
-    return completed.length ? { ...payload, completed } : payload;
-  }
 }
 
 function entries(value: unknown): JsonObject[] {

@@ -99,7 +99,7 @@ describe("conversion between the formats", () => {
     assert.match(JSON.stringify(errors), /no id/);
   });
 
-  it("2022 → graphql-js 17: each entry is announced, delivered and completed; a failed one completes with its errors", async () => {
+  it("2022 → graphql-js 17: each entry is announced, delivered and completed; a failed one completes with its errors; items carry the list so far", async () => {
     async function* rest() {
       yield {
         incremental: [{ data: null, path: ["user"], label: "L", errors: [{ message: "gone" }] }],
@@ -124,9 +124,10 @@ describe("conversion between the formats", () => {
         completed: [{ id: "0", errors: [{ message: "gone" }] }],
       },
       {
+        // Streamed items become the list so far, as deferred data of its parent.
         hasNext: false,
-        pending: [{ id: "1", path: ["user", "friends"] }],
-        incremental: [{ id: "1", items: ["x"] }],
+        pending: [{ id: "1", path: ["user"] }],
+        incremental: [{ id: "1", data: { friends: ["w", "x"] } }],
         completed: [{ id: "1" }],
       },
     ]);
