@@ -48,6 +48,7 @@ const subpaths = {
   pull: ["refreshHeader", "refreshMetaTag", "refreshResponse"],
   mjpeg: ["jpegFrames"],
   browser: ["pushInto"],
+  graphql: ["graphqlResponse", "graphqlPayloads", "applyIncremental"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

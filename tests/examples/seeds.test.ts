@@ -1,6 +1,7 @@
 // The examples from the seeds, each served on this runtime's own server and read back with fetch
 // and the decoder: the process list, the "please wait" push, the pushed image file with its
-// snapshot and client-pull fallback, the three-page push, and GraphQL @defer over multipart/mixed.
+// snapshot and client-pull fallback, and the three-page push
+// (GraphQL @defer over multipart/mixed: tests/graphql/example.test.ts).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
@@ -8,7 +9,6 @@ import type { ReceivedPart } from "../../lib/parse/received_part.ts";
 import { handler as processes } from "../../examples/processes.ts";
 import { handler as pleaseWait } from "../../examples/please_wait_push.ts";
 import { handler as threePages } from "../../examples/three_pages.ts";
-import { handler as graphql } from "../../examples/graphql_defer.ts";
 import { imageFileApp } from "../../examples/image_file.ts";
 import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
@@ -65,46 +65,6 @@ describe("seed examples", () => {
         "<p>Second Page</p>",
         "<p>Third Page</p>",
       ]);
-    });
-  });
-
-  it("graphql_defer.ts answers @defer with multipart/mixed incremental delivery", async () => {
-    await served(graphql, async (url) => {
-      const query = "{ user { id name ... @defer { friends } } }";
-      const response = await fetch(new URL("graphql?ms=50", url), {
-        method: "POST",
-        headers: { accept: "multipart/mixed;deferSpec=20220824, application/json" },
-        body: JSON.stringify({ query }),
-      });
-      assert.match(response.headers.get("content-type")!, /^multipart\/mixed;boundary=/);
-      const parts = (await allParts(response)).map(({ part }) => {
-        assert.equal(part.contentType, "application/json; charset=utf-8");
-        return part.json() as Record<string, unknown>;
-      });
-      assert.deepEqual(parts, [
-        { data: { user: { id: "1", name: "Ada Lovelace" } }, hasNext: true },
-        {
-          incremental: [{
-            data: { friends: ["Charles Babbage", "Mary Somerville"] },
-            path: ["user"],
-          }],
-          hasNext: false,
-        },
-      ]);
-      const plain = await fetch(new URL("graphql", url), {
-        method: "POST",
-        body: JSON.stringify({ query }),
-      });
-      assert.match(plain.headers.get("content-type")!, /^application\/json/);
-      assert.deepEqual(await plain.json(), {
-        data: {
-          user: { id: "1", name: "Ada Lovelace", friends: ["Charles Babbage", "Mary Somerville"] },
-        },
-      });
-      assert.equal((await fetch(new URL("graphql", url))).status, 405);
-      const bad = await fetch(new URL("graphql", url), { method: "POST", body: "{" });
-      assert.equal(bad.status, 400);
-      await bad.body?.cancel();
     });
   });
 

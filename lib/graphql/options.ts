@@ -1,0 +1,121 @@
+/**
+ * The options of `graphqlResponse`, and the checks it makes on its
+ * arguments before anything is sent.
+ *
+ * @module
+ */
+
+import { describe } from "./apply_incremental.ts";
+import type { ResultKind } from "./negotiate.ts";
+
+/** Options of {@linkcode graphqlResponse}. */
+export interface GraphQLResponseOptions {
+  /**
+   * Milliseconds without a payload after which a `{}` part is sent, so that
+   * proxies and clients keep a quiet response open; `false` for none. A
+   * subscription sends them only to a client that named
+   * `subscriptionSpec=1.0` in `Accept`: others may not skip `{}` (urql fails
+   * on a `{}` before the first event).
+   * @default {5000 for subscriptions (Apollo Router's rate), false for `@defer`/`@stream`}
+   */
+  heartbeat?: number | false;
+  /**
+   * Ends the response: a subscription cleanly (a closing `{}` part), an
+   * incremental one broken off (it is not complete). The client leaving
+   * (`request.signal`, or the body being cancelled) ends it too.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called with what went wrong when the results throw or cannot become JSON.
+   * @default {undefined} errors only end the response
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * Called once with a promise that settles when the response is over and
+   * the results' `return()` has finished; on Cloudflare Workers pass
+   * `(promise) => ctx.waitUntil(promise)`.
+   * @default {undefined}
+   */
+  waitUntil?: (promise: Promise<void>) => void;
+  /** More response headers (CORS, say); not `Content-Type` or the server's length headers. */
+  headers?: HeadersInit;
+}
+
+const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];
+
+/** Checks every option; returns the heartbeat interval (0: none) and the extra headers. */
+export function checkOptions(
+  options: GraphQLResponseOptions | undefined,
+  kind: ResultKind,
+): { heartbeat: number; extra: Headers } {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
+  }
+  for (const name of ["onError", "waitUntil"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`options.${name} must be a function, got ${describe(options[name])}`);
+    }
+  }
+  const extra = new Headers(options.headers);
+  for (const name of extra.keys()) {
+    if (RESERVED.includes(name)) {
+      throw new TypeError(`options.headers must not set ${name}: graphqlResponse sets it`);
+    }
+  }
+  const heartbeat = options.heartbeat === false
+    ? 0
+    : interval(options.heartbeat, kind === "subscription" ? 5000 : 0);
+  return { heartbeat, extra };
+}
+
+// setTimeout fires at once for anything larger.
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** Checks `options.heartbeat`. @throws {RangeError} */
+function interval(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || value > MAX_TIMER) {
+    throw new RangeError(
+      `options.heartbeat must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or false, got ${
+        describe(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/** Which kind of result `result` is. @throws {TypeError} when it is none. */
+export function kindOf(result: unknown): ResultKind {
+  if (typeof result !== "object" || result === null || Array.isArray(result)) {
+    throw new TypeError(
+      `result must be an execution result, { initialResult, subsequentResults } or an AsyncIterable, got ${
+        describe(result)
+      }`,
+    );
+  }
+  if (typeof (result as PromiseLike<unknown>).then === "function") {
+    throw new TypeError(
+      "result must be awaited: got a Promise (graphql-js's execute functions may return one)",
+    );
+  }
+  if (Symbol.asyncIterator in result) return "subscription";
+  if (!("initialResult" in result || "subsequentResults" in result)) return "single";
+  const { initialResult, subsequentResults } = result as Record<string, unknown>;
+  if (typeof initialResult !== "object" || initialResult === null) {
+    throw new TypeError(`result.initialResult must be an object, got ${describe(initialResult)}`);
+  }
+  const rest = subsequentResults as Partial<AsyncIterator<unknown> & AsyncIterable<unknown>>;
+  if (
+    typeof rest !== "object" || rest === null ||
+    (typeof rest.next !== "function" && typeof rest[Symbol.asyncIterator] !== "function")
+  ) {
+    throw new TypeError(
+      `result.subsequentResults must be an AsyncIterable or AsyncIterator, got ${describe(rest)}`,
+    );
+  }
+  return "incremental";
+}

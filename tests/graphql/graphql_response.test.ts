@@ -1,0 +1,282 @@
+/**
+ * graphqlResponse's rules one by one, on Response objects: bad input, status codes, heartbeats
+ * (their bytes and their timing), the server's signal, failing sources, and options.headers.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { graphqlPayloads, graphqlResponse, type JsonObject } from "../../lib/graphql/mod.ts";
+
+const request = (accept: string | null = "multipart/mixed, application/json") =>
+  new Request("http://x/graphql", { headers: accept === null ? {} : { accept } });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An incremental result whose later payloads come from `rest`. */
+function incremental(rest: AsyncIterable<JsonObject>) {
+  return { initialResult: { data: { a: 1 }, hasNext: true }, subsequentResults: rest };
+}
+
+/** Every chunk of a body, decoded, each with the time it arrived. */
+async function chunks(response: Response): Promise<{ text: string; at: number }[]> {
+  const out: { text: string; at: number }[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body!) {
+    out.push({ text: decoder.decode(chunk), at: performance.now() });
+  }
+  return out;
+}
+
+describe("graphqlResponse: bad input is refused before anything is sent", () => {
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "a request that is not a Request",
+      () => graphqlResponse("/graphql" as never, { data: {} }),
+      /request must be a Request, got the string "\/graphql"/,
+    ],
+    [
+      "a result that is a string",
+      () => graphqlResponse(request(), "{}" as never),
+      /result must be .*got the string "\{\}"/,
+    ],
+    [
+      "a result that is a Promise",
+      () => graphqlResponse(request(), Promise.resolve({}) as never),
+      /result must be awaited/,
+    ],
+    [
+      "initialResult that is null",
+      () => graphqlResponse(request(), { initialResult: null, subsequentResults: [] } as never),
+      /result\.initialResult must be an object, got null/,
+    ],
+    [
+      "subsequentResults that is an array",
+      () => graphqlResponse(request(), { initialResult: {}, subsequentResults: [] } as never),
+      /result\.subsequentResults must be an AsyncIterable or AsyncIterator, got an array/,
+    ],
+    [
+      "heartbeat 0",
+      () => graphqlResponse(request(), { data: {} }, { heartbeat: 0 }),
+      /options\.heartbeat must be a number of milliseconds > 0.*got 0/,
+    ],
+    [
+      "heartbeat as a string",
+      () => graphqlResponse(request(), { data: {} }, { heartbeat: "100" as never }),
+      /options\.heartbeat .*got the string "100"/,
+    ],
+    [
+      "onError that is not a function",
+      () => graphqlResponse(request(), { data: {} }, { onError: 1 as never }),
+      /options\.onError must be a function, got 1/,
+    ],
+    [
+      "a signal that is not an AbortSignal",
+      () => graphqlResponse(request(), { data: {} }, { signal: {} as never }),
+      /options\.signal must be an AbortSignal/,
+    ],
+    [
+      "headers that set Content-Type",
+      () => graphqlResponse(request(), { data: {} }, { headers: { "content-type": "text/plain" } }),
+      /options\.headers must not set content-type/,
+    ],
+  ];
+  for (const [what, call, message] of cases) {
+    it(what, () =>
+      assert.throws(call, (error: Error) => {
+        assert.ok(error instanceof TypeError || error instanceof RangeError, String(error));
+        assert.match(error.message, message);
+        return true;
+      }));
+  }
+});
+
+describe("graphqlResponse: single results", () => {
+  it("a request error (no data) is a 400 as application/graphql-response+json, a 200 as application/json", async () => {
+    const result = { errors: [{ message: "Cannot query field" }] };
+    const strict = graphqlResponse(request("application/graphql-response+json"), result);
+    assert.equal(strict.status, 400);
+    assert.deepEqual(await strict.json(), result);
+    const legacy = graphqlResponse(request("application/json"), result);
+    assert.equal(legacy.status, 200);
+  });
+
+  it("options.headers are added; Cache-Control is no-cache", () => {
+    const response = graphqlResponse(request(), { data: {} }, {
+      headers: { "access-control-allow-origin": "*" },
+    });
+    assert.equal(response.headers.get("access-control-allow-origin"), "*");
+    assert.equal(response.headers.get("cache-control"), "no-cache");
+  });
+
+  it("a 406 stops the execution nobody will read", async () => {
+    let returned = false;
+    const rest = {
+      [Symbol.asyncIterator]: () => rest,
+      next: () => new Promise<never>(() => {}),
+      return: () => {
+        returned = true;
+        return Promise.resolve({ done: true as const, value: undefined });
+      },
+    };
+    const response = graphqlResponse(request("application/json"), incremental(rest));
+    assert.equal(response.status, 406);
+    await sleep(0);
+    assert.equal(returned, true);
+  });
+});
+
+describe("graphqlResponse: heartbeats", () => {
+  it("a quiet subscription gets {} every `heartbeat` ms when the client named subscriptionSpec", async () => {
+    async function* events() {
+      await sleep(175);
+      yield { data: { n: 1 } };
+    }
+    const started = performance.now();
+    const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
+      heartbeat: 50,
+    });
+    const got = await chunks(response);
+    const beats = got.filter((c) => c.text.includes("\r\n\r\n{}\r\n---\r\n"));
+    assert.equal(beats.length, 3, JSON.stringify(got.map((c) => c.text)));
+    beats.forEach((beat, i) => {
+      const at = beat.at - started;
+      assert.ok(
+        at >= 50 * (i + 1) - 5 && at < 50 * (i + 1) + 40,
+        `heartbeat ${i + 1} at ${at.toFixed(0)} ms`,
+      );
+    });
+    // The event, then the closing {} part with the close delimiter.
+    assert.match(got.at(-2)!.text, /\{"payload":\{"data":\{"n":1\}\}\}\r\n---\r\n$/);
+    assert.equal(
+      got.at(-1)!.text,
+      "content-type: application/json; charset=utf-8\r\n\r\n{}\r\n-----\r\n",
+    );
+  });
+
+  it("no heartbeats to a client that did not name subscriptionSpec (urql fails on an early {})", async () => {
+    async function* events() {
+      await sleep(120);
+      yield { data: { n: 1 } };
+    }
+    const response = graphqlResponse(request("multipart/mixed"), events(), { heartbeat: 30 });
+    const texts = (await chunks(response)).map((c) => c.text);
+    assert.equal(
+      texts.filter((t) => t.includes("\r\n\r\n{}\r\n---\r\n")).length,
+      0,
+      JSON.stringify(texts),
+    );
+  });
+
+  it("@defer sends none by default, and {} every `heartbeat` ms when asked", async () => {
+    async function* rest() {
+      await sleep(150);
+      yield { incremental: [{ data: { b: 2 }, path: [] }], hasNext: false };
+    }
+    const quiet = (await chunks(graphqlResponse(request(), incremental(rest())))).map((c) =>
+      c.text
+    );
+    assert.equal(quiet.length, 3);
+    const beating =
+      (await chunks(graphqlResponse(request(), incremental(rest()), { heartbeat: 40 }))).map((c) =>
+        c.text
+      );
+    // 40, 80, 120 ms; a loaded machine may push the third past 150 ms.
+    const beats = beating.filter((t) => t.includes("\r\n\r\n{}\r\n")).length;
+    assert.ok(beats >= 2 && beats <= 3, `${beats} heartbeats`);
+  });
+});
+
+describe("graphqlResponse: endings", () => {
+  it("the server's signal ends a subscription cleanly and stops its source", async () => {
+    let finallies = 0;
+    async function* events() {
+      try {
+        for (let i = 0;; i++) {
+          yield { data: { n: i } };
+          await sleep(10);
+        }
+      } finally {
+        finallies++;
+      }
+    }
+    const stop = new AbortController();
+    const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
+      signal: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 50);
+    const payloads = [];
+    for await (const payload of graphqlPayloads(response)) payloads.push(payload);
+    assert.ok(payloads.length >= 2 && payloads.length <= 8, `${payloads.length} events`);
+    await sleep(20);
+    assert.equal(finallies, 1);
+  });
+
+  it("the server's signal breaks an incremental response off: it is not complete", async () => {
+    const stop = new AbortController();
+    async function* rest() {
+      await sleep(1000);
+      yield { hasNext: false };
+    }
+    const errors: unknown[] = [];
+    const response = graphqlResponse(request(), incremental(rest()), {
+      signal: stop.signal,
+      onError: (e) => errors.push(e),
+    });
+    setTimeout(() => stop.abort(), 20);
+    const started = performance.now();
+    await assert.rejects(chunks(response));
+    assert.ok(performance.now() - started < 500);
+    assert.equal(errors.length, 1);
+  });
+
+  it("a subscription whose source throws ends with { payload: null, errors }, and onError hears why", async () => {
+    async function* events() {
+      yield { data: { n: 1 } };
+      throw new Error("database gone");
+    }
+    const errors: unknown[] = [];
+    const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
+      onError: (e) => {
+        errors.push(e);
+        throw new Error("a throwing callback is contained");
+      },
+    });
+    const payloads = [];
+    for await (const payload of graphqlPayloads(response)) payloads.push(payload);
+    assert.deepEqual(payloads, [{ data: { n: 1 } }, {
+      errors: [{ message: "subscription failed" }],
+    }]);
+    assert.equal((errors[0] as Error).message, "database gone");
+  });
+
+  it("an incremental source that throws breaks the body off", async () => {
+    const rest: AsyncIterable<JsonObject> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => sleep(5).then(() => Promise.reject(new Error("boom"))),
+      }),
+    };
+    await assert.rejects(chunks(graphqlResponse(request(), incremental(rest))), /boom/);
+  });
+
+  it("a payload that cannot become JSON breaks the body off and stops the source", async () => {
+    let finallies = 0;
+    async function* rest() {
+      try {
+        yield { data: { big: 1n }, hasNext: true } as JsonObject;
+      } finally {
+        finallies++;
+      }
+    }
+    await assert.rejects(chunks(graphqlResponse(request(), incremental(rest()))), TypeError);
+    assert.equal(finallies, 1);
+  });
+
+  it('an incremental source that ends without hasNext: false is closed with {"hasNext":false}', async () => {
+    async function* rest() {}
+    const texts = (await chunks(graphqlResponse(request(), incremental(rest())))).map((c) =>
+      c.text
+    );
+    assert.equal(
+      texts.at(-1),
+      'content-type: application/json; charset=utf-8\r\n\r\n{"hasNext":false}\r\n-----\r\n',
+    );
+  });
+});
