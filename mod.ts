@@ -14,10 +14,11 @@
  * - {@linkcode refreshHeader}, {@linkcode refreshResponse}, {@linkcode refreshMetaTag}: client pull.
  * - {@linkcode jpegFrames}: splits a camera's or ffmpeg's MJPEG byte stream into frames.
  * - {@linkcode pushInto}: in a browser, shows each HTML part of a push in an element.
- * - {@linkcode graphqlResponse}, {@linkcode graphqlPayloads}: GraphQL `@defer`/`@stream` and subscriptions.
  *
  * Each concern is also its own entry point, so a bundle takes only what it uses:
- * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`, `/graphql`.
+ * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`. Adapters for
+ * outside systems are entry points of their own and not re-exported here:
+ * `multipart-push/graphql` (GraphQL `@defer`, `@stream` and subscriptions).
  *
  * @example Push a picture into `<img src="/stream">`
  * ```ts ignore
@@ -43,4 +44,3 @@ export * from "./lib/pull/mod.ts";
 export * from "./lib/parse/mod.ts";
 export * from "./lib/mjpeg/mod.ts";
 export * from "./lib/browser/mod.ts";
-export * from "./lib/graphql/mod.ts";

@@ -126,3 +126,16 @@ export async function body(
 ): Promise<{ query: string; variables?: Record<string, unknown> }> {
   return await request.json() as { query: string; variables?: Record<string, unknown> };
 }
+
+/**
+ * Asserts payloads were seen on time: the median within 50 ms of the yield, and every one before
+ * the next payload is yielded (`STEP_MS` later), so a client that holds a payload back until the
+ * next part starts fails while a loaded machine's one-off stall does not.
+ */
+export function assertOnTime(ms: number[], what: string): void {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const shown = `${what}: yield-to-client latencies ${ms.map((m) => m.toFixed(1))} ms`;
+  if (!(median < 50)) throw new Error(`${shown}, median over 50 ms`);
+  if (!(sorted.at(-1)! < STEP_MS - 10)) throw new Error(`${shown}, one reached the next payload`);
+}
