@@ -44,3 +44,6 @@ export * from "./lib/parse/mod.ts";
 export * from "./lib/mjpeg/mod.ts";
 export * from "./lib/browser/mod.ts";
 export * from "./lib/graphql/mod.ts";
+export * from "./lib/access/mod.ts";
+export * from "./lib/ingest/mod.ts";
+export * from "./lib/compat/mod.ts";

@@ -21,6 +21,8 @@ import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts
 import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
+import type { HubIngestOptions } from "../ingest/ingest_options.ts";
+import { IngestSlot } from "../ingest/ingest_slot.ts";
 import { type Part, toWirePart } from "../push/part.ts";
 
 /**
@@ -57,6 +59,7 @@ export class PushHub {
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
+  #ingest: IngestSlot | undefined;
 
   /**
    * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
@@ -234,10 +237,22 @@ export class PushHub {
     return snapshotResponse(this.#latest, init);
   }
 
+  /**
+   * Publishes the frames of a publisher's upload until it ends, one publisher
+   * at a time (`409` for a second one unless `allowTakeover`); `close()` cuts
+   * it. Answers and formats: see {@linkcode ingest}.
+   * @throws {TypeError|RangeError} at once, on a bad request or option.
+   */
+  ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
+    this.#ingest ??= new IngestSlot(this);
+    return this.#ingest.run(request, options);
+  }
+
   /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ingest?.close();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();
