@@ -54,9 +54,18 @@ export async function* multipartFrames(
     // ffmpeg's mpjpeg muxer never writes the close delimiter: its upload ends right after the
     // boundary line (and blank line) that would open the next part.
     if (error.code === "truncated" && endsAtBoundary(upload.tail(), boundary)) return;
+    if (error.code === "truncated" && upload.broken) throw brokeOff(upload);
     if (error.code === "part-too-large") throw tooLarge(n + 1, maxFrameSize);
     throw new IngestError(400, `malformed multipart upload: ${error.message}`);
   }
+}
+
+function brokeOff(upload: UploadBody): IngestError {
+  const error = upload.broken?.error;
+  return new IngestError(
+    400,
+    `the upload broke off inside a frame: ${error instanceof Error ? error.message : error}`,
+  );
 }
 
 function tooLarge(n: number, maxFrameSize: number): IngestError {
@@ -111,6 +120,7 @@ export async function* singleFrame(
     if (size > maxFrameSize) throw tooLarge(1, maxFrameSize);
     pieces.push(chunk);
   }
+  if (upload.broken) throw brokeOff(upload);
   const body = concatBytes(pieces);
   if (!SIGNATURES[type](body)) {
     throw new IngestError(400, `the upload is not a ${type} picture (wrong signature bytes)`);

@@ -10,6 +10,7 @@
 import { IngestError } from "./ingest_error.ts";
 
 const TAIL = 512;
+const READ_AHEAD = 1 << 20;
 
 /**
  * The body, watched.
@@ -26,6 +27,8 @@ const TAIL = 512;
 export class UploadBody {
   /** The body's bytes; it errors with an {@linkcode IngestError} when stopped. */
   readonly stream: ReadableStream<Uint8Array>;
+  /** Set when the connection broke (the stream then just ends). */
+  broken: { error: unknown } | undefined;
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #tail = new Uint8Array(0);
   #last = Date.now();
@@ -56,7 +59,12 @@ export class UploadBody {
           result = await Promise.race([this.#reader.read(), stopped]);
         } catch (error) {
           this.#cleanup();
-          throw error;
+          if (error instanceof IngestError) throw error;
+          // The connection broke: end the stream instead of erroring it, which would throw away
+          // the chunks read ahead; the readers decide from the tail whether a frame was cut.
+          this.broken = { error };
+          controller.close();
+          return;
         }
         const { value, done } = result;
         this.#last = Date.now();
@@ -75,7 +83,9 @@ export class UploadBody {
         this.#cleanup();
         return this.#reader.cancel(reason).catch(() => {});
       },
-    }, { highWaterMark: 0 });
+      // Reading ahead drains the socket while a frame is published: Deno drops a body's unread
+      // bytes when the publisher closes without waiting for the answer, as ffmpeg does.
+    }, { highWaterMark: READ_AHEAD, size: (chunk) => chunk.byteLength });
     if (Number.isFinite(idleTimeout)) this.#arm(idleTimeout);
     if (signal?.aborted) this.#onAbort();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
