@@ -21,8 +21,7 @@ import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts
 import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
-import type { HubIngestOptions } from "../ingest/ingest_options.ts";
-import { IngestSlot } from "../ingest/ingest_slot.ts";
+import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { type Part, toWirePart } from "../push/part.ts";
 
 /**
@@ -59,7 +58,7 @@ export class PushHub {
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
-  #ingest: IngestSlot | undefined;
+  #ingest: IngestSlot = new IngestSlot(this);
 
   /**
    * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
@@ -237,14 +236,8 @@ export class PushHub {
     return snapshotResponse(this.#latest, init);
   }
 
-  /**
-   * Publishes the frames of a publisher's upload until it ends, one publisher
-   * at a time (`409` for a second one unless `allowTakeover`); `close()` cuts
-   * it. Answers and formats: see {@linkcode ingest}.
-   * @throws {TypeError|RangeError} at once, on a bad request or option.
-   */
+  /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
   ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
-    this.#ingest ??= new IngestSlot(this);
     return this.#ingest.run(request, options);
   }
 
@@ -252,7 +245,7 @@ export class PushHub {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#ingest?.close();
+    this.#ingest.close();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();

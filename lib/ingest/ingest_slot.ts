@@ -8,6 +8,8 @@
 import { answer, IngestError } from "./ingest_error.ts";
 import { checkArguments, type IngestTarget, publishAll } from "./ingest.ts";
 import { type HubIngestOptions, resolveIngestOptions } from "./ingest_options.ts";
+
+export type { HubIngestOptions };
 import { checkUpload } from "./ingest_request.ts";
 
 /**

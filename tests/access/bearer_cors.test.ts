@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { bearerToken } from "../../lib/access/bearer_token.ts";
 import { corsPolicy } from "../../lib/access/cors.ts";
 import { mjpgStreamerRoutes } from "../../lib/compat/mjpg_streamer.ts";
-import { PushHub } from "../../lib/push_hub.ts";
-import { parseParts } from "../../lib/parse_parts.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { runtime } from "../_helpers/runtime.ts";
 
 const TOKEN = "camera-token-0123456789";

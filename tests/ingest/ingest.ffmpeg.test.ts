@@ -2,8 +2,8 @@
 // server; viewers (ffprobe and our decoder) receive every frame it sent.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { PushHub } from "../../lib/push_hub.ts";
-import { parseParts } from "../../lib/parse_parts.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { bearerToken } from "../../lib/access/bearer_token.ts";
 import { ffmpegPublish } from "../_helpers/ffmpeg.ts";
 import { ffprobeFrameCount } from "../_helpers/ffprobe.ts";
