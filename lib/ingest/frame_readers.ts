@@ -123,7 +123,10 @@ export async function* singleFrame(
   if (upload.broken) throw brokeOff(upload);
   const body = concatBytes(pieces);
   if (!SIGNATURES[type](body)) {
-    throw new IngestError(400, `the upload is not a ${type} picture (wrong signature bytes)`);
+    throw new IngestError(
+      400,
+      `the upload is not ${type}: its first bytes are not the format's signature`,
+    );
   }
   yield { contentType: type, body };
 }
