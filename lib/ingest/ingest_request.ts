@@ -68,8 +68,9 @@ async function refuse(
   ) {
     return answer(400, `a ${type} upload needs a boundary parameter in its Content-Type`);
   }
-  if (request.body === null) return answer(400, "the upload has no body");
   const length = Number(request.headers.get("content-length") ?? NaN);
+  // Servers hand an empty POST over as an empty stream, not as a null body.
+  if (request.body === null || length === 0) return answer(400, "the upload has no body");
   if (SINGLE.has(type) && length > config.maxFrameSize) {
     return answer(413, `the frame is larger than maxFrameSize (${config.maxFrameSize} bytes)`);
   }
