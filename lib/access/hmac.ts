@@ -29,6 +29,8 @@ export function hmacKey(secret: unknown, name: string): Promise<CryptoKey> {
     }
     return Promise.resolve(secret);
   }
+  const cached = typeof secret === "string" ? keys.get(secret) : undefined;
+  if (cached !== undefined) return cached;
   const bytes = typeof secret === "string" ? encoder.encode(secret) : secret;
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(
@@ -41,12 +43,9 @@ export function hmacKey(secret: unknown, name: string): Promise<CryptoKey> {
     );
   }
   if (typeof secret !== "string") return importKey(bytes);
-  let key = keys.get(secret);
-  if (key === undefined) {
-    if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!);
-    key = importKey(bytes);
-    keys.set(secret, key);
-  }
+  if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!);
+  const key = importKey(bytes);
+  keys.set(secret, key);
   return key;
 }
 
