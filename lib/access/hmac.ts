@@ -18,6 +18,14 @@ const MAX_CACHED_KEYS = 16;
 /**
  * The HMAC-SHA-256 key for `secret`, checked at once.
  *
+ * @example
+ * ```ts
+ * import { base64url, hmac, hmacKey } from "./hmac.ts";
+ *
+ * const key = await hmacKey("a secret of 16+ bytes", "secret");
+ * base64url(await hmac(key, "text")); // 43 characters
+ * ```
+ *
  * @throws {TypeError} on a secret of another type. {RangeError} on one shorter than 16 bytes
  * (a short secret can be guessed offline from one signed URL).
  */

@@ -81,7 +81,19 @@ function endsAtBoundary(tail: Uint8Array, boundary: string): boolean {
   );
 }
 
-/** Pictures of a raw MJPEG stream (concatenated JPEGs), split with `jpegFrames`. */
+/**
+ * Pictures of a raw MJPEG stream (concatenated JPEGs), split with `jpegFrames`.
+ *
+ * @example
+ * ```ts
+ * import { mjpegFrames } from "./frame_readers.ts";
+ * import { UploadBody } from "./upload_body.ts";
+ *
+ * const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xd9, 0xff, 0xd8, 0xff, 0xd9]);
+ * const upload = new UploadBody(new Response(bytes).body!, 30_000);
+ * for await (const frame of mjpegFrames(upload, 1 << 20)) frame.body.length; // 4, 4
+ * ```
+ */
 export async function* mjpegFrames(
   upload: UploadBody,
   maxFrameSize: number,

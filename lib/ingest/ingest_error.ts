@@ -4,7 +4,17 @@
  * @module
  */
 
-/** An upload refused or stopped: `status` and `message` become the answer to the publisher. */
+/**
+ * An upload refused or stopped: `status` and `message` become the answer to the publisher.
+ *
+ * @example
+ * ```ts
+ * import { answer, IngestError } from "./ingest_error.ts";
+ *
+ * const error = new IngestError(413, "frame 3 is larger than maxFrameSize (100 bytes)");
+ * answer(error.status, error.message).status; // 413
+ * ```
+ */
 export class IngestError extends Error {
   /** The HTTP status of the answer. */
   readonly status: number;

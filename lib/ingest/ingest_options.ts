@@ -30,7 +30,10 @@ export interface IngestOptions {
    * @default 30000
    */
   idleTimeout?: number;
-  /** Aborting it stops reading the upload; the answer is `503` (or the reason's status). */
+  /**
+   * Aborting it stops reading the upload; the answer is `503` with the reason.
+   * @default undefined (the upload runs until it ends)
+   */
   signal?: AbortSignal;
 }
 
@@ -55,6 +58,13 @@ export interface ResolvedIngestOptions {
 
 /**
  * Checks `options`.
+ *
+ * @example
+ * ```ts
+ * import { resolveIngestOptions } from "./ingest_options.ts";
+ *
+ * resolveIngestOptions({ maxFrameSize: 1 << 20 }).idleTimeout; // 30000
+ * ```
  *
  * @throws {TypeError|RangeError} naming the option, the rule and what was given.
  */

@@ -23,7 +23,19 @@ const SINGLE = new Set(["image/png", "image/webp"]);
 const ACCEPTED = "multipart/x-mixed-replace, multipart/mixed, image/jpeg, video/x-motion-jpeg, " +
   "application/octet-stream (MJPEG), image/png, image/webp";
 
-/** The upload's reader, or the answer that refuses it. */
+/**
+ * The upload's reader, or the answer that refuses it.
+ *
+ * @example
+ * ```ts
+ * import { checkUpload } from "./ingest_request.ts";
+ * import { resolveIngestOptions } from "./ingest_options.ts";
+ *
+ * const request = new Request("http://cam/ingest", { method: "POST", body: "x" });
+ * const refused = await checkUpload(request, resolveIngestOptions({}));
+ * (refused as Response).status; // 415: no Content-Type
+ * ```
+ */
 export async function checkUpload(
   request: Request,
   config: ResolvedIngestOptions,

@@ -33,7 +33,7 @@ export function multipart(
 
 /** A POST to /ingest; a ReadableStream body is sent streamed. */
 export function upload(
-  body: BodyInit | null,
+  body: BodyInit | Uint8Array | null,
   contentType?: string,
   init: RequestInit = {},
 ): Request {
@@ -43,7 +43,7 @@ export function upload(
     method: "POST",
     ...init,
     headers,
-    body,
+    body: body as BodyInit | null,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
 }

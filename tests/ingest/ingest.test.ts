@@ -144,7 +144,7 @@ const CASES: Case[] = [
   {
     name: "image/webp over maxFrameSize (streamed)",
     options: { maxFrameSize: 10 },
-    request: () => upload(new Blob([WEBP]).stream(), "image/webp"),
+    request: () => upload(new Blob([WEBP as BlobPart]).stream(), "image/webp"),
     status: 413,
     message: /^413 frame 1 is larger/,
     frames: 0,
@@ -404,6 +404,26 @@ describe(`hub.ingest (${runtime})`, () => {
     };
     assert.deepEqual(await bodies(late), [JPEGS[2]]);
     assert.deepEqual((await bodies(viewer)).at(-1), JPEGS[2]);
+  });
+
+  it("aborting options.signal stops the upload with 503 (ingest and hub.ingest)", async () => {
+    for (const hubbed of [false, true]) {
+      const hub = new PushHub();
+      const body = feed();
+      body.push(JPEGS[0]);
+      const controller = new AbortController();
+      const request = upload(body.stream, "image/jpeg");
+      const live = hubbed
+        ? hub.ingest(request, { signal: controller.signal })
+        : ingest(request, hub, { signal: controller.signal });
+      await delay(20);
+      controller.abort(new Error("maintenance"));
+      const answer = await live;
+      assert.equal(answer.status, 503);
+      assert.match(await answer.text(), /^503 Error: maintenance/);
+      assert.equal(answer.headers.get("x-ingest-frames"), "1");
+      hub.close();
+    }
   });
 
   it("close() cuts the live upload with 503 and refuses later ones", async () => {

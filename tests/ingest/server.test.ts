@@ -23,10 +23,14 @@ describe(`hub.ingest on a real server (${runtime})`, () => {
       if (path === "/ingest") return hub.ingest(request, { authorize, maxFrameSize: 4096 });
       return path === "/still" ? hub.snapshot() : hub.response(request);
     }, async (url) => {
-      const post = (body: BodyInit | null, type?: string, token = TOKEN): Promise<Response> =>
+      const post = (
+        body: BodyInit | Uint8Array | null,
+        type?: string,
+        token = TOKEN,
+      ): Promise<Response> =>
         fetch(`${url}ingest`, {
           method: "POST",
-          body,
+          body: body as BodyInit | null,
           headers: {
             ...(type ? { "content-type": type } : {}),
             ...(token ? { authorization: `Bearer ${token}` } : {}),
