@@ -14,11 +14,15 @@
  * - {@linkcode refreshHeader}, {@linkcode refreshResponse}, {@linkcode refreshMetaTag}: client pull.
  * - {@linkcode jpegFrames}: splits a camera's or ffmpeg's MJPEG byte stream into frames.
  * - {@linkcode pushInto}: in a browser, shows each HTML part of a push in an element.
+ * - {@linkcode ingest} / `hub.ingest`: a camera that pushes its frames up from elsewhere.
+ * - {@linkcode signUrl}, {@linkcode verifySignedUrl}, {@linkcode bearerToken},
+ *   {@linkcode corsPolicy}: access control that works with `<img>`.
+ * - {@linkcode mjpgStreamerRoutes}: the `?action=stream` / `?action=snapshot` URLs NVRs know.
  *
  * Each concern is also its own entry point, so a bundle takes only what it uses:
- * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`. Adapters for
- * outside systems are entry points of their own and not re-exported here:
- * `multipart-push/graphql` (GraphQL `@defer`, `@stream` and subscriptions).
+ * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`, `/access`, `/ingest`,
+ * `/compat`. Adapters for outside systems are entry points of their own and not re-exported
+ * here: `multipart-push/graphql` (GraphQL `@defer`, `@stream` and subscriptions).
  *
  * @example Push a picture into `<img src="/stream">`
  * ```ts ignore
@@ -44,3 +48,6 @@ export * from "./lib/pull/mod.ts";
 export * from "./lib/parse/mod.ts";
 export * from "./lib/mjpeg/mod.ts";
 export * from "./lib/browser/mod.ts";
+export * from "./lib/access/mod.ts";
+export * from "./lib/ingest/mod.ts";
+export * from "./lib/compat/mod.ts";

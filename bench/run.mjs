@@ -56,6 +56,12 @@ run(join(BIN, "deno"), ["run", "-A", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "bun"), ["bench/hub.bench.ts", ...level]);
 run(node, ["bench/sockets.bench.ts", quick ? "--seconds=2" : full ? "--full" : "--seconds=5"]);
 run(node, ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(node, ["bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "deno"), ["run", "-A", "bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "bun"), ["bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(node, ["bench/ingest.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "deno"), ["run", "-A", "bench/ingest.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "bun"), ["bench/ingest.bench.ts", ...(quick ? ["--quick"] : [])]);
 console.log(
   `\n- load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
 );

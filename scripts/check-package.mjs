@@ -49,6 +49,9 @@ const subpaths = {
   mjpeg: ["jpegFrames"],
   browser: ["pushInto"],
   graphql: ["graphqlResponse", "graphqlPayloads", "applyIncremental"],
+  access: ["signUrl", "verifySignedUrl", "bearerToken", "corsPolicy"],
+  ingest: ["ingest"],
+  compat: ["mjpgStreamerRoutes"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

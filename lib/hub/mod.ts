@@ -23,3 +23,4 @@
 export { PushHub } from "./push_hub.ts";
 export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
 export type { PushHubSource } from "./source.ts";
+export type { HubIngestOptions } from "../ingest/ingest_options.ts";

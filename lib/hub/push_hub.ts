@@ -21,6 +21,7 @@ import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts
 import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
+import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { type Part, toWirePart } from "../push/part.ts";
 
 /**
@@ -57,6 +58,7 @@ export class PushHub {
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
+  #ingest: IngestSlot = new IngestSlot(this);
 
   /**
    * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
@@ -234,10 +236,16 @@ export class PushHub {
     return snapshotResponse(this.#latest, init);
   }
 
+  /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
+  ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
+    return this.#ingest.run(request, options);
+  }
+
   /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ingest.close();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();

@@ -1,0 +1,109 @@
+/**
+ * `ingest`: a publisher outside the process (a Raspberry Pi camera, ffmpeg,
+ * a browser tab) uploads frames, and each one is published as it arrives.
+ *
+ * @module
+ */
+
+import { describe } from "../access/hmac.ts";
+import type { Part } from "../push/part.ts";
+import type { IngestFrame } from "./frame_readers.ts";
+import { answer, IngestError } from "./ingest_error.ts";
+import { type IngestOptions, resolveIngestOptions } from "./ingest_options.ts";
+import { checkUpload } from "./ingest_request.ts";
+
+/** Where ingested frames go: anything with `publish(part)`, such as a `PushHub`. */
+export interface IngestTarget {
+  /** Called with each frame in order; a returned promise is awaited before the next is read. */
+  publish(part: Part): unknown;
+}
+
+/**
+ * Reads a publisher's upload and publishes every frame of it to `target`,
+ * then answers the publisher. The upload may be:
+ *
+ * - `multipart/x-mixed-replace` or `multipart/mixed` (boundary required): each
+ *   part, with its `Content-Type`, as soon as it has arrived. This is what
+ *   `ffmpeg -f mpjpeg` sends (a chunked POST that ends without the close
+ *   delimiter, which counts as a normal end).
+ * - `image/jpeg`, `video/x-motion-jpeg`, `application/octet-stream`: one or
+ *   more JPEG pictures back to back (raw MJPEG), split with `jpegFrames`.
+ * - `image/png`, `image/webp`: one picture per request.
+ *
+ * Answers: `204` when the upload ended (header `X-Ingest-Frames`: frames
+ * published), `405` for a method other than POST/PUT, `401`/`403` from
+ * `authorize`, `415` for another type, `413` for a frame over `maxFrameSize`,
+ * `400` for a malformed upload (the reason in the body), `408` after
+ * `idleTimeout`, `500` when `publish` throws. A bad frame is never published;
+ * the frames before it were, so viewers keep the last good one.
+ *
+ * @example A camera server on Deno: ffmpeg publishes, browsers watch
+ * ```ts ignore
+ * import { bearerToken, ingest, PushHub } from "multipart-push";
+ *
+ * const hub = new PushHub();
+ * const authorize = bearerToken(Deno.env.get("PUBLISH_TOKEN")!);
+ * Deno.serve((request) =>
+ *   new URL(request.url).pathname === "/ingest"
+ *     ? ingest(request, hub, { authorize })
+ *     : hub.response(request)
+ * );
+ * ```
+ * @param request The publisher's request.
+ * @param target Receives the frames; `hub.ingest()` also keeps to one publisher at a time.
+ * @param options See {@linkcode IngestOptions}.
+ * @returns The answer to the publisher, once the upload has ended or was refused.
+ * @throws {TypeError|RangeError} at once, on a bad request, target or option.
+ */
+export function ingest(
+  request: Request,
+  target: IngestTarget,
+  options?: IngestOptions,
+): Promise<Response> {
+  checkArguments(request, target);
+  const config = resolveIngestOptions(options);
+  return checkUpload(request, config).then((upload) =>
+    upload instanceof Response ? upload : publishAll(upload.open(config.signal), target)
+  );
+}
+
+/** @throws {TypeError} unless `request` is a Request and `target` has `publish`. */
+export function checkArguments(request: unknown, target: unknown): void {
+  if (!(request instanceof Request)) {
+    throw new TypeError(`request must be a Request, got ${describe(request)}`);
+  }
+  if (typeof (target as Partial<IngestTarget> | null)?.publish !== "function") {
+    throw new TypeError(
+      `target must have a publish(part) method (a PushHub has one), got ${describe(target)}`,
+    );
+  }
+}
+
+/** Publishes each frame in order; the answer says how the upload ended. */
+export async function publishAll(
+  frames: AsyncGenerator<IngestFrame>,
+  target: IngestTarget,
+): Promise<Response> {
+  let count = 0;
+  const counted = (): HeadersInit => ({ "x-ingest-frames": String(count) });
+  try {
+    for await (const frame of frames) {
+      try {
+        const result = target.publish(frame);
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
+      } catch (error) {
+        throw new IngestError(500, `publish() refused frame ${count + 1}: ${messageOf(error)}`);
+      }
+      count++;
+    }
+  } catch (error) {
+    if (error instanceof IngestError) return answer(error.status, error.message, counted());
+    // The body itself failed: the publisher went away or the connection broke.
+    return answer(400, `the upload broke off: ${messageOf(error)}`, counted());
+  }
+  return new Response(null, { status: 204, headers: counted() });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,39 @@
+/**
+ * Why an upload was refused or stopped, with the HTTP status its answer gets.
+ *
+ * @module
+ */
+
+/**
+ * An upload refused or stopped: `status` and `message` become the answer to the publisher.
+ *
+ * @example
+ * ```ts
+ * import { answer, IngestError } from "./ingest_error.ts";
+ *
+ * const error = new IngestError(413, "frame 3 is larger than maxFrameSize (100 bytes)");
+ * answer(error.status, error.message).status; // 413
+ * ```
+ */
+export class IngestError extends Error {
+  /** The HTTP status of the answer. */
+  readonly status: number;
+
+  /**
+   * @param status The HTTP status of the answer.
+   * @param message What went wrong, for the publisher's log.
+   */
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "IngestError";
+    this.status = status;
+  }
+}
+
+/** A plain-text answer to a publisher; `extra` headers such as `Allow`. */
+export function answer(status: number, message: string, extra?: HeadersInit): Response {
+  const headers = new Headers(extra);
+  headers.set("content-type", "text/plain; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(`${status} ${message}\n`, { status, headers });
+}

@@ -1,0 +1,77 @@
+/**
+ * One publisher at a time for `hub.ingest`: a second upload gets `409`, or
+ * with `allowTakeover` replaces the live one (which is cut and answered `409`).
+ *
+ * @module
+ */
+
+import { answer, IngestError } from "./ingest_error.ts";
+import { checkArguments, type IngestTarget, publishAll } from "./ingest.ts";
+import { type HubIngestOptions, resolveIngestOptions } from "./ingest_options.ts";
+
+export type { HubIngestOptions };
+import { checkUpload } from "./ingest_request.ts";
+
+/**
+ * The publisher slot of one target.
+ *
+ * @example
+ * ```ts
+ * import { IngestSlot } from "./ingest_slot.ts";
+ *
+ * const frames: unknown[] = [];
+ * const slot = new IngestSlot({ publish: (part) => frames.push(part) });
+ * const upload = new Request("http://cam/ingest", {
+ *   method: "POST",
+ *   headers: { "content-type": "image/jpeg" },
+ *   body: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+ * });
+ * (await slot.run(upload)).status; // 204
+ * ```
+ */
+export class IngestSlot {
+  #target: IngestTarget;
+  #live: AbortController | undefined;
+  #closed = false;
+
+  /** @param target Where frames go. */
+  constructor(target: IngestTarget) {
+    this.#target = target;
+  }
+
+  /**
+   * `ingest(request, target, options)` while no other upload is live.
+   * @throws {TypeError|RangeError} at once, on a bad request or option.
+   */
+  run(request: Request, options?: HubIngestOptions): Promise<Response> {
+    checkArguments(request, this.#target);
+    const config = resolveIngestOptions(options);
+    return checkUpload(request, config).then((upload) => {
+      if (upload instanceof Response) return upload;
+      const refusal = this.#closed
+        ? answer(503, "the hub is closed")
+        : this.#live !== undefined && !config.allowTakeover
+        ? answer(409, "another publisher is live on this hub")
+        : undefined;
+      if (refusal !== undefined) {
+        request.body?.cancel().catch(() => {});
+        return refusal;
+      }
+      this.#live?.abort(new IngestError(409, "another publisher took over"));
+      const live = new AbortController();
+      this.#live = live;
+      const signal = config.signal === undefined
+        ? live.signal
+        : AbortSignal.any([live.signal, config.signal]);
+      return publishAll(upload.open(signal), this.#target).finally(() => {
+        if (this.#live === live) this.#live = undefined;
+      });
+    });
+  }
+
+  /** Cuts the live upload (answered `503`) and refuses later ones. */
+  close(): void {
+    this.#closed = true;
+    this.#live?.abort(new IngestError(503, "the hub was closed"));
+  }
+}

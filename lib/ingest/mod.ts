@@ -1,0 +1,20 @@
+/**
+ * Ingest: frames from a publisher outside the process (ffmpeg's `-f mpjpeg`
+ * upload, a camera's raw MJPEG, a browser posting one picture per request)
+ * published into a `PushHub`, or anything with `publish(part)`.
+ *
+ * @example Take ffmpeg's upload into a hub
+ * ```ts ignore
+ * import { PushHub } from "multipart-push";
+ *
+ * const hub = new PushHub();
+ * Deno.serve((request) => request.method === "POST" ? hub.ingest(request) : hub.response(request));
+ * // ffmpeg -re -i in.mp4 -f mpjpeg -content_type "multipart/x-mixed-replace;boundary=ffmpeg" \
+ * //   http://127.0.0.1:8000/ingest
+ * ```
+ *
+ * @module
+ */
+
+export { ingest, type IngestTarget } from "./ingest.ts";
+export type { HubIngestOptions, IngestOptions } from "./ingest_options.ts";
