@@ -6,9 +6,13 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
+
 // Control characters are what must be refused: CR/LF would split the header.
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\0-\x1f\x7f]/;
+/** The page a URL without a base is checked against; browsers use the page's own origin. */
+const STAND_IN = new URL("http://base.invalid/");
 
 /**
  * The value of a `Refresh` header: reload after `seconds`, or go to `url`.
@@ -16,6 +20,13 @@ const CONTROL = /[\0-\x1f\x7f]/;
  * Browsers honour whole seconds only, so the value is written rounded down.
  * `url` is resolved against `base` when one is given; otherwise a relative
  * URL is kept as it is (the browser resolves it against the page).
+ *
+ * A URL without a scheme never leaves the page's origin, so a path taken from
+ * a query string (`?next=`) cannot become an open redirect: forms that
+ * browsers read as another host (`//evil.example/x`, `/\evil.example/`,
+ * `\\evil.example`) are refused, or, with `base`, must name `base`'s own
+ * host. To send clients to another origin on purpose, pass the full URL with
+ * its scheme (`https://other.example/x`): it is written as given.
  *
  * @example
  * ```ts
@@ -33,7 +44,7 @@ const CONTROL = /[\0-\x1f\x7f]/;
 export function refreshHeader(seconds: number, url?: string | URL, base?: string | URL): string {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError(
-      `seconds must be a non-negative finite number, got ${String(seconds)}`,
+      `seconds must be a non-negative finite number, got ${describeValue(seconds)}`,
     );
   }
   const delay = BigInt(Math.floor(seconds)).toString();
@@ -83,7 +94,7 @@ export function refreshResponse(
 ): Response {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `options must be an object { seconds, url?, base? }, got ${typeof options}`,
+      `options must be an object { seconds, url?, base? }, got ${describeValue(options)}`,
     );
   }
   const refresh = refreshHeader(options.seconds, options.url, options.base);
@@ -113,7 +124,7 @@ export function refreshMetaTag(seconds: number, url?: string | URL, base?: strin
 function refreshTarget(url: string | URL, base: string | URL | undefined): string {
   if (url instanceof URL) url = url.href;
   if (typeof url !== "string") {
-    throw new TypeError(`url must be a string or URL, got ${typeof url}`);
+    throw new TypeError(`url must be a string or URL, got ${describeValue(url)}`);
   }
   if (CONTROL.test(url)) {
     throw new TypeError("url must not contain CR, LF or other control characters");
@@ -126,25 +137,41 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
     baseUrl = URL.canParse(base) ? new URL(base) : undefined;
     if (!baseUrl || !isHttp(baseUrl)) throw new TypeError("base must be an absolute http(s) URL");
   }
-  // Relative URLs are checked against a stand-in page; what the browser resolves them to has
-  // the page's own scheme.
-  const resolved = URL.canParse(url, baseUrl ?? "http://base.invalid/")
-    ? new URL(url, baseUrl ?? "http://base.invalid/")
-    : undefined;
-  if (!resolved || !isHttp(resolved)) {
-    throw new TypeError(`url must be an http(s) or relative URL, got ${JSON.stringify(url)}`);
+  // A URL with a scheme stands alone (with a base, "http:x" would be read as a path).
+  if (URL.canParse(url)) {
+    const absolute = new URL(url);
+    if (!isHttp(absolute)) {
+      throw new TypeError(`url must be an http(s) or relative URL, got ${describeValue(url)}`);
+    }
+    return absolute.href;
   }
-  if (baseUrl || URL.canParse(url)) return resolved.href;
+  // Relative URLs are checked against the base or a stand-in page; what the browser resolves
+  // them to has the page's own scheme and origin.
+  const page = baseUrl ?? STAND_IN;
+  const resolved = URL.canParse(url, page) ? new URL(url, page) : undefined;
+  if (!resolved || !isHttp(resolved)) {
+    throw new TypeError(`url must be an http(s) or relative URL, got ${describeValue(url)}`);
+  }
+  if (resolved.origin !== page.origin) {
+    throw new TypeError(
+      `url ${JSON.stringify(url)} leads to another origin (${resolved.host}): a URL without ` +
+        `a scheme must stay on ${
+          baseUrl ? `the base's origin ${baseUrl.origin}` : "the page's origin"
+        }` +
+        "; write the full URL (https://…) to send clients to another origin",
+    );
+  }
+  if (baseUrl) return resolved.href;
   const text = url.trim();
   // A leading quote would be read as quoting by the browser's refresh parser.
   if (text.startsWith("'") || text.startsWith('"')) {
-    throw new TypeError(`url must not start with a quote, got ${JSON.stringify(url)}`);
+    throw new TypeError(`url must not start with a quote, got ${describeValue(url)}`);
   }
   // A header value is bytes: percent-encode what is not printable ASCII, as URL#href does.
   try {
     return text.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
   } catch {
-    throw new TypeError(`url must be well-formed Unicode, got ${JSON.stringify(url)}`);
+    throw new TypeError(`url must be well-formed Unicode, got ${describeValue(url)}`);
   }
 }
 

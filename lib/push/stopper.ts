@@ -39,6 +39,14 @@ export interface PushStopper {
   /** The source's next part, or `STOP` when the push is stopped (or idle) while waiting. */
   next(): Promise<IteratorResult<Part> | typeof STOP>;
   /**
+   * The next chunk of a streamed body, or `STOP` when the push ended while
+   * waiting. A body that sends nothing for `idleTimeout` breaks the push off
+   * (the part is cut, so it must not look complete).
+   */
+  read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<
+    ReadableStreamReadResult<Uint8Array> | typeof STOP
+  >;
+  /**
    * A clean end was asked for (abort, timeout): the part on the wire is
    * finished first. A body that does not finish within `BODY_GRACE_MS` breaks
    * the stream off: a cut part must never look complete.
@@ -88,6 +96,16 @@ export function pushStopper(
     }, BODY_GRACE_MS);
   }
 
+  function idle(): void {
+    target.fail(
+      new Error(
+        `${target.where()} sent no bytes for ${config.idleTimeout} ms (options.idleTimeout): ` +
+          "the push is broken off, as the part is cut",
+      ),
+      true,
+    );
+  }
+
   function cleanup(): void {
     clearTimeout(idleTimer);
     clearTimeout(durationTimer);
@@ -110,6 +128,16 @@ export function pushStopper(
         wake = resolve;
         if (config.idleTimeout !== Infinity) idleTimer = setTimeout(stop, config.idleTimeout);
         Promise.resolve().then(() => iterator.next()).then(resolve, reject);
+      }).finally(() => {
+        wake = undefined;
+        clearTimeout(idleTimer);
+      });
+    },
+    read(reader) {
+      return new Promise<ReadableStreamReadResult<Uint8Array> | typeof STOP>((resolve, reject) => {
+        wake = resolve;
+        if (config.idleTimeout !== Infinity) idleTimer = setTimeout(idle, config.idleTimeout);
+        reader.read().then(resolve, reject);
       }).finally(() => {
         wake = undefined;
         clearTimeout(idleTimer);

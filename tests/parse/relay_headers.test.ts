@@ -41,8 +41,14 @@ describe("relay and upstream header bytes (issue 10, item 12)", () => {
     await relay(upstream(), (part) => void parts.push(part));
     const wire = latin1(await readAll(pushStream(parts)));
     assert.equal(lineOf(wire, "x-name:"), "x-name: caf\xe9");
-    assert.equal(lineOf(wire, "Content-Type: text/plain"), "Content-Type: text/plain; name=caf\xe9");
-    assert.equal(lineOf(wire, "Content-Type: application/"), "Content-Type: application/octet-stream");
+    assert.equal(
+      lineOf(wire, "Content-Type: text/plain"),
+      "Content-Type: text/plain; name=caf\xe9",
+    );
+    assert.equal(
+      lineOf(wire, "Content-Type: application/"),
+      "Content-Type: application/octet-stream",
+    );
   });
 
   it("into a PushHub (relay(response, hub.publish.bind(hub))): the same bytes, and the relay resolves", async () => {
@@ -53,6 +59,9 @@ describe("relay and upstream header bytes (issue 10, item 12)", () => {
     assert.equal(count, 2);
     const wire = latin1(new Uint8Array(await viewer.arrayBuffer()));
     assert.equal(lineOf(wire, "x-name:"), "x-name: caf\xe9");
-    assert.equal(lineOf(wire, "Content-Type: application/"), "Content-Type: application/octet-stream");
+    assert.equal(
+      lineOf(wire, "Content-Type: application/"),
+      "Content-Type: application/octet-stream",
+    );
   });
 });

@@ -16,7 +16,8 @@ import { PushHub } from "../../lib/hub/push_hub.ts";
 import { describeValue } from "../../lib/shared/describe.ts";
 
 const ok: Part = { contentType: "text/plain", body: "x" };
-const push = (options: unknown) => (): unknown => pushResponse([ok], options as PushResponseOptions);
+const push = (options: unknown) => (): unknown =>
+  pushResponse([ok], options as PushResponseOptions);
 const part = (p: unknown) => (): unknown => pushStream([p as Part]);
 const upstream = (): Response =>
   new Response("--B--\r\n", { headers: { "Content-Type": "multipart/mixed;boundary=B" } });
@@ -38,92 +39,237 @@ type Row = [what: string, call: () => unknown, kind: ErrorConstructor, message: 
 /** Per option: each bad value, and the error it gets. */
 const table: Record<string, Row[]> = {
   "options.mode": [
-    ["null", push({ mode: null }), TypeError, /^options\.mode must be "replace" or "mixed", got null/],
+    [
+      "null",
+      push({ mode: null }),
+      TypeError,
+      /^options\.mode must be "replace" or "mixed", got null/,
+    ],
     ["a number", push({ mode: 1 }), TypeError, /^options\.mode must be .* got 1$/],
     ["an unknown name", push({ mode: "append" }), RangeError, /got the string "append"$/],
   ],
   "options.idleTimeout": [
-    ["a string", push({ idleTimeout: "100" }), RangeError, /^options\.idleTimeout must be .* got the string "100"$/],
+    [
+      "a string",
+      push({ idleTimeout: "100" }),
+      RangeError,
+      /^options\.idleTimeout must be .* got the string "100"$/,
+    ],
     ["null", push({ idleTimeout: null }), RangeError, /^options\.idleTimeout must be .* got null$/],
     ["0", push({ idleTimeout: 0 }), RangeError, /got 0$/],
   ],
   "options.maxDuration": [
-    ["a string", push({ maxDuration: "5" }), RangeError, /^options\.maxDuration must be .* got the string "5"$/],
+    [
+      "a string",
+      push({ maxDuration: "5" }),
+      RangeError,
+      /^options\.maxDuration must be .* got the string "5"$/,
+    ],
   ],
   "options.advanceHeaders": [
-    ["a string", push({ advanceHeaders: "yes" }), TypeError, /^options\.advanceHeaders must be a boolean, got the string "yes"$/],
+    [
+      "a string",
+      push({ advanceHeaders: "yes" }),
+      TypeError,
+      /^options\.advanceHeaders must be a boolean, got the string "yes"$/,
+    ],
     ["null", push({ advanceHeaders: null }), TypeError, /got null$/],
   ],
   "options.boundary": [
     ["a number", push({ boundary: 5 }), TypeError, /^options\.boundary must be a string, got 5$/],
   ],
   "options.onError": [
-    ["a string", push({ onError: "log" }), TypeError, /^options\.onError must be a function, got the string "log"$/],
+    [
+      "a string",
+      push({ onError: "log" }),
+      TypeError,
+      /^options\.onError must be a function, got the string "log"$/,
+    ],
     ["null", push({ onError: null }), TypeError, /^options\.onError must be a function, got null$/],
   ],
   "options.waitUntil": [
-    ["an object", push({ waitUntil: {} }), TypeError, /^options\.waitUntil must be a function, got an object$/],
+    [
+      "an object",
+      push({ waitUntil: {} }),
+      TypeError,
+      /^options\.waitUntil must be a function, got an object$/,
+    ],
   ],
   "options.signal": [
-    ["null", push({ signal: null }), TypeError, /^options\.signal must be an AbortSignal, got null$/],
+    [
+      "null",
+      push({ signal: null }),
+      TypeError,
+      /^options\.signal must be an AbortSignal, got null$/,
+    ],
   ],
   "options.request": [
-    ["a string", push({ request: "http://x/" }), TypeError, /^options\.request must be a Request, got the string/],
+    [
+      "a string",
+      push({ request: "http://x/" }),
+      TypeError,
+      /^options\.request must be a Request, got the string/,
+    ],
   ],
   "options.status": [
-    ["a string", push({ status: "200" }), RangeError, /^options\.status must be an integer .* got the string "200"$/],
+    [
+      "a string",
+      push({ status: "200" }),
+      RangeError,
+      /^options\.status must be an integer .* got the string "200"$/,
+    ],
     ["null", push({ status: null }), RangeError, /^options\.status must be .* got null$/],
   ],
   "options.headers": [
-    ["a number", push({ headers: 5 }), TypeError, /^options\.headers must be a Headers, an array of \[name, value\] pairs or a record, got 5$/],
-    ["CRLF in a value", push({ headers: { "X-A": "1\r\nX-B: 2" } }), TypeError, /^options\.headers: header X-A has a value containing CR, LF or NUL/],
-    ["a name that is not a token", push({ headers: { "X A": "1" } }), TypeError, /^options\.headers: header name "X A" is not an RFC 9110 token/],
-    ["a Symbol value", push({ headers: { "X-A": Symbol("s") } }), TypeError, /^options\.headers: header X-A must be a string, got the symbol Symbol\(s\)$/],
+    [
+      "a number",
+      push({ headers: 5 }),
+      TypeError,
+      /^options\.headers must be a Headers, an array of \[name, value\] pairs or a record, got 5$/,
+    ],
+    [
+      "CRLF in a value",
+      push({ headers: { "X-A": "1\r\nX-B: 2" } }),
+      TypeError,
+      /^options\.headers: header X-A has a value containing CR, LF or NUL/,
+    ],
+    [
+      "a name that is not a token",
+      push({ headers: { "X A": "1" } }),
+      TypeError,
+      /^options\.headers: header name "X A" is not an RFC 9110 token/,
+    ],
+    [
+      "a Symbol value",
+      push({ headers: { "X-A": Symbol("s") } }),
+      TypeError,
+      /^options\.headers: header X-A must be a string, got the symbol Symbol\(s\)$/,
+    ],
     ["a value above U+00FF", push({ headers: { "X-A": "\u0100" } }), TypeError, /above U\+00FF/],
   ],
   "options": [
-    ["a string", () => pushStream([ok], "x" as never), TypeError, /^options must be an object, got the string "x"$/],
+    [
+      "a string",
+      () => pushStream([ok], "x" as never),
+      TypeError,
+      /^options must be an object, got the string "x"$/,
+    ],
   ],
   "parts[i]": [
-    ["a string", part("x"), TypeError, /^parts\[0\] must be an object \{ contentType, body \}, got the string "x"$/],
+    [
+      "a string",
+      part("x"),
+      TypeError,
+      /^parts\[0\] must be an object \{ contentType, body \}, got the string "x"$/,
+    ],
   ],
   "parts[i].contentType": [
-    ["a number", part({ body: "" , contentType: 5 }), TypeError, /^parts\[0\]\.contentType must be a non-empty string, got 5$/],
+    [
+      "a number",
+      part({ body: "", contentType: 5 }),
+      TypeError,
+      /^parts\[0\]\.contentType must be a non-empty string, got 5$/,
+    ],
   ],
   "parts[i].headers": [
-    ["a Symbol value", part({ ...ok, headers: { "X-A": Symbol("s") } }), TypeError, /^parts\[0\]\.headers: header X-A must be a string, got the symbol Symbol\(s\)$/],
-    ["a Symbol value in a pair", part({ ...ok, headers: [["X-A", Symbol()]] }), TypeError, /^parts\[0\]\.headers: header X-A must be a string, got the symbol Symbol\(\)$/],
+    [
+      "a Symbol value",
+      part({ ...ok, headers: { "X-A": Symbol("s") } }),
+      TypeError,
+      /^parts\[0\]\.headers: header X-A must be a string, got the symbol Symbol\(s\)$/,
+    ],
+    [
+      "a Symbol value in a pair",
+      part({ ...ok, headers: [["X-A", Symbol()]] }),
+      TypeError,
+      /^parts\[0\]\.headers: header X-A must be a string, got the symbol Symbol\(\)$/,
+    ],
     ["a number", part({ ...ok, headers: 5 }), TypeError, /^parts\[0\]\.headers must be .* got 5$/],
   ],
   "parts[i].body": [
-    ["a detached ArrayBuffer", part({ ...ok, body: detached() }), TypeError, /^parts\[0\]\.body is a detached ArrayBuffer \(its memory was transferred\)/],
-    ["a view of a detached ArrayBuffer", part({ ...ok, body: detachedView() }), TypeError, /^parts\[0\]\.body is a detached ArrayBuffer/],
+    [
+      "a detached ArrayBuffer",
+      part({ ...ok, body: detached() }),
+      TypeError,
+      /^parts\[0\]\.body is a detached ArrayBuffer \(its memory was transferred/,
+    ],
+    [
+      "a view of a detached ArrayBuffer",
+      part({ ...ok, body: detachedView() }),
+      TypeError,
+      /^parts\[0\]\.body is a detached ArrayBuffer/,
+    ],
     ["a number", part({ ...ok, body: 12 }), TypeError, /^parts\[0\]\.body must be .* got 12$/],
   ],
   "parts": [
-    ["a number", () => pushStream(42 as unknown as PartSource), TypeError, /^parts must be an AsyncIterable<Part> or an Iterable<Part>, got 42$/],
+    [
+      "a number",
+      () => pushStream(42 as unknown as PartSource),
+      TypeError,
+      /^parts must be an AsyncIterable<Part> or an Iterable<Part>, got 42$/,
+    ],
   ],
   "refreshHeader seconds": [
-    ["a string", () => refreshHeader("5" as unknown as number), RangeError, /^seconds must be a non-negative finite number, got the string "5"$/],
+    [
+      "a string",
+      () => refreshHeader("5" as unknown as number),
+      RangeError,
+      /^seconds must be a non-negative finite number, got the string "5"$/,
+    ],
   ],
   "refreshHeader url": [
-    ["a number", () => refreshHeader(1, 5 as unknown as string), TypeError, /^url must be a string or URL, got 5$/],
+    [
+      "a number",
+      () => refreshHeader(1, 5 as unknown as string),
+      TypeError,
+      /^url must be a string or URL, got 5$/,
+    ],
   ],
   "parseParts options.maxParts": [
-    ["a string", () => parseParts(upstream(), { maxParts: "100" as unknown as number }), TypeError, /^options\.maxParts must be a whole number of bytes or parts, got the string "100"$/],
-    ["0", () => parseParts(upstream(), { maxParts: 0 }), RangeError, /^options\.maxParts must be at least 1, got 0$/],
+    [
+      "a string",
+      () => parseParts(upstream(), { maxParts: "100" as unknown as number }),
+      TypeError,
+      /^options\.maxParts must be a whole number of bytes or parts, got the string "100"$/,
+    ],
+    [
+      "0",
+      () => parseParts(upstream(), { maxParts: 0 }),
+      RangeError,
+      /^options\.maxParts must be at least 1, got 0$/,
+    ],
   ],
   "relay publish": [
-    ["a string", () => relay(upstream(), "x" as never), TypeError, /^publish must be a function, got the string "x"$/],
+    [
+      "a string",
+      () => relay(upstream(), "x" as never),
+      TypeError,
+      /^publish must be a function, got the string "x"$/,
+    ],
   ],
   "jpegFrames options.maxFrameSize": [
-    ["a string", () => jpegFrames({ maxFrameSize: "9" as unknown as number }), RangeError, /got the string "9"$/],
+    [
+      "a string",
+      () => jpegFrames({ maxFrameSize: "9" as unknown as number }),
+      RangeError,
+      /got the string "9"$/,
+    ],
   ],
   "PushHub options.maxQueue": [
-    ["a string", () => new PushHub({ maxQueue: "5" as unknown as number }), RangeError, /^options\.maxQueue must be .* got the string "5"$/],
+    [
+      "a string",
+      () => new PushHub({ maxQueue: "5" as unknown as number }),
+      RangeError,
+      /^options\.maxQueue must be .* got the string "5"$/,
+    ],
   ],
   "PushHub init.fps": [
-    ["a string", () => new PushHub().response(undefined, { fps: "5" as unknown as number }), RangeError, /^init\.fps must be .* got the string "5"$/],
+    [
+      "a string",
+      () => new PushHub().response(undefined, { fps: "5" as unknown as number }),
+      RangeError,
+      /^init\.fps must be .* got the string "5"$/,
+    ],
   ],
 };
 

@@ -12,7 +12,9 @@ import { watchUnhandled } from "../_helpers/unhandled.ts";
 const B = "BOUND-1";
 
 /** Reads a stream to its end or error; returns the text so far and the error. */
-async function drain(stream: ReadableStream<Uint8Array>): Promise<{ text: string; error: unknown }> {
+async function drain(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ text: string; error: unknown }> {
   let text = "";
   try {
     for await (const chunk of stream) text += latin1(chunk);
@@ -40,7 +42,10 @@ function source(parts: unknown[]): AsyncIterable<Part> & { returned: boolean } {
 describe("a caller's boundary in a part's header fields (issue 10, item 1)", () => {
   it("is refused in an array's header value before any byte is sent", () => {
     assert.throws(
-      () => pushStream([{ contentType: "text/plain", body: "x", headers: { "X-Title": `--${B}` } }], { boundary: B }),
+      () =>
+        pushStream([{ contentType: "text/plain", body: "x", headers: { "X-Title": `--${B}` } }], {
+          boundary: B,
+        }),
       (error: Error) =>
         error instanceof RangeError &&
         /^parts\[0\]\.headers: header X-Title contains "--BOUND-1", which would end the part early/
@@ -58,14 +63,21 @@ describe("a caller's boundary in a part's header fields (issue 10, item 1)", () 
       pushStream(parts, { boundary: B, onError: (e) => errors.push(e) }),
     );
     assert.ok(error instanceof RangeError, String(error));
-    assert.match((error as Error).message, /^parts\[1\]\.contentType: header Content-Type contains "--BOUND-1"/);
+    assert.match(
+      (error as Error).message,
+      /^parts\[1\]\.contentType: header Content-Type contains "--BOUND-1"/,
+    );
     assert.deepEqual(errors, [error]);
     assert.ok(text.includes("one") && !text.includes("two") && !text.includes('x="a'), text);
     assert.ok(parts.returned, "the source's return() ran");
   });
 
   it("is allowed with a random boundary, and when only a prefix of the boundary appears", async () => {
-    const part = { contentType: "text/plain", body: "x", headers: { "X-Title": `--${B.slice(0, -1)}` } };
+    const part = {
+      contentType: "text/plain",
+      body: "x",
+      headers: { "X-Title": `--${B.slice(0, -1)}` },
+    };
     const { error } = await drain(pushStream([part], { boundary: B }));
     assert.equal(error, undefined);
     const random = await drain(pushStream([{ ...part, headers: { "X-Title": `--${B}` } }]));
@@ -92,9 +104,13 @@ describe("an iterator whose next() resolves to a non-object (issue 10, item 3)",
       let listeners = 0;
       const add = signal.addEventListener.bind(signal);
       const remove = signal.removeEventListener.bind(signal);
-      signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
-      signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
-      const { error } = await drain(pushStream(iterator, { signal, onError: (e) => errors.push(e) }));
+      signal.addEventListener =
+        ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+      signal.removeEventListener =
+        ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+      const { error } = await drain(
+        pushStream(iterator, { signal, onError: (e) => errors.push(e) }),
+      );
       assert.ok(error instanceof TypeError, String(error));
       assert.match(
         (error as Error).message,
@@ -143,7 +159,8 @@ describe("a throwing onError (issue 10, item 4)", () => {
     try {
       let step = 0;
       const iterator = {
-        next: () => Promise.resolve({ done: false, value: { contentType: "text/plain", body: `${step++}` } }),
+        next: () =>
+          Promise.resolve({ done: false, value: { contentType: "text/plain", body: `${step++}` } }),
         return: () => Promise.reject(new Error("return failed")),
         [Symbol.asyncIterator]() {
           return this;
@@ -237,7 +254,11 @@ describe("idleTimeout and a streamed body that stops sending (issue 10, item 5)"
 describe("header text above U+00FF (issue 10, item 11)", () => {
   const table: [string, Part][] = [
     ["a contentType", { contentType: "text/plain; name=\u0100", body: "" }],
-    ["a header value", { contentType: "text/plain", body: "", headers: { "X-Title": "smile \u{1F600}" } }],
+    ["a header value", {
+      contentType: "text/plain",
+      body: "",
+      headers: { "X-Title": "smile \u{1F600}" },
+    }],
   ];
   for (const [what, part] of table) {
     it(`refuses ${what} with a TypeError naming the rule`, () => {
