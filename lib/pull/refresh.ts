@@ -13,6 +13,8 @@ import { describeValue } from "../shared/describe.ts";
 const CONTROL = /[\0-\x1f\x7f]/;
 /** The page a URL without a base is checked against; browsers use the page's own origin. */
 const STAND_IN = new URL("http://base.invalid/");
+/** Two slashes or backslashes first (control characters are refused): a host name follows. */
+const SCHEME_RELATIVE = /^ *[\\/]{2}/;
 
 /**
  * The value of a `Refresh` header: reload after `seconds`, or go to `url`.
@@ -37,9 +39,11 @@ const STAND_IN = new URL("http://base.invalid/");
  * ```
  *
  * @param seconds Delay: a non-negative finite number.
- * @param url Where to go: `http:`, `https:` or relative; no control characters.
+ * @param url Where to go: `http:`, `https:` or relative (on the page's or
+ * `base`'s origin); no control characters.
  * @param base What a relative `url` is resolved against (an `http:`/`https:` URL).
- * @throws {RangeError} on bad seconds; {TypeError} on a bad `url` or `base`.
+ * @throws {RangeError} on bad seconds; {TypeError} on a bad `url` or `base`,
+ * or a `url` without a scheme that leads to another origin.
  */
 export function refreshHeader(seconds: number, url?: string | URL, base?: string | URL): string {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
@@ -149,17 +153,12 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
   // them to has the page's own scheme and origin.
   const page = baseUrl ?? STAND_IN;
   const resolved = URL.canParse(url, page) ? new URL(url, page) : undefined;
+  // Not every runtime's URL parser takes "///host" as browsers do: the form alone decides then.
+  if (resolved ? resolved.origin !== page.origin : SCHEME_RELATIVE.test(url)) {
+    throw otherOrigin(url, resolved, baseUrl);
+  }
   if (!resolved || !isHttp(resolved)) {
     throw new TypeError(`url must be an http(s) or relative URL, got ${describeValue(url)}`);
-  }
-  if (resolved.origin !== page.origin) {
-    throw new TypeError(
-      `url ${JSON.stringify(url)} leads to another origin (${resolved.host}): a URL without ` +
-        `a scheme must stay on ${
-          baseUrl ? `the base's origin ${baseUrl.origin}` : "the page's origin"
-        }` +
-        "; write the full URL (https://…) to send clients to another origin",
-    );
   }
   if (baseUrl) return resolved.href;
   const text = url.trim();
@@ -173,6 +172,15 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
   } catch {
     throw new TypeError(`url must be well-formed Unicode, got ${describeValue(url)}`);
   }
+}
+
+function otherOrigin(url: string, resolved: URL | undefined, base: URL | undefined): TypeError {
+  const host = resolved ? ` (${resolved.host})` : "";
+  const origin = base ? `the base's origin ${base.origin}` : "the page's origin";
+  return new TypeError(
+    `url ${JSON.stringify(url)} leads to another origin${host}: a URL without a scheme must ` +
+      `stay on ${origin}; write the full URL (https://…) to send clients to another origin`,
+  );
 }
 
 function isHttp(url: URL): boolean {

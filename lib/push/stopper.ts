@@ -133,7 +133,7 @@ export function pushStopper(
         clearTimeout(idleTimer);
       });
     },
-    read(reader) {
+    read(reader: ReadableStreamDefaultReader<Uint8Array>) {
       return new Promise<ReadableStreamReadResult<Uint8Array> | typeof STOP>((resolve, reject) => {
         wake = resolve;
         if (config.idleTimeout !== Infinity) idleTimer = setTimeout(idle, config.idleTimeout);

@@ -6,7 +6,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { refreshHeader, refreshMetaTag, refreshResponse } from "../../lib/pull/refresh.ts";
 
-const ANOTHER_HOST = /^url .* leads to another origin \(.*\): a URL without a scheme must stay on /;
+// The host is named where the runtime's URL parser resolves the form ("///host" it may not).
+const ANOTHER_HOST =
+  /^url .* leads to another origin( \(evil\.example\))?: a URL without a scheme must stay on /;
 
 describe("client pull and other origins (issue 10, item 2)", () => {
   const forms = [
