@@ -176,13 +176,17 @@ describe("a throwing onError (issue 10, item 4)", () => {
     }
   });
 
-  it("never becomes an uncaught exception when a streamed body outlives the grace after an abort", async () => {
+  it("never becomes an uncaught exception, and the body is still cancelled, when a streamed body outlives the grace after an abort", async () => {
     const watch = watchUnhandled();
+    let cancelled: unknown = "not cancelled";
     try {
       const controller = new AbortController();
       const body = new ReadableStream<Uint8Array>({
         start(c) {
           c.enqueue(new Uint8Array([1]));
+        },
+        cancel(reason) {
+          cancelled = reason;
         },
       });
       const stream = pushStream([{ contentType: "application/octet-stream", body }], {
@@ -195,6 +199,7 @@ describe("a throwing onError (issue 10, item 4)", () => {
       const { error } = await within(3000, "the grace error", done);
       assert.match(String(error), /did not finish within 1000 ms/);
       await delay(50);
+      assert.equal(cancelled, error, "the body was cancelled after onError threw");
     } finally {
       assert.deepEqual(watch.stop(), []);
     }
