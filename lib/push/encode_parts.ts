@@ -81,13 +81,13 @@ export function encodeParts(
   /** Moves one chunk of a streamed body, or its end, to the consumer. */
   async function pumpBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     const where = `parts[${index - 1}].body`;
-    let chunk: ReadableStreamReadResult<Uint8Array> | typeof STOP;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
       chunk = await stopper.read(reader);
     } catch (error) {
       return fail(error, true);
     }
-    if (stopper.done || chunk === STOP) return;
+    if (stopper.done) return;
     if (chunk.done) {
       body = undefined;
       controller.enqueue(framer.after());
