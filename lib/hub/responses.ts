@@ -33,7 +33,7 @@ export function pushSetup(
   }
   // The hub checked its mode and boundary once; per viewer only the request is new.
   if (request !== undefined && !(request instanceof Request)) {
-    throw new TypeError("request must be a Request");
+    throw new TypeError(`request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(undefined, request, "");
   const advanceHeaders = defaultAdvanceHeaders(mode, request);

@@ -85,11 +85,11 @@ export function parseParts(
   options?: ParsePartsOptions,
 ): AsyncIterableIterator<ReceivedPart> {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError("options must be an object");
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
   const { signal } = options ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError("options.signal must be an AbortSignal");
+    throw new TypeError(`options.signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
   const limits: PartLimits = {
     maxHeaderSize: limit(options?.maxHeaderSize, 16384, "options.maxHeaderSize"),

@@ -139,7 +139,9 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
       throw new TypeError("base must not contain CR, LF or other control characters");
     }
     baseUrl = URL.canParse(base) ? new URL(base) : undefined;
-    if (!baseUrl || !isHttp(baseUrl)) throw new TypeError("base must be an absolute http(s) URL");
+    if (!baseUrl || !isHttp(baseUrl)) {
+      throw new TypeError(`base must be an absolute http(s) URL, got ${describeValue(base)}`);
+    }
   }
   // A URL with a scheme stands alone (with a base, "http:x" would be read as a path).
   if (URL.canParse(url)) {
