@@ -20,7 +20,7 @@ export interface PushOptions {
   mode?: PushMode;
   /**
    * The boundary. A caller's boundary is checked against RFC 2046, and a body
-   * containing `--boundary` is refused before it is sent.
+   * or header field containing `--boundary` is refused before it is sent.
    * @default {createBoundary()} 128 random bits
    */
   boundary?: string;

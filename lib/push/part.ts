@@ -33,11 +33,15 @@ export type PartBody =
  * ```
  */
 export interface Part {
-  /** The part's `Content-Type`, e.g. `"image/jpeg"`. */
+  /**
+   * The part's `Content-Type`, e.g. `"image/jpeg"`. Like every header value:
+   * no CR, LF or NUL, and no character above U+00FF (each is sent as one
+   * byte, Latin-1, as `fetch` does).
+   */
   contentType: string;
   /** The part's bytes. Its size, when known up front, becomes `Content-Length`. */
   body: PartBody;
-  /** More header fields for this part (not `Content-Type` or `Content-Length`). */
+  /** More header fields for this part (not `Content-Type` or `Content-Length`); values as `contentType`'s. */
   headers?: HeadersInit;
 }
 
