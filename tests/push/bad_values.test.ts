@@ -65,6 +65,8 @@ const table: Record<string, Row[]> = {
       RangeError,
       /^options\.maxDuration must be .* got the string "5"$/,
     ],
+    ["null", push({ maxDuration: null }), RangeError, /^options\.maxDuration must be .* got null$/],
+    ["a negative number", push({ maxDuration: -5 }), RangeError, /got -5$/],
   ],
   "options.advanceHeaders": [
     [
@@ -94,6 +96,12 @@ const table: Record<string, Row[]> = {
       TypeError,
       /^options\.waitUntil must be a function, got an object$/,
     ],
+    [
+      "null",
+      push({ waitUntil: null }),
+      TypeError,
+      /^options\.waitUntil must be a function, got null$/,
+    ],
   ],
   "options.signal": [
     [
@@ -101,6 +109,12 @@ const table: Record<string, Row[]> = {
       push({ signal: null }),
       TypeError,
       /^options\.signal must be an AbortSignal, got null$/,
+    ],
+    [
+      "a string",
+      push({ signal: "abort" }),
+      TypeError,
+      /^options\.signal must be an AbortSignal, got the string "abort"$/,
     ],
   ],
   "options.request": [
@@ -119,6 +133,8 @@ const table: Record<string, Row[]> = {
       /^options\.status must be an integer .* got the string "200"$/,
     ],
     ["null", push({ status: null }), RangeError, /^options\.status must be .* got null$/],
+    ["304", push({ status: 304 }), RangeError, /got 304$/],
+    ["a fraction", push({ status: 200.5 }), RangeError, /got 200\.5$/],
   ],
   "options.headers": [
     [
@@ -146,6 +162,18 @@ const table: Record<string, Row[]> = {
       /^options\.headers: header X-A must be a string, got the symbol Symbol\(s\)$/,
     ],
     ["a value above U+00FF", push({ headers: { "X-A": "\u0100" } }), TypeError, /above U\+00FF/],
+    [
+      "Content-Type",
+      push({ headers: { "Content-Type": "a/b" } }),
+      TypeError,
+      /^options\.headers must not set content-type: the push or the server sets it$/,
+    ],
+    [
+      "a pair that is not a pair",
+      push({ headers: [["X-A"]] }),
+      TypeError,
+      /^options\.headers\[0\] must be a \[name, value\] pair, got an array of length 1$/,
+    ],
   ],
   "options": [
     [
@@ -169,6 +197,18 @@ const table: Record<string, Row[]> = {
       part({ body: "", contentType: 5 }),
       TypeError,
       /^parts\[0\]\.contentType must be a non-empty string, got 5$/,
+    ],
+    [
+      "an empty string",
+      part({ body: "", contentType: "" }),
+      TypeError,
+      /^parts\[0\]\.contentType must be a non-empty string, got the string ""$/,
+    ],
+    [
+      "a CRLF",
+      part({ body: "", contentType: "a/b\r\nX: 1" }),
+      TypeError,
+      /^parts\[0\]\.contentType: header Content-Type has a value containing CR, LF or NUL/,
     ],
   ],
   "parts[i].headers": [
@@ -200,6 +240,7 @@ const table: Record<string, Row[]> = {
       /^parts\[0\]\.body is a detached ArrayBuffer/,
     ],
     ["a number", part({ ...ok, body: 12 }), TypeError, /^parts\[0\]\.body must be .* got 12$/],
+    ["null", part({ ...ok, body: null }), TypeError, /^parts\[0\]\.body must be .* got null$/],
   ],
   "parts": [
     [
@@ -216,8 +257,23 @@ const table: Record<string, Row[]> = {
       RangeError,
       /^seconds must be a non-negative finite number, got the string "5"$/,
     ],
+    ["NaN", () => refreshHeader(NaN), RangeError, /got NaN$/],
+  ],
+  "refreshHeader base": [
+    [
+      "a relative URL",
+      () => refreshHeader(1, "/x", "relative/base"),
+      TypeError,
+      /^base must be an absolute http\(s\) URL, got the string "relative\/base"$/,
+    ],
   ],
   "refreshHeader url": [
+    [
+      "a javascript: URL",
+      () => refreshHeader(1, "javascript:alert(1)"),
+      TypeError,
+      /^url must be an http\(s\) or relative URL, got the string "javascript:alert\(1\)"$/,
+    ],
     [
       "a number",
       () => refreshHeader(1, 5 as unknown as string),
@@ -239,6 +295,54 @@ const table: Record<string, Row[]> = {
       /^options\.maxParts must be at least 1, got 0$/,
     ],
   ],
+  "parseParts options": [
+    [
+      "a string",
+      () => parseParts(upstream(), "x" as never),
+      TypeError,
+      /^options must be an object, got the string "x"$/,
+    ],
+  ],
+  "parseParts options.maxHeaderSize": [
+    [
+      "a string",
+      () => parseParts(upstream(), { maxHeaderSize: "1" as unknown as number }),
+      TypeError,
+      /^options\.maxHeaderSize must be .* got the string "1"$/,
+    ],
+  ],
+  "parseParts options.maxPartSize": [
+    [
+      "-1",
+      () => parseParts(upstream(), { maxPartSize: -1 }),
+      RangeError,
+      /^options\.maxPartSize must be at least 1, got -1$/,
+    ],
+  ],
+  "parseParts options.signal": [
+    [
+      "a string",
+      () => parseParts(upstream(), { signal: "x" as never }),
+      TypeError,
+      /^options\.signal must be an AbortSignal, got the string "x"$/,
+    ],
+  ],
+  "parseParts options.boundary": [
+    [
+      "a number",
+      () => parseParts(upstream(), { boundary: 5 as never }),
+      TypeError,
+      /^boundary must be a string, got 5$/,
+    ],
+  ],
+  "relay options.defaultContentType": [
+    [
+      "an empty string",
+      () => relay(upstream(), () => {}, { defaultContentType: "" }),
+      TypeError,
+      /^options\.defaultContentType must be a non-empty string, got the string ""$/,
+    ],
+  ],
   "relay publish": [
     [
       "a string",
@@ -253,6 +357,12 @@ const table: Record<string, Row[]> = {
       () => jpegFrames({ maxFrameSize: "9" as unknown as number }),
       RangeError,
       /got the string "9"$/,
+    ],
+    [
+      "3",
+      () => jpegFrames({ maxFrameSize: 3 }),
+      RangeError,
+      /^options\.maxFrameSize must be an integer number of bytes >= 4, got 3$/,
     ],
   ],
   "PushHub options.maxQueue": [
