@@ -57,8 +57,10 @@ export function headerPairs(init: HeadersInit | undefined, where: string): [stri
   if (init === undefined) return [];
   if (init instanceof Headers) return [...init];
   let pairs: [unknown, unknown][];
-  if (Array.isArray(init)) {
-    pairs = init.map((pair, i) => {
+  // Any iterable of pairs (an array, a Map), as the Headers constructor takes.
+  const iterable = typeof (init as Partial<Iterable<unknown>>)?.[Symbol.iterator] === "function";
+  if (iterable && typeof init === "object") {
+    pairs = Array.from(init as Iterable<unknown>, (pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(
           `${where}[${i}] must be a [name, value] pair, got ${describeValue(pair)}`,

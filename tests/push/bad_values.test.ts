@@ -396,6 +396,16 @@ describe("bad values, per option (issue 10, item 18)", () => {
     }
   }
 
+  it("still takes what the Headers constructor takes: a Map of pairs, for response and part headers", async () => {
+    const pairs = new Map([["X-A", "1"], ["Cache-Control", "max-age=0"]]);
+    const response = pushResponse([{ ...ok, headers: new Map([["X-B", "2"]]) as never }], {
+      headers: pairs as never,
+    });
+    assert.equal(response.headers.get("x-a"), "1");
+    assert.equal(response.headers.get("cache-control"), "max-age=0");
+    assert.match(await response.text(), /\r\nX-B: 2\r\n/);
+  });
+
   it("the shared formatter shows each type", () => {
     const cases: [unknown, string][] = [
       ["100", 'the string "100"'],
