@@ -5,7 +5,8 @@
  * @module
  */
 
-import { describe, sameBytes, sha256 } from "./hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
+import { sameBytes, sha256 } from "./hmac.ts";
 
 /**
  * An access check: `true` lets the request in; `false` refuses it with

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describe } from "./hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 
 /** Which origins may read: `"*"`, one origin, a list, or a function of the origin. */
 export type AllowOrigin =

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { describeValue as describe } from "../shared/describe.ts";
+
 /** A secret for HMAC-SHA-256: text (UTF-8), raw bytes, or an HMAC `CryptoKey`. */
 export type Secret = string | Uint8Array | CryptoKey;
 
@@ -100,13 +102,4 @@ export function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-/** A value for error messages: `the string "x"`, `the number 5`, `a Headers`, `undefined`. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") return `a ${value.constructor?.name ?? "object"}`;
-  if (typeof value === "function") return "a function";
-  return `the ${typeof value} ${String(value)}`;
 }

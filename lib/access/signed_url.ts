@@ -15,15 +15,8 @@
  * @module
  */
 
-import {
-  base64url,
-  describe,
-  fromBase64url,
-  hmac,
-  hmacKey,
-  sameBytes,
-  type Secret,
-} from "./hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
+import { base64url, fromBase64url, hmac, hmacKey, sameBytes, type Secret } from "./hmac.ts";
 
 /** Options for {@linkcode signUrl}. */
 export interface SignUrlOptions {

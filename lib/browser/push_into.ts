@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeValue } from "../shared/describe.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
 
@@ -59,7 +60,9 @@ export async function pushInto(
   options: PushIntoOptions = {},
 ): Promise<number> {
   if (typeof target !== "object" || target === null || !("innerHTML" in target)) {
-    throw new TypeError("target must be an element (an object with innerHTML)");
+    throw new TypeError(
+      `target must be an element (an object with innerHTML), got ${describeValue(target)}`,
+    );
   }
   const { signal, init, onPart } = options;
   let response: Response;

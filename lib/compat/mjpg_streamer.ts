@@ -6,7 +6,7 @@
  * @module
  */
 
-import { describe } from "../access/hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 
 /** What the routes need of a hub (a `PushHub` has both). */
 export interface MjpgStreamerHub {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describeValue as describe } from "../shared/describe.ts";
 import type { GraphQLResult, JsonObject, ResultPath } from "./types.ts";
 
 interface Pending {
@@ -149,13 +150,4 @@ function isObject(value: unknown): value is JsonObject {
 
 function list(value: unknown): JsonObject[] {
   return Array.isArray(value) ? value : [];
-}
-
-/** How a bad argument is shown in an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return typeof value;
 }

@@ -6,7 +6,7 @@
  */
 
 import { parseParts } from "../parse/parse_parts.ts";
-import { describe } from "./apply_incremental.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 import type { JsonObject } from "./types.ts";
 
 /** Options of {@linkcode graphqlPayloads}. */

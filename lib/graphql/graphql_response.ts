@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describe } from "./apply_incremental.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 import { type Converter, toIncremental, toLegacy } from "./convert.ts";
 import { graphqlStream } from "./graphql_stream.ts";
 import { checkOptions, type GraphQLResponseOptions, kindOf } from "./options.ts";

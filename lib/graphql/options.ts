@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describe } from "./apply_incremental.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 import type { ResultKind } from "./negotiate.ts";
 
 /** Options of {@linkcode graphqlResponse}. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "../push/framing.ts";
 import { milliseconds, resolvePushOptions } from "../push/options.ts";
 
@@ -117,7 +118,7 @@ export interface ResolvedHubOptions {
 export function resolveHubOptions(options: PushHubFromOptions | undefined): ResolvedHubOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${typeof options}`);
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
   const push = resolvePushOptions({
     mode: options.mode,
@@ -148,7 +149,7 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
 export function fpsInterval(fps: unknown): number {
   if (fps === undefined || fps === Infinity) return 0;
   if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps > 0)) {
-    throw new RangeError(`init.fps must be a number > 0 or Infinity, got ${String(fps)}`);
+    throw new RangeError(`init.fps must be a number > 0 or Infinity, got ${describeValue(fps)}`);
   }
   return 1000 / fps;
 }
@@ -156,7 +157,7 @@ export function fpsInterval(fps: unknown): number {
 function flag(value: unknown, fallback: boolean, name: string): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== "boolean") {
-    throw new TypeError(`${name} must be a boolean, got ${typeof value}`);
+    throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -165,7 +166,7 @@ function count(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (value === Infinity && fallback === Infinity) return value;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
+    throw new RangeError(`${name} must be an integer >= 1, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -173,7 +174,9 @@ function count(value: unknown, fallback: number, name: string): number {
 function seconds(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a whole number of seconds >= 0, got ${String(value)}`);
+    throw new RangeError(
+      `${name} must be a whole number of seconds >= 0, got ${describeValue(value)}`,
+    );
   }
   return value;
 }

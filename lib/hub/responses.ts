@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
@@ -28,11 +29,11 @@ export function pushSetup(
   init: HubResponseInit | undefined,
 ): { config: SubscriberConfig; headers: Headers } {
   if (init !== undefined && (typeof init !== "object" || init === null)) {
-    throw new TypeError(`init must be an object, got ${typeof init}`);
+    throw new TypeError(`init must be an object, got ${describeValue(init)}`);
   }
   // The hub checked its mode and boundary once; per viewer only the request is new.
   if (request !== undefined && !(request instanceof Request)) {
-    throw new TypeError("request must be a Request");
+    throw new TypeError(`request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(undefined, request, "");
   const advanceHeaders = defaultAdvanceHeaders(mode, request);

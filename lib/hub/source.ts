@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import { isPartSource, openPartSource, type Part, type PartSource } from "../push/part.ts";
 
 /**
@@ -40,7 +41,7 @@ export function assertSource(source: unknown): void {
   if (typeof source === "function" || isPartSource(source)) return;
   throw new TypeError(
     "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
-      (source === null ? "null" : typeof source),
+      describeValue(source),
   );
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describe } from "../access/hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError } from "./ingest_error.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { AccessCheck } from "../access/bearer_token.ts";
-import { describe } from "../access/hmac.ts";
+import { describeValue as describe } from "../shared/describe.ts";
 
 /** Options for {@linkcode ingest}. */
 export interface IngestOptions {

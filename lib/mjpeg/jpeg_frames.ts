@@ -5,6 +5,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import { concatBytes } from "../shared/bytes.ts";
 
 /** Options of {@linkcode jpegFrames}. */
@@ -70,12 +71,13 @@ export function jpegFrames(
   options: JpegFramesOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${typeof options}`);
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
-  const maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX;
+  const maxFrameSize = options.maxFrameSize === undefined ? DEFAULT_MAX : options.maxFrameSize;
   if (!Number.isSafeInteger(maxFrameSize) || maxFrameSize < 4) {
     throw new RangeError(
-      `options.maxFrameSize must be an integer number of bytes >= 4, got ${String(maxFrameSize)}`,
+      "options.maxFrameSize must be an integer number of bytes >= 4, got " +
+        describeValue(maxFrameSize),
     );
   }
   let state = SEEK;
@@ -110,7 +112,7 @@ export function jpegFrames(
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller): void {
       if (!(chunk instanceof Uint8Array)) {
-        throw new TypeError(`jpegFrames: chunks must be Uint8Array, got ${typeof chunk}`);
+        throw new TypeError(`jpegFrames: chunks must be Uint8Array, got ${describeValue(chunk)}`);
       }
       // Start of the current frame's bytes within this chunk, or -1 outside a frame.
       let from = state >= MARKER ? 0 : -1;

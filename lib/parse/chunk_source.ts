@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import { boundaryFromContentType } from "./content_type_boundary.ts";
 
 /** The inputs `parseParts` accepts. */
@@ -37,9 +38,7 @@ export function openChunkSource(input: PartsInput): ChunkSource {
   const value = input as unknown as Record<PropertyKey, unknown> | null;
   if (typeof value !== "object" || value === null) {
     throw new TypeError(
-      `input must be a Response, a ReadableStream or an AsyncIterable, got ${
-        value === null ? "null" : typeof value
-      }`,
+      `input must be a Response, a ReadableStream or an AsyncIterable, got ${describeValue(value)}`,
     );
   }
   if (typeof Response !== "undefined" && input instanceof Response || isMessage(value)) {
@@ -56,9 +55,7 @@ export function openChunkSource(input: PartsInput): ChunkSource {
     return { ...fromIterable(input as AsyncIterable<Uint8Array>), boundary: null };
   }
   throw new TypeError(
-    `input must be a Response, a ReadableStream or an AsyncIterable, got ${
-      (value.constructor as { name?: string } | undefined)?.name ?? "object"
-    }`,
+    `input must be a Response, a ReadableStream or an AsyncIterable, got ${describeValue(value)}`,
   );
 }
 
@@ -96,9 +93,7 @@ function fromIterable(iterable: AsyncIterable<Uint8Array>): Omit<ChunkSource, "b
 function checked(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   throw new TypeError(
-    `input must produce Uint8Array chunks, got ${
-      chunk === null ? "null" : typeof chunk === "object" ? chunk.constructor?.name : typeof chunk
-    }`,
+    `input must produce Uint8Array chunks, got ${describeValue(chunk)}`,
   );
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import { openChunkSource, type PartsInput } from "./chunk_source.ts";
 import type { PartLimits } from "./assembler.ts";
 import { PartIterator } from "./part_iterator.ts";
@@ -84,11 +85,11 @@ export function parseParts(
   options?: ParsePartsOptions,
 ): AsyncIterableIterator<ReceivedPart> {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError("options must be an object");
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
   const { signal } = options ?? {};
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError("options.signal must be an AbortSignal");
+    throw new TypeError(`options.signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
   const limits: PartLimits = {
     maxHeaderSize: limit(options?.maxHeaderSize, 16384, "options.maxHeaderSize"),
@@ -118,20 +119,22 @@ export function parseParts(
 function limit(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value === Infinity || Number.isSafeInteger(value))) {
-    throw new TypeError(`${name} must be a whole number of bytes or parts, got ${value}`);
+    throw new TypeError(
+      `${name} must be a whole number of bytes or parts, got ${describeValue(value)}`,
+    );
   }
-  if (value < 1) throw new RangeError(`${name} must be at least 1, got ${value}`);
+  if (value < 1) throw new RangeError(`${name} must be at least 1, got ${describeValue(value)}`);
   return value;
 }
 
 function checkBoundary(boundary: unknown): void {
   if (typeof boundary !== "string") {
-    throw new TypeError(`boundary must be a string, got ${typeof boundary}`);
+    throw new TypeError(`boundary must be a string, got ${describeValue(boundary)}`);
   }
   if (!/^[\x20-\x7e]{1,256}$/.test(boundary) || boundary.trim() !== boundary) {
     throw new RangeError(
       `boundary must be 1 to 256 printable ASCII characters without outer spaces, got ${
-        JSON.stringify(boundary)
+        describeValue(boundary)
       }`,
     );
   }

@@ -6,13 +6,14 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 
 /** A decoded part shaped like the encoder's `Part`, ready to publish again. */
 export interface RelayedPart {
-  /** The upstream part's `Content-Type`, or `options.defaultContentType`. */
+  /** The upstream part's `Content-Type`, or `options.defaultContentType` when it has none or an empty one. */
   contentType: string;
   /** The upstream part's bytes. */
   body: Uint8Array;
@@ -23,7 +24,7 @@ export interface RelayedPart {
 /** Options for {@linkcode relay}: those of `parseParts`, and one more. */
 export interface RelayOptions extends ParsePartsOptions {
   /**
-   * `Content-Type` for upstream parts that have none.
+   * `Content-Type` for upstream parts that have none, or an empty one.
    * @default "application/octet-stream"
    */
   defaultContentType?: string;
@@ -31,7 +32,8 @@ export interface RelayOptions extends ParsePartsOptions {
 
 /**
  * Reads an upstream multipart push and calls `publish` with each part as soon
- * as it arrives. A promise returned by `publish` is awaited before the next
+ * as it arrives. Header values are handed on as received, one character per
+ * byte (Latin-1), and the encoder writes them back as the same bytes. A promise returned by `publish` is awaited before the next
  * part is read, so a slow publisher slows the upstream read instead of
  * buffering. Ends when the upstream closes; a `MultipartParseError` (e.g. the
  * camera went away mid-frame) or an error from `publish` rejects the returned
@@ -61,11 +63,15 @@ export function relay(
   options?: RelayOptions,
 ): Promise<number> {
   if (typeof publish !== "function") {
-    throw new TypeError(`publish must be a function, got ${typeof publish}`);
+    throw new TypeError(`publish must be a function, got ${describeValue(publish)}`);
   }
-  const fallback = options?.defaultContentType ?? "application/octet-stream";
+  const fallback = options?.defaultContentType === undefined
+    ? "application/octet-stream"
+    : options.defaultContentType;
   if (typeof fallback !== "string" || fallback.trim() === "") {
-    throw new TypeError("options.defaultContentType must be a non-empty string");
+    throw new TypeError(
+      `options.defaultContentType must be a non-empty string, got ${describeValue(fallback)}`,
+    );
   }
   return pump(parseParts(input, options), publish, fallback);
 }
@@ -80,7 +86,9 @@ async function pump(
     const headers = new Headers(part.headers);
     headers.delete("content-type");
     headers.delete("content-length");
-    const result = publish({ contentType: part.contentType ?? fallback, body: part.body, headers });
+    // An empty `Content-Type:` says as little as none, and no encoder takes it.
+    const contentType = part.contentType || fallback;
+    const result = publish({ contentType, body: part.body, headers });
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
     count++;
   }

@@ -6,9 +6,15 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
+
 // Control characters are what must be refused: CR/LF would split the header.
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\0-\x1f\x7f]/;
+/** The page a URL without a base is checked against; browsers use the page's own origin. */
+const STAND_IN = new URL("http://base.invalid/");
+/** Two slashes or backslashes first (control characters are refused): a host name follows. */
+const SCHEME_RELATIVE = /^ *[\\/]{2}/;
 
 /**
  * The value of a `Refresh` header: reload after `seconds`, or go to `url`.
@@ -16,6 +22,13 @@ const CONTROL = /[\0-\x1f\x7f]/;
  * Browsers honour whole seconds only, so the value is written rounded down.
  * `url` is resolved against `base` when one is given; otherwise a relative
  * URL is kept as it is (the browser resolves it against the page).
+ *
+ * A URL without a scheme never leaves the page's origin, so a path taken from
+ * a query string (`?next=`) cannot become an open redirect: forms that
+ * browsers read as another host (`//evil.example/x`, `/\evil.example/`,
+ * `\\evil.example`) are refused, or, with `base`, must name `base`'s own
+ * host. To send clients to another origin on purpose, pass the full URL with
+ * its scheme (`https://other.example/x`): it is written as given.
  *
  * @example
  * ```ts
@@ -26,14 +39,16 @@ const CONTROL = /[\0-\x1f\x7f]/;
  * ```
  *
  * @param seconds Delay: a non-negative finite number.
- * @param url Where to go: `http:`, `https:` or relative; no control characters.
+ * @param url Where to go: `http:`, `https:` or relative (on the page's or
+ * `base`'s origin); no control characters.
  * @param base What a relative `url` is resolved against (an `http:`/`https:` URL).
- * @throws {RangeError} on bad seconds; {TypeError} on a bad `url` or `base`.
+ * @throws {RangeError} on bad seconds; {TypeError} on a bad `url` or `base`,
+ * or a `url` without a scheme that leads to another origin.
  */
 export function refreshHeader(seconds: number, url?: string | URL, base?: string | URL): string {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError(
-      `seconds must be a non-negative finite number, got ${String(seconds)}`,
+      `seconds must be a non-negative finite number, got ${describeValue(seconds)}`,
     );
   }
   const delay = BigInt(Math.floor(seconds)).toString();
@@ -83,7 +98,7 @@ export function refreshResponse(
 ): Response {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `options must be an object { seconds, url?, base? }, got ${typeof options}`,
+      `options must be an object { seconds, url?, base? }, got ${describeValue(options)}`,
     );
   }
   const refresh = refreshHeader(options.seconds, options.url, options.base);
@@ -113,7 +128,7 @@ export function refreshMetaTag(seconds: number, url?: string | URL, base?: strin
 function refreshTarget(url: string | URL, base: string | URL | undefined): string {
   if (url instanceof URL) url = url.href;
   if (typeof url !== "string") {
-    throw new TypeError(`url must be a string or URL, got ${typeof url}`);
+    throw new TypeError(`url must be a string or URL, got ${describeValue(url)}`);
   }
   if (CONTROL.test(url)) {
     throw new TypeError("url must not contain CR, LF or other control characters");
@@ -124,28 +139,50 @@ function refreshTarget(url: string | URL, base: string | URL | undefined): strin
       throw new TypeError("base must not contain CR, LF or other control characters");
     }
     baseUrl = URL.canParse(base) ? new URL(base) : undefined;
-    if (!baseUrl || !isHttp(baseUrl)) throw new TypeError("base must be an absolute http(s) URL");
+    if (!baseUrl || !isHttp(baseUrl)) {
+      throw new TypeError(`base must be an absolute http(s) URL, got ${describeValue(base)}`);
+    }
   }
-  // Relative URLs are checked against a stand-in page; what the browser resolves them to has
-  // the page's own scheme.
-  const resolved = URL.canParse(url, baseUrl ?? "http://base.invalid/")
-    ? new URL(url, baseUrl ?? "http://base.invalid/")
-    : undefined;
+  // A URL with a scheme stands alone (with a base, "http:x" would be read as a path).
+  if (URL.canParse(url)) {
+    const absolute = new URL(url);
+    if (!isHttp(absolute)) {
+      throw new TypeError(`url must be an http(s) or relative URL, got ${describeValue(url)}`);
+    }
+    return absolute.href;
+  }
+  // Relative URLs are checked against the base or a stand-in page; what the browser resolves
+  // them to has the page's own scheme and origin.
+  const page = baseUrl ?? STAND_IN;
+  const resolved = URL.canParse(url, page) ? new URL(url, page) : undefined;
+  // Not every runtime's URL parser takes "///host" as browsers do: the form alone decides then.
+  if (resolved ? resolved.origin !== page.origin : SCHEME_RELATIVE.test(url)) {
+    throw otherOrigin(url, resolved, baseUrl);
+  }
   if (!resolved || !isHttp(resolved)) {
-    throw new TypeError(`url must be an http(s) or relative URL, got ${JSON.stringify(url)}`);
+    throw new TypeError(`url must be an http(s) or relative URL, got ${describeValue(url)}`);
   }
-  if (baseUrl || URL.canParse(url)) return resolved.href;
+  if (baseUrl) return resolved.href;
   const text = url.trim();
   // A leading quote would be read as quoting by the browser's refresh parser.
   if (text.startsWith("'") || text.startsWith('"')) {
-    throw new TypeError(`url must not start with a quote, got ${JSON.stringify(url)}`);
+    throw new TypeError(`url must not start with a quote, got ${describeValue(url)}`);
   }
   // A header value is bytes: percent-encode what is not printable ASCII, as URL#href does.
   try {
     return text.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
   } catch {
-    throw new TypeError(`url must be well-formed Unicode, got ${JSON.stringify(url)}`);
+    throw new TypeError(`url must be well-formed Unicode, got ${describeValue(url)}`);
   }
+}
+
+function otherOrigin(url: string, resolved: URL | undefined, base: URL | undefined): TypeError {
+  const host = resolved ? ` (${resolved.host})` : "";
+  const origin = base ? `the base's origin ${base.origin}` : "the page's origin";
+  return new TypeError(
+    `url ${JSON.stringify(url)} leads to another origin${host}: a URL without a scheme must ` +
+      `stay on ${origin}; write the full URL (https://…) to send clients to another origin`,
+  );
 }
 
 function isHttp(url: URL): boolean {

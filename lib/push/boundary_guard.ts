@@ -1,17 +1,19 @@
 /**
- * Refuses part bodies that contain the caller's boundary. A random boundary
+ * Refuses part bodies and header fields that contain the caller's boundary. A random boundary
  * cannot be guessed, but one passed in by the caller can appear in user
  * content, and browsers split on `--boundary` wherever it appears (Chromium's
  * and Firefox's multipart parsers do not require the CRLF before it), so a
- * body containing it would forge a part break.
+ * body or header containing it would forge a part break.
  *
  * @module
  */
 
 import { BoundarySearch } from "../shared/boundary_search.ts";
 
-/** Scans the bodies of one push for `--boundary`, across chunk edges. */
+/** Scans the bodies and header fields of one push for `--boundary`, across chunk edges. */
 export interface BoundaryGuard {
+  /** Checks one header line (`name: value`) of field `name`. @throws {RangeError} on a match. */
+  checkField(line: string, name: string, where: string): void;
   /** Checks the next chunk of the current body. @throws {RangeError} on a match. */
   check(chunk: Uint8Array, where: string): void;
   /** Forgets the current body's tail: call between bodies. */
@@ -23,12 +25,18 @@ export interface BoundaryGuard {
 /** Creates a guard for `boundary`, with the decoder's search (a match may span chunks). */
 export function boundaryGuard(boundary: string): BoundaryGuard {
   const search = new BoundarySearch(new TextEncoder().encode(`--${boundary}`));
+  const advice = "use a boundary that cannot occur in the content (the default random one)";
   const guard: BoundaryGuard = {
+    checkField(line, name, where) {
+      if (!line.includes(`--${boundary}`)) return;
+      throw new RangeError(
+        `${where}: header ${name} contains "--${boundary}", which would end the part early: ${advice}`,
+      );
+    },
     check(chunk, where) {
       if (search.search(chunk, 0) === -1) return;
       throw new RangeError(
-        `${where} contains "--${boundary}", which would end the part early: ` +
-          "use a boundary that cannot occur in the content (the default random one)",
+        `${where} contains "--${boundary}", which would end the part early: ${advice}`,
       );
     },
     reset() {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
 import { boundaryGuard } from "./boundary_guard.ts";
 import { framingFor } from "./framing.ts";
 import { partFramer } from "./part_framer.ts";
@@ -82,7 +83,7 @@ export function encodeParts(
     const where = `parts[${index - 1}].body`;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
-      chunk = await reader.read();
+      chunk = await stopper.read(reader);
     } catch (error) {
       return fail(error, true);
     }
@@ -123,10 +124,20 @@ export function encodeParts(
         return fail(error, false);
       }
       if (stopper.done || next === STOP) return;
+      if (typeof next !== "object" || next === null) {
+        // Not the end of the source: it is still open, so it gets its return().
+        const got = describeValue(next);
+        return fail(
+          new TypeError(
+            `parts: the iterator's next() must resolve to an object { done, value }, got ${got}`,
+          ),
+          true,
+        );
+      }
       if (next.done) return end(false);
       const where = `parts[${index++}]`;
       try {
-        sendPart(toWirePart(next.value, where), where);
+        sendPart(toWirePart(next.value, where, guard), where);
       } catch (error) {
         return fail(error, true);
       }

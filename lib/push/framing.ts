@@ -15,6 +15,8 @@
  * @module
  */
 
+import { latin1Bytes } from "../shared/bytes.ts";
+
 /** Which multipart flavour a push uses. */
 export type PushMode = "replace" | "mixed";
 
@@ -50,7 +52,11 @@ export function framingFor(mode: PushMode, boundary: string): Framing {
   };
 }
 
-/** A part's header block as bytes: `headStart`, the fields, the empty line. */
+/**
+ * A part's header block as bytes: `headStart`, the fields, the empty line.
+ * One byte per character (Latin-1, checked by `headerLine`), so a header
+ * byte relayed from upstream goes out unchanged.
+ */
 export function headBytes(framing: Framing, fields: string): Uint8Array {
-  return encoder.encode(`${framing.headStart}${fields}\r\n`);
+  return latin1Bytes(`${framing.headStart}${fields}\r\n`);
 }

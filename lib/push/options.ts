@@ -6,6 +6,7 @@
  */
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
+import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 
 /** Options of {@linkcode pushStream}. */
@@ -19,7 +20,7 @@ export interface PushOptions {
   mode?: PushMode;
   /**
    * The boundary. A caller's boundary is checked against RFC 2046, and a body
-   * containing `--boundary` is refused before it is sent.
+   * or header field containing `--boundary` is refused before it is sent.
    * @default {createBoundary()} 128 random bits
    */
   boundary?: string;
@@ -27,7 +28,9 @@ export interface PushOptions {
   signal?: AbortSignal;
   /**
    * Milliseconds without a new part after which the push ends cleanly, so
-   * nobody camps on an endless push. `Infinity` turns it off.
+   * nobody camps on an endless push. A streamed body that sends no byte for
+   * this long breaks the push off instead (its part is cut, so the stream
+   * errors). `Infinity` turns it off.
    * @default {60000}
    */
   idleTimeout?: number;
@@ -52,7 +55,8 @@ export interface PushOptions {
   /**
    * Called with what went wrong when the source throws, yields a bad part, or
    * its `return()` fails. The stream errors too, so the client sees a broken
-   * connection rather than a clean end.
+   * connection rather than a clean end. What `onError` itself throws is
+   * ignored: a failing logger never becomes an unhandled rejection.
    * @default {undefined} errors only error the stream
    */
   onError?: (error: unknown) => void;
@@ -88,27 +92,35 @@ const MAX_TIMER = 2 ** 31 - 1;
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${typeof options}`);
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
-  const mode = options.mode ?? "replace";
+  // Only `undefined` means "the default": a null is a mistake, not a wish for the default.
+  const mode = options.mode === undefined ? "replace" : options.mode;
   if (mode !== "replace" && mode !== "mixed") {
-    throw new RangeError(`options.mode must be "replace" or "mixed", got ${JSON.stringify(mode)}`);
+    const Kind = typeof mode === "string" ? RangeError : TypeError;
+    throw new Kind(`options.mode must be "replace" or "mixed", got ${describeValue(mode)}`);
   }
   const request = options.request;
   if (request !== undefined && !(request instanceof Request)) {
-    throw new TypeError("options.request must be a Request");
+    throw new TypeError(`options.request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(options.signal, request, "options.");
-  const advanceHeaders = options.advanceHeaders ?? defaultAdvanceHeaders(mode, request);
+  const advanceHeaders = options.advanceHeaders === undefined
+    ? defaultAdvanceHeaders(mode, request)
+    : options.advanceHeaders;
   if (typeof advanceHeaders !== "boolean") {
-    throw new TypeError(`options.advanceHeaders must be a boolean, got ${typeof advanceHeaders}`);
+    throw new TypeError(
+      `options.advanceHeaders must be a boolean, got ${describeValue(advanceHeaders)}`,
+    );
   }
   if (advanceHeaders && mode !== "replace") {
     throw new RangeError('options.advanceHeaders applies to mode "replace" only');
   }
   for (const name of ["onError", "waitUntil"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(`options.${name} must be a function`);
+      throw new TypeError(
+        `options.${name} must be a function, got ${describeValue(options[name])}`,
+      );
     }
   }
   return {
@@ -119,7 +131,7 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
     maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
     advanceHeaders,
-    onError: options.onError ?? (() => {}),
+    onError: contained(options.onError),
     waitUntil: options.waitUntil,
   };
 }
@@ -143,7 +155,7 @@ export function pushSignals(
   for (const [name, value] of [["signal", signal], ["request.signal", request?.signal]]) {
     if (value === undefined) continue;
     if (!(value instanceof AbortSignal)) {
-      throw new TypeError(`${prefix}${name} must be an AbortSignal`);
+      throw new TypeError(`${prefix}${name} must be an AbortSignal, got ${describeValue(value)}`);
     }
     signals.push(value);
   }
@@ -182,13 +194,29 @@ export function isImageLoad(request: Request): boolean {
   return /^\s*image\//i.test(accept);
 }
 
+/**
+ * The user's `onError`, made safe to call anywhere: a logger that throws must
+ * not become an unhandled rejection (or an uncaught timer error) and end the
+ * process. What it throws is dropped: there is nobody left to tell.
+ */
+function contained(onError: ((error: unknown) => void) | undefined): (error: unknown) => void {
+  if (onError === undefined) return () => {};
+  return (error) => {
+    try {
+      onError(error);
+    } catch {
+      // See above.
+    }
+  };
+}
+
 /** Checks a duration option. @throws {RangeError} */
 export function milliseconds(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {
     throw new RangeError(
       `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or Infinity, got ${
-        String(value)
+        describeValue(value)
       }`,
     );
   }

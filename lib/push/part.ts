@@ -6,7 +6,8 @@
  */
 
 import type { BoundaryGuard } from "./boundary_guard.ts";
-import { headerLine, headerPairs } from "../shared/header_fields.ts";
+import { describeValue } from "../shared/describe.ts";
+import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 
 /** What a part's body may be. Bytes are sent as they are, without a copy. */
 export type PartBody =
@@ -32,11 +33,15 @@ export type PartBody =
  * ```
  */
 export interface Part {
-  /** The part's `Content-Type`, e.g. `"image/jpeg"`. */
+  /**
+   * The part's `Content-Type`, e.g. `"image/jpeg"`. Like every header value:
+   * no CR, LF or NUL, and no character above U+00FF (each is sent as one
+   * byte, Latin-1, as `fetch` does).
+   */
   contentType: string;
   /** The part's bytes. Its size, when known up front, becomes `Content-Length`. */
   body: PartBody;
-  /** More header fields for this part (not `Content-Type` or `Content-Length`). */
+  /** More header fields for this part (not `Content-Type` or `Content-Length`); values as `contentType`'s. */
   headers?: HeadersInit;
 }
 
@@ -57,25 +62,38 @@ export interface WirePart {
 const encoder = new TextEncoder();
 
 /**
- * Checks a part and turns it into a {@linkcode WirePart}.
+ * Checks a part and turns it into a {@linkcode WirePart}. With a `guard` (a
+ * caller's boundary), header fields containing `--boundary` are refused; the
+ * body is the caller's to check, as a stream is only seen chunk by chunk.
  *
+ * @example
+ * ```ts ignore
+ * toWirePart({ contentType: "text/plain", body: "hi" }, "parts[0]").fields;
+ * // "Content-Type: text/plain\r\nContent-Length: 2\r\n"
+ * ```
  * @throws {TypeError} on a part that is not an object, a bad `contentType`, bad
- * headers or a body of an unsupported type.
+ * headers or a body of an unsupported type. {RangeError} when a header field
+ * contains the guarded boundary.
  */
-export function toWirePart(part: unknown, where: string): WirePart {
+export function toWirePart(part: unknown, where: string, guard?: BoundaryGuard): WirePart {
   if (typeof part !== "object" || part === null) {
-    throw new TypeError(`${where} must be an object { contentType, body }, got ${describe(part)}`);
+    throw new TypeError(
+      `${where} must be an object { contentType, body }, got ${describeValue(part)}`,
+    );
   }
   const { contentType, body, headers } = part as Partial<Part>;
   if (typeof contentType !== "string" || contentType.trim() === "") {
     throw new TypeError(
-      `${where}.contentType must be a non-empty string, got ${describe(contentType)}`,
+      `${where}.contentType must be a non-empty string, got ${describeValue(contentType)}`,
     );
   }
   const typeLine = headerLine("Content-Type", contentType, `${where}.contentType`);
+  guard?.checkField(typeLine, "Content-Type", `${where}.contentType`);
   let own = "";
-  for (const [name, value] of headerPairs(headers, `${where}.headers`)) {
-    own += headerLine(name, value, `${where}.headers`) + "\r\n";
+  for (const [name, value] of partHeaderPairs(headers, `${where}.headers`)) {
+    const line = headerLine(name, value, `${where}.headers`);
+    guard?.checkField(line, name, `${where}.headers`);
+    own += line + "\r\n";
   }
   const wire = bodyOf(body, `${where}.body`);
   const length = wire.size === undefined ? "" : `Content-Length: ${wire.size}\r\n`;
@@ -94,6 +112,16 @@ function bodyOf(
     const bytes = encoder.encode(body);
     return { bytes, size: bytes.byteLength };
   }
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    // A transferred buffer reads as empty (or throws): refuse it rather than send nothing.
+    const buffer = body instanceof ArrayBuffer ? body : body.buffer;
+    if ((buffer as { detached?: boolean }).detached === true) {
+      throw new TypeError(
+        `${where} is a detached ArrayBuffer (its memory was transferred, e.g. by postMessage): ` +
+          "pass a copy made before the transfer",
+      );
+    }
+  }
   if (body instanceof Uint8Array) return { bytes: body, size: body.byteLength };
   if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), size: body.byteLength };
   if (ArrayBuffer.isView(body)) {
@@ -107,14 +135,8 @@ function bodyOf(
   }
   throw new TypeError(
     `${where} must be a string, Uint8Array, ArrayBuffer, ArrayBufferView, Blob or ` +
-      `ReadableStream<Uint8Array>, got ${describe(body)}`,
+      `ReadableStream<Uint8Array>, got ${describeValue(body)}`,
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
-  return typeof value;
 }
 
 /** Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`. */
@@ -137,15 +159,13 @@ export function openPartSource(
 ): AsyncIterator<Part> | Iterator<Part> {
   if (!isPartSource(parts)) {
     throw new TypeError(
-      `${name} must be an AsyncIterable<Part> or an Iterable<Part>, got ${
-        parts === null ? "null" : typeof parts
-      }`,
+      `${name} must be an AsyncIterable<Part> or an Iterable<Part>, got ${describeValue(parts)}`,
     );
   }
   if (Symbol.asyncIterator in parts) return parts[Symbol.asyncIterator]();
   if (Array.isArray(parts)) {
     parts.forEach((part, i) => {
-      const wire = toWirePart(part, `${name}[${i}]`);
+      const wire = toWirePart(part, `${name}[${i}]`, guard);
       if (wire.bytes) guard?.checkBody(wire.bytes, `${name}[${i}].body`);
     });
   }

@@ -5,6 +5,8 @@
  */
 
 import { multipartContentType } from "../shared/boundary.ts";
+import { describeValue } from "../shared/describe.ts";
+import { headerLine, headerPairs } from "../shared/header_fields.ts";
 import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
@@ -57,13 +59,14 @@ const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "co
  */
 export function pushResponse(parts: PartSource, options?: PushResponseOptions): Response {
   const config = resolvePushOptions(options);
-  const status = options?.status ?? 200;
+  const status = options?.status === undefined ? 200 : options.status;
   if (
-    !Number.isInteger(status) || status < 200 || status > 599 ||
+    typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599 ||
     status === 204 || status === 205 || status === 304
   ) {
     throw new RangeError(
-      `options.status must be an integer from 200 to 599 other than 204, 205 and 304, got ${status}`,
+      "options.status must be an integer from 200 to 599 other than 204, 205 and 304, got " +
+        describeValue(status),
     );
   }
   const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
@@ -95,13 +98,17 @@ export function pushHeaders(
 
 /**
  * Sets every header of `extra` on `headers` (also used by `PushHub.snapshot`),
- * refusing the `reserved` names (lowercase) with `where` and `why` in the message.
+ * refusing the `reserved` names (lowercase) with `where` and `why` in the
+ * message. Each field is checked here (a token name; no CR, LF, NUL or
+ * character above U+00FF in the value), so a bad one gets a message naming
+ * `where` rather than the runtime's own "Invalid header value".
  *
  * @example
  * ```ts ignore
  * mergeHeaders(new Headers(), { "X-A": "1" }, ["content-type"], "init.headers", "the frame sets it");
  * ```
- * @throws {TypeError} when `extra` sets a reserved header.
+ * @throws {TypeError} when `extra` is not a `HeadersInit`, has a bad field, or
+ * sets a reserved header.
  */
 export function mergeHeaders(
   headers: Headers,
@@ -110,7 +117,12 @@ export function mergeHeaders(
   where: string,
   why: string,
 ): Headers {
-  for (const [name, value] of new Headers(extra)) {
+  const checked = new Headers();
+  for (const [name, value] of headerPairs(extra, where)) {
+    headerLine(name, value, where); // throws on a bad field, naming `where`
+    checked.append(name, value);
+  }
+  for (const [name, value] of checked) {
     if (reserved.includes(name)) throw new TypeError(`${where} must not set ${name}: ${why}`);
     headers.set(name, value);
   }

@@ -39,6 +39,14 @@ export interface PushStopper {
   /** The source's next part, or `STOP` when the push is stopped (or idle) while waiting. */
   next(): Promise<IteratorResult<Part> | typeof STOP>;
   /**
+   * The next chunk of a streamed body. A body that sends nothing for
+   * `idleTimeout` breaks the push off (the part is cut, so it must not look
+   * complete); the encoder's `fail` cancels the body, which ends this read.
+   */
+  read(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /**
    * A clean end was asked for (abort, timeout): the part on the wire is
    * finished first. A body that does not finish within `BODY_GRACE_MS` breaks
    * the stream off: a cut part must never look complete.
@@ -69,6 +77,9 @@ export function pushStopper(
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let bodyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending read of a streamed body began; undefined while none is pending. */
+  let readSince: number | undefined;
   const onAbort = (): void => stop();
   const report = (error: unknown): void => config.onError(error);
 
@@ -88,10 +99,27 @@ export function pushStopper(
     }, BODY_GRACE_MS);
   }
 
+  /** Breaks the push off once the body in flight has sent nothing for `idleTimeout`. */
+  function watchBody(): void {
+    const waited = readSince === undefined ? 0 : Date.now() - readSince;
+    if (waited < config.idleTimeout) {
+      bodyTimer = setTimeout(watchBody, config.idleTimeout - waited);
+      return;
+    }
+    target.fail(
+      new Error(
+        `${target.where()} sent no bytes for ${config.idleTimeout} ms (options.idleTimeout): ` +
+          "the push is broken off, as the part is cut",
+      ),
+      true,
+    );
+  }
+
   function cleanup(): void {
     clearTimeout(idleTimer);
     clearTimeout(durationTimer);
     clearTimeout(graceTimer);
+    clearTimeout(bodyTimer);
     for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
     wake?.(STOP);
   }
@@ -114,6 +142,24 @@ export function pushStopper(
         wake = undefined;
         clearTimeout(idleTimer);
       });
+    },
+    async read(reader: ReadableStreamDefaultReader<Uint8Array>) {
+      // One timer per idleTimeout for the whole body, not one per chunk: bodies can come in
+      // millions of small chunks. It only counts time spent waiting on the body.
+      if (bodyTimer === undefined && config.idleTimeout !== Infinity) {
+        bodyTimer = setTimeout(watchBody, config.idleTimeout);
+      }
+      readSince = Date.now();
+      try {
+        const result = await reader.read();
+        if (result.done) {
+          clearTimeout(bodyTimer);
+          bodyTimer = undefined;
+        }
+        return result;
+      } finally {
+        readSince = undefined;
+      }
     },
     stop,
     finish(sourceOpen: boolean) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { describeValue } from "./describe.ts";
+
 // RFC 2046 §5.1.1: bcharsnospace, plus space (never last).
 const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 // RFC 9110 token characters: a boundary made only of these needs no quotes.
@@ -42,12 +44,12 @@ export function createBoundary(): string {
  */
 export function assertBoundary(boundary: unknown, name = "options.boundary"): string {
   if (typeof boundary !== "string") {
-    throw new TypeError(`${name} must be a string, got ${typeof boundary}`);
+    throw new TypeError(`${name} must be a string, got ${describeValue(boundary)}`);
   }
   if (!BCHARS.test(boundary)) {
     throw new RangeError(
       `${name} must be 1-70 characters from RFC 2046 bchars (letters, digits, ` +
-        `'()+_,-./:=? and space, not ending in a space), got ${JSON.stringify(boundary)}`,
+        `'()+_,-./:=? and space, not ending in a space), got ${describeValue(boundary)}`,
     );
   }
   return boundary;

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { describeValue } from "./describe.ts";
+
 /**
  * Streaming search for one pattern.
  *
@@ -37,7 +39,9 @@ export class BoundarySearch {
   /** @param pattern The bytes to find; at least 2 long. */
   constructor(pattern: Uint8Array) {
     const m = pattern.length;
-    if (m < 2) throw new RangeError(`pattern must be at least 2 bytes long, got ${m}`);
+    if (m < 2) {
+      throw new RangeError(`pattern must be at least 2 bytes long, got ${describeValue(m)}`);
+    }
     this.pattern = pattern;
     // Horspool: how far the window may move when its last byte is `c`.
     this.#skip = new Int32Array(256).fill(m);

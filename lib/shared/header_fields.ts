@@ -6,8 +6,13 @@
  * @module
  */
 
+import { describeValue } from "./describe.ts";
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
+// Header values go on the wire one byte per character (Latin-1, as fetch's Headers), so
+// nothing above U+00FF has a byte to become.
+const ABOVE_LATIN1 = /[^\0-\xff]/;
 
 /** Header names the encoder writes itself; a part may not set them. */
 const RESERVED = new Set(["content-type", "content-length"]);
@@ -16,7 +21,7 @@ const RESERVED = new Set(["content-type", "content-length"]);
  * Checks one header field and returns it as a wire line without CRLF.
  *
  * @throws {TypeError} when the name is not an RFC 9110 token or the value
- * contains CR, LF or NUL.
+ * contains CR, LF or NUL, or a character above U+00FF.
  */
 export function headerLine(name: string, value: string, where: string): string {
   if (!TOKEN.test(name)) {
@@ -27,33 +32,73 @@ export function headerLine(name: string, value: string, where: string): string {
       `${where}: header ${name} has a value containing CR, LF or NUL (header injection)`,
     );
   }
+  const wide = ABOVE_LATIN1.exec(value);
+  if (wide) {
+    throw new TypeError(
+      `${where}: header ${name} has a character above U+00FF at index ${wide.index}: ` +
+        "header values are bytes (Latin-1); percent-encode the text (RFC 8187) first",
+    );
+  }
   return `${name}: ${value}`;
 }
 
 /**
  * Lists the `[name, value]` pairs of a `HeadersInit` without letting a
- * `Headers` object normalise away what we want to reject.
+ * `Headers` object normalise away what we want to reject. Values are turned
+ * into strings as `Headers` does, except a Symbol, which has no string form.
  *
- * @throws {TypeError} on anything that is not a `HeadersInit`, or on a name
- * the encoder owns (`Content-Type`, `Content-Length`).
+ * @example
+ * ```ts ignore
+ * headerPairs({ "X-A": 1 }, "options.headers"); // [["X-A", "1"]]
+ * ```
+ * @throws {TypeError} on anything that is not a `HeadersInit`.
  */
 export function headerPairs(init: HeadersInit | undefined, where: string): [string, string][] {
   if (init === undefined) return [];
-  let pairs: [string, string][];
-  if (init instanceof Headers) {
-    pairs = [...init];
-  } else if (Array.isArray(init)) {
-    pairs = init.map((pair, i) => {
+  if (init instanceof Headers) return [...init];
+  let pairs: [unknown, unknown][];
+  // Any iterable of pairs (an array, a Map), as the Headers constructor takes.
+  const iterable = typeof (init as Partial<Iterable<unknown>>)?.[Symbol.iterator] === "function";
+  if (iterable && typeof init === "object") {
+    pairs = Array.from(init as Iterable<unknown>, (pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new TypeError(`${where}[${i}] must be a [name, value] pair`);
+        throw new TypeError(
+          `${where}[${i}] must be a [name, value] pair, got ${describeValue(pair)}`,
+        );
       }
-      return [String(pair[0]), String(pair[1])];
+      return [pair[0], pair[1]];
     });
   } else if (typeof init === "object" && init !== null) {
-    pairs = Object.entries(init).map(([name, value]) => [name, String(value)]);
+    pairs = Object.entries(init);
   } else {
-    throw new TypeError(`${where} must be a Headers, an array of pairs or a record`);
+    throw new TypeError(
+      `${where} must be a Headers, an array of [name, value] pairs or a record, got ${
+        describeValue(init)
+      }`,
+    );
   }
+  return pairs.map(([name, value]) => {
+    if (typeof name === "symbol" || typeof value === "symbol") {
+      throw new TypeError(
+        `${where}: header ${String(name)} must be a string, got ${describeValue(value)}`,
+      );
+    }
+    return [String(name), String(value)];
+  });
+}
+
+/**
+ * {@linkcode headerPairs} for a part's own headers, refusing the names the
+ * encoder writes itself.
+ *
+ * @example
+ * ```ts ignore
+ * partHeaderPairs({ "X-Frame": "1" }, "parts[0].headers"); // [["X-Frame", "1"]]
+ * ```
+ * @throws {TypeError} as `headerPairs`, and on `Content-Type` or `Content-Length`.
+ */
+export function partHeaderPairs(init: HeadersInit | undefined, where: string): [string, string][] {
+  const pairs = headerPairs(init, where);
   for (const [name] of pairs) {
     if (RESERVED.has(name.toLowerCase())) {
       throw new TypeError(

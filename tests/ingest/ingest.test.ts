@@ -311,7 +311,7 @@ describe(`ingest (${runtime})`, () => {
       [
         () => ingest(ok, {} as never),
         TypeError,
-        /^target must have a publish\(part\) method .*got a Object/,
+        /^target must have a publish\(part\) method .*got an object/,
       ],
       [() => ingest(ok, null as never), TypeError, /got null/],
       [
@@ -324,17 +324,17 @@ describe(`ingest (${runtime})`, () => {
         RangeError,
         /^options.maxFrameSize must be a whole number of bytes >= 4, got the string "100"/,
       ],
-      [() => ingest(ok, target, { maxFrameSize: 3 }), RangeError, /got the number 3/],
+      [() => ingest(ok, target, { maxFrameSize: 3 }), RangeError, /got 3/],
       [
         () => ingest(ok, target, { idleTimeout: 0 }),
         RangeError,
-        /^options.idleTimeout must be milliseconds > 0 .*got the number 0/,
+        /^options.idleTimeout must be milliseconds > 0 .*got 0/,
       ],
       [() => ingest(ok, target, { idleTimeout: 2 ** 31 }), RangeError, /at most 2147483647/],
       [
         () => ingest(ok, target, { signal: {} as never }),
         TypeError,
-        /^options.signal must be an AbortSignal, got a Object/,
+        /^options.signal must be an AbortSignal, got an object/,
       ],
       [
         () => ingest(ok, target, { authorize: "token" as never }),
@@ -349,7 +349,7 @@ describe(`ingest (${runtime})`, () => {
       [
         () => new PushHub().ingest(42 as never),
         TypeError,
-        /^request must be a Request, got the number 42/,
+        /^request must be a Request, got 42/,
       ],
     ];
     for (const [call, type, message] of table) {

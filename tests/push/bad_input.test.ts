@@ -14,7 +14,7 @@ const table: [string, Call, ErrorConstructor, RegExp][] = [
     "a source that is not iterable",
     () => pushStream(42 as unknown as PartSource),
     TypeError,
-    /^parts must be an AsyncIterable<Part> or an Iterable<Part>, got number/,
+    /^parts must be an AsyncIterable<Part> or an Iterable<Part>, got 42/,
   ],
   [
     "a null source",
@@ -32,7 +32,7 @@ const table: [string, Call, ErrorConstructor, RegExp][] = [
     "a part that is not an object",
     () => pushStream(parts("x")),
     TypeError,
-    /^parts\[0\] must be an object \{ contentType, body \}, got string/,
+    /^parts\[0\] must be an object \{ contentType, body \}, got the string "x"/,
   ],
   [
     "an empty contentType",
@@ -86,13 +86,13 @@ const table: [string, Call, ErrorConstructor, RegExp][] = [
     "a body of an unsupported type",
     () => pushStream(parts({ contentType: "a/b", body: 12 })),
     TypeError,
-    /^parts\[0\]\.body must be a string, Uint8Array, ArrayBuffer, ArrayBufferView, Blob or ReadableStream<Uint8Array>, got number/,
+    /^parts\[0\]\.body must be a string, Uint8Array, ArrayBuffer, ArrayBufferView, Blob or ReadableStream<Uint8Array>, got 12/,
   ],
   [
     "a body that is a plain object",
     () => pushStream(parts({ contentType: "a/b", body: {} })),
     TypeError,
-    /got Object/,
+    /got an object/,
   ],
   [
     "a locked ReadableStream body",
@@ -138,7 +138,7 @@ const table: [string, Call, ErrorConstructor, RegExp][] = [
     "a boundary that is not a string",
     () => pushStream([ok], { boundary: 5 as unknown as string }),
     TypeError,
-    /^options\.boundary must be a string, got number/,
+    /^options\.boundary must be a string, got 5/,
   ],
   [
     "the caller's boundary inside a body",
@@ -189,7 +189,7 @@ const table: [string, Call, ErrorConstructor, RegExp][] = [
     "an unknown mode",
     () => pushStream([ok], { mode: "append" as "mixed" }),
     RangeError,
-    /^options\.mode must be "replace" or "mixed", got "append"/,
+    /^options\.mode must be "replace" or "mixed", got the string "append"/,
   ],
   [
     "advanceHeaders in mixed mode",
