@@ -46,13 +46,16 @@ export interface PushHubOptions {
   maxSubscribers?: number;
   /**
    * Mixed mode: parts held for one subscriber that does not read; one more and
-   * it is cut off with the close delimiter.
+   * its connection is broken (an error, not a clean end: it lost parts).
    * @default {100}
    */
   maxQueue?: number;
   /**
    * Milliseconds without a publish after which each subscriber ends cleanly.
-   * `Infinity` turns it off.
+   * Also the bound for a subscriber that takes no bytes (a response never
+   * read, a client whose connection stalled): after this long without asking
+   * for bytes its connection is broken and its slot freed. `Infinity` turns
+   * both off.
    * @default {60000}
    */
   idleTimeout?: number;
@@ -67,8 +70,9 @@ export interface PushHubOptions {
    */
   retryAfter?: number;
   /**
-   * Called with what went wrong when a `PushHub.from` source throws or yields
-   * a bad part.
+   * Called with what went wrong when a `PushHub.from` source throws, yields
+   * a bad part, or does not stop within `stopTimeout`. If it throws, that is
+   * ignored: the hub and its source carry on.
    * @default {undefined}
    */
   onError?: (error: unknown) => void;
@@ -82,13 +86,22 @@ export interface PushHubFromOptions extends PushHubOptions {
    * @default {5000}
    */
   linger?: number;
+  /**
+   * Milliseconds the hub waits for a stopped run's `return()` (its `finally`)
+   * before starting a new run anyway, telling `onError`: a source that
+   * ignores its `AbortSignal` and never settles cannot wedge the hub.
+   * @default {10000}
+   */
+  stopTimeout?: number;
 }
 
 /** Options of `hub.response()` for one subscriber. */
 export interface HubResponseInit {
   /**
    * Frames per second at most for this subscriber (a phone on a slow link);
-   * latest wins in between. `Infinity` for no cap.
+   * latest wins in between. `Infinity` for no cap; at least `0.001` (one
+   * frame every 1000 s), so a `?fps=` from a URL cannot ask for a timer
+   * beyond what `setTimeout` can arm.
    * @default {Infinity}
    */
   fps?: number;
@@ -110,6 +123,7 @@ export interface ResolvedHubOptions {
   maxDuration: number;
   retryAfter: string;
   linger: number;
+  stopTimeout: number;
   onError: (error: unknown) => void;
 }
 
@@ -140,17 +154,35 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     maxDuration: push.maxDuration,
     retryAfter: String(seconds(options.retryAfter, 1, "options.retryAfter")),
     linger: lingerOf(options.linger),
-    onError: push.onError,
+    stopTimeout: milliseconds(options.stopTimeout, 10_000, "options.stopTimeout"),
+    onError: contained(push.onError),
   };
 }
+
+/** The lowest `fps` a subscriber may ask for: one frame every 1000 s. */
+export const MIN_FPS = 0.001;
 
 /** Checks `fps` and returns the minimum milliseconds between frames. @throws {RangeError} */
 export function fpsInterval(fps: unknown): number {
   if (fps === undefined || fps === Infinity) return 0;
-  if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps > 0)) {
-    throw new RangeError(`init.fps must be a number > 0 or Infinity, got ${String(fps)}`);
+  if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps >= MIN_FPS)) {
+    const got = typeof fps === "string" ? `the string ${JSON.stringify(fps)}` : String(fps);
+    throw new RangeError(
+      `init.fps must be a number >= ${MIN_FPS} (one frame every 1000 s) or Infinity, got ${got}`,
+    );
   }
   return 1000 / fps;
+}
+
+/** `onError` made safe to call anywhere: a logger that throws must not end the process. */
+function contained(onError: (error: unknown) => void): (error: unknown) => void {
+  return (error) => {
+    try {
+      onError(error);
+    } catch {
+      // Nothing better to do with it: reporting it would call the same failing hook.
+    }
+  };
 }
 
 function flag(value: unknown, fallback: boolean, name: string): boolean {

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { type BoundaryGuard, boundaryGuard } from "../push/boundary_guard.ts";
 import { type Framing, framingFor } from "../push/framing.ts";
 import { encodeFrame, hasBytes, type HubFrame, sameFrame } from "./frame.ts";
 import {
@@ -16,6 +15,7 @@ import {
   type ResolvedHubOptions,
   resolveHubOptions,
 } from "./options.ts";
+import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
 import { HubSubscriber } from "./subscriber.ts";
@@ -30,7 +30,7 @@ import { type Part, toWirePart } from "../push/part.ts";
  * Replace mode (default): latest wins; a new viewer gets the latest frame at
  * once (`replay`) and idle viewers get it again every `keepAlive` ms. Mixed
  * mode: every part in order, a viewer more than `maxQueue` parts behind is
- * cut off with the close delimiter.
+ * cut off: its stream errors, so its client sees the loss.
  *
  * @example One camera, many viewers, on Deno
  * ```ts ignore
@@ -52,7 +52,7 @@ import { type Part, toWirePart } from "../push/part.ts";
 export class PushHub {
   #options: ResolvedHubOptions;
   #framing: Framing;
-  #guard: BoundaryGuard | undefined;
+  #check: PublishCheck;
   #subscribers: HubSubscribers;
   #latest: HubFrame | undefined;
   #timer: HubTimer;
@@ -71,7 +71,7 @@ export class PushHub {
     const config = resolveHubOptions(options);
     this.#options = config;
     this.#framing = framingFor(config.mode, config.boundary);
-    this.#guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
+    this.#check = publishCheck(config.boundary);
     const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
     this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
       wanted: () => this.#source?.wake(),
@@ -107,23 +107,29 @@ export class PushHub {
    *   }
    * }, { linger: 2000 });
    * ```
-   * @throws {TypeError|RangeError} on a bad source or option.
+   * @throws {TypeError|RangeError} on a bad source or option, or a source
+   * that can be iterated only once (a generator object) with a finite `linger`.
    */
   static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
-    assertSource(source);
     const hub = new PushHub(options);
-    hub.#source = new SourceRunner(source, {
-      get waiting() {
-        return hub.#subscribers.waiting;
+    assertSource(source, hub.#options.linger);
+    hub.#source = new SourceRunner(
+      source,
+      {
+        get waiting() {
+          return hub.#subscribers.waiting;
+        },
+        publish: (part) => hub.publish(part),
+        ended: () => hub.#subscribers.endAll(),
+        failed: (error) => {
+          hub.#subscribers.failAll(error);
+          hub.#options.onError(error);
+        },
+        report: (error) => hub.#options.onError(error),
       },
-      publish: (part) => hub.publish(part),
-      ended: () => hub.#subscribers.endAll(),
-      failed: (error) => {
-        hub.#subscribers.failAll(error);
-        hub.#options.onError(error);
-      },
-      report: (error) => hub.#options.onError(error),
-    }, hub.#options.linger);
+      hub.#options.linger,
+      hub.#options.stopTimeout,
+    );
     return hub;
   }
 
@@ -133,13 +139,23 @@ export class PushHub {
   }
 
   /**
-   * Bytes held for subscribers and not yet taken by them, including the body
-   * an `advanceHeaders` subscriber keeps to fill the part it announced (sent
-   * again when the next frame has other headers, or at the end); a shared
-   * frame counts once per subscriber holding it. The hub's own latest frame
-   * (for `replay` and `snapshot()`) is not counted.
+   * Bytes of memory held for subscribers: every frame buffer some subscriber
+   * has not taken yet, or keeps to fill the part it announced
+   * (`advanceHeaders`), counted once however many subscribers share it. The
+   * hub's own latest frame (for `replay` and `snapshot()`) counts only while
+   * a subscriber holds it too.
    */
   get retainedBytes(): number {
+    return this.#subscribers.real;
+  }
+
+  /**
+   * Bytes held for subscribers and not yet taken, summed per subscriber: a
+   * shared frame counts once per subscriber holding it (what the subscribers
+   * would hold if nothing were shared). See {@linkcode PushHub.retainedBytes}
+   * for the memory really held.
+   */
+  get subscriberBytes(): number {
     return this.#subscribers.retained;
   }
 
@@ -152,8 +168,10 @@ export class PushHub {
    * Sends a part to every subscriber. Its body is copied once, so the caller
    * may reuse its buffer. Ignored after `close()`.
    *
-   * @throws {TypeError} on a bad part, or a Blob/stream body (await it first;
-   * `PushHub.from` does). {RangeError} when a caller's boundary is in the body.
+   * @throws {TypeError} on a bad part, a Blob/stream body (await it first;
+   * `PushHub.from` does), or a header value with a character above U+00FF.
+   * {RangeError} when the body or a header value holds `--boundary` (the
+   * hub's boundary, whoever chose it: every viewer can read it).
    */
   publish(part: Part): void {
     const wire = toWirePart(part, "part");
@@ -164,7 +182,7 @@ export class PushHub {
       );
     }
     if (this.#closed) return;
-    this.#guard?.checkBody(wire.bytes, "part.body");
+    this.#check(wire, "part");
     const now = Date.now();
     this.#timer.publishedAt = now;
     const latest = this.#latest;
@@ -179,6 +197,8 @@ export class PushHub {
    * A push response for one viewer. With `request`, an `<img>` load gets
    * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
    * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
+   * A `HEAD` request gets the same status and headers with no body, and is
+   * never counted as a subscriber.
    *
    * @example
    * ```ts
@@ -199,10 +219,12 @@ export class PushHub {
       request,
       init,
     );
-    if (this.#closed) return this.#unavailable("the hub is closed");
+    const head = request?.method === "HEAD";
+    if (this.#closed) return this.#unavailable("the hub is closed", head);
     if (this.#subscribers.size >= this.#options.maxSubscribers) {
-      return this.#unavailable("the hub has its maximum number of subscribers");
+      return this.#unavailable("the hub has its maximum number of subscribers", head);
     }
+    if (head) return new Response(null, { headers });
     const now = Date.now();
     const subscriber = new HubSubscriber(this.#subscribers, config, now);
     this.#subscribers.add(subscriber);
@@ -251,7 +273,8 @@ export class PushHub {
     this.#timer.stop();
   }
 
-  #unavailable(why: string): Response {
-    return unavailableResponse(why, this.#options.retryAfter);
+  #unavailable(why: string, head = false): Response {
+    const response = unavailableResponse(why, this.#options.retryAfter);
+    return head ? new Response(null, response) : response;
   }
 }

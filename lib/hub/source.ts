@@ -7,6 +7,7 @@
  */
 
 import { isPartSource, openPartSource, type Part, type PartSource } from "../push/part.ts";
+import { armTimeout } from "./timer.ts";
 
 /**
  * What `PushHub.from` drives a hub with: parts, or a function returning them,
@@ -35,13 +36,32 @@ type Run = {
   wake?: () => void;
 };
 
-/** Checks what `PushHub.from` was given. @throws {TypeError} */
-export function assertSource(source: unknown): void {
-  if (typeof source === "function" || isPartSource(source)) return;
-  throw new TypeError(
-    "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
-      (source === null ? "null" : typeof source),
-  );
+/**
+ * Checks what `PushHub.from` was given. A source that can be iterated only
+ * once (a generator object, any iterator that is its own iterable, a
+ * `ReadableStream`) is refused when `linger` is finite: once stopped, the
+ * next viewer would restart a finished run.
+ *
+ * @throws {TypeError}
+ */
+export function assertSource(source: unknown, linger: number): void {
+  if (typeof source === "function") return;
+  if (!isPartSource(source)) {
+    throw new TypeError(
+      "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
+        (source === null ? "null" : typeof source),
+    );
+  }
+  const oneShot = typeof (source as Partial<Iterator<Part>>).next === "function" ||
+    source instanceof ReadableStream;
+  if (oneShot && linger !== Infinity) {
+    throw new TypeError(
+      `source is a ${
+        source.constructor?.name ?? "iterator"
+      } that can be iterated only once, but the hub stops and restarts its source (linger ${linger} ms): ` +
+        "pass a function that returns a new one, e.g. PushHub.from(() => camera())",
+    );
+  }
 }
 
 /**
@@ -52,6 +72,7 @@ export class SourceRunner {
   #source: PushHubSource;
   #host: SourceHost;
   #linger: number;
+  #stopTimeout: number;
   #run: Run | undefined;
   /** Settles once the stopped run's `return()` has (its `finally` ran). */
   #stopping: Promise<void> | undefined;
@@ -59,10 +80,12 @@ export class SourceRunner {
   #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(source: PushHubSource, host: SourceHost, linger: number) {
+  /** `stopTimeout`: how long a stopped run's `return()` may take before a new run starts anyway. */
+  constructor(source: PushHubSource, host: SourceHost, linger: number, stopTimeout: number) {
     this.#source = source;
     this.#host = host;
     this.#linger = linger;
+    this.#stopTimeout = stopTimeout;
   }
 
   /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
@@ -82,7 +105,7 @@ export class SourceRunner {
   idle(): void {
     if (!this.#wanted || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
     if (this.#linger === 0) return this.stop();
-    this.#lingerTimer = setTimeout(() => this.stop(), this.#linger);
+    this.#lingerTimer = armTimeout(() => this.stop(), this.#linger);
   }
 
   /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
@@ -129,10 +152,34 @@ export class SourceRunner {
     } catch (error) {
       settled = Promise.reject(error);
     }
-    this.#stopping = settled.then(() => {}, (error) => this.#host.report(error)).then(() => {
-      this.#stopping = undefined;
+    // A source that ignores its signal and never settles would hold every restart back: past
+    // stopTimeout it is reported and left behind (its finally may still run later).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<void>((resolve) => {
+      timer = armTimeout(() => {
+        this.#host.report(
+          new Error(
+            `the hub's source did not stop within stopTimeout (${this.#stopTimeout} ms): its ` +
+              "return() has not settled (does it ignore its AbortSignal?); starting a new run anyway",
+          ),
+        );
+        resolve();
+      }, this.#stopTimeout);
+    });
+    const stopping: Promise<void> = Promise.race([
+      settled.then(() => {}, (error) => this.#host.report(error)),
+      stuck,
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (this.#stopping === stopping) this.#stopping = undefined;
       this.#open();
     });
+    this.#stopping = stopping;
+  }
+
+  /** Whether a stopped run has not finished its `return()` yet (a restart waits for it). */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
   }
 
   #crash(run: Run, error: unknown, sourceOpen: boolean): void {
@@ -158,6 +205,11 @@ export class SourceRunner {
         return this.#crash(run, error, false);
       }
       if (this.#run !== run) return;
+      if (typeof result !== "object" || result === null) {
+        const got = result === null ? "null" : typeof result;
+        const error = new TypeError(`the source's next() must resolve to an object, got ${got}`);
+        return this.#crash(run, error, true);
+      }
       if (result.done) {
         this.#run = undefined;
         this.#wanted = false;

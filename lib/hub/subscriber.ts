@@ -9,14 +9,17 @@
 
 import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
+import { armTimeout } from "./timer.ts";
 
 /** What a subscriber needs from its hub. */
 export interface SubscriberHost {
   framing: Framing;
   /** `Infinity` in replace mode: one slot, latest wins. */
   maxQueue: number;
-  /** Bytes held for subscribers changed by `delta`. */
+  /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
   retain(delta: number): void;
+  /** This subscriber took (`1`) or let go of (`-1`) a reference to `frame`'s buffer. */
+  hold(frame: HubFrame, delta: 1 | -1): void;
   /** The number of subscribers waiting for a new frame changed by `delta`. */
   demand(delta: number): void;
   /** The subscriber ended; forget it. */
@@ -39,6 +42,10 @@ export class HubSubscriber {
   readonly joinedAt: number;
   /** When a frame was last put in this subscriber's slot or queue. */
   offeredAt: number;
+  /** When its consumer last took bytes (or when it joined); see `stalledSince`. */
+  #takenAt: number;
+  /** Whether its consumer is asking for bytes now (a pull is in progress). */
+  #pulling = false;
   #host: SubscriberHost;
   #config: SubscriberConfig;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -51,8 +58,8 @@ export class HubSubscriber {
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
   #announced: string | undefined;
-  /** A body published with `#announced`: it fills that part if the next frame differs, or at the end. */
-  #fill: Uint8Array | undefined;
+  /** The frame whose body fills the part `#announced` if the next frame differs, or at the end. */
+  #fill: HubFrame | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
   #hungry = false;
@@ -64,6 +71,7 @@ export class HubSubscriber {
     this.#config = config;
     this.joinedAt = now;
     this.offeredAt = now;
+    this.#takenAt = now;
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
@@ -81,24 +89,50 @@ export class HubSubscriber {
   }
 
   /**
+   * Since when its consumer has not asked for bytes (a response never read,
+   * a stalled connection); `Infinity` while it asks. The hub breaks it after
+   * `idleTimeout`.
+   */
+  get stalledSince(): number {
+    return this.#pulling ? Infinity : this.#takenAt;
+  }
+
+  /**
    * Hands a frame to the subscriber. Replace mode: it replaces any frame not
-   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber is
-   * cut off with the close delimiter and what it had not taken is dropped.
+   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber's
+   * stream errors (it lost parts, which a clean end would hide) and what it
+   * had not taken is dropped.
    */
   offer(frame: HubFrame, now: number): void {
     if (this.#done) return;
     this.offeredAt = now;
     const held = this.#held;
     if (this.#host.maxQueue === Infinity) {
-      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
+      const views = frameViews(
+        frame,
+        this.#config.advanceHeaders,
+        this.#announced,
+        this.#fill?.body,
+      );
       // A frame that fits the announced block can fill it too: the older body is let go.
-      if (this.#announced === frame.key) this.#fill = frame.body;
-      this.#heldBytes -= held[0]?.bytes ?? 0;
+      if (this.#announced === frame.key) this.#setFill(frame);
+      const old = held[0];
+      if (old) {
+        this.#heldBytes -= old.bytes;
+        this.#host.hold(old.frame, -1);
+      }
       held[0] = hold(views, frame);
     } else {
-      if (held.length >= this.#host.maxQueue) return this.end(false);
+      if (held.length >= this.#host.maxQueue) {
+        return this.fail(
+          new Error(
+            `the subscriber fell more than maxQueue (${this.#host.maxQueue}) parts behind: cut off`,
+          ),
+        );
+      }
       held.push(hold([frame.plain], frame));
     }
+    this.#host.hold(frame, 1);
     this.#heldBytes += held[held.length - 1].bytes;
     this.#recount();
     // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
@@ -110,7 +144,7 @@ export class HubSubscriber {
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held;
-    let fill = this.#fill;
+    let fill = this.#fill?.body;
     this.#finish();
     try {
       if (flush) {
@@ -139,9 +173,10 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
+    for (const { frame } of this.#held) this.#host.hold(frame, -1);
     this.#held = [];
     this.#heldBytes = 0;
-    this.#fill = undefined;
+    this.#setFill(undefined);
     this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
     this.#rouse();
@@ -149,6 +184,7 @@ export class HubSubscriber {
   }
 
   async #pull(): Promise<void> {
+    this.#pulling = true;
     // Each turn waits for a frame or for the fps cap; `end` wakes it for good.
     while (!this.#done) {
       if (this.#held.length === 0) {
@@ -164,18 +200,29 @@ export class HubSubscriber {
       this.#heldBytes -= bytes;
       if (this.#config.advanceHeaders) {
         this.#announced = frame.key;
-        this.#fill = frame.body;
+        this.#setFill(frame);
       }
+      this.#host.hold(frame, -1);
       this.#recount();
-      this.#sentAt = Date.now();
+      this.#sentAt = this.#takenAt = Date.now();
+      this.#pulling = false;
       for (const view of views) this.#controller.enqueue(view);
       return;
     }
   }
 
+  /** Keeps `frame` (or nothing) to fill the announced part, counting the reference. */
+  #setFill(frame: HubFrame | undefined): void {
+    const old = this.#fill;
+    if (old === frame) return;
+    this.#fill = frame;
+    if (frame) this.#host.hold(frame, 1);
+    if (old) this.#host.hold(old, -1);
+  }
+
   /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
   #recount(): void {
-    const bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : this.#heldBytes;
+    const bytes = this.#held.length === 0 ? this.#fill?.body.byteLength ?? 0 : this.#heldBytes;
     this.#host.retain(bytes - this.#charge);
     this.#charge = bytes;
   }
@@ -185,7 +232,7 @@ export class HubSubscriber {
     return new Promise<void>((resolve) => {
       this.#wake = resolve;
       if (ms !== undefined) {
-        this.#fpsTimer = setTimeout(resolve, ms);
+        this.#fpsTimer = armTimeout(resolve, ms);
       } else {
         this.#hungry = true;
         this.#host.demand(1);

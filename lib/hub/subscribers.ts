@@ -32,6 +32,9 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
   #set = new Set<HubSubscriber>();
   #events: SubscribersEvents;
   #retained = 0;
+  /** Each frame buffer some subscriber references, with how many references it has. */
+  #frames = new Map<HubFrame, number>();
+  #real = 0;
   #waiting = 0;
 
   /** `maxQueue` is `Infinity` in replace mode (one slot, latest wins). */
@@ -46,7 +49,12 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
     return this.#set.size;
   }
 
-  /** Bytes held for subscribers and not yet taken (see `PushHub.retainedBytes`). */
+  /** The frame buffers subscribers keep alive, each counted once (see `PushHub.retainedBytes`). */
+  get real(): number {
+    return this.#real;
+  }
+
+  /** Bytes held for subscribers, summed per subscriber (see `PushHub.subscriberBytes`). */
   get retained(): number {
     return this.#retained;
   }
@@ -83,6 +91,19 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
 
   retain(delta: number): void {
     this.#retained += delta;
+  }
+
+  hold(frame: HubFrame, delta: 1 | -1): void {
+    const count = (this.#frames.get(frame) ?? 0) + delta;
+    // A frame is one buffer (frame.ts): any view of it keeps all of it.
+    const size = frame.switched.byteLength;
+    if (count > 0) {
+      if (count === 1 && delta === 1) this.#real += size;
+      this.#frames.set(frame, count);
+    } else {
+      this.#frames.delete(frame);
+      this.#real -= size;
+    }
   }
 
   demand(delta: number): void {

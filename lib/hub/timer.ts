@@ -8,11 +8,32 @@
 import type { HubFrame } from "./frame.ts";
 import type { HubSubscriber } from "./subscriber.ts";
 
+/** The longest delay `setTimeout` honours; past it, runtimes fire after 1 ms. */
+export const MAX_TIMER = 2 ** 31 - 1;
+
+/**
+ * `setTimeout` for every timer of the hub, with the delay kept within 1 ms
+ * and {@linkcode MAX_TIMER}: each caller re-checks its deadline when it
+ * fires, so a far deadline only costs one early wake-up per 24.8 days.
+ *
+ * @example
+ * ```ts ignore
+ * const timer = armTimeout(() => console.log("late"), 2 ** 40); // fires in 24.8 days
+ * clearTimeout(timer);
+ * ```
+ */
+export function armTimeout(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(run, Math.min(MAX_TIMER, Math.max(1, ms)));
+}
+
 /** The deadlines, in milliseconds (`Infinity`: none). */
 export interface HubDeadlines {
   /** Resend the latest frame to a subscriber offered nothing for this long. */
   keepAlive: number;
-  /** End every subscriber when nothing was published (or since it joined) for this long. */
+  /**
+   * End every subscriber when nothing was published (or since it joined) for
+   * this long; break one that took no bytes for this long.
+   */
   idleTimeout: number;
   /** End a subscriber this long after it joined. */
   maxDuration: number;
@@ -56,10 +77,11 @@ export class HubTimer {
     for (const s of this.#subscribers) {
       if (resend) next = Math.min(next, s.offeredAt + keepAlive);
       next = Math.min(next, Math.max(this.publishedAt, s.joinedAt) + idleTimeout);
+      next = Math.min(next, s.stalledSince + idleTimeout);
       next = Math.min(next, s.joinedAt + maxDuration);
     }
     if (next === Infinity) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(1, next - Date.now()));
+    this.#timer = armTimeout(() => this.#tick(), next - Date.now());
   }
 
   /** Cancels the scheduled deadline. */
@@ -76,8 +98,15 @@ export class HubTimer {
     for (const s of [...this.#subscribers]) {
       const idle = now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;
       if (idle || now >= s.joinedAt + maxDuration) s.end(true);
+      else if (now >= s.stalledSince + idleTimeout) s.fail(stalled(idleTimeout));
       else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);
     }
     this.arm();
   }
+}
+
+function stalled(idleTimeout: number): Error {
+  return new Error(
+    `the subscriber took no bytes for idleTimeout (${idleTimeout} ms): dropped to free its slot`,
+  );
 }
