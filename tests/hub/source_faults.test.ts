@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
+import { runtime } from "../_helpers/runtime.ts";
 import { delay, until, within } from "../_helpers/streams.ts";
 
 const decoder = new TextDecoder();
@@ -21,6 +22,26 @@ async function waitFor(response: Response, text: string): Promise<string> {
   }
   await reader.cancel();
   return seen;
+}
+
+type Listener = (...args: never[]) => void;
+type Emitter = { on(name: string, f: Listener): void; off(name: string, f: Listener): void };
+
+/** Records unhandled rejections until `stop()` (Node and Bun: process events; else the DOM event). */
+function watchRejections(): { seen: unknown[]; stop(): void } {
+  const seen: unknown[] = [];
+  const proc = (globalThis as unknown as { process?: Emitter }).process;
+  if ((runtime === "node" || runtime === "bun") && proc) {
+    const listener = (reason: unknown): void => void seen.push(reason);
+    proc.on("unhandledRejection", listener);
+    return { seen, stop: () => proc.off("unhandledRejection", listener) };
+  }
+  const listener = (event: Event): void => {
+    event.preventDefault();
+    seen.push((event as PromiseRejectionEvent).reason);
+  };
+  globalThis.addEventListener("unhandledrejection", listener);
+  return { seen, stop: () => globalThis.removeEventListener("unhandledrejection", listener) };
 }
 
 /** A source whose first run is `first`, then a healthy run yielding "run N frame i". */
@@ -86,6 +107,7 @@ describe("PushHub.from: an onError that throws is contained (issue 10, item 4)",
   ];
   for (const [name, first] of cases) {
     it(`${name}: no unhandled rejection, and the source still restarts`, async () => {
+      const rejections = watchRejections();
       let calls = 0;
       const { stats, source } = runs(first);
       const hub = PushHub.from(source, {
@@ -103,6 +125,9 @@ describe("PushHub.from: an onError that throws is contained (issue 10, item 4)",
       assert.match(text, /run 2 frame 0/);
       assert.equal(stats.calls, 2);
       hub.close();
+      await delay(50);
+      rejections.stop();
+      assert.deepEqual(rejections.seen, []);
     });
   }
 });
