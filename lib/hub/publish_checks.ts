@@ -14,10 +14,11 @@
  */
 
 import { BoundarySearch } from "../shared/boundary_search.ts";
-import type { BytesPart } from "./frame.ts";
+import { toWirePart } from "../push/part.ts";
+import { type BytesPart, hasBytes } from "./frame.ts";
 
-/** Checks one part before it is published. @throws {RangeError|TypeError} */
-export type PublishCheck = (wire: BytesPart, where: string) => void;
+/** Checks one part before it is published, returning it ready to encode. @throws {RangeError|TypeError} */
+export type PublishCheck = (part: unknown) => BytesPart;
 
 // Latin-1 is what a header value can hold: `Headers` refuses more, and the bytes go out one per char.
 const ABOVE_LATIN1 = /[^\x00-\xFF]/u;
@@ -28,7 +29,7 @@ const ABOVE_LATIN1 = /[^\x00-\xFF]/u;
  * @example
  * ```ts ignore
  * const check = publishCheck("b");
- * check(toWirePart({ contentType: "text/plain", body: "--b" }, "part") as BytesPart, "part");
+ * check({ contentType: "text/plain", body: "--b" });
  * // RangeError: part.body contains "--b", which would end the part early …
  * ```
  */
@@ -41,7 +42,15 @@ export function publishCheck(boundary: string): PublishCheck {
         "Content-Type: it would end the part early and forge a part for every other viewer; " +
         "escape or drop such content before publishing",
     );
-  return (wire, where) => {
+  return (part) => {
+    const where = "part";
+    const wire = toWirePart(part, where);
+    if (!hasBytes(wire)) {
+      throw new TypeError(
+        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
+          "read a Blob or ReadableStream into bytes first",
+      );
+    }
     for (const line of wire.fields.split("\r\n")) {
       if (line === "") continue;
       const name = line.slice(0, line.indexOf(":"));
@@ -62,5 +71,6 @@ export function publishCheck(boundary: string): PublishCheck {
     const found = search.search(wire.bytes, 0);
     search.reset();
     if (found !== -1) throw forged(`${where}.body`);
+    return wire;
   };
 }

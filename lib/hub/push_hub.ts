@@ -7,7 +7,7 @@
  */
 
 import { type Framing, framingFor } from "../push/framing.ts";
-import { encodeFrame, hasBytes, type HubFrame, sameFrame } from "./frame.ts";
+import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
 import {
   type HubResponseInit,
   type PushHubFromOptions,
@@ -22,7 +22,7 @@ import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
-import { type Part, toWirePart } from "../push/part.ts";
+import type { Part } from "../push/part.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -36,14 +36,9 @@ import { type Part, toWirePart } from "../push/part.ts";
  * ```ts ignore
  * import { PushHub } from "multipart-push";
  *
- * async function* camera() {
- *   try {
- *     while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
- *   } finally {
- *     await releaseCamera(); // runs 5 s after the last viewer left
- *   }
- * }
- * const hub = PushHub.from(camera, { dropSame: true });
+ * const hub = PushHub.from(async function* camera() {
+ *   while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
+ * }, { dropSame: true });
  * Deno.serve((request) =>
  *   new URL(request.url).pathname === "/still.jpg" ? hub.snapshot() : hub.response(request)
  * );
@@ -113,23 +108,18 @@ export class PushHub {
   static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
     const hub = new PushHub(options);
     assertSource(source, hub.#options.linger);
-    hub.#source = new SourceRunner(
-      source,
-      {
-        get waiting() {
-          return hub.#subscribers.waiting;
-        },
-        publish: (part) => hub.publish(part),
-        ended: () => hub.#subscribers.endAll(),
-        failed: (error) => {
-          hub.#subscribers.failAll(error);
-          hub.#options.onError(error);
-        },
-        report: (error) => hub.#options.onError(error),
+    hub.#source = new SourceRunner(source, {
+      get waiting() {
+        return hub.#subscribers.waiting;
       },
-      hub.#options.linger,
-      hub.#options.stopTimeout,
-    );
+      publish: (part) => hub.publish(part),
+      ended: () => hub.#subscribers.endAll(),
+      failed: (error) => {
+        hub.#subscribers.failAll(error);
+        hub.#options.onError(error);
+      },
+      report: (error) => hub.#options.onError(error),
+    }, hub.#options);
     return hub;
   }
 
@@ -151,9 +141,7 @@ export class PushHub {
 
   /**
    * Bytes held for subscribers and not yet taken, summed per subscriber: a
-   * shared frame counts once per subscriber holding it (what the subscribers
-   * would hold if nothing were shared). See {@linkcode PushHub.retainedBytes}
-   * for the memory really held.
+   * shared frame counts once per subscriber holding it.
    */
   get subscriberBytes(): number {
     return this.#subscribers.retained;
@@ -166,7 +154,7 @@ export class PushHub {
 
   /**
    * Sends a part to every subscriber. Its body is copied once, so the caller
-   * may reuse its buffer. Ignored after `close()`.
+   * may reuse its buffer. Ignored after `close()` (but still checked).
    *
    * @throws {TypeError} on a bad part, a Blob/stream body (await it first;
    * `PushHub.from` does), or a header value with a character above U+00FF.
@@ -174,15 +162,8 @@ export class PushHub {
    * hub's boundary, whoever chose it: every viewer can read it).
    */
   publish(part: Part): void {
-    const wire = toWirePart(part, "part");
-    if (!hasBytes(wire)) {
-      throw new TypeError(
-        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
-          "read a Blob or ReadableStream into bytes first",
-      );
-    }
+    const wire = this.#check(part);
     if (this.#closed) return;
-    this.#check(wire, "part");
     const now = Date.now();
     this.#timer.publishedAt = now;
     const latest = this.#latest;
@@ -213,16 +194,14 @@ export class PushHub {
    * @throws {TypeError|RangeError} on a bad request or init.
    */
   response(request?: Request, init?: HubResponseInit): Response {
-    const { config, headers } = pushSetup(
-      this.#options.mode,
-      this.#options.boundary,
-      request,
-      init,
-    );
+    const { config, headers } = pushSetup(this.#options, request, init);
     const head = request?.method === "HEAD";
-    if (this.#closed) return this.#unavailable("the hub is closed", head);
-    if (this.#subscribers.size >= this.#options.maxSubscribers) {
-      return this.#unavailable("the hub has its maximum number of subscribers", head);
+    const full = this.#subscribers.size >= this.#options.maxSubscribers;
+    if (this.#closed || full) {
+      const why = this.#closed
+        ? "the hub is closed"
+        : "the hub has its maximum number of subscribers";
+      return unavailableResponse(why, this.#options.retryAfter, head);
     }
     if (head) return new Response(null, { headers });
     const now = Date.now();
@@ -254,7 +233,9 @@ export class PushHub {
    * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
    */
   snapshot(init?: { headers?: HeadersInit }): Response {
-    if (!this.#latest) return this.#unavailable("no frame has been published yet");
+    if (!this.#latest) {
+      return unavailableResponse("no frame has been published yet", this.#options.retryAfter);
+    }
     return snapshotResponse(this.#latest, init);
   }
 
@@ -271,10 +252,5 @@ export class PushHub {
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();
-  }
-
-  #unavailable(why: string, head = false): Response {
-    const response = unavailableResponse(why, this.#options.retryAfter);
-    return head ? new Response(null, response) : response;
   }
 }

@@ -22,8 +22,7 @@ const FRAME_OWNED = ["content-type", "content-length"];
  * @throws {TypeError|RangeError} on a bad request or init.
  */
 export function pushSetup(
-  mode: PushMode,
-  boundary: string,
+  { mode, boundary }: { mode: PushMode; boundary: string },
   request: Request | undefined,
   init: HubResponseInit | undefined,
 ): { config: SubscriberConfig; headers: Headers } {
@@ -43,10 +42,10 @@ export function pushSetup(
 
 /**
  * `503 Service Unavailable` with `Retry-After` (seconds, as a string) and a
- * plain-text body saying why.
+ * plain-text body saying why; for a `HEAD` request the same without a body.
  */
-export function unavailableResponse(why: string, retryAfter: string): Response {
-  return new Response(`503 Service Unavailable: ${why}\n`, {
+export function unavailableResponse(why: string, retryAfter: string, head = false): Response {
+  return new Response(head ? null : `503 Service Unavailable: ${why}\n`, {
     status: 503,
     headers: {
       "Retry-After": retryAfter,

@@ -81,7 +81,11 @@ export class SourceRunner {
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `stopTimeout`: how long a stopped run's `return()` may take before a new run starts anyway. */
-  constructor(source: PushHubSource, host: SourceHost, linger: number, stopTimeout: number) {
+  constructor(
+    source: PushHubSource,
+    host: SourceHost,
+    { linger, stopTimeout }: { linger: number; stopTimeout: number },
+  ) {
     this.#source = source;
     this.#host = host;
     this.#linger = linger;

@@ -9,6 +9,7 @@
 
 import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
+import { HeldFrames } from "./held.ts";
 import { armTimeout } from "./timer.ts";
 
 /** What a subscriber needs from its hub. */
@@ -51,9 +52,7 @@ export class HubSubscriber {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
-  #held: Held[] = [];
-  /** The bytes of every view in `#held`, kept as frames come and go so no count walks the queue. */
-  #heldBytes = 0;
+  #held: HeldFrames;
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
@@ -72,6 +71,7 @@ export class HubSubscriber {
     this.joinedAt = now;
     this.offeredAt = now;
     this.#takenAt = now;
+    this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
@@ -116,12 +116,7 @@ export class HubSubscriber {
       );
       // A frame that fits the announced block can fill it too: the older body is let go.
       if (this.#announced === frame.key) this.#setFill(frame);
-      const old = held[0];
-      if (old) {
-        this.#heldBytes -= old.bytes;
-        this.#host.hold(old.frame, -1);
-      }
-      held[0] = hold(views, frame);
+      held.replace(views, frame);
     } else {
       if (held.length >= this.#host.maxQueue) {
         return this.fail(
@@ -130,10 +125,8 @@ export class HubSubscriber {
           ),
         );
       }
-      held.push(hold([frame.plain], frame));
+      held.push([frame.plain], frame);
     }
-    this.#host.hold(frame, 1);
-    this.#heldBytes += held[held.length - 1].bytes;
     this.#recount();
     // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
     // takes whatever is held (the latest frame in replace mode) when the gap ends.
@@ -143,7 +136,7 @@ export class HubSubscriber {
   /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */
   end(flush: boolean): void {
     if (this.#done) return;
-    const held = this.#held;
+    const held = this.#held.clear();
     let fill = this.#fill?.body;
     this.#finish();
     try {
@@ -173,9 +166,7 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
-    for (const { frame } of this.#held) this.#host.hold(frame, -1);
-    this.#held = [];
-    this.#heldBytes = 0;
+    this.#held.clear();
     this.#setFill(undefined);
     this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
@@ -196,13 +187,11 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { views, frame, bytes } = this.#held.shift()!;
-      this.#heldBytes -= bytes;
+      const { views, frame } = this.#held.shift()!;
       if (this.#config.advanceHeaders) {
         this.#announced = frame.key;
         this.#setFill(frame);
       }
-      this.#host.hold(frame, -1);
       this.#recount();
       this.#sentAt = this.#takenAt = Date.now();
       this.#pulling = false;
@@ -222,7 +211,7 @@ export class HubSubscriber {
 
   /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
   #recount(): void {
-    const bytes = this.#held.length === 0 ? this.#fill?.body.byteLength ?? 0 : this.#heldBytes;
+    const bytes = this.#held.length === 0 ? this.#fill?.body.byteLength ?? 0 : this.#held.bytes;
     this.#host.retain(bytes - this.#charge);
     this.#charge = bytes;
   }
@@ -251,17 +240,4 @@ export class HubSubscriber {
     this.#wake = undefined;
     wake?.();
   }
-}
-
-/** A frame held for a subscriber: the views it will send and their total size. */
-interface Held {
-  views: Uint8Array[];
-  frame: HubFrame;
-  bytes: number;
-}
-
-function hold(views: Uint8Array[], frame: HubFrame): Held {
-  let bytes = 0;
-  for (const view of views) bytes += view.byteLength;
-  return { views, frame, bytes };
 }
