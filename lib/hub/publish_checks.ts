@@ -21,7 +21,7 @@ import { type BytesPart, hasBytes } from "./frame.ts";
 export type PublishCheck = (part: unknown) => BytesPart;
 
 // Latin-1 is what a header value can hold: `Headers` refuses more, and the bytes go out one per char.
-const ABOVE_LATIN1 = /[^\x00-\xFF]/u;
+const ABOVE_LATIN1 = /[\u0100-\u{10FFFF}]/u;
 
 /**
  * The checks for a hub whose boundary is `boundary`.

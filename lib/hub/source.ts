@@ -7,7 +7,7 @@
  */
 
 import { isPartSource, openPartSource, type Part, type PartSource } from "../push/part.ts";
-import { armTimeout } from "./timer.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /**
  * What `PushHub.from` drives a hub with: parts, or a function returning them,

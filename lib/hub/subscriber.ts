@@ -10,7 +10,7 @@
 import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
 import { HeldFrames } from "./held.ts";
-import { armTimeout } from "./timer.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /** What a subscriber needs from its hub. */
 export interface SubscriberHost {

@@ -7,24 +7,7 @@
 
 import type { HubFrame } from "./frame.ts";
 import type { HubSubscriber } from "./subscriber.ts";
-
-/** The longest delay `setTimeout` honours; past it, runtimes fire after 1 ms. */
-export const MAX_TIMER = 2 ** 31 - 1;
-
-/**
- * `setTimeout` for every timer of the hub, with the delay kept within 1 ms
- * and {@linkcode MAX_TIMER}: each caller re-checks its deadline when it
- * fires, so a far deadline only costs one early wake-up per 24.8 days.
- *
- * @example
- * ```ts ignore
- * const timer = armTimeout(() => console.log("late"), 2 ** 40); // fires in 24.8 days
- * clearTimeout(timer);
- * ```
- */
-export function armTimeout(run: () => void, ms: number): ReturnType<typeof setTimeout> {
-  return setTimeout(run, Math.min(MAX_TIMER, Math.max(1, ms)));
-}
+import { armTimeout } from "./arm_timeout.ts";
 
 /** The deadlines, in milliseconds (`Infinity`: none). */
 export interface HubDeadlines {

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { delay, until, within } from "../_helpers/streams.ts";
+import { delay, within } from "../_helpers/streams.ts";
 
 const frame = (body: string | Uint8Array): Part => ({ contentType: "text/plain", body });
 const MAX_TIMER = 2 ** 31 - 1;
