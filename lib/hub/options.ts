@@ -6,6 +6,7 @@
 
 import type { PushMode } from "../push/framing.ts";
 import { milliseconds, resolvePushOptions } from "../push/options.ts";
+import type { ViewerStats } from "./stats.ts";
 
 /** Options of `new PushHub()`. */
 export interface PushHubOptions {
@@ -76,6 +77,18 @@ export interface PushHubOptions {
    * @default {undefined}
    */
   onError?: (error: unknown) => void;
+  /**
+   * Called when a viewer joins (a `GET` that got a push, not a `HEAD` or a
+   * `503`), with its figures as in `hub.stats()`. If it throws, that is ignored.
+   * @default {undefined}
+   */
+  onSubscribe?: (viewer: ViewerStats) => void;
+  /**
+   * Called when a viewer leaves, whatever the reason, with its final figures.
+   * If it throws, that is ignored.
+   * @default {undefined}
+   */
+  onUnsubscribe?: (viewer: ViewerStats) => void;
 }
 
 /** Options of `PushHub.from()`. */
@@ -125,6 +138,8 @@ export interface ResolvedHubOptions {
   linger: number;
   stopTimeout: number;
   onError: (error: unknown) => void;
+  onSubscribe: (viewer: ViewerStats) => void;
+  onUnsubscribe: (viewer: ViewerStats) => void;
 }
 
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
@@ -156,6 +171,8 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     linger: lingerOf(options.linger),
     stopTimeout: milliseconds(options.stopTimeout, 10_000, "options.stopTimeout"),
     onError: contained(push.onError),
+    onSubscribe: contained(hook(options.onSubscribe, "options.onSubscribe")),
+    onUnsubscribe: contained(hook(options.onUnsubscribe, "options.onUnsubscribe")),
   };
 }
 
@@ -174,15 +191,25 @@ export function fpsInterval(fps: unknown): number {
   return 1000 / fps;
 }
 
-/** `onError` made safe to call anywhere: a logger that throws must not end the process. */
-function contained(onError: (error: unknown) => void): (error: unknown) => void {
-  return (error) => {
+/** A hook made safe to call anywhere: a logger that throws must not end the process. */
+function contained<T>(hook: (value: T) => void): (value: T) => void {
+  return (value) => {
     try {
-      onError(error);
+      hook(value);
     } catch {
-      // Nothing better to do with it: reporting it would call the same failing hook.
+      // Nothing better to do with it: reporting it would call a failing hook again.
     }
   };
+}
+
+function hook<T>(value: unknown, name: string): (value: T) => void {
+  if (value === undefined) return () => {};
+  if (typeof value !== "function") {
+    throw new TypeError(
+      `${name} must be a function, got ${value === null ? "null" : typeof value}`,
+    );
+  }
+  return value as (value: T) => void;
 }
 
 function flag(value: unknown, fallback: boolean, name: string): boolean {

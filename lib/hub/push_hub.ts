@@ -18,11 +18,13 @@ import {
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
-import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
+import { HubMeter, type HubStats, type SourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
+
+const FULL = "the hub has its maximum number of subscribers";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -36,12 +38,10 @@ import type { Part } from "../push/part.ts";
  * ```ts ignore
  * import { PushHub } from "multipart-push";
  *
- * const hub = PushHub.from(async function* camera() {
+ * const hub = PushHub.from(async function* () {
  *   while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
- * }, { dropSame: true });
- * Deno.serve((request) =>
- *   new URL(request.url).pathname === "/still.jpg" ? hub.snapshot() : hub.response(request)
- * );
+ * });
+ * Deno.serve((request) => hub.response(request));
  * ```
  */
 export class PushHub {
@@ -54,6 +54,7 @@ export class PushHub {
   #closed = false;
   #source: SourceRunner | undefined;
   #ingest: IngestSlot = new IngestSlot(this);
+  #meter = new HubMeter();
 
   /**
    * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
@@ -74,22 +75,19 @@ export class PushHub {
         this.#timer.stop();
         this.#source?.idle();
       },
+      joined: (subscriber) => config.onSubscribe(subscriber.stats(Date.now())),
+      left: (subscriber) => config.onUnsubscribe(subscriber.stats(Date.now())),
     });
     this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
   }
 
   /**
-   * A hub fed by `source`, started when the first subscriber arrives and
-   * stopped (`return()` on its iterator) `linger` ms after the last one left.
-   * Pass a function to get a fresh iterator on each restart: it is called
-   * with a signal that aborts when that run is stopped, so a source waiting
-   * for a frame can give up at once (a restart waits for the stopped run's
-   * `finally`). The source is pulled only while a subscriber waits for a frame.
-   *
-   * When the source throws or yields a bad part, every subscriber's connection
-   * breaks (as with `pushStream`: the client can tell it from a clean end) and
-   * `onError` is called; when it finishes, every subscriber ends cleanly. The
-   * next subscriber starts it again.
+   * A hub fed by `source`, started by the first subscriber, pulled only while
+   * one waits for a frame, stopped (`return()`) `linger` ms after the last
+   * left. A function is called at each start with a signal that aborts when
+   * that run is stopped (a restart waits for the stopped run's `finally`). A
+   * source that throws or yields a bad part breaks every subscriber's
+   * connection and tells `onError`; one that finishes ends them cleanly.
    *
    * @example
    * ```ts
@@ -108,18 +106,8 @@ export class PushHub {
   static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
     const hub = new PushHub(options);
     assertSource(source, hub.#options.linger);
-    hub.#source = new SourceRunner(source, {
-      get waiting() {
-        return hub.#subscribers.waiting;
-      },
-      publish: (part) => hub.publish(part),
-      ended: () => hub.#subscribers.endAll(),
-      failed: (error) => {
-        hub.#subscribers.failAll(error);
-        hub.#options.onError(error);
-      },
-      report: (error) => hub.#options.onError(error),
-    }, hub.#options);
+    const publish = (part: Part): void => hub.publish(part);
+    hub.#source = new SourceRunner(source, hub.#subscribers, { ...hub.#options, publish });
     return hub;
   }
 
@@ -129,20 +117,15 @@ export class PushHub {
   }
 
   /**
-   * Bytes of memory held for subscribers: every frame buffer some subscriber
-   * has not taken yet, or keeps to fill the part it announced
-   * (`advanceHeaders`), counted once however many subscribers share it. The
-   * hub's own latest frame (for `replay` and `snapshot()`) counts only while
-   * a subscriber holds it too.
+   * Memory held for subscribers: every frame buffer some subscriber has not
+   * taken yet or keeps to fill an announced part, once however many share it
+   * (the latest frame kept for `replay` counts only while one holds it too).
    */
   get retainedBytes(): number {
     return this.#subscribers.real;
   }
 
-  /**
-   * Bytes held for subscribers and not yet taken, summed per subscriber: a
-   * shared frame counts once per subscriber holding it.
-   */
+  /** Bytes held for subscribers, summed per subscriber (a shared frame once per holder). */
   get subscriberBytes(): number {
     return this.#subscribers.retained;
   }
@@ -169,6 +152,7 @@ export class PushHub {
     const latest = this.#latest;
     if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
     const frame = encodeFrame(this.#framing, wire, part.contentType);
+    this.#meter.published(now);
     this.#latest = frame;
     this.#subscribers.offer(frame, now);
     if (!latest) this.#timer.arm();
@@ -197,20 +181,14 @@ export class PushHub {
     const { config, headers } = pushSetup(this.#options, request, init);
     const head = request?.method === "HEAD";
     const full = this.#subscribers.size >= this.#options.maxSubscribers;
-    if (this.#closed || full) {
-      const why = this.#closed
-        ? "the hub is closed"
-        : "the hub has its maximum number of subscribers";
-      return unavailableResponse(why, this.#options.retryAfter, head);
-    }
+    const why = this.#closed ? "the hub is closed" : full ? FULL : undefined;
+    if (why) return unavailableResponse(why, this.#options.retryAfter, head);
     if (head) return new Response(null, { headers });
     const now = Date.now();
-    const subscriber = new HubSubscriber(this.#subscribers, config, now);
-    this.#subscribers.add(subscriber);
-    if (subscriber.aborted) {
-      subscriber.end(false);
-    } else {
-      if (this.#options.replay && this.#latest) subscriber.offer(this.#latest, now);
+    const meter = this.#meter.viewer(request, now);
+    const replay = this.#options.replay ? this.#latest : undefined;
+    const subscriber = this.#subscribers.join({ ...config, meter }, replay, now);
+    if (!subscriber.aborted) {
       this.#source?.start();
       if (!this.#timer.armed) this.#timer.arm();
     }
@@ -242,6 +220,30 @@ export class PushHub {
   /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
   ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
     return this.#ingest.run(request, options);
+  }
+
+  /**
+   * The hub's figures as a plain, JSON-ready object: viewers (id, joined at,
+   * fps, frames sent and dropped, bytes held, user agent, `?key=`), source
+   * state, frames published, fps in and out, bytes retained. See {@linkcode HubStats}.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * const viewer = hub.response(new Request("http://localhost/cam?key=lobby"));
+   * hub.stats().viewers[0].key; // "lobby"
+   * hub.close();
+   * await viewer.body?.cancel();
+   * ```
+   */
+  stats(): HubStats {
+    const now = Date.now();
+    const fresh = this.#latest && now - this.#timer.publishedAt < this.#options.idleTimeout;
+    const own: SourceState = fresh ? "running" : "offline";
+    const source = this.#closed ? "stopped" : this.#source?.state ?? own;
+    return this.#meter.stats(source, this.#subscribers.stats(now), this, now);
   }
 
   /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */

@@ -25,7 +25,7 @@ export function pushSetup(
   { mode, boundary }: { mode: PushMode; boundary: string },
   request: Request | undefined,
   init: HubResponseInit | undefined,
-): { config: SubscriberConfig; headers: Headers } {
+): { config: Omit<SubscriberConfig, "meter">; headers: Headers } {
   if (init !== undefined && (typeof init !== "object" || init === null)) {
     throw new TypeError(`init must be an object, got ${typeof init}`);
   }

@@ -16,18 +16,24 @@ import { armTimeout } from "./arm_timeout.ts";
  */
 export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
 
-/** What the source needs from its hub. */
-export interface SourceHost {
+/** What the source needs of its hub's subscribers. */
+export interface SourceViewers {
   /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
   readonly waiting: number;
+  /** The source finished: end every subscriber cleanly. */
+  endAll(): void;
+  /** The source threw or yielded a bad part: break every subscriber's connection. */
+  failAll(error: unknown): void;
+}
+
+/** The hub's settings for its source, and where its frames and errors go. */
+export interface SourceSettings {
+  linger: number;
+  stopTimeout: number;
+  /** Called with every error, whether it broke the subscribers or not (a failing `return()`). */
+  onError(error: unknown): void;
   /** Publishes a part whose body is bytes or a string. @throws on a bad part */
   publish(part: Part): void;
-  /** The source finished: end every subscriber cleanly. */
-  ended(): void;
-  /** The source threw or yielded a bad part: break every subscriber's connection. */
-  failed(error: unknown): void;
-  /** Reports an error that breaks nobody (a failing `return()`). */
-  report(error: unknown): void;
 }
 
 type Run = {
@@ -70,9 +76,8 @@ export function assertSource(source: unknown, linger: number): void {
  */
 export class SourceRunner {
   #source: PushHubSource;
-  #host: SourceHost;
-  #linger: number;
-  #stopTimeout: number;
+  #viewers: SourceViewers;
+  #settings: SourceSettings;
   #run: Run | undefined;
   /** Settles once the stopped run's `return()` has (its `finally` ran). */
   #stopping: Promise<void> | undefined;
@@ -80,16 +85,10 @@ export class SourceRunner {
   #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `stopTimeout`: how long a stopped run's `return()` may take before a new run starts anyway. */
-  constructor(
-    source: PushHubSource,
-    host: SourceHost,
-    { linger, stopTimeout }: { linger: number; stopTimeout: number },
-  ) {
+  constructor(source: PushHubSource, viewers: SourceViewers, settings: SourceSettings) {
     this.#source = source;
-    this.#host = host;
-    this.#linger = linger;
-    this.#stopTimeout = stopTimeout;
+    this.#viewers = viewers;
+    this.#settings = settings;
   }
 
   /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
@@ -107,9 +106,12 @@ export class SourceRunner {
 
   /** The last subscriber left: stop after `linger` ms unless one comes back. */
   idle(): void {
-    if (!this.#wanted || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
-    if (this.#linger === 0) return this.stop();
-    this.#lingerTimer = armTimeout(() => this.stop(), this.#linger);
+    if (
+      !this.#wanted || this.#lingerTimer !== undefined ||
+      this.#settings.linger === Infinity
+    ) return;
+    if (this.#settings.linger === 0) return this.stop();
+    this.#lingerTimer = armTimeout(() => this.stop(), this.#settings.linger);
   }
 
   /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
@@ -135,7 +137,7 @@ export class SourceRunner {
         : openPartSource(source, undefined, "source");
     } catch (error) {
       this.#wanted = false;
-      return this.#host.failed(error);
+      return this.#failed(error);
     }
     const run: Run = { iterator, controller };
     this.#run = run;
@@ -147,7 +149,7 @@ export class SourceRunner {
       run.controller.abort(new Error("the hub stopped its source"));
     } catch (error) {
       // workerd refuses to abort from a request other than the one that started the run.
-      this.#host.report(error);
+      this.#settings.onError(error);
     }
     let settled: Promise<unknown>;
     try {
@@ -161,17 +163,17 @@ export class SourceRunner {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stuck = new Promise<void>((resolve) => {
       timer = armTimeout(() => {
-        this.#host.report(
+        this.#settings.onError(
           new Error(
-            `the hub's source did not stop within stopTimeout (${this.#stopTimeout} ms): its ` +
+            `the hub's source did not stop within stopTimeout (${this.#settings.stopTimeout} ms): its ` +
               "return() has not settled (does it ignore its AbortSignal?); starting a new run anyway",
           ),
         );
         resolve();
-      }, this.#stopTimeout);
+      }, this.#settings.stopTimeout);
     });
     const stopping: Promise<void> = Promise.race([
-      settled.then(() => {}, (error) => this.#host.report(error)),
+      settled.then(() => {}, (error) => this.#settings.onError(error)),
       stuck,
     ]).finally(() => {
       clearTimeout(timer);
@@ -181,9 +183,10 @@ export class SourceRunner {
     this.#stopping = stopping;
   }
 
-  /** Whether a stopped run has not finished its `return()` yet (a restart waits for it). */
-  get stopping(): boolean {
-    return this.#stopping !== undefined;
+  /** For `hub.stats()`: stuck while a stopped run's `return()` holds a wanted restart back. */
+  get state(): "running" | "stopped" | "stuck" {
+    if (this.#run) return "running";
+    return this.#wanted && this.#stopping ? "stuck" : "stopped";
   }
 
   #crash(run: Run, error: unknown, sourceOpen: boolean): void {
@@ -191,13 +194,18 @@ export class SourceRunner {
     this.#run = undefined;
     this.#wanted = false;
     if (sourceOpen) this.#close(run);
-    this.#host.failed(error);
+    this.#failed(error);
+  }
+
+  #failed(error: unknown): void {
+    this.#viewers.failAll(error);
+    this.#settings.onError(error);
   }
 
   async #pump(run: Run): Promise<void> {
     // Each turn waits for demand or for the source; stop() ends it by replacing #run.
     while (this.#run === run) {
-      if (this.#host.waiting === 0) {
+      if (this.#viewers.waiting === 0) {
         await new Promise<void>((resolve) => (run.wake = resolve));
         run.wake = undefined;
         continue;
@@ -217,10 +225,10 @@ export class SourceRunner {
       if (result.done) {
         this.#run = undefined;
         this.#wanted = false;
-        return this.#host.ended();
+        return this.#viewers.endAll();
       }
       try {
-        this.#host.publish(await readBody(result.value));
+        this.#settings.publish(await readBody(result.value));
       } catch (error) {
         return this.#crash(run, error, true);
       }

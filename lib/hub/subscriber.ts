@@ -10,6 +10,7 @@
 import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
 import { HeldFrames } from "./held.ts";
+import type { ViewerMeter, ViewerStats } from "./stats.ts";
 import { armTimeout } from "./arm_timeout.ts";
 
 /** What a subscriber needs from its hub. */
@@ -33,6 +34,8 @@ export interface SubscriberConfig {
   /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
   interval: number;
   signals: AbortSignal[];
+  /** Its counters, for `hub.stats()`. */
+  meter: ViewerMeter;
 }
 
 /** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
@@ -43,9 +46,8 @@ export class HubSubscriber {
   readonly joinedAt: number;
   /** When a frame was last put in this subscriber's slot or queue. */
   offeredAt: number;
-  /** When its consumer last took bytes (or when it joined); see `stalledSince`. */
+  /** When its consumer last took bytes (or joined), and whether it asks for bytes now. */
   #takenAt: number;
-  /** Whether its consumer is asking for bytes now (a pull is in progress). */
   #pulling = false;
   #host: SubscriberHost;
   #config: SubscriberConfig;
@@ -88,6 +90,11 @@ export class HubSubscriber {
     return this.#config.signals.some((signal) => signal.aborted);
   }
 
+  /** Its figures for `hub.stats()` and the hooks. */
+  stats(now: number): ViewerStats {
+    return this.#config.meter.stats(this.#charge, now);
+  }
+
   /**
    * Since when its consumer has not asked for bytes (a response never read,
    * a stalled connection); `Infinity` while it asks. The hub breaks it after
@@ -116,14 +123,13 @@ export class HubSubscriber {
       );
       // A frame that fits the announced block can fill it too: the older body is let go.
       if (this.#announced === frame.key) this.#setFill(frame);
+      if (held.length) this.#config.meter.dropped(1); // latest wins: the untaken one is lost
       held.replace(views, frame);
     } else {
       if (held.length >= this.#host.maxQueue) {
-        return this.fail(
-          new Error(
-            `the subscriber fell more than maxQueue (${this.#host.maxQueue}) parts behind: cut off`,
-          ),
-        );
+        this.#config.meter.dropped(held.length + 1);
+        const why = `the subscriber fell more than maxQueue (${held.length}) parts behind`;
+        return this.fail(new Error(why));
       }
       held.push([frame.plain], frame);
     }
@@ -195,6 +201,7 @@ export class HubSubscriber {
       this.#recount();
       this.#sentAt = this.#takenAt = Date.now();
       this.#pulling = false;
+      this.#config.meter.sent(this.#sentAt);
       for (const view of views) this.#controller.enqueue(view);
       return;
     }
