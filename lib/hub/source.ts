@@ -61,11 +61,10 @@ export function assertSource(source: unknown, linger: number): void {
   const oneShot = typeof (source as Partial<Iterator<Part>>).next === "function" ||
     source instanceof ReadableStream;
   if (oneShot && linger !== Infinity) {
+    const kind = Object.prototype.toString.call(source).slice(8, -1); // "AsyncGenerator", …
     throw new TypeError(
-      `source is a ${
-        source.constructor?.name ?? "iterator"
-      } that can be iterated only once, but the hub stops and restarts its source (linger ${linger} ms): ` +
-        "pass a function that returns a new one, e.g. PushHub.from(() => camera())",
+      `source (${kind}) can be iterated only once, but the hub stops and restarts its source ` +
+        `(linger ${linger} ms): pass a function that returns a new one, e.g. PushHub.from(() => camera())`,
     );
   }
 }

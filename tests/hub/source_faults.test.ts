@@ -199,7 +199,9 @@ describe("PushHub.from: a source that can be iterated only once (issue 10, item 
       for (const linger of [undefined, 0, 50]) {
         assert.throws(() => PushHub.from(source as never, { linger }), {
           name: "TypeError",
-          message: /can be iterated only once.*pass a function that returns a new one/,
+          message: new RegExp(
+            `^source \\(${name}\\) can be iterated only once.*pass a function that returns a new one`,
+          ),
         }, `${name}, linger ${linger}`);
       }
     }
