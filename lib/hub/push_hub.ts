@@ -8,20 +8,15 @@
 
 import { type Framing, framingFor } from "../push/framing.ts";
 import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
-import {
-  type HubResponseInit,
-  type PushHubFromOptions,
-  type PushHubOptions,
-  type ResolvedHubOptions,
-  resolveHubOptions,
-} from "./options.ts";
+import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
+import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
-import { HubMeter, type HubStats, type SourceState } from "./stats.ts";
+import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
 
 const FULL = "the hub has its maximum number of subscribers";
@@ -29,10 +24,9 @@ const FULL = "the hub has its maximum number of subscribers";
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
  *
- * Replace mode (default): latest wins; a new viewer gets the latest frame at
- * once (`replay`) and idle viewers get it again every `keepAlive` ms. Mixed
- * mode: every part in order, a viewer more than `maxQueue` parts behind is
- * cut off: its stream errors, so its client sees the loss.
+ * Replace mode (default): latest wins; a new viewer gets the latest frame at once (`replay`), idle
+ * viewers get it again every `keepAlive` ms. Mixed mode: every part in order; a viewer more than
+ * `maxQueue` parts behind is cut off (its stream errors, so its client sees the loss).
  *
  * @example One camera, many viewers, on Deno
  * ```ts ignore
@@ -57,8 +51,7 @@ export class PushHub {
   #meter = new HubMeter();
 
   /**
-   * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
-   * Use {@linkcode PushHub.from} for a hub that runs its own source.
+   * A hub fed by {@linkcode PushHub.publish} ({@linkcode PushHub.from}: one that runs a source).
    *
    * @param options See {@linkcode PushHubOptions}.
    * @throws {TypeError|RangeError} on a bad option.
@@ -240,9 +233,8 @@ export class PushHub {
    */
   stats(): HubStats {
     const now = Date.now();
-    const fresh = this.#latest && now - this.#timer.publishedAt < this.#options.idleTimeout;
-    const own: SourceState = fresh ? "running" : "offline";
-    const source = this.#closed ? "stopped" : this.#source?.state ?? own;
+    const fresh = !!this.#latest && now - this.#timer.publishedAt < this.#options.idleTimeout;
+    const source = sourceState(this.#closed, this.#source?.state, fresh);
     return this.#meter.stats(source, this.#subscribers.stats(now), this, now);
   }
 

@@ -17,6 +17,19 @@
  */
 export type SourceState = "running" | "stopped" | "stuck" | "offline";
 
+/**
+ * A hub's {@linkcode SourceState}: `closed`, then its `PushHub.from` runner's
+ * state if it has one, else whether a frame came within `idleTimeout`.
+ */
+export function sourceState(
+  closed: boolean,
+  runner: "running" | "stopped" | "stuck" | undefined,
+  fresh: boolean,
+): SourceState {
+  if (closed) return "stopped";
+  return runner ?? (fresh ? "running" : "offline");
+}
+
 /** One viewer in `hub.stats()`, and what `onSubscribe` / `onUnsubscribe` are given. */
 export interface ViewerStats {
   /** Unique within the hub, counting from 1 in order of arrival. */
