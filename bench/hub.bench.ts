@@ -6,13 +6,19 @@
  * copies headers + body + delimiter into a new buffer for each subscriber
  * (what a `res.write()` loop per client does).
  *
- *   node bench/hub.bench.ts [--quick|--full]   (also: deno run -A, bun)
+ * Then the forgery scan (issue 10): every published body is searched for
+ * `--boundary` (lib/hub/publish_checks.ts); its cost per MiB against the
+ * whole `publish()` of the same body, for a JPEG-like (random), an HTML-like
+ * and a worst-case body (every byte the boundary's last byte).
+ *
+ *   node bench/hub.bench.ts [--quick|--full] [--scan]   (also: deno run -A, bun)
  *
  * @module
  */
 
 import { PushHub } from "../lib/hub/push_hub.ts";
-import { args, collect, cpuMs, fixed, runtimeName } from "./_util.ts";
+import { publishCheck } from "../lib/hub/publish_checks.ts";
+import { args, collect, cpuMs, fixed, median, runtimeName } from "./_util.ts";
 
 const flags = args();
 const FRAMES = flags.includes("--quick") ? 30 : flags.includes("--full") ? 300 : 90;
@@ -32,6 +38,7 @@ type Result = {
   publishMs: number;
   received: number;
   retainedMax: number;
+  realMax: number;
   retainedEnd: number;
   gaveUp?: boolean;
 };
@@ -71,11 +78,13 @@ async function hubRun(subscribers: number, size: number): Promise<Result> {
   const hub = new PushHub({ keepAlive: Infinity });
   const readers = Array.from({ length: subscribers }, () => reader(hub.response().body!, size));
   let retainedMax = 0;
+  let realMax = 0;
   collect();
   const cpu0 = cpuMs();
   const paces = await paced((i) => {
     hub.publish({ contentType: "image/jpeg", body: frameBody(size, i) });
-    retainedMax = Math.max(retainedMax, hub.retainedBytes);
+    retainedMax = Math.max(retainedMax, hub.subscriberBytes);
+    realMax = Math.max(realMax, hub.retainedBytes);
     return true;
   });
   const cpu = cpuMs() - cpu0;
@@ -87,6 +96,7 @@ async function hubRun(subscribers: number, size: number): Promise<Result> {
     publishMs: paces.ms,
     received: counts.reduce((a, b) => a + b, 0) / subscribers,
     retainedMax,
+    realMax,
     retainedEnd,
   };
 }
@@ -129,20 +139,25 @@ async function peerRun(subscribers: number, size: number): Promise<Result> {
     publishMs: paces.ms,
     received: counts.reduce((a, b) => a + b, 0) / subscribers,
     retainedMax,
+    realMax: retainedMax,
     retainedEnd: 0,
     gaveUp,
   };
 }
 
-console.log(`\n## Hub fan-out in-process (${runtimeName()}, ${FRAMES} frames at ${FPS} fps)\n`);
-console.log(
-  "| subscribers | frame | fan-out | CPU ms per frame | publish() ms | frames received per subscriber | retainedBytes max | per subscriber | at end |",
-);
-console.log("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
-// Sampled right after each publish(), before any subscriber ran. retainedBytes counts a shared
-// frame once per subscriber holding it (the memory is one frame). For the peer it is the bytes
-// queued in its streams (0 when every reader was already waiting), which are real copies.
-for (const { subscribers, frame } of CASES) {
+// Sampled right after each publish(), before any subscriber ran. subscriberBytes counts a shared
+// frame once per subscriber holding it; retainedBytes is the memory (each shared frame once). For
+// the peer both are the bytes queued in its streams (0 when every reader was already waiting),
+// which are real copies. --scan: the forgery scan table alone.
+const fanOut = flags.includes("--scan") ? [] : CASES;
+if (fanOut.length) {
+  console.log(`\n## Hub fan-out in-process (${runtimeName()}, ${FRAMES} frames at ${FPS} fps)\n`);
+  console.log(
+    "| subscribers | frame | fan-out | CPU ms per frame | publish() ms | frames received per subscriber | subscriberBytes max | per subscriber | retainedBytes max | at end |",
+  );
+  console.log("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+}
+for (const { subscribers, frame } of fanOut) {
   for (
     const [name, run] of [["PushHub", hubRun], ["copy per subscriber (peer)", peerRun]] as const
   ) {
@@ -154,7 +169,48 @@ for (const { subscribers, frame } of CASES) {
         fixed(r.publishMs, 2)
       } | ${fixed(r.received, 1)} of ${FRAMES}${
         r.gaveUp ? " (stopped: > 256 MiB queued)" : ""
-      } | ${r.retainedMax} | ${fixed(r.retainedMax / subscribers, 0)} | ${r.retainedEnd} |`,
+      } | ${r.retainedMax} | ${
+        fixed(r.retainedMax / subscribers, 0)
+      } | ${r.realMax} | ${r.retainedEnd} |`,
     );
   }
 }
+
+/** Median ms per MiB of `run(body)` over rounds of `repeat` calls. */
+function msPerMiB(body: Uint8Array, repeat: number, run: (body: Uint8Array) => void): number {
+  const rounds: number[] = [];
+  for (let i = 0; i < repeat; i++) run(body); // warm-up: the JIT, and the GC's first collections
+  for (let round = 0; round < 7; round++) {
+    const t = performance.now();
+    for (let i = 0; i < repeat; i++) run(body);
+    rounds.push((performance.now() - t) / repeat / (body.byteLength / 2 ** 20));
+  }
+  return median(rounds);
+}
+
+const MIB = 2 ** 20;
+const random = new Uint8Array(MIB).map(() => Math.floor(Math.random() * 256));
+const html = new TextEncoder().encode(
+  '<li class="msg">-- a chat line, with dashes -- and text</li>\n'.repeat(MIB / 48),
+);
+const scanHub = new PushHub({ keepAlive: Infinity });
+const worst = new Uint8Array(MIB).fill(scanHub.boundary.charCodeAt(scanHub.boundary.length - 1));
+const check = publishCheck(scanHub.boundary);
+const REPEAT = flags.includes("--quick") ? 5 : 20;
+console.log(`\n## Forgery scan on publish() (${runtimeName()}, 1 MiB bodies, median of 7)\n`);
+console.log("| body | scan ms/MiB | publish() ms/MiB | scan share of publish() |");
+console.log("|---|---:|---:|---:|");
+for (
+  const [name, body] of [["JPEG-like (random)", random], ["HTML-like text", html], [
+    "worst case",
+    worst,
+  ]] as const
+) {
+  const part = { contentType: "image/jpeg", body };
+  const scan = msPerMiB(body, REPEAT, () => void check(part));
+  const publish = msPerMiB(body, REPEAT, () => scanHub.publish(part));
+  console.log(
+    `| ${name} | ${fixed(scan, 3)} | ${fixed(publish, 3)} | ${fixed(scan / publish, 2)} |`,
+  );
+}
+scanHub.close();

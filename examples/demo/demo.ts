@@ -4,7 +4,8 @@
  *
  * Routes: `/` the page, `/stream` the live MJPEG push (`?fps=` caps it per viewer), `/snapshot`
  * one picture (for clients that cannot take a push), `/viewers` a pushed SVG badge with the viewer
- * count (no JavaScript needed), `/stats` the same as JSON.
+ * count (no JavaScript needed), `/stats` the same as JSON, with `hub.stats()` (`?key=` on
+ * `/stream` labels a viewer there).
  *
  * @module
  */
@@ -128,7 +129,10 @@ export function createDemo(options: DemoOptions = {}): Demo {
         return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
       case "/stream": {
         const fps = Number(url.searchParams.get("fps") ?? Infinity);
-        if (!(fps > 0)) return new Response("fps must be a positive number\n", { status: 400 });
+        // The hub refuses less than one frame every 1000 s (a RangeError): a 400 here.
+        if (!(fps >= 0.001)) {
+          return new Response("fps must be a number >= 0.001\n", { status: 400 });
+        }
         return hub.response(request, { fps });
       }
       case "/snapshot": {
@@ -144,7 +148,7 @@ export function createDemo(options: DemoOptions = {}): Demo {
       case "/viewers":
         return pushResponse(viewerCount(request.signal), { request });
       case "/stats":
-        return Response.json({ viewers: hub.subscribers, frames: camera.frames });
+        return Response.json({ viewers: hub.subscribers, frames: camera.frames, hub: hub.stats() });
       default:
         return new Response("not found\n", { status: 404 });
     }

@@ -24,3 +24,4 @@ export { PushHub } from "./push_hub.ts";
 export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
 export type { PushHubSource } from "./source.ts";
 export type { HubIngestOptions } from "../ingest/ingest_options.ts";
+export type { HubStats, SourceState, ViewerStats } from "./stats.ts";

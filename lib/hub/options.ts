@@ -6,7 +6,8 @@
 
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "../push/framing.ts";
-import { milliseconds, resolvePushOptions } from "../push/options.ts";
+import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
+import type { ViewerStats } from "./stats.ts";
 
 /** Options of `new PushHub()`. */
 export interface PushHubOptions {
@@ -47,13 +48,16 @@ export interface PushHubOptions {
   maxSubscribers?: number;
   /**
    * Mixed mode: parts held for one subscriber that does not read; one more and
-   * it is cut off with the close delimiter.
+   * its connection is broken (an error, not a clean end: it lost parts).
    * @default {100}
    */
   maxQueue?: number;
   /**
    * Milliseconds without a publish after which each subscriber ends cleanly.
-   * `Infinity` turns it off.
+   * Also the bound for a subscriber that takes no bytes (a response never
+   * read, a client whose connection stalled): after this long without asking
+   * for bytes its connection is broken and its slot freed. `Infinity` turns
+   * both off.
    * @default {60000}
    */
   idleTimeout?: number;
@@ -68,11 +72,24 @@ export interface PushHubOptions {
    */
   retryAfter?: number;
   /**
-   * Called with what went wrong when a `PushHub.from` source throws or yields
-   * a bad part.
+   * Called with what went wrong when a `PushHub.from` source throws, yields
+   * a bad part, or does not stop within `stopTimeout`. If it throws, that is
+   * ignored: the hub and its source carry on.
    * @default {undefined}
    */
   onError?: (error: unknown) => void;
+  /**
+   * Called when a viewer joins (a `GET` that got a push, not a `HEAD` or a
+   * `503`), with its figures as in `hub.stats()`. If it throws, that is ignored.
+   * @default {undefined}
+   */
+  onSubscribe?: (viewer: ViewerStats) => void;
+  /**
+   * Called when a viewer leaves, whatever the reason, with its final figures.
+   * If it throws, that is ignored.
+   * @default {undefined}
+   */
+  onUnsubscribe?: (viewer: ViewerStats) => void;
 }
 
 /** Options of `PushHub.from()`. */
@@ -83,13 +100,22 @@ export interface PushHubFromOptions extends PushHubOptions {
    * @default {5000}
    */
   linger?: number;
+  /**
+   * Milliseconds the hub waits for a stopped run's `return()` (its `finally`)
+   * before starting a new run anyway, telling `onError`: a source that
+   * ignores its `AbortSignal` and never settles cannot wedge the hub.
+   * @default {10000}
+   */
+  stopTimeout?: number;
 }
 
 /** Options of `hub.response()` for one subscriber. */
 export interface HubResponseInit {
   /**
    * Frames per second at most for this subscriber (a phone on a slow link);
-   * latest wins in between. `Infinity` for no cap.
+   * latest wins in between. `Infinity` for no cap; at least `0.001` (one
+   * frame every 1000 s), so a `?fps=` from a URL cannot ask for a timer
+   * beyond what `setTimeout` can arm.
    * @default {Infinity}
    */
   fps?: number;
@@ -111,7 +137,10 @@ export interface ResolvedHubOptions {
   maxDuration: number;
   retryAfter: string;
   linger: number;
+  stopTimeout: number;
   onError: (error: unknown) => void;
+  onSubscribe: (viewer: ViewerStats) => void;
+  onUnsubscribe: (viewer: ViewerStats) => void;
 }
 
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
@@ -141,17 +170,38 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     maxDuration: push.maxDuration,
     retryAfter: String(seconds(options.retryAfter, 1, "options.retryAfter")),
     linger: lingerOf(options.linger),
+    stopTimeout: milliseconds(options.stopTimeout, 10_000, "options.stopTimeout"),
     onError: push.onError,
+    onSubscribe: contained(hook(options.onSubscribe, "options.onSubscribe")),
+    onUnsubscribe: contained(hook(options.onUnsubscribe, "options.onUnsubscribe")),
   };
 }
+
+/** The lowest `fps` a subscriber may ask for: one frame every 1000 s. */
+export const MIN_FPS: number = 0.001;
 
 /** Checks `fps` and returns the minimum milliseconds between frames. @throws {RangeError} */
 export function fpsInterval(fps: unknown): number {
   if (fps === undefined || fps === Infinity) return 0;
-  if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps > 0)) {
-    throw new RangeError(`init.fps must be a number > 0 or Infinity, got ${describeValue(fps)}`);
+  if (typeof fps !== "number" || !Number.isFinite(fps) || !(fps >= MIN_FPS)) {
+    throw new RangeError(
+      `init.fps must be a number >= ${MIN_FPS} (one frame every 1000 s) or Infinity, got ${
+        describeValue(fps)
+      }`,
+    );
   }
   return 1000 / fps;
+}
+
+/** A hook made safe to call anywhere: a logger that throws must not end the process. */
+function hook<T>(value: unknown, name: string): (value: T) => void {
+  if (value === undefined) return () => {};
+  if (typeof value !== "function") {
+    throw new TypeError(
+      `${name} must be a function, got ${describeValue(value)}`,
+    );
+  }
+  return value as (value: T) => void;
 }
 
 function flag(value: unknown, fallback: boolean, name: string): boolean {

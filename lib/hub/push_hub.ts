@@ -6,63 +6,52 @@
  * @module
  */
 
-import { type BoundaryGuard, boundaryGuard } from "../push/boundary_guard.ts";
 import { type Framing, framingFor } from "../push/framing.ts";
-import { encodeFrame, hasBytes, type HubFrame, sameFrame } from "./frame.ts";
-import {
-  type HubResponseInit,
-  type PushHubFromOptions,
-  type PushHubOptions,
-  type ResolvedHubOptions,
-  resolveHubOptions,
-} from "./options.ts";
+import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
+import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
+import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
+import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
-import { HubSubscriber } from "./subscriber.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
-import { type Part, toWirePart } from "../push/part.ts";
+import { HubMeter, type HubStats, sourceState } from "./stats.ts";
+import type { Part } from "../push/part.ts";
+
+const FULL = "the hub has its maximum number of subscribers";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
  *
- * Replace mode (default): latest wins; a new viewer gets the latest frame at
- * once (`replay`) and idle viewers get it again every `keepAlive` ms. Mixed
- * mode: every part in order, a viewer more than `maxQueue` parts behind is
- * cut off with the close delimiter.
+ * Replace mode (default): latest wins; a new viewer gets the latest frame at once (`replay`), idle
+ * viewers get it again every `keepAlive` ms. Mixed mode: every part in order; a viewer more than
+ * `maxQueue` parts behind is cut off (its stream errors, so its client sees the loss).
  *
  * @example One camera, many viewers, on Deno
  * ```ts ignore
  * import { PushHub } from "multipart-push";
  *
- * async function* camera() {
- *   try {
- *     while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
- *   } finally {
- *     await releaseCamera(); // runs 5 s after the last viewer left
- *   }
- * }
- * const hub = PushHub.from(camera, { dropSame: true });
- * Deno.serve((request) =>
- *   new URL(request.url).pathname === "/still.jpg" ? hub.snapshot() : hub.response(request)
- * );
+ * const hub = PushHub.from(async function* () {
+ *   while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
+ * });
+ * Deno.serve((request) => hub.response(request));
  * ```
  */
 export class PushHub {
   #options: ResolvedHubOptions;
   #framing: Framing;
-  #guard: BoundaryGuard | undefined;
+  #check: PublishCheck;
   #subscribers: HubSubscribers;
   #latest: HubFrame | undefined;
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
   #ingest: IngestSlot = new IngestSlot(this);
+  #meter = new HubMeter();
 
   /**
-   * Creates a hub with no source: frames arrive through {@linkcode PushHub.publish}.
-   * Use {@linkcode PushHub.from} for a hub that runs its own source.
+   * A hub fed by {@linkcode PushHub.publish} ({@linkcode PushHub.from}: one that runs a source).
    *
    * @param options See {@linkcode PushHubOptions}.
    * @throws {TypeError|RangeError} on a bad option.
@@ -71,7 +60,7 @@ export class PushHub {
     const config = resolveHubOptions(options);
     this.#options = config;
     this.#framing = framingFor(config.mode, config.boundary);
-    this.#guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
+    this.#check = publishCheck(config.boundary);
     const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
     this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
       wanted: () => this.#source?.wake(),
@@ -79,22 +68,19 @@ export class PushHub {
         this.#timer.stop();
         this.#source?.idle();
       },
+      joined: (subscriber) => config.onSubscribe(subscriber.stats(Date.now())),
+      left: (subscriber) => config.onUnsubscribe(subscriber.stats(Date.now())),
     });
     this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
   }
 
   /**
-   * A hub fed by `source`, started when the first subscriber arrives and
-   * stopped (`return()` on its iterator) `linger` ms after the last one left.
-   * Pass a function to get a fresh iterator on each restart: it is called
-   * with a signal that aborts when that run is stopped, so a source waiting
-   * for a frame can give up at once (a restart waits for the stopped run's
-   * `finally`). The source is pulled only while a subscriber waits for a frame.
-   *
-   * When the source throws or yields a bad part, every subscriber's connection
-   * breaks (as with `pushStream`: the client can tell it from a clean end) and
-   * `onError` is called; when it finishes, every subscriber ends cleanly. The
-   * next subscriber starts it again.
+   * A hub fed by `source`, started by the first subscriber, pulled only while
+   * one waits for a frame, stopped (`return()`) `linger` ms after the last
+   * left. A function is called at each start with a signal that aborts when
+   * that run is stopped (a restart waits for the stopped run's `finally`). A
+   * source that throws or yields a bad part breaks every subscriber's
+   * connection and tells `onError`; one that finishes ends them cleanly.
    *
    * @example
    * ```ts
@@ -107,23 +93,14 @@ export class PushHub {
    *   }
    * }, { linger: 2000 });
    * ```
-   * @throws {TypeError|RangeError} on a bad source or option.
+   * @throws {TypeError|RangeError} on a bad source or option, or a source
+   * that can be iterated only once (a generator object) with a finite `linger`.
    */
   static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
-    assertSource(source);
     const hub = new PushHub(options);
-    hub.#source = new SourceRunner(source, {
-      get waiting() {
-        return hub.#subscribers.waiting;
-      },
-      publish: (part) => hub.publish(part),
-      ended: () => hub.#subscribers.endAll(),
-      failed: (error) => {
-        hub.#subscribers.failAll(error);
-        hub.#options.onError(error);
-      },
-      report: (error) => hub.#options.onError(error),
-    }, hub.#options.linger);
+    assertSource(source, hub.#options.linger);
+    const publish = (part: Part): void => hub.publish(part);
+    hub.#source = new SourceRunner(source, hub.#subscribers, { ...hub.#options, publish });
     return hub;
   }
 
@@ -133,13 +110,16 @@ export class PushHub {
   }
 
   /**
-   * Bytes held for subscribers and not yet taken by them, including the body
-   * an `advanceHeaders` subscriber keeps to fill the part it announced (sent
-   * again when the next frame has other headers, or at the end); a shared
-   * frame counts once per subscriber holding it. The hub's own latest frame
-   * (for `replay` and `snapshot()`) is not counted.
+   * Memory held for subscribers: every frame buffer some subscriber has not
+   * taken yet or keeps to fill an announced part, once however many share it
+   * (the latest frame kept for `replay` counts only while one holds it too).
    */
   get retainedBytes(): number {
+    return this.#subscribers.real;
+  }
+
+  /** Bytes held for subscribers, summed per subscriber (a shared frame once per holder). */
+  get subscriberBytes(): number {
     return this.#subscribers.retained;
   }
 
@@ -150,26 +130,22 @@ export class PushHub {
 
   /**
    * Sends a part to every subscriber. Its body is copied once, so the caller
-   * may reuse its buffer. Ignored after `close()`.
+   * may reuse its buffer. Ignored after `close()` (but still checked).
    *
-   * @throws {TypeError} on a bad part, or a Blob/stream body (await it first;
-   * `PushHub.from` does). {RangeError} when a caller's boundary is in the body.
+   * @throws {TypeError} on a bad part, a Blob/stream body (await it first;
+   * `PushHub.from` does), or a header value with a character above U+00FF.
+   * {RangeError} when the body or a header value holds `--boundary` (the
+   * hub's boundary, whoever chose it: every viewer can read it).
    */
   publish(part: Part): void {
-    const wire = toWirePart(part, "part");
-    if (!hasBytes(wire)) {
-      throw new TypeError(
-        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
-          "read a Blob or ReadableStream into bytes first",
-      );
-    }
+    const wire = this.#check(part);
     if (this.#closed) return;
-    this.#guard?.checkBody(wire.bytes, "part.body");
     const now = Date.now();
     this.#timer.publishedAt = now;
     const latest = this.#latest;
     if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
     const frame = encodeFrame(this.#framing, wire, part.contentType);
+    this.#meter.published(now);
     this.#latest = frame;
     this.#subscribers.offer(frame, now);
     if (!latest) this.#timer.arm();
@@ -179,6 +155,8 @@ export class PushHub {
    * A push response for one viewer. With `request`, an `<img>` load gets
    * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
    * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
+   * A `HEAD` request gets the same status and headers with no body, and is
+   * never counted as a subscriber.
    *
    * @example
    * ```ts
@@ -193,23 +171,17 @@ export class PushHub {
    * @throws {TypeError|RangeError} on a bad request or init.
    */
   response(request?: Request, init?: HubResponseInit): Response {
-    const { config, headers } = pushSetup(
-      this.#options.mode,
-      this.#options.boundary,
-      request,
-      init,
-    );
-    if (this.#closed) return this.#unavailable("the hub is closed");
-    if (this.#subscribers.size >= this.#options.maxSubscribers) {
-      return this.#unavailable("the hub has its maximum number of subscribers");
-    }
+    const { config, headers } = pushSetup(this.#options, request, init);
+    const head = request?.method === "HEAD";
+    const full = this.#subscribers.size >= this.#options.maxSubscribers;
+    const why = this.#closed ? "the hub is closed" : full ? FULL : undefined;
+    if (why) return unavailableResponse(why, this.#options.retryAfter, head);
+    if (head) return new Response(null, { headers });
     const now = Date.now();
-    const subscriber = new HubSubscriber(this.#subscribers, config, now);
-    this.#subscribers.add(subscriber);
-    if (subscriber.aborted) {
-      subscriber.end(false);
-    } else {
-      if (this.#options.replay && this.#latest) subscriber.offer(this.#latest, now);
+    const meter = this.#meter.viewer(request, now);
+    const replay = this.#options.replay ? this.#latest : undefined;
+    const subscriber = this.#subscribers.join({ ...config, meter }, replay, now);
+    if (!subscriber.aborted) {
       this.#source?.start();
       if (!this.#timer.armed) this.#timer.arm();
     }
@@ -232,13 +204,38 @@ export class PushHub {
    * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
    */
   snapshot(init?: { headers?: HeadersInit }): Response {
-    if (!this.#latest) return this.#unavailable("no frame has been published yet");
+    if (!this.#latest) {
+      return unavailableResponse("no frame has been published yet", this.#options.retryAfter);
+    }
     return snapshotResponse(this.#latest, init);
   }
 
   /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
   ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
     return this.#ingest.run(request, options);
+  }
+
+  /**
+   * The hub's figures as a plain, JSON-ready object: viewers (id, joined at,
+   * fps, frames sent and dropped, bytes held, user agent, `?key=`), source
+   * state, frames published, fps in and out, bytes retained. See {@linkcode HubStats}.
+   *
+   * @example
+   * ```ts
+   * import { PushHub } from "multipart-push";
+   *
+   * const hub = new PushHub();
+   * const viewer = hub.response(new Request("http://localhost/cam?key=lobby"));
+   * hub.stats().viewers[0].key; // "lobby"
+   * hub.close();
+   * await viewer.body?.cancel();
+   * ```
+   */
+  stats(): HubStats {
+    const now = Date.now();
+    const fresh = !!this.#latest && now - this.#timer.publishedAt < this.#options.idleTimeout;
+    const source = sourceState(this.#closed, this.#source?.state, fresh);
+    return this.#meter.stats(source, this.#subscribers.stats(now), this, now);
   }
 
   /** Ends every subscriber cleanly (pending frame, then the close delimiter) and stops the source. */
@@ -249,9 +246,5 @@ export class PushHub {
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();
-  }
-
-  #unavailable(why: string): Response {
-    return unavailableResponse(why, this.#options.retryAfter);
   }
 }

@@ -23,11 +23,10 @@ const FRAME_OWNED = ["content-type", "content-length"];
  * @throws {TypeError|RangeError} on a bad request or init.
  */
 export function pushSetup(
-  mode: PushMode,
-  boundary: string,
+  { mode, boundary }: { mode: PushMode; boundary: string },
   request: Request | undefined,
   init: HubResponseInit | undefined,
-): { config: SubscriberConfig; headers: Headers } {
+): { config: Omit<SubscriberConfig, "meter">; headers: Headers } {
   if (init !== undefined && (typeof init !== "object" || init === null)) {
     throw new TypeError(`init must be an object, got ${describeValue(init)}`);
   }
@@ -44,10 +43,10 @@ export function pushSetup(
 
 /**
  * `503 Service Unavailable` with `Retry-After` (seconds, as a string) and a
- * plain-text body saying why.
+ * plain-text body saying why; for a `HEAD` request the same without a body.
  */
-export function unavailableResponse(why: string, retryAfter: string): Response {
-  return new Response(`503 Service Unavailable: ${why}\n`, {
+export function unavailableResponse(why: string, retryAfter: string, head = false): Response {
+  return new Response(head ? null : `503 Service Unavailable: ${why}\n`, {
     status: 503,
     headers: {
       "Retry-After": retryAfter,

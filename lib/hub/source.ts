@@ -7,7 +7,14 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
-import { isPartSource, openPartSource, type Part, type PartSource } from "../push/part.ts";
+import {
+  badIteratorResult,
+  isPartSource,
+  openPartSource,
+  type Part,
+  type PartSource,
+} from "../push/part.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /**
  * What `PushHub.from` drives a hub with: parts, or a function returning them,
@@ -16,18 +23,24 @@ import { isPartSource, openPartSource, type Part, type PartSource } from "../pus
  */
 export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
 
-/** What the source needs from its hub. */
-export interface SourceHost {
+/** What the source needs of its hub's subscribers. */
+export interface SourceViewers {
   /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
   readonly waiting: number;
+  /** The source finished: end every subscriber cleanly. */
+  endAll(): void;
+  /** The source threw or yielded a bad part: break every subscriber's connection. */
+  failAll(error: unknown): void;
+}
+
+/** The hub's settings for its source, and where its frames and errors go. */
+export interface SourceSettings {
+  linger: number;
+  stopTimeout: number;
+  /** Called with every error, whether it broke the subscribers or not (a failing `return()`). */
+  onError(error: unknown): void;
   /** Publishes a part whose body is bytes or a string. @throws on a bad part */
   publish(part: Part): void;
-  /** The source finished: end every subscriber cleanly. */
-  ended(): void;
-  /** The source threw or yielded a bad part: break every subscriber's connection. */
-  failed(error: unknown): void;
-  /** Reports an error that breaks nobody (a failing `return()`). */
-  report(error: unknown): void;
 }
 
 type Run = {
@@ -36,13 +49,31 @@ type Run = {
   wake?: () => void;
 };
 
-/** Checks what `PushHub.from` was given. @throws {TypeError} */
-export function assertSource(source: unknown): void {
-  if (typeof source === "function" || isPartSource(source)) return;
-  throw new TypeError(
-    "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
-      describeValue(source),
-  );
+/**
+ * Checks what `PushHub.from` was given. A source that can be iterated only
+ * once (a generator object, any iterator that is its own iterable, a
+ * `ReadableStream`) is refused when `linger` is finite: once stopped, the
+ * next viewer would restart a finished run.
+ *
+ * @throws {TypeError}
+ */
+export function assertSource(source: unknown, linger: number): void {
+  if (typeof source === "function") return;
+  if (!isPartSource(source)) {
+    throw new TypeError(
+      "source must be an AsyncIterable<Part>, an Iterable<Part> or a function returning one, got " +
+        describeValue(source),
+    );
+  }
+  const oneShot = typeof (source as Partial<Iterator<Part>>).next === "function" ||
+    source instanceof ReadableStream;
+  if (oneShot && linger !== Infinity) {
+    const kind = Object.prototype.toString.call(source).slice(8, -1); // "AsyncGenerator", …
+    throw new TypeError(
+      `source (${kind}) can be iterated only once, but the hub stops and restarts its source ` +
+        `(linger ${linger} ms): pass a function that returns a new one, e.g. PushHub.from(() => camera())`,
+    );
+  }
 }
 
 /**
@@ -51,8 +82,8 @@ export function assertSource(source: unknown): void {
  */
 export class SourceRunner {
   #source: PushHubSource;
-  #host: SourceHost;
-  #linger: number;
+  #viewers: SourceViewers;
+  #settings: SourceSettings;
   #run: Run | undefined;
   /** Settles once the stopped run's `return()` has (its `finally` ran). */
   #stopping: Promise<void> | undefined;
@@ -60,10 +91,10 @@ export class SourceRunner {
   #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(source: PushHubSource, host: SourceHost, linger: number) {
+  constructor(source: PushHubSource, viewers: SourceViewers, settings: SourceSettings) {
     this.#source = source;
-    this.#host = host;
-    this.#linger = linger;
+    this.#viewers = viewers;
+    this.#settings = settings;
   }
 
   /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
@@ -81,9 +112,12 @@ export class SourceRunner {
 
   /** The last subscriber left: stop after `linger` ms unless one comes back. */
   idle(): void {
-    if (!this.#wanted || this.#lingerTimer !== undefined || this.#linger === Infinity) return;
-    if (this.#linger === 0) return this.stop();
-    this.#lingerTimer = setTimeout(() => this.stop(), this.#linger);
+    if (
+      !this.#wanted || this.#lingerTimer !== undefined ||
+      this.#settings.linger === Infinity
+    ) return;
+    if (this.#settings.linger === 0) return this.stop();
+    this.#lingerTimer = armTimeout(() => this.stop(), this.#settings.linger);
   }
 
   /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
@@ -109,7 +143,7 @@ export class SourceRunner {
         : openPartSource(source, undefined, "source");
     } catch (error) {
       this.#wanted = false;
-      return this.#host.failed(error);
+      return this.#failed(error);
     }
     const run: Run = { iterator, controller };
     this.#run = run;
@@ -121,7 +155,7 @@ export class SourceRunner {
       run.controller.abort(new Error("the hub stopped its source"));
     } catch (error) {
       // workerd refuses to abort from a request other than the one that started the run.
-      this.#host.report(error);
+      this.#settings.onError(error);
     }
     let settled: Promise<unknown>;
     try {
@@ -130,10 +164,35 @@ export class SourceRunner {
     } catch (error) {
       settled = Promise.reject(error);
     }
-    this.#stopping = settled.then(() => {}, (error) => this.#host.report(error)).then(() => {
-      this.#stopping = undefined;
+    // A source that ignores its signal and never settles would hold every restart back: past
+    // stopTimeout it is reported and left behind (its finally may still run later).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<void>((resolve) => {
+      timer = armTimeout(() => {
+        this.#settings.onError(
+          new Error(
+            `the hub's source did not stop within stopTimeout (${this.#settings.stopTimeout} ms): its ` +
+              "return() has not settled (does it ignore its AbortSignal?); starting a new run anyway",
+          ),
+        );
+        resolve();
+      }, this.#settings.stopTimeout);
+    });
+    const stopping: Promise<void> = Promise.race([
+      settled.then(() => {}, (error) => this.#settings.onError(error)),
+      stuck,
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (this.#stopping === stopping) this.#stopping = undefined;
       this.#open();
     });
+    this.#stopping = stopping;
+  }
+
+  /** For `hub.stats()`: stuck while a stopped run's `return()` holds a wanted restart back. */
+  get state(): "running" | "stopped" | "stuck" {
+    if (this.#run) return "running";
+    return this.#wanted && this.#stopping ? "stuck" : "stopped";
   }
 
   #crash(run: Run, error: unknown, sourceOpen: boolean): void {
@@ -141,13 +200,18 @@ export class SourceRunner {
     this.#run = undefined;
     this.#wanted = false;
     if (sourceOpen) this.#close(run);
-    this.#host.failed(error);
+    this.#failed(error);
+  }
+
+  #failed(error: unknown): void {
+    this.#viewers.failAll(error);
+    this.#settings.onError(error);
   }
 
   async #pump(run: Run): Promise<void> {
     // Each turn waits for demand or for the source; stop() ends it by replacing #run.
     while (this.#run === run) {
-      if (this.#host.waiting === 0) {
+      if (this.#viewers.waiting === 0) {
         await new Promise<void>((resolve) => (run.wake = resolve));
         run.wake = undefined;
         continue;
@@ -159,13 +223,15 @@ export class SourceRunner {
         return this.#crash(run, error, false);
       }
       if (this.#run !== run) return;
+      const bad = badIteratorResult(result, "source");
+      if (bad) return this.#crash(run, bad, true);
       if (result.done) {
         this.#run = undefined;
         this.#wanted = false;
-        return this.#host.ended();
+        return this.#viewers.endAll();
       }
       try {
-        this.#host.publish(await readBody(result.value));
+        this.#settings.publish(await readBody(result.value));
       } catch (error) {
         return this.#crash(run, error, true);
       }

@@ -9,14 +9,19 @@
 
 import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
+import { HeldFrames } from "./held.ts";
+import type { ViewerMeter, ViewerStats } from "./stats.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /** What a subscriber needs from its hub. */
 export interface SubscriberHost {
   framing: Framing;
   /** `Infinity` in replace mode: one slot, latest wins. */
   maxQueue: number;
-  /** Bytes held for subscribers changed by `delta`. */
+  /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
   retain(delta: number): void;
+  /** This subscriber took (`1`) or let go of (`-1`) a reference to `frame`'s buffer. */
+  hold(frame: HubFrame, delta: 1 | -1): void;
   /** The number of subscribers waiting for a new frame changed by `delta`. */
   demand(delta: number): void;
   /** The subscriber ended; forget it. */
@@ -29,6 +34,8 @@ export interface SubscriberConfig {
   /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
   interval: number;
   signals: AbortSignal[];
+  /** Its counters, for `hub.stats()`. */
+  meter: ViewerMeter;
 }
 
 /** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
@@ -39,20 +46,21 @@ export class HubSubscriber {
   readonly joinedAt: number;
   /** When a frame was last put in this subscriber's slot or queue. */
   offeredAt: number;
+  /** When its consumer last took bytes (or joined), and whether it asks for bytes now. */
+  #takenAt: number;
+  #pulling = false;
   #host: SubscriberHost;
   #config: SubscriberConfig;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
-  #held: Held[] = [];
-  /** The bytes of every view in `#held`, kept as frames come and go so no count walks the queue. */
-  #heldBytes = 0;
+  #held: HeldFrames;
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
   #announced: string | undefined;
-  /** A body published with `#announced`: it fills that part if the next frame differs, or at the end. */
-  #fill: Uint8Array | undefined;
+  /** The frame whose body fills the part `#announced` if the next frame differs, or at the end. */
+  #fill: HubFrame | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
   #hungry = false;
@@ -64,6 +72,8 @@ export class HubSubscriber {
     this.#config = config;
     this.joinedAt = now;
     this.offeredAt = now;
+    this.#takenAt = now;
+    this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
@@ -80,26 +90,49 @@ export class HubSubscriber {
     return this.#config.signals.some((signal) => signal.aborted);
   }
 
+  /** Its figures for `hub.stats()` and the hooks. */
+  stats(now: number): ViewerStats {
+    return this.#config.meter.stats(this.#charge, now);
+  }
+
+  /**
+   * Since when its consumer has not asked for bytes (a response never read,
+   * a stalled connection); `Infinity` while it asks. The hub breaks it after
+   * `idleTimeout`.
+   */
+  get stalledSince(): number {
+    return this.#pulling ? Infinity : this.#takenAt;
+  }
+
   /**
    * Hands a frame to the subscriber. Replace mode: it replaces any frame not
-   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber is
-   * cut off with the close delimiter and what it had not taken is dropped.
+   * yet taken. Mixed mode: it is queued; past `maxQueue` the subscriber's
+   * stream errors (it lost parts, which a clean end would hide) and what it
+   * had not taken is dropped.
    */
   offer(frame: HubFrame, now: number): void {
     if (this.#done) return;
     this.offeredAt = now;
     const held = this.#held;
     if (this.#host.maxQueue === Infinity) {
-      const views = frameViews(frame, this.#config.advanceHeaders, this.#announced, this.#fill);
+      const views = frameViews(
+        frame,
+        this.#config.advanceHeaders,
+        this.#announced,
+        this.#fill?.body,
+      );
       // A frame that fits the announced block can fill it too: the older body is let go.
-      if (this.#announced === frame.key) this.#fill = frame.body;
-      this.#heldBytes -= held[0]?.bytes ?? 0;
-      held[0] = hold(views, frame);
+      if (this.#announced === frame.key) this.#setFill(frame);
+      if (held.length) this.#config.meter.dropped(1); // latest wins: the untaken one is lost
+      held.replace(views, frame);
     } else {
-      if (held.length >= this.#host.maxQueue) return this.end(false);
-      held.push(hold([frame.plain], frame));
+      if (held.length >= this.#host.maxQueue) {
+        this.#config.meter.dropped(held.length + 1);
+        const why = `the subscriber fell more than maxQueue (${held.length}) parts behind`;
+        return this.fail(new Error(why));
+      }
+      held.push([frame.plain], frame);
     }
-    this.#heldBytes += held[held.length - 1].bytes;
     this.#recount();
     // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
     // takes whatever is held (the latest frame in replace mode) when the gap ends.
@@ -109,8 +142,8 @@ export class HubSubscriber {
   /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */
   end(flush: boolean): void {
     if (this.#done) return;
-    const held = this.#held;
-    let fill = this.#fill;
+    const held = this.#held.clear();
+    let fill = this.#fill?.body;
     this.#finish();
     try {
       if (flush) {
@@ -139,9 +172,8 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
-    this.#held = [];
-    this.#heldBytes = 0;
-    this.#fill = undefined;
+    this.#held.clear();
+    this.#setFill(undefined);
     this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
     this.#rouse();
@@ -149,6 +181,7 @@ export class HubSubscriber {
   }
 
   async #pull(): Promise<void> {
+    this.#pulling = true;
     // Each turn waits for a frame or for the fps cap; `end` wakes it for good.
     while (!this.#done) {
       if (this.#held.length === 0) {
@@ -160,22 +193,32 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { views, frame, bytes } = this.#held.shift()!;
-      this.#heldBytes -= bytes;
+      const { views, frame } = this.#held.shift()!;
       if (this.#config.advanceHeaders) {
         this.#announced = frame.key;
-        this.#fill = frame.body;
+        this.#setFill(frame);
       }
       this.#recount();
-      this.#sentAt = Date.now();
+      this.#sentAt = this.#takenAt = Date.now();
+      this.#pulling = false;
+      this.#config.meter.sent(this.#sentAt);
       for (const view of views) this.#controller.enqueue(view);
       return;
     }
   }
 
+  /** Keeps `frame` (or nothing) to fill the announced part, counting the reference. */
+  #setFill(frame: HubFrame | undefined): void {
+    const old = this.#fill;
+    if (old === frame) return;
+    this.#fill = frame;
+    if (frame) this.#host.hold(frame, 1);
+    if (old) this.#host.hold(old, -1);
+  }
+
   /** Counts what is not taken yet, and the fill (a held frame's views already include it). */
   #recount(): void {
-    const bytes = this.#held.length === 0 ? this.#fill?.byteLength ?? 0 : this.#heldBytes;
+    const bytes = this.#held.length === 0 ? this.#fill?.body.byteLength ?? 0 : this.#held.bytes;
     this.#host.retain(bytes - this.#charge);
     this.#charge = bytes;
   }
@@ -185,7 +228,7 @@ export class HubSubscriber {
     return new Promise<void>((resolve) => {
       this.#wake = resolve;
       if (ms !== undefined) {
-        this.#fpsTimer = setTimeout(resolve, ms);
+        this.#fpsTimer = armTimeout(resolve, ms);
       } else {
         this.#hungry = true;
         this.#host.demand(1);
@@ -204,17 +247,4 @@ export class HubSubscriber {
     this.#wake = undefined;
     wake?.();
   }
-}
-
-/** A frame held for a subscriber: the views it will send and their total size. */
-interface Held {
-  views: Uint8Array[];
-  frame: HubFrame;
-  bytes: number;
-}
-
-function hold(views: Uint8Array[], frame: HubFrame): Held {
-  let bytes = 0;
-  for (const view of views) bytes += view.byteLength;
-  return { views, frame, bytes };
 }

@@ -7,7 +7,8 @@
 
 import type { Framing } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
-import type { HubSubscriber, SubscriberHost } from "./subscriber.ts";
+import { HubSubscriber, type SubscriberConfig, type SubscriberHost } from "./subscriber.ts";
+import type { ViewerStats } from "./stats.ts";
 
 /** What the hub does when the subscribers' state calls for it. */
 export interface SubscribersEvents {
@@ -15,6 +16,10 @@ export interface SubscribersEvents {
   wanted(): void;
   /** The last subscriber left. */
   empty(): void;
+  /** A subscriber joined (`add`). */
+  joined(subscriber: HubSubscriber): void;
+  /** A subscriber left, for whatever reason. */
+  left(subscriber: HubSubscriber): void;
 }
 
 /**
@@ -22,8 +27,13 @@ export interface SubscribersEvents {
  *
  * @example
  * ```ts ignore
- * const subscribers = new HubSubscribers(framing, Infinity, { wanted() {}, empty() {} });
- * subscribers.add(new HubSubscriber(subscribers, config, Date.now()));
+ * const subscribers = new HubSubscribers(framing, Infinity, {
+ *   wanted() {},
+ *   empty() {},
+ *   joined() {},
+ *   left() {},
+ * });
+ * const subscriber = subscribers.join(config, undefined, Date.now());
  * ```
  */
 export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
@@ -32,6 +42,9 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
   #set = new Set<HubSubscriber>();
   #events: SubscribersEvents;
   #retained = 0;
+  /** Each frame buffer some subscriber references, with how many references it has. */
+  #frames = new Map<HubFrame, number>();
+  #real = 0;
   #waiting = 0;
 
   /** `maxQueue` is `Infinity` in replace mode (one slot, latest wins). */
@@ -46,7 +59,12 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
     return this.#set.size;
   }
 
-  /** Bytes held for subscribers and not yet taken (see `PushHub.retainedBytes`). */
+  /** The frame buffers subscribers keep alive, each counted once (see `PushHub.retainedBytes`). */
+  get real(): number {
+    return this.#real;
+  }
+
+  /** Bytes held for subscribers, summed per subscriber (see `PushHub.subscriberBytes`). */
   get retained(): number {
     return this.#retained;
   }
@@ -60,9 +78,22 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
     return this.#set.values();
   }
 
-  /** Counts a new subscriber in. */
-  add(subscriber: HubSubscriber): void {
+  /**
+   * Counts a new subscriber in, and hands it `replay` (the latest frame) at
+   * once; one whose request had already aborted leaves at once.
+   */
+  join(config: SubscriberConfig, replay: HubFrame | undefined, now: number): HubSubscriber {
+    const subscriber = new HubSubscriber(this, config, now);
     this.#set.add(subscriber);
+    this.#events.joined(subscriber);
+    if (subscriber.aborted) subscriber.end(false);
+    else if (replay) subscriber.offer(replay, now);
+    return subscriber;
+  }
+
+  /** Each subscriber's figures, in order of arrival. */
+  stats(now: number): ViewerStats[] {
+    return [...this.#set].map((subscriber) => subscriber.stats(now));
   }
 
   /** Hands a frame to every subscriber. */
@@ -85,13 +116,27 @@ export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
     this.#retained += delta;
   }
 
+  hold(frame: HubFrame, delta: 1 | -1): void {
+    const count = (this.#frames.get(frame) ?? 0) + delta;
+    // A frame is one buffer (frame.ts): any view of it keeps all of it.
+    const size = frame.switched.byteLength;
+    if (count > 0) {
+      if (count === 1 && delta === 1) this.#real += size;
+      this.#frames.set(frame, count);
+    } else {
+      this.#frames.delete(frame);
+      this.#real -= size;
+    }
+  }
+
   demand(delta: number): void {
     this.#waiting += delta;
     if (delta > 0) this.#events.wanted();
   }
 
   leave(subscriber: HubSubscriber): void {
-    if (!this.#set.delete(subscriber) || this.#set.size > 0) return;
-    this.#events.empty();
+    if (!this.#set.delete(subscriber)) return;
+    this.#events.left(subscriber);
+    if (this.#set.size === 0) this.#events.empty();
   }
 }

@@ -7,12 +7,16 @@
 
 import type { HubFrame } from "./frame.ts";
 import type { HubSubscriber } from "./subscriber.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /** The deadlines, in milliseconds (`Infinity`: none). */
 export interface HubDeadlines {
   /** Resend the latest frame to a subscriber offered nothing for this long. */
   keepAlive: number;
-  /** End every subscriber when nothing was published (or since it joined) for this long. */
+  /**
+   * End every subscriber when nothing was published (or since it joined) for
+   * this long; break one that took no bytes for this long.
+   */
   idleTimeout: number;
   /** End a subscriber this long after it joined. */
   maxDuration: number;
@@ -56,10 +60,11 @@ export class HubTimer {
     for (const s of this.#subscribers) {
       if (resend) next = Math.min(next, s.offeredAt + keepAlive);
       next = Math.min(next, Math.max(this.publishedAt, s.joinedAt) + idleTimeout);
+      next = Math.min(next, s.stalledSince + idleTimeout);
       next = Math.min(next, s.joinedAt + maxDuration);
     }
     if (next === Infinity) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(1, next - Date.now()));
+    this.#timer = armTimeout(() => this.#tick(), next - Date.now());
   }
 
   /** Cancels the scheduled deadline. */
@@ -76,8 +81,15 @@ export class HubTimer {
     for (const s of [...this.#subscribers]) {
       const idle = now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;
       if (idle || now >= s.joinedAt + maxDuration) s.end(true);
+      else if (now >= s.stalledSince + idleTimeout) s.fail(stalled(idleTimeout));
       else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);
     }
     this.arm();
   }
+}
+
+function stalled(idleTimeout: number): Error {
+  return new Error(
+    `the subscriber took no bytes for idleTimeout (${idleTimeout} ms): dropped to free its slot`,
+  );
 }

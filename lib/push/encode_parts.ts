@@ -7,11 +7,17 @@
  * @module
  */
 
-import { describeValue } from "../shared/describe.ts";
 import { boundaryGuard } from "./boundary_guard.ts";
 import { framingFor } from "./framing.ts";
 import { partFramer } from "./part_framer.ts";
-import { openPartSource, type Part, type PartSource, toWirePart, type WirePart } from "./part.ts";
+import {
+  badIteratorResult,
+  openPartSource,
+  type Part,
+  type PartSource,
+  toWirePart,
+  type WirePart,
+} from "./part.ts";
 import type { ResolvedPushOptions } from "./options.ts";
 import { pushStopper, STOP } from "./stopper.ts";
 
@@ -124,16 +130,9 @@ export function encodeParts(
         return fail(error, false);
       }
       if (stopper.done || next === STOP) return;
-      if (typeof next !== "object" || next === null) {
-        // Not the end of the source: it is still open, so it gets its return().
-        const got = describeValue(next);
-        return fail(
-          new TypeError(
-            `parts: the iterator's next() must resolve to an object { done, value }, got ${got}`,
-          ),
-          true,
-        );
-      }
+      // Not the end of the source: it is still open, so it gets its return().
+      const bad = badIteratorResult(next, "parts");
+      if (bad) return fail(bad, true);
       if (next.done) return end(false);
       const where = `parts[${index++}]`;
       try {

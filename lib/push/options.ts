@@ -195,17 +195,25 @@ export function isImageLoad(request: Request): boolean {
 }
 
 /**
- * The user's `onError`, made safe to call anywhere: a logger that throws must
- * not become an unhandled rejection (or an uncaught timer error) and end the
- * process. What it throws is dropped: there is nobody left to tell.
+ * A user callback (`onError`, a hub hook) made safe to call anywhere: a
+ * logger that throws must not become an unhandled rejection (or an uncaught
+ * timer error) and end the process. What it throws is dropped: reporting it
+ * would call a failing callback again, and there is nobody else to tell.
+ *
+ * @example
+ * ```ts
+ * import { contained } from "./options.ts";
+ *
+ * contained((error: unknown) => { throw error; })(new Error("x")); // nothing escapes
+ * ```
  */
-function contained(onError: ((error: unknown) => void) | undefined): (error: unknown) => void {
-  if (onError === undefined) return () => {};
-  return (error) => {
+export function contained<T>(callback: ((value: T) => void) | undefined): (value: T) => void {
+  if (callback === undefined) return () => {};
+  return (value) => {
     try {
-      onError(error);
+      callback(value);
     } catch {
-      // See above.
+      // Dropped on purpose: see above.
     }
   };
 }

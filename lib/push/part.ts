@@ -171,3 +171,23 @@ export function openPartSource(
   }
   return parts[Symbol.iterator]();
 }
+
+/**
+ * The error for an iterator whose `next()` resolved to something that is not
+ * an iterator result, or `undefined` when it is one.
+ *
+ * @example
+ * ```ts
+ * import { badIteratorResult } from "./part.ts";
+ *
+ * badIteratorResult(undefined, "parts")?.message; // "parts: the iterator's next() must …"
+ * ```
+ */
+export function badIteratorResult(result: unknown, name: string): TypeError | undefined {
+  if (typeof result === "object" && result !== null) return undefined;
+  return new TypeError(
+    `${name}: the iterator's next() must resolve to an object { done, value }, got ${
+      describeValue(result)
+    }`,
+  );
+}

@@ -32,7 +32,8 @@ const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "co
 /**
  * Answers a request with a multipart push. With `request` passed, an `<img>`
  * load gets `advanceHeaders` (Chromium paints each frame as it arrives) and
- * the push ends when the client goes away.
+ * the push ends when the client goes away; a `HEAD` request gets the headers
+ * alone, and `parts` is not read.
  *
  * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
  * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
@@ -70,6 +71,8 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
     );
   }
   const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
+  // HEAD: the headers alone; the source is not read (its first part may be a camera grab).
+  if (options?.request?.method === "HEAD") return new Response(null, { status, headers });
   return new Response(encodeParts(parts, config), { status, headers });
 }
 

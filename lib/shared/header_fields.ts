@@ -12,7 +12,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 // Header values go on the wire one byte per character (Latin-1, as fetch's Headers), so
 // nothing above U+00FF has a byte to become.
-const ABOVE_LATIN1 = /[^\0-\xff]/;
+const ABOVE_LATIN1 = /[^\0-\xff]/u;
 
 /** Header names the encoder writes itself; a part may not set them. */
 const RESERVED = new Set(["content-type", "content-length"]);
@@ -34,8 +34,10 @@ export function headerLine(name: string, value: string, where: string): string {
   }
   const wide = ABOVE_LATIN1.exec(value);
   if (wide) {
+    const code = wide[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
     throw new TypeError(
-      `${where}: header ${name} has a character above U+00FF at index ${wide.index}: ` +
+      `${where}: header ${name} has a character above U+00FF (U+${code} ` +
+        `${JSON.stringify(wide[0])}) at index ${wide.index}: ` +
         "header values are bytes (Latin-1); percent-encode the text (RFC 8187) first",
     );
   }

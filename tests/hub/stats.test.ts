@@ -1,0 +1,173 @@
+// hub.stats() and the onSubscribe / onUnsubscribe hooks (issue 11): a JSON-ready picture of the
+// viewers, the source's state, frames and fps in and out, bytes retained; throwing hooks contained.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import type { ViewerStats } from "../../lib/hub/stats.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { delay, until } from "../_helpers/streams.ts";
+
+const frame = (body: string | Uint8Array): Part => ({ contentType: "text/plain", body });
+const get = (query = "", ua = "test-agent/1"): Request =>
+  new Request(`http://h/cam${query}`, { headers: { "User-Agent": ua } });
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  for await (const _ of stream);
+}
+
+describe("hub.stats()", () => {
+  it("viewers (id, joinedAt, key, user agent, frames sent and dropped, bytes held), frames and bytes; JSON-ready", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const before = Date.now();
+    const reading = hub.response(get("?key=lobby"));
+    const stalled = hub.response(get("?key=door&x=1", "curl/8"));
+    const done = drain(reading.body!);
+    for (let i = 0; i < 5; i++) {
+      hub.publish(frame(new Uint8Array(1000).fill(i)));
+      await delay(20);
+    }
+    const stats = hub.stats();
+    assert.deepEqual(JSON.parse(JSON.stringify(stats)), stats, "plain numbers, strings, arrays");
+    assert.equal(stats.source, "running");
+    assert.equal(stats.framesPublished, 5);
+    assert.ok(stats.fpsIn >= 4 && stats.fpsIn <= 5, `fpsIn ${stats.fpsIn}`);
+    assert.ok(stats.fpsOut >= 4 && stats.fpsOut <= 5, `fpsOut ${stats.fpsOut}`);
+    const [a, b] = stats.viewers;
+    assert.equal(a.id, 1);
+    assert.equal(b.id, 2);
+    assert.ok(a.joinedAt >= before && a.joinedAt <= Date.now());
+    assert.equal(a.key, "lobby");
+    assert.equal(b.key, "door");
+    assert.equal(a.userAgent, "test-agent/1");
+    assert.equal(b.userAgent, "curl/8");
+    assert.deepEqual([a.framesSent, a.framesDropped, a.bytesHeld], [5, 0, 0]);
+    assert.equal(b.framesSent, 0);
+    assert.equal(b.framesDropped, 4, "the stalled viewer's slot was replaced 4 times");
+    assert.ok(b.bytesHeld >= 1000 && b.bytesHeld < 1200, `${b.bytesHeld}`);
+    assert.equal(stats.retainedBytes, hub.retainedBytes);
+    assert.equal(stats.subscriberBytes, hub.subscriberBytes);
+    hub.close();
+    await done;
+    await stalled.body!.cancel();
+    assert.deepEqual(hub.stats().viewers, []);
+    assert.equal(hub.stats().source, "stopped");
+  });
+
+  it("fps delivered per viewer follows its fps cap", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const capped = drain(hub.response(get(), { fps: 5 }).body!);
+    const free = drain(hub.response(get()).body!);
+    const t0 = Date.now();
+    for (let i = 0; Date.now() - t0 < 1500; i++) {
+      hub.publish(frame(`f${i}`));
+      await delay(25);
+    }
+    const [slow, fast] = hub.stats().viewers;
+    assert.ok(slow.fps >= 3 && slow.fps <= 7, `capped at 5: ${slow.fps}`);
+    assert.ok(fast.fps >= 12, `uncapped at about 30-40: ${fast.fps}`);
+    assert.ok(slow.framesDropped > 10, `${slow.framesDropped} skipped for the cap`);
+    hub.close();
+    await Promise.all([capped, free]);
+  });
+
+  it("source state, publish-driven: offline, running, offline after idleTimeout, stopped when closed", async () => {
+    const hub = new PushHub({ idleTimeout: 150 });
+    assert.equal(hub.stats().source, "offline", "no frame yet");
+    hub.publish(frame("x"));
+    assert.equal(hub.stats().source, "running");
+    await delay(200);
+    assert.equal(hub.stats().source, "offline", "nothing for idleTimeout");
+    hub.close();
+    assert.equal(hub.stats().source, "stopped");
+  });
+
+  it("source state, PushHub.from: stopped, running, stuck while a stopped run holds a restart back", async () => {
+    let calls = 0;
+    const hub = PushHub.from(async function* () {
+      const run = ++calls;
+      yield frame(`run ${run}`);
+      if (run === 1) await new Promise(() => {}); // ignores its signal: return() never settles
+      for (;;) {
+        await delay(10);
+        yield frame(`run ${run}`);
+      }
+    }, { linger: 0, keepAlive: Infinity, stopTimeout: 300 });
+    assert.equal(hub.stats().source, "stopped");
+    const first = hub.response().body!.getReader();
+    await first.read();
+    await first.read(); // run 1's frame
+    assert.equal(hub.stats().source, "running");
+    const pending = first.read(); // run 1 is pulled and hangs
+    await delay(20);
+    await first.cancel();
+    await pending.catch(() => {});
+    const second = drain(hub.response().body!);
+    assert.equal(
+      hub.stats().source,
+      "stuck",
+      "a viewer waits for a restart the stuck run holds back",
+    );
+    await until(() => hub.stats().source === "running", 2000, "the new run after stopTimeout");
+    hub.close();
+    await second;
+    assert.equal(hub.stats().source, "stopped");
+  });
+});
+
+describe("onSubscribe / onUnsubscribe", () => {
+  it("called for each GET viewer (not HEAD, not 503) with its figures, and when it leaves", async () => {
+    const joined: ViewerStats[] = [];
+    const left: ViewerStats[] = [];
+    const hub = new PushHub({
+      maxSubscribers: 2,
+      keepAlive: Infinity,
+      onSubscribe: (viewer) => joined.push(viewer),
+      onUnsubscribe: (viewer) => left.push(viewer),
+    });
+    const a = hub.response(get("?key=a"));
+    const b = hub.response(get("?key=b"));
+    hub.response(new Request("http://h/cam", { method: "HEAD" }));
+    assert.equal(hub.response(get("?key=c")).status, 503);
+    assert.deepEqual(joined.map((v) => [v.id, v.key, v.framesSent]), [[1, "a", 0], [2, "b", 0]]);
+    const reader = a.body!.getReader();
+    await reader.read();
+    hub.publish(frame("hello"));
+    await reader.read();
+    await reader.cancel();
+    assert.deepEqual(left.map((v) => [v.id, v.key, v.framesSent]), [[1, "a", 1]]);
+    hub.close();
+    await b.body!.cancel();
+    assert.deepEqual(left.map((v) => v.id), [1, 2]);
+  });
+
+  it("hooks that throw are contained: viewers are served and leave normally", async () => {
+    let calls = 0;
+    const hub = PushHub.from(() => [frame("one"), frame("two")], {
+      linger: 0,
+      keepAlive: Infinity,
+      onSubscribe: () => {
+        calls++;
+        throw new Error("metrics down");
+      },
+      onUnsubscribe: () => {
+        calls++;
+        throw new Error("metrics down");
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      const text = await hub.response(get()).text();
+      assert.match(text, /two/);
+    }
+    assert.equal(calls, 6);
+    assert.equal(hub.subscribers, 0);
+    hub.close();
+  });
+
+  it("a hook that is not a function is a TypeError naming it", () => {
+    assert.throws(() => new PushHub({ onSubscribe: "log" as never }), {
+      name: "TypeError",
+      message: 'options.onSubscribe must be a function, got the string "log"',
+    });
+    assert.throws(() => new PushHub({ onUnsubscribe: null as never }), /options\.onUnsubscribe/);
+  });
+});
