@@ -52,6 +52,8 @@ const subpaths = {
   access: ["signUrl", "verifySignedUrl", "bearerToken", "corsPolicy"],
   ingest: ["ingest"],
   compat: ["mjpgStreamerRoutes"],
+  bus: ["busFrames", "decodeFrame", "encodeFrame", "FrameError"],
+  nats: ["natsFrames", "natsPublisher"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

@@ -7,4 +7,11 @@
 
 export { type DecodedPart, decodeFrame, encodeFrame, FRAME_VERSION } from "./frame_envelope.ts";
 export { FrameError } from "./frame_error.ts";
-export type { Part, PartBody } from "../push/part.ts";
+export type { Part, PartBody, PartSource } from "../push/part.ts";
+export {
+  busFrames,
+  type BusFramesOptions,
+  type BusSubscribe,
+  type BusUnsubscribe,
+} from "./bus_frames.ts";
+export type { PushHubSource } from "../hub/source.ts";

@@ -1,0 +1,118 @@
+/**
+ * Real bus servers for the bus adapter tests: Debian's `nats-server` and
+ * `redis-server`, each started on random loopback ports and killed by the
+ * test. node:child_process is loaded lazily (and under a non-literal name) so
+ * that importing this file works on workerd, where the tests are skipped.
+ */
+import { canSpawn, runtime } from "./runtime.ts";
+
+type ChildProcess = import("node:child_process").ChildProcess;
+
+/** Why bus server tests cannot run here, or undefined when they can. */
+export const busSkipReason: string | undefined = canSpawn
+  ? undefined
+  : `skipped on ${runtime}: no subprocesses, and the bus clients need node:net`;
+
+/** A bus server the test started. */
+export interface BusServer {
+  /** The client port on 127.0.0.1. */
+  port: number;
+  /** Kills the server (SIGKILL: a crash, not a clean shutdown) and waits for it to exit. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports. */
+  restart(): Promise<void>;
+}
+
+async function spawnUntil(
+  command: string,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; log: string }> {
+  const name = "node:child_process";
+  const { spawn } = await import(name) as typeof import("node:child_process");
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error(`${command} not ready in 10 s:\n${log}`)),
+      10_000,
+    );
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(error);
+    };
+    const read = (chunk: Uint8Array) => {
+      log += new TextDecoder().decode(chunk);
+      if (!ready.test(log)) return;
+      clearTimeout(timer);
+      child.stdout?.removeAllListeners("data");
+      child.stderr?.removeAllListeners("data");
+      // Keep draining the pipes so a chatty server never blocks on a full pipe.
+      child.stdout?.resume();
+      child.stderr?.resume();
+      resolve({ child, log });
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.once("error", (error) => fail(new Error(`cannot start ${command}: ${error.message}`)));
+    child.once(
+      "exit",
+      (code) => fail(new Error(`${command} exited (${code}) before ready:\n${log}`)),
+    );
+  });
+}
+
+function killer(get: () => ChildProcess | undefined): () => Promise<void> {
+  return async () => {
+    const child = get();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  };
+}
+
+/** `nats-server` on random loopback ports, with its HTTP monitoring port. */
+export interface NatsServer extends BusServer {
+  /** `127.0.0.1:PORT`, for `connect({ servers })`. */
+  url: string;
+  /** Subscriptions the server holds on `subject` (monitoring `/connz?subs=1`). */
+  subscriptions(subject: string): Promise<number>;
+}
+
+/** Starts `nats-server` on 127.0.0.1 with random client and monitoring ports. */
+export async function startNats(): Promise<NatsServer> {
+  // A killed server's sockets are closed by the kernel, so clients notice at once without pings.
+  const args = (
+    port: number,
+    monitor: number,
+  ) => ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitor)];
+  const first = await spawnUntil("nats-server", args(-1, -1), /Server is ready/);
+  let child: ChildProcess | undefined = first.child;
+  const port = Number(/client connections on 127\.0\.0\.1:(\d+)/.exec(first.log)?.[1]);
+  const monitor = Number(/http monitor on 127\.0\.0\.1:(\d+)/.exec(first.log)?.[1]);
+  if (!port || !monitor) {
+    await killer(() => child)();
+    throw new Error(`nats-server printed no ports:\n${first.log}`);
+  }
+  return {
+    port,
+    url: `127.0.0.1:${port}`,
+    kill: killer(() => child),
+    async restart() {
+      child = (await spawnUntil("nats-server", args(port, monitor), /Server is ready/)).child;
+    },
+    async subscriptions(subject) {
+      const response = await fetch(`http://127.0.0.1:${monitor}/connz?subs=1`);
+      const connz = await response.json() as { connections?: { subscriptions_list?: string[] }[] };
+      let count = 0;
+      for (const connection of connz.connections ?? []) {
+        for (const subscribed of connection.subscriptions_list ?? []) {
+          if (subscribed === subject) count++;
+        }
+      }
+      return count;
+    },
+  };
+}
