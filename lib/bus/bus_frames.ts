@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { PushHubSource } from "../hub/source.ts";
 import type { Part } from "../push/part.ts";
 import { decodeFrame } from "./frame_envelope.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -22,6 +21,13 @@ export type BusSubscribe = (
 
 /** Stops a subscription started by a {@linkcode BusSubscribe}. */
 export type BusUnsubscribe = () => void | Promise<void>;
+
+/**
+ * What `busFrames`, `natsFrames` and `redisFrames` return: a `PushHubSource`
+ * that starts one subscription per run of the hub and ends it when the
+ * run's signal aborts.
+ */
+export type BusSource = (signal: AbortSignal) => AsyncIterable<Part>;
 
 /** Options of `busFrames`, `natsFrames` and `redisFrames`. */
 export interface BusFramesOptions {
@@ -95,7 +101,7 @@ export function resolveBusOptions(options: BusFramesOptions | undefined): Resolv
  * ```
  * @throws {TypeError|RangeError} on a bad `subscribe` or option.
  */
-export function busFrames(subscribe: BusSubscribe, options?: BusFramesOptions): PushHubSource {
+export function busFrames(subscribe: BusSubscribe, options?: BusFramesOptions): BusSource {
   if (typeof subscribe !== "function") {
     throw new TypeError(`subscribe must be a function, got ${typeof subscribe}`);
   }

@@ -11,7 +11,7 @@ export type { Part, PartBody, PartSource } from "../push/part.ts";
 export {
   busFrames,
   type BusFramesOptions,
+  type BusSource,
   type BusSubscribe,
   type BusUnsubscribe,
 } from "./bus_frames.ts";
-export type { PushHubSource } from "../hub/source.ts";

@@ -22,6 +22,5 @@ export {
   natsPublisher,
   type NatsSubscriptionLike,
 } from "./nats.ts";
-export type { BusFramesOptions } from "../bus/bus_frames.ts";
+export type { BusFramesOptions, BusSource } from "../bus/bus_frames.ts";
 export type { Part, PartBody, PartSource } from "../push/part.ts";
-export type { PushHubSource } from "../hub/source.ts";

@@ -7,9 +7,8 @@
  * @module
  */
 
-import { busFrames, type BusFramesOptions } from "../bus/bus_frames.ts";
+import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
 import { encodeFrame } from "../bus/frame_envelope.ts";
-import type { PushHubSource } from "../hub/source.ts";
 import type { Part } from "../push/part.ts";
 
 /** The calls of a nats.js `NatsConnection` the adapters make. */
@@ -78,7 +77,7 @@ export function natsFrames(
   nc: NatsConnectionLike,
   subject: string,
   options?: BusFramesOptions,
-): PushHubSource {
+): BusSource {
   checkConnection(nc, "subscribe");
   checkSubject(subject);
   return busFrames((deliver, fail) => {
