@@ -9,6 +9,7 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The bus adapter tests (tests/nats, tests/redis) start their own servers on loopback ports.
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} from Debian's packages"
 as_root=()

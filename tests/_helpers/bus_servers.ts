@@ -116,3 +116,37 @@ export async function startNats(): Promise<NatsServer> {
     },
   };
 }
+
+/** A free loopback port: the kernel picks one for a moment's listener, which is then closed. */
+async function freePort(): Promise<number> {
+  const name = "node:net";
+  const { createServer } = await import(name) as typeof import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `redis-server` on a random loopback port, without persistence. */
+export interface RedisServer extends BusServer {
+  /** `redis://127.0.0.1:PORT`, for `createClient({ url })`. */
+  url: string;
+}
+
+/** Starts `redis-server` on 127.0.0.1 on a free port, saving nothing to disk. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const start = async () =>
+    (await spawnUntil("redis-server", args, /Ready to accept connections/)).child;
+  let child: ChildProcess | undefined = await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill: killer(() => child),
+    async restart() {
+      child = await start();
+    },
+  };
+}
