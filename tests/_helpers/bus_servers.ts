@@ -21,20 +21,31 @@ export interface BusServer {
   kill(): Promise<void>;
   /** Starts it again on the same ports. */
   restart(): Promise<void>;
+  /** Subscriptions the server holds on `subject` now (all clients). */
+  subscriptions(subject: string): Promise<number>;
 }
 
-async function spawnUntil(
+/**
+ * Starts `command` and resolves once its output (stdout and stderr) matches
+ * `ready`, with the output so far; kills it and rejects if it exits first or
+ * is not ready in 20 s.
+ */
+export async function spawnUntil(
   command: string,
   args: string[],
   ready: RegExp,
+  env?: Record<string, string>,
 ): Promise<{ child: ChildProcess; log: string }> {
   const name = "node:child_process";
   const { spawn } = await import(name) as typeof import("node:child_process");
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: env && { ...(await import("node:process")).env, ...env },
+  });
   let log = "";
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => fail(new Error(`${command} not ready in 10 s:\n${log}`)),
+      () => fail(new Error(`${command} not ready in 20 s:\n${log}`)),
       10_000,
     );
     const fail = (error: Error) => {
@@ -63,7 +74,8 @@ async function spawnUntil(
   });
 }
 
-function killer(get: () => ChildProcess | undefined): () => Promise<void> {
+/** A function that SIGKILLs the process `get()` returns (if still running) and waits for its exit. */
+export function killer(get: () => ChildProcess | undefined): () => Promise<void> {
   return async () => {
     const child = get();
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -73,12 +85,10 @@ function killer(get: () => ChildProcess | undefined): () => Promise<void> {
   };
 }
 
-/** `nats-server` on random loopback ports, with its HTTP monitoring port. */
+/** `nats-server` on random loopback ports; `subscriptions()` asks its monitoring `/connz?subs=1`. */
 export interface NatsServer extends BusServer {
   /** `127.0.0.1:PORT`, for `connect({ servers })`. */
   url: string;
-  /** Subscriptions the server holds on `subject` (monitoring `/connz?subs=1`). */
-  subscriptions(subject: string): Promise<number>;
 }
 
 /** Starts `nats-server` on 127.0.0.1 with random client and monitoring ports. */
@@ -128,7 +138,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `redis-server` on a random loopback port, without persistence. */
+/** `redis-server` on a random loopback port, without persistence; `subscriptions()` is `PUBSUB NUMSUB`. */
 export interface RedisServer extends BusServer {
   /** `redis://127.0.0.1:PORT`, for `createClient({ url })`. */
   url: string;
@@ -147,6 +157,19 @@ export async function startRedis(): Promise<RedisServer> {
     kill: killer(() => child),
     async restart() {
       child = await start();
+    },
+    async subscriptions(channel) {
+      const name = "node:child_process";
+      const { execFile } = await import(name) as typeof import("node:child_process");
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          "redis-cli",
+          ["-p", String(port), "PUBSUB", "NUMSUB", channel],
+          (error, stdout) => error ? reject(error) : resolve(String(stdout)),
+        )
+      );
+      // redis-cli prints the channel, then its count, one per line.
+      return Number(out.trim().split("\n")[1]);
     },
   };
 }
