@@ -34,7 +34,11 @@ export interface BusFramesOptions {
   /**
    * Messages held while the hub is not pulling (no viewer waits for a frame);
    * one more drops the oldest. `1` is latest-wins, right for a replace-mode
-   * hub; a mixed-mode hub wants more.
+   * hub: a message that arrives while every viewer is still sending the last
+   * frame replaces the one before it. A few more absorb bursts (every frame
+   * reaches fast viewers) but make a lone slow viewer step through stale
+   * frames. A mixed-mode hub, which must not skip parts, wants its own
+   * `maxQueue` or more.
    * @default {1}
    */
   maxQueue?: number;

@@ -28,13 +28,14 @@ export interface BusServer {
 /**
  * Starts `command` and resolves once its output (stdout and stderr) matches
  * `ready`, with the output so far; kills it and rejects if it exits first or
- * is not ready in 20 s.
+ * is not ready in `timeoutMs`.
  */
 export async function spawnUntil(
   command: string,
   args: string[],
   ready: RegExp,
   env?: Record<string, string>,
+  timeoutMs = 20_000,
 ): Promise<{ child: ChildProcess; log: string }> {
   const name = "node:child_process";
   const { spawn } = await import(name) as typeof import("node:child_process");
@@ -45,8 +46,8 @@ export async function spawnUntil(
   let log = "";
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => fail(new Error(`${command} not ready in 20 s:\n${log}`)),
-      10_000,
+      () => fail(new Error(`${command} not ready in ${timeoutMs} ms:\n${log}`)),
+      timeoutMs,
     );
     const fail = (error: Error) => {
       clearTimeout(timer);

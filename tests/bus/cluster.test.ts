@@ -143,6 +143,8 @@ async function cluster(kind: "nats" | "redis"): Promise<void> {
         String(FRAMES),
       ],
       /camera: published \d+ frames/,
+      undefined,
+      (FRAMES / FPS) * 1000 + 20_000,
     );
     // Halfway, the Bun edge dies; its viewers break, the others must not notice.
     // (CLUSTER_KILL=0, for measuring all three: nobody dies.)
