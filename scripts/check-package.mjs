@@ -54,6 +54,7 @@ const subpaths = {
   compat: ["mjpgStreamerRoutes"],
   bus: ["busFrames", "decodeFrame", "encodeFrame", "FrameError"],
   nats: ["natsFrames", "natsPublisher"],
+  redis: ["redisFrames", "redisPublisher"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);
