@@ -55,6 +55,7 @@ const subpaths = {
   bus: ["busFrames", "decodeFrame", "encodeFrame", "FrameError"],
   nats: ["natsFrames", "natsPublisher"],
   redis: ["redisFrames", "redisPublisher"],
+  "durable-object": ["durableHub", "pushHubObject"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

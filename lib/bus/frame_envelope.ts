@@ -61,7 +61,7 @@ export interface DecodedPart extends Part {
  * @throws {TypeError} on a bad part, or a Blob or stream body (read it into bytes first).
  * @throws {RangeError} when the header block is over 65535 bytes.
  */
-export function encodeFrame(part: Part): Uint8Array {
+export function encodeFrame(part: Part): Uint8Array<ArrayBuffer> {
   const wire = toWirePart(part, "part");
   const bytes = wire.bytes;
   if (bytes === undefined) {
