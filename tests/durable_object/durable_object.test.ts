@@ -38,103 +38,109 @@ const noMiniflare = runtime === "node"
   ? ""
   : ` (skipped on ${runtime}: miniflare is driven from Node)`;
 
-describe("multipart-push/durable-object in miniflare", { skip: runtime !== "node" }, () => {
-  it(`ingest on the camera's object, viewers on two shards, every viewer gets the frames; a viewer that leaves leaves no subscriber${noMiniflare}`, async () => {
-    const toml = await readText(new URL("../../wrangler.toml", import.meta.url));
-    const section = toml.slice(toml.indexOf("[env.durable_object]"));
-    const main = /^main\s*=\s*"([^"]+)"/m.exec(section)?.[1];
-    const binding = /^name\s*=\s*"([A-Z_]+)"/m.exec(section)?.[1];
-    const className = /^class_name\s*=\s*"([^"]+)"/m.exec(section)?.[1];
-    const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-    const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)?.[1] ?? "[]");
-    assert.deepEqual([main, binding, className], [
-      "examples/worker_durable_object.ts",
-      "PUSH_HUB",
-      "PushHubObject",
-    ]);
-    const esbuild = "esbuild";
-    const { build } = await import(esbuild) as typeof import("esbuild");
-    const bundle = await build({
-      entryPoints: [new URL(`../../${main}`, import.meta.url).pathname],
-      bundle: true,
-      format: "esm",
-      write: false,
-      platform: "neutral",
-    });
-    const mf = "miniflare";
-    const { Miniflare } = await import(mf) as typeof import("miniflare");
-    const miniflare = new Miniflare({
-      modules: true,
-      script: bundle.outputFiles[0].text,
-      compatibilityDate: date,
-      compatibilityFlags: flags,
-      durableObjects: { [binding!]: className! },
-      host: "127.0.0.1",
-      port: 0,
-    });
-    try {
-      const base = (await miniflare.ready).href;
-      const stats = async () =>
-        await (await fetch(`${base}camera/cam-1/stats`)).json() as {
-          camera: number;
-          shards: number[];
-        };
-      const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
-      await untilAsync(
-        async () => String((await stats()).shards) === "2,2",
-        10_000,
-        "2 viewers per shard",
-      );
-      for (let seq = 0; seq < 10; seq++) {
-        const response = await fetch(`${base}camera/cam-1/ingest`, {
+describe("multipart-push/durable-object in miniflare", () => {
+  it(
+    `ingest on the camera's object, viewers on two shards, every viewer gets the frames; a viewer that leaves leaves no subscriber${noMiniflare}`,
+    {
+      skip: runtime !== "node",
+    },
+    async () => {
+      const toml = await readText(new URL("../../wrangler.toml", import.meta.url));
+      const section = toml.slice(toml.indexOf("[env.durable_object]"));
+      const main = /^main\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+      const binding = /^name\s*=\s*"([A-Z_]+)"/m.exec(section)?.[1];
+      const className = /^class_name\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+      const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+      const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)?.[1] ?? "[]");
+      assert.deepEqual([main, binding, className], [
+        "examples/worker_durable_object.ts",
+        "PUSH_HUB",
+        "PushHubObject",
+      ]);
+      const esbuild = "esbuild";
+      const { build } = await import(esbuild) as typeof import("esbuild");
+      const bundle = await build({
+        entryPoints: [new URL(`../../${main}`, import.meta.url).pathname],
+        bundle: true,
+        format: "esm",
+        write: false,
+        platform: "neutral",
+      });
+      const mf = "miniflare";
+      const { Miniflare } = await import(mf) as typeof import("miniflare");
+      const miniflare = new Miniflare({
+        modules: true,
+        script: bundle.outputFiles[0].text,
+        compatibilityDate: date,
+        compatibilityFlags: flags,
+        durableObjects: { [binding!]: className! },
+        host: "127.0.0.1",
+        port: 0,
+      });
+      try {
+        const base = (await miniflare.ready).href;
+        const stats = async () =>
+          await (await fetch(`${base}camera/cam-1/stats`)).json() as {
+            camera: number;
+            shards: number[];
+          };
+        const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
+        await untilAsync(
+          async () => String((await stats()).shards) === "2,2",
+          10_000,
+          "2 viewers per shard",
+        );
+        for (let seq = 0; seq < 10; seq++) {
+          const response = await fetch(`${base}camera/cam-1/ingest`, {
+            method: "POST",
+            headers: { "Content-Type": FRAME_TYPE },
+            body: encodeFrame(frame(seq, 20_000)),
+          });
+          assert.equal(response.status, 204, await response.text());
+          await delay(20);
+        }
+        await until(
+          () => viewers.every((v) => v.seqs.at(-1) === 9),
+          10_000,
+          () => `the last frame: ${viewers.map((v) => v.seqs.at(-1))}`,
+        );
+        viewers.forEach((v, i) => assertInOrder(v.seqs, `viewer ${i}`));
+        // Latest wins, but at 20 ms apart on loopback nearly every frame reaches every viewer.
+        viewers.forEach((v, i) => assert.ok(v.seqs.length >= 5, `viewer ${i} got ${v.seqs}`));
+        const stats0 = await stats();
+        assert.equal(stats0.camera, 0, "viewers are on the shards, not on the camera's object");
+        viewers[0].close();
+        await viewers[0].done;
+        const left = performance.now();
+        await untilAsync(
+          async () => String((await stats()).shards) === "1,2",
+          5000,
+          "shard 0 down to 1",
+        );
+        console.log(
+          `# durable object: the shard dropped the viewer ${
+            (performance.now() - left).toFixed(0)
+          } ms after it left`,
+        );
+        for (const viewer of viewers.slice(1)) viewer.close();
+        await Promise.all(viewers.map((v) => v.done));
+        await untilAsync(
+          async () => String((await stats()).shards) === "0,0",
+          5000,
+          "no subscriber left",
+        );
+        const bad = await fetch(`${base}camera/cam-1/ingest`, {
           method: "POST",
           headers: { "Content-Type": FRAME_TYPE },
-          body: encodeFrame(frame(seq, 20_000)),
+          body: "not a frame",
         });
-        assert.equal(response.status, 204, await response.text());
-        await delay(20);
+        assert.equal(bad.status, 400);
+        assert.match(await bad.text(), /magic 6d 70/);
+      } finally {
+        await miniflare.dispose();
       }
-      await until(
-        () => viewers.every((v) => v.seqs.at(-1) === 9),
-        10_000,
-        () => `the last frame: ${viewers.map((v) => v.seqs.at(-1))}`,
-      );
-      viewers.forEach((v, i) => assertInOrder(v.seqs, `viewer ${i}`));
-      // Latest wins, but at 20 ms apart on loopback nearly every frame reaches every viewer.
-      viewers.forEach((v, i) => assert.ok(v.seqs.length >= 5, `viewer ${i} got ${v.seqs}`));
-      const stats0 = await stats();
-      assert.equal(stats0.camera, 0, "viewers are on the shards, not on the camera's object");
-      viewers[0].close();
-      await viewers[0].done;
-      const left = performance.now();
-      await untilAsync(
-        async () => String((await stats()).shards) === "1,2",
-        5000,
-        "shard 0 down to 1",
-      );
-      console.log(
-        `# durable object: the shard dropped the viewer ${
-          (performance.now() - left).toFixed(0)
-        } ms after it left`,
-      );
-      for (const viewer of viewers.slice(1)) viewer.close();
-      await Promise.all(viewers.map((v) => v.done));
-      await untilAsync(
-        async () => String((await stats()).shards) === "0,0",
-        5000,
-        "no subscriber left",
-      );
-      const bad = await fetch(`${base}camera/cam-1/ingest`, {
-        method: "POST",
-        headers: { "Content-Type": FRAME_TYPE },
-        body: "not a frame",
-      });
-      assert.equal(bad.status, 400);
-      assert.match(await bad.text(), /magic 6d 70/);
-    } finally {
-      await miniflare.dispose();
-    }
-  });
+    },
+  );
 });
 
 async function untilAsync(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
