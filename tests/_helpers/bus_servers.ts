@@ -90,29 +90,53 @@ export function killer(get: () => ChildProcess | undefined): () => Promise<void>
 export interface NatsServer extends BusServer {
   /** `127.0.0.1:PORT`, for `connect({ servers })`. */
   url: string;
+  /** `ws://127.0.0.1:PORT`, for `wsconnect({ servers })` (no TLS: loopback only). */
+  wsUrl: string;
 }
 
-/** Starts `nats-server` on 127.0.0.1 with random client and monitoring ports. */
+/**
+ * The config file of a websocket listener on `port` (-1: random) without TLS, written to a
+ * fresh temporary folder; `remove()` deletes it once the server has read it.
+ */
+async function websocketConfig(port: number): Promise<{ path: string; remove(): Promise<void> }> {
+  const [fs, os, path] = ["node:fs/promises", "node:os", "node:path"];
+  const { mkdtemp, rm, writeFile } = await import(fs) as typeof import("node:fs/promises");
+  const { tmpdir } = await import(os) as typeof import("node:os");
+  const { join } = await import(path) as typeof import("node:path");
+  const dir = await mkdtemp(join(tmpdir(), "nats-ws-"));
+  const file = join(dir, "nats.conf");
+  await writeFile(file, `websocket {\n  host: "127.0.0.1"\n  port: ${port}\n  no_tls: true\n}\n`);
+  return { path: file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Starts `nats-server` on 127.0.0.1 with random client, websocket and monitoring ports. */
 export async function startNats(): Promise<NatsServer> {
   // A killed server's sockets are closed by the kernel, so clients notice at once without pings.
-  const args = (
-    port: number,
-    monitor: number,
-  ) => ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitor)];
-  const first = await spawnUntil("nats-server", args(-1, -1), /Server is ready/);
+  const start = async (port: number, monitor: number, ws: number) => {
+    const config = await websocketConfig(ws);
+    const args = ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitor), "-c", config.path];
+    try {
+      return await spawnUntil("nats-server", args, /Server is ready/);
+    } finally {
+      await config.remove();
+    }
+  };
+  const first = await start(-1, -1, -1);
   let child: ChildProcess | undefined = first.child;
   const port = Number(/client connections on 127\.0\.0\.1:(\d+)/.exec(first.log)?.[1]);
   const monitor = Number(/http monitor on 127\.0\.0\.1:(\d+)/.exec(first.log)?.[1]);
-  if (!port || !monitor) {
+  const ws = Number(/websocket clients on ws:\/\/127\.0\.0\.1:(\d+)/.exec(first.log)?.[1]);
+  if (!port || !monitor || !ws) {
     await killer(() => child)();
     throw new Error(`nats-server printed no ports:\n${first.log}`);
   }
   return {
     port,
     url: `127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${ws}`,
     kill: killer(() => child),
     async restart() {
-      child = (await spawnUntil("nats-server", args(port, monitor), /Server is ready/)).child;
+      child = (await start(port, monitor, ws)).child;
     },
     async subscriptions(subject) {
       const response = await fetch(`http://127.0.0.1:${monitor}/connz?subs=1`);

@@ -95,6 +95,45 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
     },
   );
 
+  it(
+    name("over WebSocket (wsconnect, the way on Deno Deploy): every frame byte-exact, in order"),
+    async () => {
+      const specifier = "@nats-io/nats-core";
+      const { wsconnect } = await import(specifier) as typeof import("@nats-io/nats-core");
+      const edge = await wsconnect({ servers: server.wsUrl });
+      connections.push(edge as unknown as Connection);
+      const camera = await connect();
+      const subject = "camera.ws";
+      const hub = PushHub.from(natsFrames(edge, subject, { maxQueue: 16 }), {
+        mode: "mixed",
+        maxQueue: 16,
+        linger: 0,
+      });
+      const publish = natsPublisher(camera, subject);
+      await served((request) => hub.response(request), async (url) => {
+        const viewers = Array.from({ length: 3 }, () => watch(url));
+        await until(() => hub.subscribers === 3, 5000, "3 viewers connected");
+        await untilAsync(
+          async () => (await server.subscriptions(subject)) === 1,
+          5000,
+          "subscribed",
+        );
+        for (let seq = 0; seq < 10; seq++) {
+          publish(frame(seq));
+          await delay(5);
+        }
+        await until(
+          () => viewers.every((v) => v.seqs.length === 10),
+          10_000,
+          () => `viewers got ${viewers.map((v) => v.seqs.length)} of 10`,
+        );
+        for (const viewer of viewers) assert.deepEqual(viewer.seqs, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        hub.close();
+        await Promise.all(viewers.map((v) => v.done));
+      });
+    },
+  );
+
   it(name("holds a subscription only while the edge has viewers"), async () => {
     const edge = await connect();
     const subject = "camera.lazy";
