@@ -8,6 +8,7 @@
 import type { Part } from "../push/part.ts";
 import { decodeFrame } from "./frame_envelope.ts";
 import { Mailbox } from "./mailbox.ts";
+import { reporter } from "./outage.ts";
 
 /**
  * Starts one subscription: call `deliver` with each message's bytes, and
@@ -69,20 +70,11 @@ export function resolveBusOptions(options: BusFramesOptions | undefined): Resolv
       `options must be an object, got ${options === null ? "null" : typeof options}`,
     );
   }
-  const { maxQueue = 1, onError = console.error } = options ?? {};
+  const { maxQueue = 1, onError } = options ?? {};
   if (typeof maxQueue !== "number" || !Number.isInteger(maxQueue) || maxQueue < 1) {
     throw new RangeError(`options.maxQueue must be an integer >= 1, got ${String(maxQueue)}`);
   }
-  if (typeof onError !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
-  }
-  const report = (error: unknown): void => {
-    try {
-      onError(error);
-    } catch {
-      // The user's reporter failed; the stream it reports on goes on.
-    }
-  };
+  const report = reporter(onError);
   return { maxQueue, report };
 }
 

@@ -20,6 +20,7 @@ export {
   type NatsConnectionLike,
   natsFrames,
   natsPublisher,
+  type NatsPublisherOptions,
   type NatsSubscriptionLike,
 } from "./nats.ts";
 export type { BusFramesOptions, BusSource } from "../bus/bus_frames.ts";

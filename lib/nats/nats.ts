@@ -9,12 +9,15 @@
 
 import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
 import { encodeFrame } from "../bus/frame_envelope.ts";
+import { Outage, reporter } from "../bus/outage.ts";
 import type { Part } from "../push/part.ts";
 
 /** The calls of a nats.js `NatsConnection` the adapters make. */
 export interface NatsConnectionLike {
   /** nats.js `nc.publish(subject, payload)`. */
   publish(subject: string, payload?: Uint8Array): void;
+  /** nats.js `nc.status()`: `disconnect` and `reconnect` events tell the publisher when to drop frames. */
+  status?(): AsyncIterable<{ type: string }>;
   /** nats.js `nc.subscribe(subject, { callback })`. */
   subscribe(
     subject: string,
@@ -30,10 +33,22 @@ export interface NatsSubscriptionLike {
   closed: Promise<void | Error>;
 }
 
+/** Options of `natsPublisher`. */
+export interface NatsPublisherOptions {
+  /**
+   * Called once per outage when frames are dropped because the connection
+   * is down (nats.js would otherwise queue every one of them).
+   * @default {console.error}
+   */
+  onError?: (error: unknown) => void;
+}
+
 /**
  * A function that publishes each part it is given on `subject`, as a frame
- * envelope (the body is copied once). Errors of a closed connection come
- * from `nc.publish` itself.
+ * envelope (the body is copied once). While the connection is down (nats.js
+ * reports `disconnect` until `reconnect`), frames are dropped rather than
+ * queued in the client without bound, and `onError` hears of it once. Errors
+ * of a closed connection come from `nc.publish` itself.
  *
  * @example The camera process
  * ```ts ignore
@@ -47,10 +62,31 @@ export interface NatsSubscriptionLike {
  * @throws {TypeError} on a bad `nc` or `subject` (and, from the returned
  * function, on a bad part).
  */
-export function natsPublisher(nc: NatsConnectionLike, subject: string): (part: Part) => void {
+export function natsPublisher(
+  nc: NatsConnectionLike,
+  subject: string,
+  options?: NatsPublisherOptions,
+): (part: Part) => void {
   checkConnection(nc, "publish");
   checkSubject(subject);
-  return (part) => nc.publish(subject, encodeFrame(part));
+  const report = reporter(options?.onError);
+  const outage = new Outage(report, `NATS subject ${subject}`);
+  let connected = true;
+  if (typeof nc.status === "function") {
+    (async () => {
+      // Ends when the connection closes.
+      for await (const { type } of nc.status!()) {
+        if (type === "disconnect") connected = false;
+        else if (type === "reconnect") connected = true;
+      }
+    })().catch(report);
+  }
+  return (part) => {
+    const frame = encodeFrame(part);
+    if (!connected) return outage.drop();
+    nc.publish(subject, frame);
+    outage.sent();
+  };
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
 import { encodeFrame } from "../bus/frame_envelope.ts";
+import { Outage, reporter } from "../bus/outage.ts";
 import type { Part } from "../push/part.ts";
 
 /** The calls of a node-redis client the adapters make. */
@@ -19,6 +20,8 @@ export interface RedisClientLike {
    * message is typed `never` here: `redisPublisher` hands it a `Buffer`.
    */
   publish(channel: string, message: never): Promise<unknown>;
+  /** node-redis `client.isReady`: false while the connection is down (frames are dropped then). */
+  readonly isReady?: boolean;
   /** `client.duplicate()`: a new, unconnected client with the same options. */
   duplicate(): RedisSubscriberLike;
 }
@@ -42,8 +45,9 @@ export interface RedisSubscriberLike {
 /** Options of `redisPublisher`. */
 export interface RedisPublisherOptions {
   /**
-   * Called when a publish fails (the connection is down and the client's
-   * queue refuses it); the next frame is published as usual.
+   * Called once per outage when frames are dropped because the connection
+   * is down (node-redis would otherwise queue every one of them), and when a
+   * publish fails; the next frame is published as usual.
    * @default {console.error}
    */
   onError?: (error: unknown) => void;
@@ -54,6 +58,9 @@ type BufferView = { from(buffer: ArrayBufferLike, offset: number, length: number
 /**
  * A function that publishes each part it is given on `channel`, as a frame
  * envelope (the body is copied once; node-redis gets a `Buffer` view of it).
+ * While the client is not ready (reconnecting), frames are dropped rather
+ * than queued in its offline queue without bound, and `onError` hears of it
+ * once.
  *
  * @example The camera process
  * ```ts ignore
@@ -74,23 +81,17 @@ export function redisPublisher(
 ): (part: Part) => void {
   checkClient(client, "publish");
   checkChannel(channel);
-  const onError = options?.onError ?? console.error;
-  if (typeof onError !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
-  }
+  const report = reporter(options?.onError);
+  const outage = new Outage(report, `Redis channel ${channel}`);
   // node-redis refuses a plain Uint8Array; it runs only where Node's Buffer exists (Node, Bun, Deno).
   const buffer = (globalThis as { Buffer?: BufferView }).Buffer;
   if (!buffer) throw new TypeError("redisPublisher needs Node's Buffer, as node-redis does");
   return (part) => {
     const frame = encodeFrame(part);
+    if (client.isReady === false) return outage.drop();
     const message = buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as never;
-    client.publish(channel, message).catch((error) => {
-      try {
-        onError(error);
-      } catch {
-        // A throwing reporter must not turn into an unhandled rejection.
-      }
-    });
+    client.publish(channel, message).catch(report);
+    outage.sent();
   };
 }
 
@@ -122,16 +123,12 @@ export function redisFrames(
 ): BusSource {
   checkClient(client, "duplicate");
   checkChannel(channel);
-  const onError = options?.onError ?? console.error;
+  const report = reporter(options?.onError);
   return busFrames(async (deliver) => {
     const subscriber = client.duplicate();
     // Without a listener an EventEmitter's "error" would take the process down.
     subscriber.on("error", (error) => {
-      try {
-        onError(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));
-      } catch {
-        // The reporter failed; node-redis reconnects whatever it does.
-      }
+      report(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));
     });
     try {
       await subscriber.connect();

@@ -165,7 +165,8 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
       const [camera, edge] = [await connect(), await connect()];
       const subject = "camera.restart";
       const hub = PushHub.from(natsFrames(edge, subject), { keepAlive: 200, linger: 0 });
-      const publish = natsPublisher(camera, subject);
+      const reports: unknown[] = [];
+      const publish = natsPublisher(camera, subject, { onError: (e) => reports.push(e) });
       let seq = 0;
       const timer = setInterval(() => publish(frame(seq++, 10_000)), 50);
       try {
@@ -186,6 +187,12 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
             assert.ok(v.parts > partsAtKill[i], `viewer ${i} kept nothing`)
           );
           assert.equal(hub.subscribers, 3, "no viewer was dropped");
+          // The publisher dropped the frames of the outage (the client would queue them all) and said so once.
+          assert.equal(reports.length, 1, `reports: ${reports}`);
+          assert.match(
+            String(reports[0]),
+            /NATS subject camera\.restart: the connection is down; dropping frames/,
+          );
           await server.restart();
           const restartedAt = performance.now();
           await until(

@@ -172,7 +172,8 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
         keepAlive: 200,
         linger: 0,
       });
-      const publish = redisPublisher(camera, channel, { onError: () => {} });
+      const reports: unknown[] = [];
+      const publish = redisPublisher(camera, channel, { onError: (e) => reports.push(e) });
       let seq = 0;
       const timer = setInterval(() => publish(frame(seq++, 10_000)), 50);
       try {
@@ -191,6 +192,12 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
             assert.ok(v.parts > partsAtKill[i], `viewer ${i} kept nothing`)
           );
           assert.equal(hub.subscribers, 3, "no viewer was dropped");
+          // The publisher dropped the frames of the outage (the client would queue them all) and said so once.
+          assert.equal(reports.length, 1, `reports: ${reports}`);
+          assert.match(
+            String(reports[0]),
+            /Redis channel camera\.restart: the connection is down; dropping frames/,
+          );
           await server.restart();
           const restartedAt = performance.now();
           await until(
