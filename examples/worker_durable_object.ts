@@ -2,9 +2,10 @@
  * One camera, viewers on Cloudflare Workers, through Durable Objects:
  * `npx wrangler dev --env durable_object` (wrangler.toml's `[env.durable_object]` section).
  *
- * - `POST /camera/NAME/ingest`: a frame, either a frame envelope (`Content-Type:
+ * - `POST /camera/NAME/ingest`: frames, either one frame envelope (`Content-Type:
  *   application/vnd.multipart-push.frame`, what `encodeFrame` makes, with the part's own headers)
- *   or any body with its `Content-Type` (a JPEG from a camera's uploader).
+ *   or anything `ingest` takes: ffmpeg's `-f mpjpeg` upload, a camera's raw MJPEG, one picture.
+ *   Each frame goes to the camera's object before the next is read.
  * - `GET /camera/NAME`: the push (`<img src="/camera/NAME">`), from one of SHARDS shard objects
  *   (`?shard=N` picks one).
  * - `GET /camera/NAME/stats`: subscribers on the camera's object and on each shard.
@@ -12,6 +13,7 @@
  * @module
  */
 import { decodeFrame } from "../lib/bus/mod.ts";
+import { ingest } from "../lib/ingest/mod.ts";
 import {
   durableHub,
   type DurableObjectNamespaceLike,
@@ -39,10 +41,11 @@ async function handle(request: Request, env: Env): Promise<Response> {
   }
   const [, camera, action] = match;
   if (action === "/ingest" && request.method === "POST") {
-    const body = new Uint8Array(await request.arrayBuffer());
-    const type = request.headers.get("Content-Type") ?? "application/octet-stream";
-    await hub.ingest(camera, type === FRAME_TYPE ? decodeFrame(body) : { contentType: type, body });
-    return new Response(null, { status: 204 });
+    if (request.headers.get("Content-Type") === FRAME_TYPE) {
+      await hub.ingest(camera, decodeFrame(new Uint8Array(await request.arrayBuffer())));
+      return new Response(null, { status: 204 });
+    }
+    return await ingest(request, { publish: (part) => hub.ingest(camera, part) });
   }
   if (action === "/stats") return Response.json(await hub.stats(camera));
   const shard = url.searchParams.has("shard") ? Number(url.searchParams.get("shard")) : undefined;

@@ -6,6 +6,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { durableHub, pushHubObject } from "../../lib/durable_object/mod.ts";
 import { encodeFrame } from "../../lib/bus/mod.ts";
+import { pushResponse } from "../../lib/push/mod.ts";
+import { parseParts } from "../../lib/parse/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
 import { delay, until } from "../_helpers/streams.ts";
@@ -77,6 +79,8 @@ describe("multipart-push/durable-object in miniflare", () => {
         host: "127.0.0.1",
         port: 0,
       });
+      // Open pushes would keep miniflare's dispose() waiting: a failing check closes them first.
+      const closers: (() => void)[] = [];
       try {
         const base = (await miniflare.ready).href;
         const stats = async () =>
@@ -85,6 +89,7 @@ describe("multipart-push/durable-object in miniflare", () => {
             shards: number[];
           };
         const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
+        closers.push(...viewers.map((v) => v.close));
         await untilAsync(
           async () => String((await stats()).shards) === "2,2",
           10_000,
@@ -129,6 +134,34 @@ describe("multipart-push/durable-object in miniflare", () => {
           5000,
           "no subscriber left",
         );
+        // ffmpeg's way: a multipart upload of several frames, through ingest() into the object.
+        // ingest() keeps each part's Content-Type and body (not X-Seq), so bodies are compared.
+        const uploaded = [10, 11, 12].map((seq) => frame(seq, 20_000));
+        const readers = [0, 1].map((shard) => lastBodies(`${base}camera/cam-1?shard=${shard}`));
+        closers.push(...readers.map((r) => r.close));
+        await until(() => readers.every((r) => r.bodies.length > 0), 5000, "the replayed frame");
+        const upload = pushResponse(uploaded, { mode: "mixed" });
+        const answer = await fetch(`${base}camera/cam-1/ingest`, {
+          method: "POST",
+          headers: { "Content-Type": upload.headers.get("Content-Type")! },
+          body: await upload.arrayBuffer(),
+        });
+        assert.equal(answer.status, 204, await answer.text());
+        assert.equal(answer.headers.get("X-Ingest-Frames"), "3");
+        const last = uploaded[2].body;
+        await until(
+          () => readers.every((r) => sameBytes(r.bodies.at(-1)!, last)),
+          10_000,
+          "the uploaded frames on both shards",
+        );
+        for (const reader of readers) {
+          const seen = reader.bodies.slice(1).map((body) =>
+            uploaded.findIndex((part) => sameBytes(part.body, body))
+          );
+          assertInOrder(seen, "uploaded frames");
+          assert.ok(!seen.includes(-1), "every body is one of the uploaded frames, byte-exact");
+          reader.close();
+        }
         const bad = await fetch(`${base}camera/cam-1/ingest`, {
           method: "POST",
           headers: { "Content-Type": FRAME_TYPE },
@@ -137,11 +170,31 @@ describe("multipart-push/durable-object in miniflare", () => {
         assert.equal(bad.status, 400);
         assert.match(await bad.text(), /magic 6d 70/);
       } finally {
+        closers.forEach((close) => close());
         await miniflare.dispose();
       }
     },
   );
 });
+
+/** A viewer that keeps every body it receives (for parts without an X-Seq header). */
+function lastBodies(url: string): { bodies: Uint8Array[]; close(): void } {
+  const controller = new AbortController();
+  const reader = { bodies: [] as Uint8Array[], close: () => controller.abort() };
+  (async () => {
+    const response = await fetch(url, { signal: controller.signal });
+    for await (const part of parseParts(response, { signal: controller.signal })) {
+      if (!reader.bodies.length || !sameBytes(reader.bodies.at(-1)!, part.body)) {
+        reader.bodies.push(part.body);
+      }
+    }
+  })().catch(() => {});
+  return reader;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+}
 
 async function untilAsync(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = performance.now() + ms;
