@@ -4,10 +4,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { natsFrames, natsPublisher } from "../../lib/nats/mod.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/mod.ts";
+import { parseParts } from "../../lib/parse/mod.ts";
+import { pushResponse } from "../../lib/push/mod.ts";
 import { busSkipReason, type NatsServer, startNats } from "../_helpers/bus_servers.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
 import { served } from "../_helpers/serve.ts";
-import { delay, until } from "../_helpers/streams.ts";
+import { delay, until, within } from "../_helpers/streams.ts";
 
 type NatsModule = typeof import("@nats-io/transport-node");
 type Connection = Awaited<ReturnType<NatsModule["connect"]>>;
@@ -130,6 +133,50 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
         for (const viewer of viewers) assert.deepEqual(viewer.seqs, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         hub.close();
         await Promise.all(viewers.map((v) => v.done));
+      });
+    },
+  );
+
+  it(
+    name("an upload taken by ingest() in one process reaches the viewers of an edge"),
+    async () => {
+      const [camera, edge] = [await connect(), await connect()];
+      const subject = "camera.upload";
+      const hub = PushHub.from(natsFrames(edge, subject), { linger: 0 });
+      await served((request) => hub.response(request), async (url) => {
+        const response = await fetch(url);
+        await untilAsync(
+          async () => (await server.subscriptions(subject)) === 1,
+          5000,
+          "subscribed",
+        );
+        const frames = [1, 2, 3].map((seq) => frame(seq, 20_000));
+        const upload = pushResponse(frames, { mode: "mixed" });
+        const answer = await ingest(
+          new Request("http://camera/ingest", {
+            method: "POST",
+            headers: { "Content-Type": upload.headers.get("Content-Type")! },
+            body: await upload.arrayBuffer(),
+          }),
+          { publish: natsPublisher(camera, subject) },
+        );
+        assert.equal(answer.status, 204);
+        // ingest() keeps each part's type and body (not X-Seq): the last upload arrives byte-exact.
+        const last = frames[2].body;
+        await within(
+          5000,
+          "the last uploaded frame",
+          (async () => {
+            for await (const part of parseParts(response)) {
+              assert.equal(part.contentType, "image/jpeg");
+              if (
+                part.body.length === last.length && part.body.every((b, i) => b === last[i])
+              ) return;
+            }
+            throw new Error("the push ended before the last uploaded frame");
+          })(),
+        );
+        hub.close();
       });
     },
   );
