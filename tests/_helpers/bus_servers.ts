@@ -198,3 +198,16 @@ export async function startRedis(): Promise<RedisServer> {
     },
   };
 }
+
+/** Polls the async `check` every 20 ms until it holds; fails after `ms`, saying `what`. */
+export async function untilAsync(
+  check: () => Promise<boolean>,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const end = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -9,6 +9,7 @@ import { encodeFrame } from "../../lib/bus/mod.ts";
 import { pushResponse } from "../../lib/push/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
+import { untilAsync } from "../_helpers/bus_servers.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
 import { delay, until } from "../_helpers/streams.ts";
 
@@ -194,14 +195,6 @@ function lastBodies(url: string): { bodies: Uint8Array[]; close(): void } {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
-}
-
-async function untilAsync(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await delay(50);
-  }
 }
 
 async function readText(url: URL): Promise<string> {

@@ -19,7 +19,7 @@ describe("npm run demo:cluster", () => {
     async () => {
       const name = "node:process";
       const { execPath } = await import(name) as typeof import("node:process");
-      const ready = /bun  edge: (\S+)/;
+      const ready = /bun {2}edge: (\S+)/;
       const { child, log: first } = await spawnUntil(
         execPath,
         ["scripts/demo-cluster.mjs"],

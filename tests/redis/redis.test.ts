@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { redisFrames, redisPublisher } from "../../lib/redis/mod.ts";
 import { encodeFrame } from "../../lib/bus/mod.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
-import { busSkipReason, type RedisServer, startRedis } from "../_helpers/bus_servers.ts";
+import {
+  busSkipReason,
+  type RedisServer,
+  startRedis,
+  untilAsync,
+} from "../_helpers/bus_servers.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
 import { served } from "../_helpers/serve.ts";
 import { delay, until } from "../_helpers/streams.ts";
@@ -220,11 +225,3 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
     },
   );
 });
-
-async function untilAsync(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await delay(20);
-  }
-}
