@@ -20,7 +20,7 @@
  * @module
  */
 
-import { headerLine, headerPairs } from "../shared/header_fields.ts";
+import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 import { toWirePart } from "../push/part.ts";
 import type { Part } from "../push/part.ts";
 import { FrameError } from "./frame_error.ts";
@@ -163,7 +163,7 @@ function parseHead(head: Uint8Array): { contentType: string; headers: [string, s
       headerLine(pair[0], pair[1], "frame");
       headers.push(pair);
     }
-    headerPairs(headers, "frame.headers");
+    partHeaderPairs(headers, "frame.headers");
   } catch (error) {
     throw new FrameError(`bytes has a bad header block: ${(error as Error).message}`);
   }

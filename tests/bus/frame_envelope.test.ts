@@ -62,7 +62,7 @@ describe("encodeFrame / decodeFrame", () => {
     const bad: [unknown, RegExp][] = [
       [null, /part must be an object/],
       [{ contentType: "", body: "x" }, /part.contentType must be a non-empty string/],
-      [{ contentType: "a/b", body: 5 }, /part.body must be .*got number/],
+      [{ contentType: "a/b", body: 5 }, /part.body must be .*got 5/],
       [{ contentType: "a/b", body: new Blob(["x"]) }, /read it into bytes first/],
       [{ contentType: "a/b\r\nX: y", body: "x" }, /header injection/],
       [{ contentType: "a/b", body: "x", headers: { "Content-Length": "1" } }, /must not set/],
