@@ -62,6 +62,10 @@ export interface ResolvedBusOptions {
  * Checks `BusFramesOptions` and applies the defaults. The returned `report`
  * never throws: a throwing `onError` is not allowed to end a subscription.
  *
+ * @example
+ * ```ts ignore
+ * const { maxQueue, report } = resolveBusOptions({ maxQueue: 4, onError: console.warn });
+ * ```
  * @throws {TypeError|RangeError} on a bad option.
  */
 export function resolveBusOptions(options: BusFramesOptions | undefined): ResolvedBusOptions {

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** A bounded queue between a bus callback (`put`) and one async reader (`take`). */
+/**
+ * A bounded queue between a bus callback (`put`) and one async reader (`take`).
+ *
+ * @example
+ * ```ts ignore
+ * const mailbox = new Mailbox<Uint8Array>(1);
+ * subscription.onMessage = (bytes) => mailbox.put(bytes);
+ * const next = await mailbox.take(signal); // undefined once signal aborts
+ * ```
+ */
 export class Mailbox<T> {
   #size: number;
   #queue: T[] = [];

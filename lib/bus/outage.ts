@@ -8,7 +8,16 @@
  * @module
  */
 
-/** Counts the frames dropped in the current outage and reports each outage once. */
+/**
+ * Counts the frames dropped in the current outage and reports each outage once.
+ *
+ * @example
+ * ```ts ignore
+ * const outage = new Outage(console.error, "NATS subject camera.1");
+ * if (!connected) outage.drop();
+ * else (nc.publish(subject, frame), outage.sent());
+ * ```
+ */
 export class Outage {
   #report: (error: unknown) => void;
   #what: string;
@@ -39,6 +48,11 @@ export class Outage {
  * `onError`, checked, or `console.error`, wrapped so that a reporter that
  * throws never breaks what it reports on.
  *
+ * @example
+ * ```ts ignore
+ * const report = reporter(options?.onError);
+ * report(new Error("the subscriber was cut off")); // never throws
+ * ```
  * @throws {TypeError} when `onError` is given and not a function.
  */
 export function reporter(onError: unknown): (error: unknown) => void {

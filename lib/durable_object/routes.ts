@@ -19,7 +19,14 @@ export interface DurableObjectNamespaceLike<Id = unknown> {
   get(id: Id): DurableObjectStubLike;
 }
 
-/** The name of shard `index` of `camera`'s object. */
+/**
+ * The name of shard `index` of `camera`'s object.
+ *
+ * @example
+ * ```ts ignore
+ * shardName("camera-1", 0); // "camera-1#shard-0"
+ * ```
+ */
 export function shardName(camera: string, index: number): string {
   return `${camera}#shard-${index}`;
 }
