@@ -51,3 +51,4 @@ export * from "./lib/browser/mod.ts";
 export * from "./lib/access/mod.ts";
 export * from "./lib/ingest/mod.ts";
 export * from "./lib/compat/mod.ts";
+export * from "./lib/bus/mod.ts";

@@ -52,6 +52,10 @@ const subpaths = {
   access: ["signUrl", "verifySignedUrl", "bearerToken", "corsPolicy"],
   ingest: ["ingest"],
   compat: ["mjpgStreamerRoutes"],
+  bus: ["busFrames", "decodeFrame", "encodeFrame", "FrameError"],
+  nats: ["natsFrames", "natsPublisher"],
+  redis: ["redisFrames", "redisPublisher"],
+  "durable-object": ["durableHub", "pushHubObject"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

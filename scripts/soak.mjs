@@ -37,5 +37,20 @@ for (const [name, [cmd, args]] of Object.entries(runners)) {
   );
   if (result.status !== 0) failed.push(name);
 }
+// The scale-out test (issue 12) at longer counts: 3 edges x 200 viewers, 600 frames (60 s), on
+// Node only: the edges run on Node, Deno and Bun whichever runtime runs the test.
+if (!wanted.length || wanted.includes("node")) {
+  console.log("\n::: soak: scale-out cluster (tests/bus/cluster.test.ts), 3 edges x 200 viewers");
+  const result = spawnSync(join(BIN, "node"), [
+    "--test",
+    "--test-timeout=1800000",
+    "tests/bus/cluster.test.ts",
+  ], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, CLUSTER_VIEWERS: "200", CLUSTER_FRAMES: "600" },
+  });
+  if (result.status !== 0) failed.push("cluster");
+}
 console.log(failed.length ? `\nsoak failed on: ${failed.join(", ")}` : "\nsoak passed");
 process.exit(failed.length ? 1 : 0);

@@ -1,0 +1,204 @@
+// multipart-push/durable-object in workerd through miniflare, on real loopback sockets: frames
+// ingested on the camera's object reach viewers on two shard objects byte-exact and in order, and a
+// viewer's disconnect leaves no subscriber in its shard. The Worker is examples/worker_durable_object.ts
+// with wrangler.toml's [env.durable_object] settings.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { durableHub, pushHubObject } from "../../lib/durable_object/mod.ts";
+import { encodeFrame } from "../../lib/bus/mod.ts";
+import { pushResponse } from "../../lib/push/mod.ts";
+import { parseParts } from "../../lib/parse/mod.ts";
+import { runtime } from "../_helpers/runtime.ts";
+import { untilAsync } from "../_helpers/bus_servers.ts";
+import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
+import { delay, until } from "../_helpers/streams.ts";
+
+const FRAME_TYPE = "application/vnd.multipart-push.frame";
+
+describe("multipart-push/durable-object: bad arguments", () => {
+  it("names the argument, the rule and what was given", () => {
+    assert.throws(() => durableHub(null as never), /namespace must be a Durable Object .*got null/);
+    const namespace = { idFromName: () => 1, get: () => ({ fetch: () => Promise.reject() }) };
+    assert.throws(
+      () => durableHub(namespace, { shards: -1 }),
+      /shards must be an integer .*got -1/,
+    );
+    assert.throws(() => pushHubObject({ binding: "" }), /binding must be a non-empty string/);
+    assert.throws(() => pushHubObject({ keepAlive: -5 }), /keepAlive/);
+    const hub = durableHub(namespace, { shards: 2 });
+    assert.throws(
+      () => hub.view("", new Request("http://x/")),
+      /camera must be .*the empty string/,
+    );
+    assert.throws(
+      () => hub.view("c", new Request("http://x/"), { shard: 2 }),
+      /from 0 to 1, got 2/,
+    );
+  });
+});
+
+const noMiniflare = runtime === "node"
+  ? ""
+  : ` (skipped on ${runtime}: miniflare is driven from Node)`;
+
+describe("multipart-push/durable-object in miniflare", () => {
+  it(
+    `ingest on the camera's object, viewers on two shards, every viewer gets the frames; a viewer that leaves leaves no subscriber${noMiniflare}`,
+    {
+      skip: runtime !== "node",
+    },
+    async () => {
+      const toml = await readText(new URL("../../wrangler.toml", import.meta.url));
+      const section = toml.slice(toml.indexOf("[env.durable_object]"));
+      const main = /^main\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+      const binding = /^name\s*=\s*"([A-Z_]+)"/m.exec(section)?.[1];
+      const className = /^class_name\s*=\s*"([^"]+)"/m.exec(section)?.[1];
+      const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+      const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)?.[1] ?? "[]");
+      assert.deepEqual([main, binding, className], [
+        "examples/worker_durable_object.ts",
+        "PUSH_HUB",
+        "PushHubObject",
+      ]);
+      const esbuild = "esbuild";
+      const { build } = await import(esbuild) as typeof import("esbuild");
+      const bundle = await build({
+        entryPoints: [new URL(`../../${main}`, import.meta.url).pathname],
+        bundle: true,
+        format: "esm",
+        write: false,
+        platform: "neutral",
+      });
+      const mf = "miniflare";
+      const { Miniflare } = await import(mf) as typeof import("miniflare");
+      const miniflare = new Miniflare({
+        modules: true,
+        script: bundle.outputFiles[0].text,
+        compatibilityDate: date,
+        compatibilityFlags: flags,
+        durableObjects: { [binding!]: className! },
+        host: "127.0.0.1",
+        port: 0,
+      });
+      // Open pushes would keep miniflare's dispose() waiting: a failing check closes them first.
+      const closers: (() => void)[] = [];
+      try {
+        const base = (await miniflare.ready).href;
+        const stats = async () =>
+          await (await fetch(`${base}camera/cam-1/stats`)).json() as {
+            camera: number;
+            shards: number[];
+          };
+        const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
+        closers.push(...viewers.map((v) => v.close));
+        await untilAsync(
+          async () => String((await stats()).shards) === "2,2",
+          10_000,
+          "2 viewers per shard",
+        );
+        for (let seq = 0; seq < 10; seq++) {
+          const response = await fetch(`${base}camera/cam-1/ingest`, {
+            method: "POST",
+            headers: { "Content-Type": FRAME_TYPE },
+            body: encodeFrame(frame(seq, 20_000)),
+          });
+          assert.equal(response.status, 204, await response.text());
+          await delay(20);
+        }
+        await until(
+          () => viewers.every((v) => v.seqs.at(-1) === 9),
+          10_000,
+          () => `the last frame: ${viewers.map((v) => v.seqs.at(-1))}`,
+        );
+        viewers.forEach((v, i) => assertInOrder(v.seqs, `viewer ${i}`));
+        // Latest wins, but at 20 ms apart on loopback nearly every frame reaches every viewer.
+        viewers.forEach((v, i) => assert.ok(v.seqs.length >= 5, `viewer ${i} got ${v.seqs}`));
+        const stats0 = await stats();
+        assert.equal(stats0.camera, 0, "viewers are on the shards, not on the camera's object");
+        viewers[0].close();
+        await viewers[0].done;
+        const left = performance.now();
+        await untilAsync(
+          async () => String((await stats()).shards) === "1,2",
+          5000,
+          "shard 0 down to 1",
+        );
+        console.log(
+          `# durable object: the shard dropped the viewer ${
+            (performance.now() - left).toFixed(0)
+          } ms after it left`,
+        );
+        for (const viewer of viewers.slice(1)) viewer.close();
+        await Promise.all(viewers.map((v) => v.done));
+        await untilAsync(
+          async () => String((await stats()).shards) === "0,0",
+          5000,
+          "no subscriber left",
+        );
+        // ffmpeg's way: a multipart upload of several frames, through ingest() into the object.
+        // ingest() keeps each part's Content-Type and body (not X-Seq), so bodies are compared.
+        const uploaded = [10, 11, 12].map((seq) => frame(seq, 20_000));
+        const readers = [0, 1].map((shard) => lastBodies(`${base}camera/cam-1?shard=${shard}`));
+        closers.push(...readers.map((r) => r.close));
+        await until(() => readers.every((r) => r.bodies.length > 0), 5000, "the replayed frame");
+        const upload = pushResponse(uploaded, { mode: "mixed" });
+        const answer = await fetch(`${base}camera/cam-1/ingest`, {
+          method: "POST",
+          headers: { "Content-Type": upload.headers.get("Content-Type")! },
+          body: await upload.arrayBuffer(),
+        });
+        assert.equal(answer.status, 204, await answer.text());
+        assert.equal(answer.headers.get("X-Ingest-Frames"), "3");
+        const last = uploaded[2].body;
+        await until(
+          () => readers.every((r) => sameBytes(r.bodies.at(-1)!, last)),
+          10_000,
+          "the uploaded frames on both shards",
+        );
+        for (const reader of readers) {
+          const seen = reader.bodies.slice(1).map((body) =>
+            uploaded.findIndex((part) => sameBytes(part.body, body))
+          );
+          assertInOrder(seen, "uploaded frames");
+          assert.ok(!seen.includes(-1), "every body is one of the uploaded frames, byte-exact");
+          reader.close();
+        }
+        const bad = await fetch(`${base}camera/cam-1/ingest`, {
+          method: "POST",
+          headers: { "Content-Type": FRAME_TYPE },
+          body: "not a frame",
+        });
+        assert.equal(bad.status, 400);
+        assert.match(await bad.text(), /magic 6d 70/);
+      } finally {
+        closers.forEach((close) => close());
+        await miniflare.dispose();
+      }
+    },
+  );
+});
+
+/** A viewer that keeps every body it receives (for parts without an X-Seq header). */
+function lastBodies(url: string): { bodies: Uint8Array[]; close(): void } {
+  const controller = new AbortController();
+  const reader = { bodies: [] as Uint8Array[], close: () => controller.abort() };
+  (async () => {
+    const response = await fetch(url, { signal: controller.signal });
+    for await (const part of parseParts(response, { signal: controller.signal })) {
+      if (!reader.bodies.length || !sameBytes(reader.bodies.at(-1)!, part.body)) {
+        reader.bodies.push(part.body);
+      }
+    }
+  })().catch(() => {});
+  return reader;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+}
+
+async function readText(url: URL): Promise<string> {
+  const name = "node:fs/promises";
+  const { readFile } = await import(name) as typeof import("node:fs/promises");
+  return await readFile(url, "utf8");
+}
