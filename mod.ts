@@ -22,7 +22,9 @@
  * Each concern is also its own entry point, so a bundle takes only what it uses:
  * `multipart-push/push`, `/hub`, `/parse`, `/pull`, `/mjpeg`, `/browser`, `/access`, `/ingest`,
  * `/compat`. Adapters for outside systems are entry points of their own and not re-exported
- * here: `multipart-push/graphql` (GraphQL `@defer`, `@stream` and subscriptions).
+ * here: `multipart-push/graphql` (GraphQL `@defer`, `@stream` and subscriptions),
+ * `multipart-push/bus` (the frame envelope a pub/sub bus carries), `/nats`, `/redis` and
+ * `/durable-object` (one camera, viewers on many machines).
  *
  * @example Push a picture into `<img src="/stream">`
  * ```ts ignore
@@ -51,4 +53,3 @@ export * from "./lib/browser/mod.ts";
 export * from "./lib/access/mod.ts";
 export * from "./lib/ingest/mod.ts";
 export * from "./lib/compat/mod.ts";
-export * from "./lib/bus/mod.ts";
