@@ -4,12 +4,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { handler } from "../../examples/html_push.ts";
-import { canSpawn } from "../_helpers/runtime.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { serve } from "../_helpers/serve.ts";
 
 describe("html_push_client in Chromium", () => {
   it(
-    "the page's text changes with each pushed part and stays on the last (skipped on workerd: no subprocesses)",
+    `the page's text changes with each pushed part and stays on the last${
+      canSpawn ? "" : ` (skipped on ${runtime}: no subprocesses)`
+    }`,
     { skip: !canSpawn },
     async () => {
       const { launchChromium } = await import("../_helpers/chromium.ts");
