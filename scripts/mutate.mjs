@@ -24,7 +24,10 @@ const pushLife = "tests/push/lifecycle.test.ts";
 const pushStream = "tests/push/stream.test.ts";
 const pushResponse = "tests/push/response.test.ts";
 
-/** [id, what the bug is, file, from, to, test files]; `from` must occur exactly once. */
+/**
+ * [id, what the bug is, file, from, to, test files]; `from` must occur exactly once. A bug that
+ * needs several edits gives arrays of `from` and `to`, replaced pairwise.
+ */
 const MUTATIONS = [
   // The hub (issue 16 items 1-5 among them).
   [
@@ -157,11 +160,22 @@ const MUTATIONS = [
   ],
   [
     "H17",
-    "the hub keeps a timer with no subscriber",
-    "lib/hub/timer.ts",
-    "if (next === Infinity) return;",
-    "if (next === Infinity) next = Date.now() + 1000;",
-    ["tests/reliability/soak_churn.test.ts"],
+    "an fps viewer's gap timer is left running when it leaves",
+    "lib/hub/subscriber.ts",
+    [
+      "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
+      "    }\n    clearTimeout(this.#fpsTimer);\n    const wake = this.#wake;",
+    ],
+    ["    this.#done = true;\n", "    }\n    const wake = this.#wake;"],
+    [hub],
+  ],
+  [
+    "H18",
+    "a viewer back within linger does not cancel the pending stop",
+    "lib/hub/source.ts",
+    "    clearTimeout(this.#lingerTimer);\n    this.#lingerTimer = undefined;\n    this.#wanted = true;",
+    "    this.#lingerTimer = undefined;\n    this.#wanted = true;",
+    [hub],
   ],
   // The encoder.
   [
@@ -324,7 +338,14 @@ function occurrences(text, needle) {
 /** Runs the test files on Node; resolves with the names of the tests that failed. */
 function runTests(files) {
   return new Promise((resolveRun) => {
-    const args = ["--expose-gc", "--test", `--test-timeout=${PER_TEST_MS}`, ...files];
+    // Force-exit: a mutant that leaves a timer running must not keep the run waiting.
+    const args = [
+      "--expose-gc",
+      "--test",
+      "--test-force-exit",
+      `--test-timeout=${PER_TEST_MS}`,
+      ...files,
+    ];
     const env = { ...process.env };
     delete env.NODE_TEST_CONTEXT;
     const child = spawn(NODE, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -335,12 +356,13 @@ function runTests(files) {
     child.on("close", (code) => {
       clearTimeout(killer);
       const failed = new Set();
-      const at = out.indexOf("✖ failing tests:");
-      if (at !== -1) {
-        for (const line of out.slice(at).split("\n").slice(1)) {
-          const match = /^✖ (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
-          if (match) failed.add(match[1]);
-        }
+      // The summary's list when the run got that far, else every test marked failed on the way.
+      const lines = out.includes("✖ failing tests:")
+        ? out.slice(out.indexOf("✖ failing tests:")).split("\n").slice(1)
+        : out.split("\n").map((line) => line.trimStart());
+      for (const line of lines) {
+        const match = /^✖ (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
+        if (match) failed.add(match[1]);
       }
       if (code !== 0 && failed.size === 0) failed.add(`(the run exited ${code ?? "killed"})`);
       resolveRun([...failed]);
@@ -354,11 +376,14 @@ const only = args.filter((a) => !a.startsWith("--"));
 const chosen = MUTATIONS.filter(([id]) => only.length === 0 || only.includes(id));
 
 let stale = 0;
-for (const [id, , file, from] of chosen) {
-  const n = occurrences(readFileSync(join(ROOT, file), "utf8"), from);
-  if (n !== 1) {
+const pairs = (from, to) => Array.isArray(from) ? from.map((f, i) => [f, to[i]]) : [[from, to]];
+for (const [id, , file, from, to] of chosen) {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  for (const [f] of pairs(from, to)) {
+    const n = occurrences(text, f);
+    if (n === 1) continue;
     stale++;
-    console.log(`${id}: "${from.trim()}" occurs ${n} times in ${file} (the library changed)`);
+    console.log(`${id}: "${f.trim()}" occurs ${n} times in ${file} (the library changed)`);
   }
 }
 if (checkOnly || stale > 0) process.exit(stale > 0 ? 1 : 0);
@@ -389,7 +414,9 @@ for (const [id, what, file, from, to, tests] of chosen) {
   let failed;
   try {
     mutated = path;
-    writeFileSync(path, original.replace(from, () => to));
+    let text = original;
+    for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
+    writeFileSync(path, text);
     failed = await runTests(tests);
   } finally {
     restore();

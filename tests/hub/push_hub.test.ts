@@ -6,6 +6,7 @@ import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { delay, inWindow, SLACK_MS, until, within } from "../_helpers/streams.ts";
 import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
+import { trackTimers } from "../_helpers/timers.ts";
 
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -374,6 +375,30 @@ describe("PushHub: timing", () => {
     assert.equal(await readRest(reader), "\r\n--g--\r\n");
   });
 
+  it("a viewer that leaves during its fps gap leaves no timer behind", async () => {
+    const timers = trackTimers();
+    try {
+      // No hub-wide deadline, so the only timer is the viewer's fps gap.
+      const hub = new PushHub({ keepAlive: Infinity, idleTimeout: Infinity, boundary: "t" });
+      const controller = new AbortController();
+      const request = new Request("http://h/", { signal: controller.signal });
+      const reader = hub.response(request, { fps: 1 }).body!.getReader();
+      await reader.read();
+      hub.publish(text("0"));
+      await reader.read();
+      hub.publish(text("1"));
+      const pending = reader.read(); // frame 1 waits out the 1 s gap
+      await delay(20);
+      assert.equal(timers.live(), 1, "the gap timer while the viewer waits");
+      controller.abort();
+      assert.equal(timers.live(), 0, "the gap timer is cleared when the viewer leaves");
+      assert.equal(decoder.decode((await pending).value), "\r\n--t--\r\n");
+      hub.close();
+    } finally {
+      timers.stop();
+    }
+  });
+
   it("idleTimeout ends a subscriber cleanly when nothing is published, at idleTimeout", async () => {
     const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
     const wire = await inWindow(
@@ -430,9 +455,12 @@ describe("PushHub.from: lazy source", () => {
     const first = hub.response().body!.getReader();
     await first.read();
     assert.ok((await readChunk(first)).includes("1:0"));
+    const leftAt = Date.now();
     await first.cancel();
     assert.equal(finallies, 0, "still lingering");
-    await until(() => finallies === 1, 1000, "the source's finally after linger");
+    await until(() => finallies === 1, 1000, "the source's finally after linger", 5);
+    const lingered = Date.now() - leftAt;
+    assert.ok(lingered >= 45, `the source stopped ${lingered} ms after the last viewer left`);
 
     const back = hub.response().body!.getReader();
     await back.read();
