@@ -38,6 +38,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 function deno(text: string): Counts {
   const counts = { pass: 0, fail: 0, skip: 0, summary: false };
   let previousIndent = -1;
+  // A test's name line whose status was pushed to a later line by the test's own stderr output.
+  let pendingIndent = -1;
   let output = false;
   for (const line of text.split("\n")) {
     if (/^-+ (pre-test |post-test )?output -+$/.test(line)) output = true;
@@ -45,9 +47,16 @@ function deno(text: string): Counts {
     if (output) continue;
     if (/^(ok|FAILED) \| \d+ passed/.test(line)) counts.summary = true;
     if (/^Uncaught error from \S+ FAILED/.test(line)) counts.fail++;
-    const result = /^( *)\S.* \.\.\. (ok|FAILED|ignored)( \(|$)/.exec(line);
-    if (!result) continue;
-    const indent = result[1].length;
+    let result = /^( *)\S.*? \.\.\. (ok|FAILED|ignored)( \(|$)/.exec(line);
+    let indent = result?.[1].length ?? -1;
+    if (!result) {
+      const named = /^( *)\S.*? \.\.\.(.*)$/.exec(line);
+      if (named && !named[2].includes("=>")) pendingIndent = named[1].length;
+      result = /^()(ok|FAILED|ignored) \(\d/.exec(line.trimStart());
+      if (!result || pendingIndent === -1 || !line.startsWith(" ")) continue;
+      indent = pendingIndent;
+    }
+    pendingIndent = -1;
     const suite = previousIndent > indent;
     previousIndent = indent;
     if (suite) continue;
