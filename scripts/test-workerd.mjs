@@ -31,7 +31,8 @@ const WATCHDOG_SLACK_MS = 15_000;
 const HUNG = Symbol("hung");
 
 const args = process.argv.slice(2);
-let timeoutMs = Number(process.env.WORKERD_TEST_TIMEOUT ?? 30_000);
+// The same default per-test limit as scripts/test.sh gives Node, Deno and Bun.
+let timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? process.env.WORKERD_TEST_TIMEOUT ?? 120_000);
 const targets = [];
 for (const arg of args) {
   if (arg.startsWith("--timeout=")) timeoutMs = Number(arg.slice("--timeout=".length));

@@ -19,6 +19,8 @@
  * @module
  */
 
+import { settleTurn, takeUncaught } from "./uncaught.ts";
+
 /** The `t` argument a test function receives (the parts of node's TestContext we support). */
 export type TestContext = {
   readonly name: string;
@@ -42,7 +44,7 @@ export type TestOptions = {
   skip?: boolean | string;
   /** Mark as todo: runs, but a failure does not count. @default false */
   todo?: boolean | string;
-  /** Per-test timeout in ms. @default the harness default (30000) */
+  /** Per-test timeout in ms. @default the harness default (120000, or --timeout=) */
   timeout?: number;
   /** Accepted for compatibility; every test runs. */
   only?: boolean;
@@ -360,6 +362,10 @@ async function runCase(
       error ??= `afterEach hook: ${describeError(err)}`;
     }
   }
+  // As on Node: an unhandled rejection or a throw in a timer callback fails the running test.
+  await settleTurn();
+  const stray = takeUncaught();
+  if (stray !== undefined) error = error === undefined ? stray : `${error}\n${stray}`;
   const todo = test.options.todo || outcome.todo;
   const status: TestResult["status"] = outcome.skipped
     ? "skip"
@@ -441,4 +447,14 @@ export async function runRegistered(runner: Runner): Promise<void> {
   if (running) throw new Error("tests are already running");
   running = true;
   await runSuite(root, [], [], runner);
+  await settleTurn();
+  const stray = takeUncaught();
+  if (stray !== undefined) {
+    await runner.report({
+      path: ["<after the last test>"],
+      status: "fail",
+      durationMs: 0,
+      error: stray,
+    });
+  }
 }

@@ -19,6 +19,7 @@
  * @module
  */
 import { runRegistered, type TestResult } from "./node_test_shim.ts";
+import { catchTimerErrors, reportUncaught } from "./uncaught.ts";
 import {
   type Handler,
   type ServeContext,
@@ -72,6 +73,7 @@ const host: WorkerdServeHost = {
   },
 };
 (globalThis as Record<symbol, unknown>)[WORKERD_SERVE_HOST] = host;
+catchTimerErrors();
 
 async function dispatch(slot: number, req: Request, ctx: ServeContext): Promise<Response> {
   const handler = handlers[slot];
@@ -92,8 +94,10 @@ function run(body: RunRequest): Response {
   const writer = writable.getWriter();
   const send = (event: RunEvent): Promise<void> =>
     writer.write(encoder.encode(JSON.stringify(event) + "\n"));
+  // As strict as Node: the shim fails the running test with it (workerd would only warn).
   const onRejection = (event: PromiseRejectionEvent): void => {
-    void send({ type: "warning", message: `unhandled rejection: ${String(event.reason)}` });
+    event.preventDefault();
+    reportUncaught(event.reason);
   };
   addEventListener("unhandledrejection", onRejection);
   (async () => {

@@ -61,3 +61,27 @@ export async function until(
   }
   throw new Error(`not within ${ms} ms: ${typeof what === "function" ? what() : what}`);
 }
+
+/**
+ * How late a timer may fire on a loaded machine before a timeout test fails. Every timeout this
+ * suite tests defaults to 60 s or more, so a test bounded by N + SLACK_MS still fails when the
+ * option under test is ignored and a default ends the stream instead.
+ */
+export const SLACK_MS = 1500;
+
+/**
+ * Awaits `promise` and fails unless it settled at least `from` ms and at most `to` ms after
+ * `since` (a `Date.now()` taken before the timer under test was armed). Returns its value.
+ */
+export async function inWindow<T>(
+  since: number,
+  from: number,
+  to: number,
+  what: string,
+  promise: Promise<T>,
+): Promise<T> {
+  const value = await within(Math.max(0, since + to - Date.now()), what, promise);
+  const took = Date.now() - since;
+  if (took < from) throw new Error(`${what}: after ${took} ms, before the ${from} ms it must wait`);
+  return value;
+}

@@ -10,11 +10,11 @@ import { handler as pleaseWait } from "../../examples/please_wait_push.ts";
 import { handler as processes } from "../../examples/processes.ts";
 import { imageFileApp } from "../../examples/image_file.ts";
 import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
-import { canSpawn } from "../_helpers/runtime.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { type Handler, serve } from "../_helpers/serve.ts";
 
 const skip = !canSpawn;
-const why = " (skipped on workerd: no subprocesses)";
+const why = skip ? ` (skipped on ${runtime}: no subprocesses)` : "";
 
 /** Records every text #out shows, from the first paint on. */
 async function recordOut(page: Page): Promise<string[]> {

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { delay, until, within } from "../_helpers/streams.ts";
+import { delay, inWindow, SLACK_MS, until, within } from "../_helpers/streams.ts";
+import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
+import { trackTimers } from "../_helpers/timers.ts";
 
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -124,10 +126,11 @@ describe("PushHub: fan-out and memory", () => {
     assert.equal(hub.retainedBytes, 0);
   });
 
-  it("a subscriber that never reads holds at most one frame while 300 x 100 KB are published", async () => {
+  it(`a subscriber that never reads holds at most one frame while 300 x 100 KB are published, counted by the hub, by what its stream still delivers and by the heap${gcNote}`, async () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const stalled = hub.response();
     const frame = new Uint8Array(100 * 1024);
+    const before = await bufferBytesAfterGc();
     let most = 0;
     for (let i = 0; i < 300; i++) {
       frame[0] = i;
@@ -137,7 +140,18 @@ describe("PushHub: fan-out and memory", () => {
     }
     assert.ok(most > frame.byteLength, `the stalled subscriber holds its frame (${most} bytes)`);
     assert.ok(most < 2 * frame.byteLength, `retained ${most} bytes, not under 2 frames`);
-    await stalled.body!.cancel();
+    // From outside: each publish copies its body, so a hub that queued them would hold 30 MB.
+    const after = await bufferBytesAfterGc();
+    if (before !== undefined && after !== undefined) {
+      assert.ok(after - before < 5 * frame.byteLength, `buffers grew ${after - before} bytes`);
+    }
+    // close() flushes whatever the subscriber holds: one frame, not 300.
+    hub.close();
+    const delivered = await countBytes(stalled.body!);
+    assert.ok(
+      delivered > frame.byteLength && delivered < frame.byteLength + 1024,
+      `the stalled stream still delivered ${delivered} bytes`,
+    );
     assert.equal(hub.subscribers, 0);
     assert.equal(hub.retainedBytes, 0);
   });
@@ -265,7 +279,10 @@ describe("PushHub: limits, snapshot, close", () => {
       name: "TypeError",
       message: /^request must be a Request/,
     });
-    assert.throws(() => new PushHub().response(undefined, { headers: { "content-type": "x" } }));
+    assert.throws(() => new PushHub().response(undefined, { headers: { "content-type": "x" } }), {
+      name: "TypeError",
+      message: /^init\.headers must not set content-type/,
+    });
     assert.throws(() => PushHub.from(42 as never), /source must be/);
     assert.throws(() => PushHub.from([], { linger: -1 }), /options.linger/);
   });
@@ -273,20 +290,23 @@ describe("PushHub: limits, snapshot, close", () => {
 
 describe("PushHub: timing", () => {
   it("keep-alive resends the latest frame to an idle subscriber every keepAlive ms", async () => {
-    const hub = new PushHub({ keepAlive: 100 });
+    const hub = new PushHub({ keepAlive: 100, idleTimeout: 10_000 });
     const reader = hub.response().body!.getReader();
     await reader.read();
     hub.publish(text("still"));
     await readChunk(reader);
-    const start = Date.now();
-    const gaps: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const chunk = await readChunk(reader);
-      assert.ok(chunk.includes("still"));
-      gaps.push(Date.now() - start - (gaps.length ? gaps.reduce((a, b) => a + b) : 0));
+      // Each resend comes keepAlive ms after the last frame, not before, not much later.
+      const chunk = await inWindow(
+        Date.now(),
+        90,
+        100 + SLACK_MS,
+        `resend ${i}`,
+        readChunk(reader),
+      );
+      assert.match(chunk, /\r\n\r\nstill\r\n--/, `resend ${i} is the latest frame`);
     }
     hub.close();
-    for (const gap of gaps) assert.ok(gap >= 80 && gap < 400, `resend gaps ${gaps}`);
   });
 
   it("dropSame: a byte-equal frame is not sent again, a different one is", async () => {
@@ -355,20 +375,63 @@ describe("PushHub: timing", () => {
     assert.equal(await readRest(reader), "\r\n--g--\r\n");
   });
 
-  it("idleTimeout ends a subscriber cleanly when nothing is published; maxDuration in any case", async () => {
-    const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
-    const started = Date.now();
-    const wire = await readAll(idle.response().body!);
-    assert.equal(wire, "--i\r\n\r\n--i--\r\n");
-    assert.ok(Date.now() - started >= 70, "not before idleTimeout");
-    assert.equal(idle.subscribers, 0);
+  it("a viewer that leaves during its fps gap leaves no timer behind", async () => {
+    const timers = trackTimers();
+    try {
+      // No hub-wide deadline, so the only timer is the viewer's fps gap.
+      const hub = new PushHub({ keepAlive: Infinity, idleTimeout: Infinity, boundary: "t" });
+      const controller = new AbortController();
+      const request = new Request("http://h/", { signal: controller.signal });
+      const reader = hub.response(request, { fps: 1 }).body!.getReader();
+      await reader.read();
+      hub.publish(text("0"));
+      await reader.read();
+      hub.publish(text("1"));
+      const pending = reader.read(); // frame 1 waits out the 1 s gap
+      await delay(20);
+      assert.equal(timers.live(), 1, "the gap timer while the viewer waits");
+      controller.abort();
+      assert.equal(timers.live(), 0, "the gap timer is cleared when the viewer leaves");
+      assert.equal(decoder.decode((await pending).value), "\r\n--t--\r\n");
+      hub.close();
+    } finally {
+      timers.stop();
+    }
+  });
 
-    const capped = new PushHub({ maxDuration: 120, keepAlive: 30 });
+  it("idleTimeout ends a subscriber cleanly when nothing is published, at idleTimeout", async () => {
+    const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
+    const wire = await inWindow(
+      Date.now(),
+      78,
+      80 + SLACK_MS,
+      "idle end",
+      readAll(idle.response().body!),
+    );
+    assert.equal(wire, "--i\r\n\r\n--i--\r\n");
+    assert.equal(idle.subscribers, 0);
+  });
+
+  it("maxDuration ends a subscriber at maxDuration while keep-alives keep it from going idle", async () => {
+    const capped = new PushHub({
+      maxDuration: 300,
+      keepAlive: 30,
+      idleTimeout: 10_000,
+      boundary: "m",
+    });
     capped.publish(text("x"));
-    const t0 = Date.now();
-    await readAll(capped.response().body!);
-    const took = Date.now() - t0;
-    assert.ok(took >= 100 && took < 1000, `maxDuration 120 ms ended it after ${took} ms`);
+    const wire = await inWindow(
+      Date.now(),
+      298,
+      300 + SLACK_MS,
+      "maxDuration end",
+      readAll(capped.response().body!),
+    );
+    // The keep-alives it got show the stream was alive until maxDuration ended it, cleanly.
+    const frames = replaceBodies(wire, "m");
+    assert.ok(frames.length >= 3 && frames.every((f) => f === "x"), `frames: ${frames}`);
+    assert.ok(wire.endsWith("\r\n--m--\r\n"));
+    assert.equal(capped.subscribers, 0);
   });
 });
 
@@ -392,9 +455,12 @@ describe("PushHub.from: lazy source", () => {
     const first = hub.response().body!.getReader();
     await first.read();
     assert.ok((await readChunk(first)).includes("1:0"));
+    const leftAt = Date.now();
     await first.cancel();
     assert.equal(finallies, 0, "still lingering");
-    await until(() => finallies === 1, 1000, "the source's finally after linger");
+    await until(() => finallies === 1, 1000, "the source's finally after linger", 5);
+    const lingered = Date.now() - leftAt;
+    assert.ok(lingered >= 45, `the source stopped ${lingered} ms after the last viewer left`);
 
     const back = hub.response().body!.getReader();
     await back.read();
@@ -408,6 +474,30 @@ describe("PushHub.from: lazy source", () => {
     hub.close();
     await again.cancel();
     await until(() => finallies === 2, 1000, "finally after close()");
+  });
+
+  it("close() stops the source at once, not after linger, and ends its subscribers cleanly", async () => {
+    let finallies = 0;
+    const hub = PushHub.from(async function* () {
+      try {
+        for (let i = 0;; i++) {
+          yield text(`frame ${i}`);
+          await delay(5);
+        }
+      } finally {
+        finallies++;
+      }
+    }, { linger: 60_000, keepAlive: Infinity, boundary: "z" });
+    const reader = hub.response().body!.getReader();
+    await reader.read();
+    assert.match(await readChunk(reader), /frame 0/);
+    hub.close();
+    // The linger is a minute, so only close() itself can have stopped the source this soon.
+    await until(() => finallies === 1, 1000, "the source's finally after close()", 5);
+    assert.ok(
+      (await within(1000, "the subscriber's end", readRest(reader))).endsWith("\r\n--z--\r\n"),
+    );
+    assert.equal(hub.subscribers, 0);
   });
 
   it("a source error breaks every subscriber's connection; the next subscriber restarts it", async () => {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import jpeg from "jpeg-js";
 import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
 import { BLUE, GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
-import { canSpawn } from "../_helpers/runtime.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 
 /** Cut `bytes` into chunks of the given sizes, cycling through them. */
@@ -133,7 +133,9 @@ describe("jpegFrames", () => {
   });
 
   it(
-    "splits ffmpeg -f mjpeg output into its pictures (skipped on workerd: no subprocesses)",
+    `splits ffmpeg -f mjpeg output into its pictures${
+      canSpawn ? "" : ` (skipped on ${runtime}: no subprocesses)`
+    }`,
     { skip: !canSpawn },
     async () => {
       const bytes = await ffmpeg([

@@ -35,7 +35,7 @@ async function* live(list: Uint8Array[]): AsyncGenerator<Part> {
 describe("pushResponse read by ffprobe -f mpjpeg", () => {
   let server: Served;
   let options: Omit<PushResponseOptions, "request"> = {};
-  const list = skip ? [] : frames();
+  const list = frames();
   let source = list;
 
   before(async () => {
@@ -54,7 +54,8 @@ describe("pushResponse read by ffprobe -f mpjpeg", () => {
     await server.close();
   });
 
-  it(`the test frames are valid JPEGs, 3 of them containing "\\r\\n--"${why}`, opts, () => {
+  // Spawns nothing, so it runs on workerd too.
+  it(`the test frames are valid JPEGs, 3 of them containing "\\r\\n--"`, () => {
     assert.equal(list.filter((f) => containsAscii(f, "\r\n--")).length, 3);
     for (const f of list) {
       assert.deepEqual([...f.subarray(0, 2), ...f.subarray(-2)], [255, 216, 255, 217]);

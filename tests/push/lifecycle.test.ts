@@ -2,7 +2,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { deferred, delay, latin1, readText, within } from "../_helpers/streams.ts";
+import {
+  deferred,
+  delay,
+  inWindow,
+  latin1,
+  readText,
+  SLACK_MS,
+  within,
+} from "../_helpers/streams.ts";
 
 const frame = (i: number): Part => ({ contentType: "text/plain", body: `frame ${i}` });
 
@@ -169,30 +177,39 @@ describe("pushStream ending", () => {
     await within(1000, "source finally", finished);
   });
 
-  it("ends after idleTimeout without a new part, keeping the last part whole", async () => {
+  it("ends idleTimeout ms after the last part, not before, keeping the last part whole", async () => {
     const never = deferred();
+    let lastAt = 0;
     async function* source(): AsyncGenerator<Part> {
+      lastAt = Date.now();
       yield frame(7);
       await never.promise;
     }
-    const started = Date.now();
-    const out = await within(
-      2000,
+    const since = Date.now();
+    const out = await inWindow(
+      since,
+      100,
+      100 + SLACK_MS,
       "idle end",
       readText(pushStream(source(), { boundary: "B", idleTimeout: 100 })),
     );
-    assert.ok(Date.now() - started >= 90);
+    assert.ok(Date.now() - lastAt >= 98, `ended ${Date.now() - lastAt} ms after the last part`);
     assert.ok(out.endsWith("frame 7\r\n--B\r\n\r\n--B--\r\n"));
     never.resolve();
   });
 
-  it("ends after maxDuration even while parts keep coming", async () => {
+  it("ends maxDuration ms after it started, not before, even while parts keep coming", async () => {
     const { source, finished } = endless(5);
-    const out = await within(
-      2000,
+    const out = await inWindow(
+      Date.now(),
+      98,
+      100 + SLACK_MS,
       "maxDuration end",
-      readText(pushStream(source, { boundary: "B", maxDuration: 100 })),
+      readText(pushStream(source, { boundary: "B", maxDuration: 100, idleTimeout: 10_000 })),
     );
+    // Parts every 5 ms: the stream was alive until maxDuration ended it.
+    const parts = out.split("\r\n--B\r\n").length - 1;
+    assert.ok(parts >= 5, `${parts} parts before the end`);
     assert.ok(out.endsWith("\r\n--B\r\n\r\n--B--\r\n"));
     await within(1000, "source finally", finished);
   });
@@ -214,9 +231,11 @@ describe("pushStream ending", () => {
           resolve();
         }
       }
+      const since = Date.now();
       const reading = readText(pushStream(source(), { boundary: "B", ...options() }));
+      // 50 ms to the stop, then the 1000 ms a streamed body is given to finish.
       await assert.rejects(
-        within(3000, "stalled body", reading),
+        inWindow(since, 1048, 1050 + SLACK_MS, "stalled body", reading),
         /parts\[0\]\.body was still streaming and did not finish within 1000 ms/,
       );
       await within(1000, "source finally", finished);

@@ -11,46 +11,14 @@ import { runtime } from "../_helpers/runtime.ts";
 import { serve } from "../_helpers/serve.ts";
 import { delay, until } from "../_helpers/streams.ts";
 import { prng } from "../_helpers/random.ts";
+import { gcNote, heapAfterGc } from "../_helpers/memory.ts";
+import { trackTimers } from "../_helpers/timers.ts";
 
-type Process = {
-  env?: Record<string, string | undefined>;
-  memoryUsage?: () => { heapUsed: number };
-  getActiveResourcesInfo?: () => string[];
-};
-const proc = (globalThis as { process?: Process }).process;
-const soak = proc?.env?.MULTIPART_PUSH_SOAK === "1";
+const soak = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+  ?.env?.MULTIPART_PUSH_SOAK === "1";
 const CLIENTS = soak ? 10_000 : 1_000;
 // workerd lets one request hold 6 outgoing connections (the test runs inside a request).
 const CONCURRENCY = runtime === "workerd" ? 4 : 50;
-
-/** A function that runs a full GC, where the runtime lets a script do it. */
-async function gcFunction(): Promise<(() => void) | undefined> {
-  const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
-  if (g.Bun) return () => g.Bun!.gc(true);
-  if (g.gc) return g.gc;
-  if (runtime !== "node") return undefined;
-  // node --test does not pass --expose-gc; V8 takes the flag at run time too.
-  // Specifiers in variables: the workerd bundler must not try to resolve node:v8.
-  const [v8Name, vmName] = ["node:v8", "node:vm"];
-  const v8 = (await import(v8Name)) as { setFlagsFromString(flags: string): void };
-  const vm = (await import(vmName)) as { runInNewContext(code: string): unknown };
-  v8.setFlagsFromString("--expose-gc");
-  return vm.runInNewContext("gc") as () => void;
-}
-
-/** Live timers of the process where the runtime counts them (Node, Deno; Bun lists none). */
-function liveTimers(): number | undefined {
-  if (runtime !== "node" && runtime !== "deno") return undefined;
-  return proc!.getActiveResourcesInfo!().filter((kind) => kind === "Timeout").length;
-}
-
-async function heapAfterGc(gc: () => void): Promise<number> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await delay(10);
-  }
-  return proc!.memoryUsage!().heapUsed;
-}
 
 /** Clients that got at least a byte of the response, so the churn is not all refused connects. */
 let answered = 0;
@@ -116,15 +84,6 @@ async function inProcessClient(hub: PushHub, rand: (n: number) => number): Promi
   else controller.abort();
 }
 
-const timerNote = runtime === "bun" || runtime === "workerd"
-  ? ` (timers checked through the hub's state on ${runtime}: no getActiveResourcesInfo)`
-  : "";
-const gcNote = runtime === "deno"
-  ? " (heap check skipped on deno: no GC a script can run)"
-  : runtime === "workerd"
-  ? " (heap check skipped on workerd: no GC or heap figures)"
-  : "";
-
 // The harness serves loopback requests from the test's own request; a hub shared between them makes
 // workerd cancel the served requests as hung (I/O of one request awaited from another).
 const clientNote = runtime === "workerd"
@@ -133,7 +92,7 @@ const clientNote = runtime === "workerd"
 
 describe(`PushHub churn on a real server (${runtime})`, () => {
   it(
-    `${CLIENTS} clients join and leave at random points: every source finally ran, 0 subscribers, no timer left, nothing retained${clientNote}${timerNote}${gcNote}`,
+    `${CLIENTS} clients join and leave at random points: every source finally ran, 0 subscribers, no timer left, nothing retained${clientNote}${gcNote}`,
     async () => {
       let started = 0;
       let finished = 0;
@@ -150,7 +109,6 @@ describe(`PushHub churn on a real server (${runtime})`, () => {
       };
       const hub = PushHub.from(source, { linger: 10, keepAlive: 50 });
       const server = runtime === "workerd" ? undefined : await serve((r) => hub.response(r));
-      const gc = runtime === "deno" || runtime === "workerd" ? undefined : await gcFunction();
       const net = runtime === "workerd" ? undefined : (await import("node:net")) as unknown as Net;
       const port = server ? Number(new URL(server.url).port) : 0;
       const rand = prng(0xc4a2);
@@ -172,22 +130,22 @@ describe(`PushHub churn on a real server (${runtime})`, () => {
         // after 10,000 or 30,000 clients, so not per client).
         await wave(Math.max(300, CLIENTS / 10));
         await until(() => hub.subscribers === 0 && finished === started, 10_000, settled);
-        const before = gc ? await heapAfterGc(gc) : 0;
-        const timersBefore = liveTimers();
-        await wave(CLIENTS);
-        await until(() => hub.subscribers === 0 && finished === started, 10_000, settled);
-        assert.equal(hub.retainedBytes, 0);
-        // linger and keep-alive timers end with the last subscriber; nothing of the churn is left.
-        await delay(50);
-        const timersAfter = liveTimers();
-        assert.ok(
-          (timersAfter ?? 0) <= (timersBefore ?? 0),
-          `${timersAfter} timers after the churn, ${timersBefore} before`,
-        );
+        const before = await heapAfterGc();
+        // Every timer set during the churn (hub keep-alive, linger, fps, the source's own delays).
+        const timers = trackTimers();
+        try {
+          await wave(CLIENTS);
+          await until(() => hub.subscribers === 0 && finished === started, 10_000, settled);
+          assert.equal(hub.retainedBytes, 0);
+          // The keep-alive timer stops with the last subscriber, linger fires 10 ms after it.
+          await until(() => timers.live() === 0, 1000, () => `${timers.live()} timers still live`);
+        } finally {
+          timers.stop();
+        }
         assert.ok(answered > CLIENTS / 4, `${answered} clients got a response`);
         assert.ok(started > 1, `the source restarted as viewers came back (${started} runs)`);
-        if (gc) {
-          const after = await heapAfterGc(gc);
+        if (before !== undefined) {
+          const after = (await heapAfterGc())!;
           assert.ok(
             after <= before * 1.1,
             `heap ${(after / 1048576).toFixed(1)} MiB after, ${
