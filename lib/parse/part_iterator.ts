@@ -1,7 +1,9 @@
 /**
- * The async iterator `parseParts` returns: pulls a chunk only when the queue
- * of complete parts is empty, so a part is handed out as soon as the chunk
- * that completes it has been read. Leaving early or aborting cancels the input.
+ * The async iterator `parseParts` returns: splits the chunk in hand one part
+ * per `next()` (a chunk full of tiny parts is never split all at once), and
+ * pulls a chunk only when that one is used up, so a part is handed out as soon
+ * as the chunk that completes it has been read. Leaving early or aborting
+ * cancels the input.
  *
  * @module
  */
@@ -28,8 +30,12 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   #source: ChunkSource;
   #splitter: MultipartSplitter;
   #signal: AbortSignal | undefined;
+  /** Parts split off and not yet handed out: at most two (a held empty part, then one more). */
   #queue: ReceivedPart[] = [];
   #head = 0;
+  /** The chunk being split while it may hold more parts, and where splitting goes on. */
+  #chunk: Uint8Array | undefined;
+  #at = 0;
   #done = false;
   #returned = false;
   #abortSeen = false;
@@ -60,8 +66,18 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   next(): Promise<IteratorResult<ReceivedPart>> {
     // Calls made before the previous one settled wait their turn.
     if (this.#busy !== undefined) return this.#busy.then(() => this.next(), () => this.next());
-    if (this.#head < this.#queue.length && !this.#signal?.aborted) {
-      return Promise.resolve({ done: false, value: this.#shift() });
+    if (!this.#signal?.aborted && this.#error === undefined) {
+      // The next part of the chunk in hand, without an async step; a failure is left to #step.
+      if (this.#head === this.#queue.length && this.#chunk !== undefined) {
+        try {
+          this.#split();
+        } catch (reason) {
+          this.#error = { reason };
+        }
+      }
+      if (this.#head < this.#queue.length) {
+        return Promise.resolve({ done: false, value: this.#shift() });
+      }
     }
     const step = this.#step();
     this.#busy = step;
@@ -77,6 +93,7 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     this.#done = true;
     this.#error = undefined;
     this.#queue.length = this.#head = 0;
+    this.#chunk = undefined;
     await this.#close();
     return { done: true, value: undefined };
   }
@@ -86,6 +103,7 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
       if (this.#signal?.aborted && !this.#abortSeen) {
         this.#abortSeen = true;
         this.#queue.length = this.#head = 0;
+        this.#chunk = undefined;
         this.#error = { reason: this.#signal.reason };
       }
       if (this.#head < this.#queue.length) return { done: false, value: this.#shift() };
@@ -93,24 +111,31 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
         const { reason } = this.#error;
         this.#error = undefined;
         this.#done = true;
+        await this.#close(reason);
         throw reason;
       }
       if (this.#done) return { done: true, value: undefined };
       try {
-        const chunk = await this.#read();
-        if (this.#returned) return { done: true, value: undefined };
-        if (chunk === undefined) {
+        if (this.#splitter.closed) {
           this.#done = true;
-          this.#open = false;
-          this.#stopWatching();
-          this.#splitter.end();
-        } else {
-          this.#splitter.push(chunk);
-          if (this.#splitter.closed) {
-            this.#done = true;
-            await this.#close();
-          }
+          this.#chunk = undefined;
+          await this.#close();
+          continue;
         }
+        if (this.#chunk === undefined) {
+          const chunk = await this.#read();
+          if (this.#returned) return { done: true, value: undefined };
+          if (chunk === undefined) {
+            this.#done = true;
+            this.#open = false;
+            this.#stopWatching();
+            this.#splitter.end();
+            continue;
+          }
+          this.#chunk = chunk;
+          this.#at = 0;
+        }
+        this.#split();
       } catch (reason) {
         if (this.#returned) return { done: true, value: undefined };
         this.#error = { reason: this.#signal?.aborted ? this.#signal.reason : reason };
@@ -140,6 +165,13 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     } finally {
       signal.removeEventListener("abort", fail);
     }
+  }
+
+  /** Splits the chunk in hand up to its next part, or to its end. */
+  #split(): void {
+    const chunk = this.#chunk!;
+    this.#at = this.#splitter.push(chunk, this.#at);
+    if (this.#at === chunk.length) this.#chunk = undefined;
   }
 
   #shift(): ReceivedPart {
