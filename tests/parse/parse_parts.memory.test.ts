@@ -3,7 +3,7 @@
 // tiny parts is being read. Issue 10, items 14 and 16.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseParts } from "../../lib/parse_parts.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { canMeasureHeap, liveBytes, noHeapReason } from "../_helpers/heap.ts";
 
 const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
