@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ChunkSource } from "./chunk_source.ts";
+import { checkedChunk, type ChunkSource } from "./chunk_source.ts";
 import type { PartLimits } from "./assembler.ts";
 import { MultipartSplitter } from "./splitter.ts";
 import type { ReceivedPart } from "./received_part.ts";
@@ -123,16 +123,18 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
           continue;
         }
         if (this.#chunk === undefined) {
-          const chunk = await this.#read();
+          const result = await this.#read();
           if (this.#returned) return { done: true, value: undefined };
-          if (chunk === undefined) {
+          // An abort cancels a stream, which ends its pending read: that end is not the input's.
+          if (this.#signal?.aborted) throw this.#signal.reason;
+          if (result.done) {
             this.#done = true;
             this.#open = false;
             this.#stopWatching();
             this.#splitter.end();
             continue;
           }
-          this.#chunk = chunk;
+          this.#chunk = checkedChunk(result.value);
           this.#at = 0;
         }
         this.#split();
@@ -145,15 +147,20 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   }
 
   /**
-   * One chunk, or the signal's reason if it aborts first. The abort promise is
-   * made per read and dropped with its listener after it: one promise shared by
-   * all reads would, while the signal lives, collect a reaction holding every chunk.
-   * Cancelling the source alone would not do: an async generator's `return()`
-   * waits for its pending `next()`.
+   * One read, or the signal's reason if it aborts first. A stream needs no race:
+   * the abort cancels it, which ends the pending read at once. An async
+   * iterator's `return()` waits for its pending `next()`, so there the read
+   * races an abort promise, made per read and dropped with its listener after
+   * it: one promise shared by all reads would, while the signal lives, collect a
+   * reaction holding every chunk.
    */
-  async #read(): Promise<Uint8Array | undefined> {
+  #read(): Promise<{ done?: boolean; value?: unknown }> {
     const signal = this.#signal;
-    if (signal === undefined) return this.#source.read();
+    if (signal === undefined || this.#source.cancelEndsRead) return this.#source.read();
+    return this.#readOrAbort(signal);
+  }
+
+  async #readOrAbort(signal: AbortSignal): Promise<{ done?: boolean; value?: unknown }> {
     if (signal.aborted) throw signal.reason;
     let fail = (): void => {};
     const aborted = new Promise<never>((_, reject) => {
