@@ -1,5 +1,6 @@
 /**
- * Real sockets: a PushHub served by Deno.serve, Bun.serve and Node (@hono/node-server), against
+ * Real sockets: a PushHub served by Deno.serve, Bun.serve, Node (@hono/node-server) and Node's
+ * node:http through `multipart-push/node`'s `sendResponse`, against
  * three peers: npm `mjpeg-server` (node:http, one timer per viewer), the hand-written node:http
  * `res.write()` loop, and the floor (raw node:net, one pre-framed buffer per frame written to
  * every socket). Each server runs in its own process and is read by the same lean load
@@ -46,6 +47,10 @@ const servers = [
   {
     name: "PushHub on Node (@hono/node-server)",
     cmd: [process.execPath, "bench/servers/hub_server.ts"],
+  },
+  {
+    name: "PushHub on node:http (multipart-push/node)",
+    cmd: [process.execPath, "bench/servers/hub_node_http.ts"],
   },
   { name: "mjpeg-server (npm, node:http)", cmd: [process.execPath, "bench/peers/mjpeg_server.ts"] },
   {
