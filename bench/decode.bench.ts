@@ -13,6 +13,7 @@
  * @module
  */
 
+import { loadavg } from "node:os";
 import { Buffer } from "node:buffer";
 import { parseMultipartStream } from "@mjackson/multipart-parser";
 import * as Multipasta from "multipasta";
@@ -328,7 +329,9 @@ const workloads = [
 ];
 
 console.log(
-  `${runtimeName()}, ${ROUNDS} rounds, median MiB of wire bytes per CPU second, ${
+  `load average ${
+    loadavg()[0].toFixed(2)
+  } at start; ${runtimeName()}, ${ROUNDS} rounds, median MiB of wire bytes per CPU second, ${
     CHUNK / 1024
   } KiB chunks`,
 );
@@ -352,3 +355,4 @@ for (const w of workloads) {
     );
   }
 }
+console.log(`\nload average ${loadavg()[0].toFixed(2)} at end`);

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { loadavg } from "node:os";
 import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -164,7 +165,9 @@ async function measure(c: Clip): Promise<Map<string, { rate: number; frames: num
 }
 
 console.log(
-  `\n## JPEG splitting (${runtimeName()}, ${ROUNDS} rounds, median MiB per CPU second, ${
+  `\n## JPEG splitting (load average ${
+    loadavg()[0].toFixed(2)
+  } at start; ${runtimeName()}, ${ROUNDS} rounds, median MiB per CPU second, ${
     CHUNK / 1024
   } KiB chunks)\n`,
 );
@@ -191,3 +194,4 @@ for (const size of ["1280x720", "1920x1080"]) {
     }
   }
 }
+console.log(`\nload average ${loadavg()[0].toFixed(2)} at end`);
