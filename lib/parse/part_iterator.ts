@@ -30,9 +30,14 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   #source: ChunkSource;
   #splitter: MultipartSplitter;
   #signal: AbortSignal | undefined;
-  /** Parts split off and not yet handed out: at most two (a held empty part, then one more). */
-  #queue: ReceivedPart[] = [];
+  /**
+   * Parts split off and not yet handed out, `#queue[#head..#tail)`: at most two (a held empty
+   * part, then one more). Slots are cleared, never the array's length: emptying an array frees
+   * its storage, and refilling it on every part made garbage per part.
+   */
+  #queue: (ReceivedPart | undefined)[] = [undefined, undefined];
   #head = 0;
+  #tail = 0;
   /** The chunk being split while it may hold more parts, and where splitting goes on. */
   #chunk: Uint8Array | undefined;
   #at = 0;
@@ -51,7 +56,9 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     signal: AbortSignal | undefined,
   ) {
     this.#source = source;
-    this.#splitter = new MultipartSplitter(boundary, limits, (part) => this.#queue.push(part));
+    this.#splitter = new MultipartSplitter(boundary, limits, (part) => {
+      this.#queue[this.#tail++] = part;
+    });
     this.#signal = signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#onAbort();
@@ -68,14 +75,14 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     if (this.#busy !== undefined) return this.#busy.then(() => this.next(), () => this.next());
     if (!this.#signal?.aborted && this.#error === undefined) {
       // The next part of the chunk in hand, without an async step; a failure is left to #step.
-      if (this.#head === this.#queue.length && this.#chunk !== undefined) {
+      if (this.#head === this.#tail && this.#chunk !== undefined) {
         try {
           this.#split();
         } catch (reason) {
           this.#error = { reason };
         }
       }
-      if (this.#head < this.#queue.length) {
+      if (this.#head < this.#tail) {
         return Promise.resolve({ done: false, value: this.#shift() });
       }
     }
@@ -92,7 +99,7 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     this.#returned = true;
     this.#done = true;
     this.#error = undefined;
-    this.#queue.length = this.#head = 0;
+    this.#drop();
     this.#chunk = undefined;
     await this.#close();
     return { done: true, value: undefined };
@@ -102,11 +109,11 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     while (true) {
       if (this.#signal?.aborted && !this.#abortSeen) {
         this.#abortSeen = true;
-        this.#queue.length = this.#head = 0;
+        this.#drop();
         this.#chunk = undefined;
         this.#error = { reason: this.#signal.reason };
       }
-      if (this.#head < this.#queue.length) return { done: false, value: this.#shift() };
+      if (this.#head < this.#tail) return { done: false, value: this.#shift() };
       if (this.#error !== undefined) {
         const { reason } = this.#error;
         this.#error = undefined;
@@ -182,9 +189,16 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
   }
 
   #shift(): ReceivedPart {
-    const part = this.#queue[this.#head++];
-    if (this.#head === this.#queue.length) this.#queue.length = this.#head = 0;
+    const part = this.#queue[this.#head]!;
+    this.#queue[this.#head++] = undefined;
+    if (this.#head === this.#tail) this.#head = this.#tail = 0;
     return part;
+  }
+
+  /** Forgets the parts not handed out. */
+  #drop(): void {
+    this.#queue.fill(undefined);
+    this.#head = this.#tail = 0;
   }
 
   #stopWatching(): void {
