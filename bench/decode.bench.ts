@@ -21,7 +21,7 @@ import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
 import { nativeSearch } from "../lib/shared/native_search.ts";
-import { collect, cpuMs, runtimeName } from "./_util.ts";
+import { cpuMs, runtimeName } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -270,7 +270,8 @@ async function measureAll(w: Workload): Promise<Map<string, number | string>> {
     for (const c of contenders) {
       if (failed.has(c.name)) continue;
       try {
-        collect();
+        // No forced GC between contenders: V8 shrinks the young generation after one, and the
+        // next contender then pays its regrowth (3-20× slower runs for tiny parts).
         // CPU time, not wall time: the machine is shared, and a descheduled contender loses no
         // CPU. Runs repeat until 50 ms of it, so the clock's grain does not matter.
         const t0 = cpuMs();

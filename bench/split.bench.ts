@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Pipe2Jpeg from "pipe2jpeg";
 import { jpegFrames } from "../lib/mjpeg/jpeg_frames.ts";
-import { args, collect, cpuMs, fixed, median, runtimeName } from "./_util.ts";
+import { args, cpuMs, fixed, median, runtimeName } from "./_util.ts";
 
 const quick = args().includes("--quick");
 const ROUNDS = quick ? 3 : 7;
@@ -136,7 +136,8 @@ async function measure(c: Clip): Promise<Map<string, { rate: number; frames: num
   for (let round = -2; round < ROUNDS; round++) {
     for (const contender of contenders) {
       if (failed.has(contender.name)) continue;
-      collect();
+      // No forced GC between contenders: V8 shrinks the young generation after one, and the
+      // next contender then pays its regrowth (3-20× slower runs for tiny parts).
       try {
         // CPU time, not wall time: the machine is shared, and a descheduled contender loses no
         // CPU. Runs repeat until 50 ms of it, so the clock's grain does not matter.
