@@ -64,6 +64,8 @@ run(join(BIN, "deno"), [
   "bench/decode.bench.ts",
   ...(quick ? ["--quick"] : []),
 ]);
+run(node, ["--expose-gc", "bench/memory.bench.ts"]);
+run(join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc", "bench/memory.bench.ts"]);
 // The splitter bench makes its MJPEG with ffmpeg (scripts/system-deps.sh installs it).
 run(node, ["--expose-gc", "bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "bun"), ["bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
