@@ -11,6 +11,10 @@
 export interface NodeServerResponse {
   /** The request, to answer `HEAD` without a body. */
   readonly req?: { readonly method?: string };
+  /** True once the response was destroyed (the client may have left before we started). */
+  readonly destroyed?: boolean;
+  /** True once the connection closed. */
+  readonly closed?: boolean;
   /** Sends the status line and header fields. */
   writeHead(status: number, headers: Record<string, string | string[]>): unknown;
   /** Sends the header block before the first body chunk, if the server supports it. */
@@ -83,6 +87,8 @@ async function pump(
     wake();
   };
   res.once("close", onClose);
+  // A client that left before the push started: its "close" has fired already.
+  if (res.destroyed === true || res.closed === true) onClose();
   try {
     while (!gone) {
       const { done, value } = await reader.read();

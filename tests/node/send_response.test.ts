@@ -7,7 +7,7 @@ import { PushHub } from "../../lib/hub/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { type NodeServerResponse, sendResponse } from "../../lib/node/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
-import { until } from "../_helpers/streams.ts";
+import { until, within } from "../_helpers/streams.ts";
 
 const skip = runtime === "workerd";
 const why = skip ? ` (skipped on ${runtime}: no node:http server)` : "";
@@ -63,6 +63,45 @@ describe(`sendResponse${why}`, { skip }, () => {
       await Promise.all(server.sent);
     } finally {
       hub.close();
+      server.close();
+    }
+  });
+
+  it("a client that left before the push started does not stay subscribed", async () => {
+    const hub = new PushHub();
+    const name = "node:http";
+    const http = (await import(name)) as {
+      createServer(
+        handler: (
+          req: { once(event: "close", f: () => void): void },
+          res: NodeServerResponse,
+        ) => void,
+      ): ReturnType<NodeHttp["createServer"]>;
+    };
+    let sent: Promise<void> | undefined;
+    let left = (): void => {};
+    const gone = new Promise<void>((resolve) => (left = resolve));
+    const server = http.createServer((req, res) => {
+      // An async handler (a lookup, say) that answers only after the client has gone.
+      req.once("close", () => {
+        left();
+        setTimeout(() => (sent = sendResponse(hub.response(), res)), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const abort = new AbortController();
+      const request = fetch(`http://127.0.0.1:${server.address().port}/`, { signal: abort.signal });
+      request.catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      abort.abort();
+      await gone;
+      await until(() => sent !== undefined, 5000, "the handler answers");
+      await within(5000, "sendResponse settles for a client already gone", sent!);
+      await until(() => hub.subscribers === 0, 5000, "no viewer left subscribed");
+    } finally {
+      hub.close();
+      server.closeAllConnections?.();
       server.close();
     }
   });
