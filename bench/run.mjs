@@ -55,6 +55,8 @@ run(node, ["--expose-gc", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "deno"), ["run", "-A", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "bun"), ["bench/hub.bench.ts", ...level]);
 run(node, ["bench/sockets.bench.ts", quick ? "--seconds=2" : full ? "--full" : "--seconds=5"]);
+// Capacity (issue 15): the most viewers each server holds at ≥ 28 fps, against the floor's.
+if (full) run(node, ["bench/sockets.bench.ts", "--ramp=1000,2000,3000,4000", "--seconds=10"]);
 run(node, ["--expose-gc", "bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "bun"), ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "deno"), [

@@ -10,6 +10,11 @@
  *
  *   node bench/sockets.bench.ts [--seconds=5] [--clients=200,1000] [--rounds=3] [--only=name]
  *   node bench/sockets.bench.ts --full      (20 s windows, 200 and 1,000 clients, 3 rounds)
+ *   node bench/sockets.bench.ts --ramp=1000,2000,3000,4000   (capacity, see below)
+ *
+ * `--ramp` finds, per server, the most clients (from the list, in order) whose slowest client
+ * still gets 28 new frames a second, stopping at the first count that fails, and prints each
+ * server's count against the floor's.
  *
  * @module
  */
@@ -137,7 +142,36 @@ const medianRow = (rows: Row[]): Row =>
     Object.keys(rows[0]).map((key) => [key, median(rows.map((r) => r[key as keyof Row]))]),
   ) as Row;
 
-for (const clients of clientCounts) {
+const ramp = flag("ramp")?.split(",").map(Number);
+if (ramp !== undefined) {
+  const load0 = loadavg()[0];
+  const held = new Map<string, number>();
+  for (const server of servers) {
+    let best = 0;
+    for (const clients of ramp) {
+      const row = await measure(server, clients);
+      console.error(`${server.name}: ${clients} clients, slowest ${fixed(row.min)} fps`);
+      if (row.min < 28) break;
+      best = clients;
+    }
+    held.set(server.name, best);
+  }
+  const floorCount = [...held].find(([name]) => name.includes("floor"))?.[1];
+  console.log(
+    `\n## Capacity: most clients with the slowest at ≥ 28 fps (tried ${
+      ramp.join(", ")
+    }; ${seconds} s windows; load average ${fixed(load0, 2)} before, ${
+      fixed(loadavg()[0], 2)
+    } after)\n`,
+  );
+  console.log("| server | clients held | ÷ floor's |");
+  console.log("|---|---:|---:|");
+  for (const [name, count] of held) {
+    console.log(`| ${name} | ${count} | ${floorCount ? fixed(count / floorCount, 2) : "-"} |`);
+  }
+}
+
+for (const clients of ramp === undefined ? clientCounts : []) {
   const load0 = loadavg()[0];
   const results = new Map<string, Row[]>();
   for (let round = 0; round < rounds; round++) {
