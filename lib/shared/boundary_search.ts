@@ -128,6 +128,8 @@ export class BoundarySearch {
         return at + m;
       }
     }
+    // The chunk is searched to its end: keep no view of it (a guard would hold the last body).
+    this.#viewed = this.#view = undefined;
     this.partial = this.#tail(chunk, Math.max(start, n - last));
     return -1;
   }
