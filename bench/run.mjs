@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs [--quick] [--full]
 //     --quick  fewer rounds and frames, 2 s socket windows (a smoke test)
-//     --full   300 hub frames, 20 s socket windows (the issue's figures)
+//     --full   300 hub frames, 20 s socket windows at 200 and 1,000 clients, 3 rounds
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -55,7 +55,29 @@ run(node, ["--expose-gc", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "deno"), ["run", "-A", "bench/hub.bench.ts", ...level]);
 run(join(BIN, "bun"), ["bench/hub.bench.ts", ...level]);
 run(node, ["bench/sockets.bench.ts", quick ? "--seconds=2" : full ? "--full" : "--seconds=5"]);
-run(node, ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
+// Capacity (issue 15): the most viewers each server holds at ≥ 28 fps, against the floor's.
+if (full) run(node, ["bench/sockets.bench.ts", "--ramp=1000,2000,3000,4000", "--seconds=10"]);
+run(node, ["--expose-gc", "bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "bun"), ["bench/decode.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "deno"), [
+  "run",
+  "-A",
+  "--v8-flags=--expose-gc",
+  "bench/decode.bench.ts",
+  ...(quick ? ["--quick"] : []),
+]);
+run(node, ["--expose-gc", "bench/memory.bench.ts"]);
+run(join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc", "bench/memory.bench.ts"]);
+// The splitter bench makes its MJPEG with ffmpeg (scripts/system-deps.sh installs it).
+run(node, ["--expose-gc", "bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "bun"), ["bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
+run(join(BIN, "deno"), [
+  "run",
+  "-A",
+  "--v8-flags=--expose-gc",
+  "bench/split.bench.ts",
+  ...(quick ? ["--quick"] : []),
+]);
 run(node, ["bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "deno"), ["run", "-A", "bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "bun"), ["bench/access.bench.ts", ...(quick ? ["--quick"] : [])]);

@@ -1,51 +1,68 @@
 /**
- * Real sockets: a PushHub served by Deno.serve, Bun.serve and Node
- * (@hono/node-server), and the node:http `res.write()` peer, each in its own
- * process, read by the same load generator (bench/load.ts, 200 loopback
- * clients, 50 KB frames at 30 fps). Server CPU and RSS come from
- * /proc/<pid> of the server process (Linux), over the measured window only.
+ * Real sockets: a PushHub served by Deno.serve, Bun.serve, Node (@hono/node-server) and Node's
+ * node:http through `multipart-push/node`'s `sendResponse`, against
+ * three peers: npm `mjpeg-server` (node:http, one timer per viewer), the hand-written node:http
+ * `res.write()` loop, and the floor (raw node:net, one pre-framed buffer per frame written to
+ * every socket). Each server runs in its own process and is read by the same lean load
+ * generator (bench/load.ts, on Bun where present), 50 KB frames at 30 fps on absolute deadlines.
+ * Server CPU and RSS come from /proc/<pid> (Linux), over the measured window only. Servers are
+ * interleaved round by round; medians are printed.
  *
- *   node bench/sockets.bench.ts [--seconds=5] [--full (20 s)] [--clients=200]
+ *   node bench/sockets.bench.ts [--seconds=5] [--clients=200,1000] [--rounds=3] [--only=name]
+ *   node bench/sockets.bench.ts --full      (20 s windows, 200 and 1,000 clients, 3 rounds)
+ *   node bench/sockets.bench.ts --ramp=1000,2000,3000,4000   (capacity, see below)
+ *
+ * `--ramp` finds, per server, the most clients (from the list, in order) whose slowest client
+ * still gets 28 new frames a second, stopping at the first count that fails, and prints each
+ * server's count against the floor's.
  *
  * @module
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { fixed } from "./_util.ts";
+import { fixed, median } from "./_util.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules/.bin");
+const full = process.argv.includes("--full");
 const flag = (name: string): string | undefined =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const seconds = process.argv.includes("--full") ? 20 : Number(flag("seconds") ?? 5);
-const clients = Number(flag("clients") ?? 200);
+const seconds = Number(flag("seconds") ?? (full ? 20 : 5));
+const clientCounts = (flag("clients") ?? (full ? "200,1000" : "200")).split(",").map(Number);
+const rounds = Number(flag("rounds") ?? (full ? 3 : 1));
 const warmup = Number(flag("warmup") ?? 2);
 const only = flag("only");
 const TICK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+const bun = join(BIN, "bun");
+// The load generator runs on Bun where present: it costs about half the CPU of Node there.
+const loader = existsSync(bun) ? [bun, "bench/load.ts"] : [process.execPath, "bench/load.ts"];
 
 const servers = [
   {
     name: "PushHub on Deno.serve",
-    cmd: join(BIN, "deno"),
-    args: ["run", "-A", "bench/servers/hub_server.ts"],
+    cmd: [join(BIN, "deno"), "run", "-A", "bench/servers/hub_server.ts"],
   },
-  { name: "PushHub on Bun.serve", cmd: join(BIN, "bun"), args: ["bench/servers/hub_server.ts"] },
+  { name: "PushHub on Bun.serve", cmd: [bun, "bench/servers/hub_server.ts"] },
   {
     name: "PushHub on Node (@hono/node-server)",
-    cmd: process.execPath,
-    args: ["bench/servers/hub_server.ts"],
+    cmd: [process.execPath, "bench/servers/hub_server.ts"],
   },
   {
-    name: "node:http res.write() loop (peer)",
-    cmd: process.execPath,
-    args: ["bench/peers/node_http_server.ts"],
+    name: "PushHub on node:http (multipart-push/node)",
+    cmd: [process.execPath, "bench/servers/hub_node_http.ts"],
   },
+  { name: "mjpeg-server (npm, node:http)", cmd: [process.execPath, "bench/peers/mjpeg_server.ts"] },
+  {
+    name: "node:http res.write() loop",
+    cmd: [process.execPath, "bench/peers/node_http_server.ts"],
+  },
+  { name: "raw node:net (floor)", cmd: [process.execPath, "bench/peers/net_floor.ts"] },
 ].filter((s) => !only || s.name.toLowerCase().includes(only.toLowerCase()));
 
 /** user + system CPU seconds of a process, from /proc/<pid>/stat. */
@@ -56,9 +73,9 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Resident memory of a process in MiB, from /proc/<pid>/status. */
-function rssMiB(pid: number, field = "VmRSS"): number {
+function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 /** Resolves with each JSON line a child prints, in order. */
@@ -75,23 +92,19 @@ function jsonLines(child: ChildProcess): AsyncIterator<Record<string, unknown>> 
   };
 }
 
-type Row = {
-  name: string;
-  mean: number;
-  min: number;
-  parts: number;
-  cpu: number;
-  rss: number;
-  mibps: number;
-  errors: number;
-};
+type Row = Record<
+  "mean" | "min" | "published" | "p50" | "p99" | "cpu" | "rss" | "loaderCpu" | "errors",
+  number
+>;
 
-async function measure(server: (typeof servers)[number]): Promise<Row> {
-  const child = spawn(server.cmd, server.args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+async function measure(server: (typeof servers)[number], clients: number): Promise<Row> {
+  const [cmd, ...args] = server.cmd;
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   try {
     const { port, pid } = (await jsonLines(child).next()).value as { port: number; pid: number };
-    const load = spawn(process.execPath, [
-      "bench/load.ts",
+    const [loadCmd, ...loadArgs] = loader;
+    const load = spawn(loadCmd, [
+      ...loadArgs,
       `--url=http://127.0.0.1:${port}/`,
       `--clients=${clients}`,
       `--seconds=${seconds}`,
@@ -108,38 +121,82 @@ async function measure(server: (typeof servers)[number]): Promise<Row> {
     const cpu = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000);
     rss = Math.max(rss, rssMiB(pid));
     return {
-      name: server.name,
       mean: done.mean,
       min: done.min,
-      parts: done.partsPerClientPerSecond,
+      published: done.published,
+      p50: done.p50,
+      p99: done.p99,
       cpu: cpu * 100,
       rss,
-      mibps: done.mibPerSecond,
+      loaderCpu: done.loaderCpu,
       errors: done.errors,
     };
   } finally {
     child.kill();
+    await new Promise((resolve) => child.once("exit", resolve));
   }
 }
 
-const rows: Row[] = [];
-for (const server of servers) rows.push(await measure(server));
-const peer = rows.find((r) => r.name.includes("peer"));
-console.log(
-  `\n## Real sockets (${clients} loopback clients, 50 KB frames at 30 fps, ${seconds} s measured after ${warmup} s warm-up)\n`,
-);
-console.log(
-  "| server | new frames/client/s (mean) | slowest client | parts/client/s incl. repeats | delivered MiB/s | server CPU % of a core | CPU ms per 1,000 frames | server RSS max MiB | ÷ peer frames | ÷ peer CPU | errors |",
-);
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of rows) {
-  // CPU ms per 1,000 new frames delivered: cpu% × 10 = CPU ms per second.
-  const perKFrames = (r.cpu * 10) / (r.mean * clients) * 1000;
+const medianRow = (rows: Row[]): Row =>
+  Object.fromEntries(
+    Object.keys(rows[0]).map((key) => [key, median(rows.map((r) => r[key as keyof Row]))]),
+  ) as Row;
+
+const ramp = flag("ramp")?.split(",").map(Number);
+if (ramp !== undefined) {
+  const load0 = loadavg()[0];
+  const held = new Map<string, number>();
+  for (const server of servers) {
+    let best = 0;
+    for (const clients of ramp) {
+      const row = await measure(server, clients);
+      console.error(`${server.name}: ${clients} clients, slowest ${fixed(row.min)} fps`);
+      if (row.min < 28) break;
+      best = clients;
+    }
+    held.set(server.name, best);
+  }
+  const floorCount = [...held].find(([name]) => name.includes("floor"))?.[1];
   console.log(
-    `| ${r.name} | ${fixed(r.mean)} | ${fixed(r.min)} | ${fixed(r.parts)} | ${
-      fixed(r.mibps, 0)
-    } | ${fixed(r.cpu, 0)} | ${fixed(perKFrames, 1)} | ${fixed(r.rss, 0)} | ${
-      peer ? fixed(r.mean / peer.mean, 2) : "-"
-    } | ${peer ? fixed(r.cpu / peer.cpu, 2) : "-"} | ${r.errors} |`,
+    `\n## Capacity: most clients with the slowest at ≥ 28 fps (tried ${
+      ramp.join(", ")
+    }; ${seconds} s windows; load average ${fixed(load0, 2)} before, ${
+      fixed(loadavg()[0], 2)
+    } after)\n`,
   );
+  console.log("| server | clients held | ÷ floor's |");
+  console.log("|---|---:|---:|");
+  for (const [name, count] of held) {
+    console.log(`| ${name} | ${count} | ${floorCount ? fixed(count / floorCount, 2) : "-"} |`);
+  }
+}
+
+for (const clients of ramp === undefined ? clientCounts : []) {
+  const load0 = loadavg()[0];
+  const results = new Map<string, Row[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const server of servers) {
+      results.set(server.name, [...results.get(server.name) ?? [], await measure(server, clients)]);
+    }
+  }
+  const rows = servers.map((s) => ({ name: s.name, ...medianRow(results.get(s.name)!) }));
+  const floor = rows.find((r) => r.name.includes("floor"));
+  console.log(
+    `\n## Real sockets: ${clients} loopback clients, 50 KB frames at 30 fps (${seconds} s measured after ${warmup} s, median of ${rounds} interleaved round(s); load average ${
+      fixed(load0, 2)
+    } before, ${fixed(loadavg()[0], 2)} after; loader: ${loader[0].split("/").pop()})\n`,
+  );
+  console.log(
+    "| server | published fps | delivered fps (mean) | slowest client fps | p50 latency ms | p99 latency ms | server CPU % of a core | ÷ floor CPU | server RSS MiB | loader CPU % | errors |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${fixed(r.published)} | ${fixed(r.mean)} | ${fixed(r.min)} | ${
+        fixed(r.p50, 2)
+      } | ${fixed(r.p99, 1)} | ${fixed(r.cpu, 0)} | ${
+        floor ? fixed(r.cpu / floor.cpu, 2) : "-"
+      } | ${fixed(r.rss, 0)} | ${fixed(r.loaderCpu, 0)} | ${r.errors} |`,
+    );
+  }
 }

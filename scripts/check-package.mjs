@@ -56,6 +56,7 @@ const subpaths = {
   nats: ["natsFrames", "natsPublisher"],
   redis: ["redisFrames", "redisPublisher"],
   "durable-object": ["durableHub", "pushHubObject"],
+  node: ["sendResponse"],
 };
 for (const [subpath, names] of Object.entries(subpaths)) {
   const sub = await import(`multipart-push/${subpath}`);

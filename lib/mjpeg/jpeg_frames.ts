@@ -6,7 +6,8 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
-import { concatBytes } from "../shared/bytes.ts";
+import { PartBuffer } from "../shared/part_buffer.ts";
+import { nativeSearch } from "../shared/native_search.ts";
 
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
@@ -19,8 +20,8 @@ export interface JpegFramesOptions {
   maxFrameSize?: number;
 }
 
-// Parser states. A byte-at-a-time state machine carries every partial marker, length and skip
-// across chunk boundaries, so any chunking gives the same frames.
+// Parser states. Every partial marker, length and skip is carried across chunk boundaries, so
+// any chunking gives the same frames.
 const SEEK = 0; // outside a frame, looking for SOI (FF D8)
 const SEEK_FF = 1; // outside a frame, saw FF
 const MARKER = 2; // inside a frame, a marker (FF) must come next
@@ -47,7 +48,13 @@ function standalone(code: number): boolean {
  * a comment) does not end the picture, and entropy-coded data is scanned with JPEG's byte-stuffing
  * and restart-marker rules. Bytes between pictures are ignored; a picture broken mid-way (a marker
  * where none can be) is dropped and the splitter resynchronises at the next SOI; an incomplete
- * last picture is dropped. Each frame is a fresh copy, safe to keep.
+ * last picture is dropped.
+ *
+ * A picture that arrived within one chunk is a view into that chunk, not a copy: it keeps the
+ * chunk's whole `ArrayBuffer` alive while you keep the picture, and changing the chunk changes
+ * it (copy with `frame.slice()` to keep a few pictures of a big buffer). A picture spread over
+ * several chunks is one fresh copy. While a picture arrives, memory is proportional to its size
+ * whatever the chunking (chunks under 1 KiB are copied together, larger ones kept as views).
  *
  * @example Publish ffmpeg's camera frames to viewers
  * ```ts ignore
@@ -80,33 +87,19 @@ export function jpegFrames(
         describeValue(maxFrameSize),
     );
   }
+  const native = nativeSearch.byte;
+  const kept = new PartBuffer(); // the current frame's bytes from earlier chunks
   let state = SEEK;
-  let pieces: Uint8Array[] = [];
-  let size = 0;
   let code = 0;
   let remaining = 0;
 
-  function drop(): void {
-    pieces = [];
-    size = 0;
-  }
-
-  function keep(piece: Uint8Array): void {
-    size += piece.length;
-    if (size > maxFrameSize) {
-      drop();
-      throw new RangeError(
-        `jpegFrames: a frame is larger than options.maxFrameSize (${maxFrameSize} bytes); ` +
-          "is the input MJPEG?",
-      );
-    }
-    pieces.push(piece);
-  }
-
-  function frame(): Uint8Array {
-    const out = concatBytes(pieces);
-    drop();
-    return out;
+  function tooLarge(): RangeError {
+    kept.clear();
+    state = SEEK;
+    return new RangeError(
+      `jpegFrames: a frame is larger than options.maxFrameSize (${maxFrameSize} bytes); ` +
+        "is the input MJPEG?",
+    );
   }
 
   return new TransformStream<Uint8Array, Uint8Array>({
@@ -114,69 +107,91 @@ export function jpegFrames(
       if (!(chunk instanceof Uint8Array)) {
         throw new TypeError(`jpegFrames: chunks must be Uint8Array, got ${describeValue(chunk)}`);
       }
-      // Start of the current frame's bytes within this chunk, or -1 outside a frame.
-      let from = state >= MARKER ? 0 : -1;
-      let i = 0;
-      for (; i < chunk.length; i++) {
-        const byte = chunk[i];
+      const n = chunk.length;
+      // Only FF bytes matter outside segments: found with the fastest single-byte search here.
+      const bytes = native === undefined ? chunk : native.from(chunk.buffer, chunk.byteOffset, n);
+      let from = 0; // where the current frame's bytes start in this chunk
+      let i = 0; // the next byte to read
+      while (i < n) {
         switch (state) {
-          case SEEK:
+          case SEEK: {
+            const ff = bytes.indexOf(0xff, i);
+            i = ff === -1 ? n : ff + 1;
+            if (ff !== -1) state = SEEK_FF;
+            break;
+          }
+          case SEEK_FF: {
+            const byte = chunk[i++];
+            if (byte === 0xd8) start();
+            else if (byte !== 0xff) state = SEEK;
+            break;
+          }
           case SCAN: {
-            // Outside a frame and inside entropy-coded data only an FF can matter.
-            const ff = chunk.indexOf(0xff, i);
-            if (ff === -1) i = chunk.length;
-            else {
-              i = ff;
-              state = state === SEEK ? SEEK_FF : SCAN_FF;
+            // The hot loop: hop from FF to FF over the entropy-coded data.
+            let ff = bytes.indexOf(0xff, i);
+            let byte = 0;
+            while (ff !== -1 && ff + 1 < n) {
+              byte = chunk[ff + 1];
+              if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);
+              else if (byte === 0xff) ff++; // fill bytes before a marker
+              else break;
+            }
+            if (ff === -1) i = n;
+            else if (ff + 1 === n) {
+              i = n;
+              state = SCAN_FF;
+            } else {
+              i = ff + 2;
+              marker(byte);
             }
             break;
           }
-          case SEEK_FF:
-            if (byte === 0xd8) startFrame();
-            else if (byte !== 0xff) state = SEEK;
-            break;
-          case MARKER:
-            if (byte === 0xff) state = CODE;
-            else resync();
-            break;
-          case SCAN_FF:
+          case SCAN_FF: {
             // FF 00 is a stuffed data byte, RSTn and FF fill bytes stay inside the scan.
+            const byte = chunk[i++];
             if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) state = SCAN;
             else if (byte !== 0xff) marker(byte);
             break;
-          case CODE:
+          }
+          case MARKER:
+            if (chunk[i++] === 0xff) state = CODE;
+            else resync();
+            break;
+          case CODE: {
+            const byte = chunk[i++];
             if (byte !== 0xff) marker(byte);
             break;
+          }
           case LENGTH_HI:
-            remaining = byte << 8;
+            remaining = chunk[i++] << 8;
             state = LENGTH_LO;
             break;
           case LENGTH_LO:
-            remaining = (remaining | byte) - 2;
+            remaining = (remaining | chunk[i++]) - 2;
             if (remaining < 0) resync();
             else state = remaining === 0 ? afterSegment() : SKIP;
             break;
           case SKIP: {
-            const n = Math.min(remaining, chunk.length - i);
-            remaining -= n;
-            i += n - 1;
+            const skipped = Math.min(remaining, n - i);
+            remaining -= skipped;
+            i += skipped;
             if (remaining === 0) state = afterSegment();
             break;
           }
         }
       }
-      if (from !== -1 && state >= MARKER) keep(chunk.subarray(from));
+      if (state >= MARKER && from < n) {
+        kept.keep(from === 0 ? chunk : chunk.subarray(from));
+        if (kept.size > maxFrameSize) throw tooLarge();
+      }
 
+      /** The marker whose code byte is just before `i`. */
       function marker(value: number): void {
-        if (value === 0xd9) {
-          keep(chunk.subarray(from, i + 1));
-          controller.enqueue(frame());
-          from = -1;
-          state = SEEK;
-        } else if (value === 0xd8) {
+        if (value === 0xd9) emit();
+        else if (value === 0xd8) {
           // An SOI inside a picture: the previous one was cut off; start over from here.
-          drop();
-          startFrame();
+          kept.clear();
+          start();
         } else if (standalone(value)) state = MARKER;
         else {
           code = value;
@@ -184,16 +199,29 @@ export function jpegFrames(
         }
       }
 
-      /** The SOI whose D8 is at `i` starts a frame. */
-      function startFrame(): void {
-        keep(SOI);
-        from = i + 1;
+      /** The SOI whose D8 is just before `i` starts a frame. */
+      function start(): void {
         state = MARKER;
+        if (i >= 2) from = i - 2;
+        else {
+          kept.keep(SOI); // its FF came in the previous chunk
+          from = i;
+        }
+      }
+
+      /** The EOI just before `i` ends the frame. */
+      function emit(): void {
+        const size = kept.size + i - from;
+        if (size > maxFrameSize) throw tooLarge();
+        // In one chunk: a view, no copy. Spread over chunks: one copy.
+        const frame = kept.size === 0 ? chunk.subarray(from, i) : kept.take(chunk, from, size);
+        kept.clear();
+        state = SEEK;
+        controller.enqueue(frame);
       }
 
       function resync(): void {
-        drop();
-        from = -1;
+        kept.clear();
         state = SEEK;
       }
     },

@@ -9,7 +9,7 @@
  */
 
 import { MultipartParseError } from "./errors.ts";
-import { PartBuffer } from "./part_buffer.ts";
+import { PartBuffer } from "../shared/part_buffer.ts";
 import { bodyStart, scanHeaderBlock } from "./part_headers.ts";
 import { createReceivedPart, type ReceivedPart } from "./received_part.ts";
 

@@ -12,12 +12,20 @@ import { boundaryFromContentType } from "./content_type_boundary.ts";
 /** The inputs `parseParts` accepts. */
 export type PartsInput = Response | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** Chunks, pulled one at a time. */
+/**
+ * Chunks, pulled one at a time. `read()` hands on the reader's or iterator's
+ * own result, unwrapped by no async step of ours: one promise per chunk, not two.
+ */
 export interface ChunkSource {
-  /** The next chunk, or undefined at the end. */
-  read(): Promise<Uint8Array | undefined>;
+  /** The next result of the stream or iterator; check its `value` with {@linkcode checkedChunk}. */
+  read(): Promise<{ done?: boolean; value?: unknown }>;
   /** Stops the input (cancels the stream, calls the iterator's `return`). */
   cancel(reason?: unknown): Promise<void>;
+  /**
+   * True when `cancel` settles a pending `read` at once (a stream reader does); an async
+   * generator's `return()` waits for its pending `next()` instead.
+   */
+  cancelEndsRead: boolean;
   /** The boundary from a `Response`'s `Content-Type`, if any. */
   boundary: string | null;
 }
@@ -69,28 +77,35 @@ function fromStream(stream: ReadableStream<Uint8Array>): Omit<ChunkSource, "boun
   if (stream.locked) throw new TypeError("input is a ReadableStream that is already locked");
   const reader = stream.getReader();
   return {
-    async read() {
-      const { done, value } = await reader.read();
-      return done ? undefined : checked(value);
-    },
+    read: () => reader.read(),
     cancel: (reason) => reader.cancel(reason),
+    cancelEndsRead: true,
   };
 }
 
 function fromIterable(iterable: AsyncIterable<Uint8Array>): Omit<ChunkSource, "boundary"> {
   const iterator = iterable[Symbol.asyncIterator]();
   return {
-    async read() {
-      const { done, value } = await iterator.next();
-      return done ? undefined : checked(value);
-    },
+    read: () => iterator.next(),
     async cancel() {
       await iterator.return?.();
     },
+    cancelEndsRead: false,
   };
 }
 
-function checked(chunk: unknown): Uint8Array {
+/**
+ * A chunk read from the input, checked to be bytes.
+ *
+ * @example
+ * ```ts
+ * import { checkedChunk } from "./chunk_source.ts";
+ *
+ * checkedChunk(new Uint8Array(1)); // the same array
+ * ```
+ * @throws {TypeError} when it is anything but a `Uint8Array`.
+ */
+export function checkedChunk(chunk: unknown): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
   throw new TypeError(
     `input must produce Uint8Array chunks, got ${describeValue(chunk)}`,

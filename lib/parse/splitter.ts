@@ -75,21 +75,29 @@ export class MultipartSplitter {
   }
 
   /**
-   * Reads one chunk, emitting every part it completes.
+   * Reads `chunk` from `from` up to the end of the first part it completes
+   * (emitted), or to its end. One chunk may hold a million tiny parts: the
+   * caller takes them one at a time, so they are never all built and queued.
+   * @returns Where reading stopped: just after an emitted part's delimiter,
+   * or `chunk.length` (also once closed: the rest is epilogue).
    * @throws {MultipartParseError} when the bytes break a rule or a limit.
    */
-  push(chunk: Uint8Array): void {
-    let i = 0;
+  push(chunk: Uint8Array, from = 0): number {
+    const assembler = this.#assembler;
+    const parts = assembler.parts;
+    let i = from;
     try {
       while (i < chunk.length && this.#state !== CLOSED) {
         if (this.#state === PART) i = this.#part(chunk, i);
         else if (this.#state === LINE) i = this.#line(chunk, i);
         else i = this.#preamble(chunk, i);
+        if (assembler.parts !== parts && this.#state !== CLOSED) return i;
       }
     } catch (error) {
       this.#state = CLOSED;
       throw error;
     }
+    return chunk.length;
   }
 
   /**

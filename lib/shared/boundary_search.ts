@@ -8,10 +8,19 @@
  * So no byte is searched twice (except at most `pattern.length` bytes at each
  * chunk's end), nothing is copied, and one-byte chunks cost O(1) each.
  *
+ * Where the runtime has a native multi-byte search that measured faster (Node's
+ * and Bun's `Buffer#indexOf`, see native_search.ts), it takes over after
+ * the first HORSPOOL_FIRST bytes of a search: a short part is found by
+ * Horspool before a native call would pay off, a long one natively.
+ *
  * @module
  */
 
 import { describeValue } from "./describe.ts";
+import { type NativeBytes, nativeSearch, type SearchableBytes } from "./native_search.ts";
+
+/** Bytes Horspool searches before the native search takes over. */
+const HORSPOOL_FIRST = 512;
 
 /**
  * Streaming search for one pattern.
@@ -35,6 +44,10 @@ export class BoundarySearch {
   partial = 0;
   #skip: Int32Array;
   #fail: Int32Array;
+  #native: NativeBytes | undefined = nativeSearch.needle;
+  /** The chunk last searched natively and its native view (one view per chunk, not per search). */
+  #viewed: Uint8Array | undefined;
+  #view: SearchableBytes | undefined;
 
   /** @param pattern The bytes to find; at least 2 long. */
   constructor(pattern: Uint8Array) {
@@ -91,7 +104,10 @@ export class BoundarySearch {
     const lastByte = p[last];
     const skip = this.#skip;
     const stop = n - m;
-    for (let j = start; j <= stop; j += skip[chunk[j + last]]) {
+    const native = this.#native;
+    const horspoolStop = native === undefined ? stop : Math.min(stop, start + HORSPOOL_FIRST);
+    let j = start;
+    for (; j <= horspoolStop; j += skip[chunk[j + last]]) {
       if (chunk[j + last] !== lastByte) continue;
       let q = 0;
       while (q < last && chunk[j + q] === p[q]) q++;
@@ -100,6 +116,20 @@ export class BoundarySearch {
         return j + m;
       }
     }
+    // Every window before j is ruled out; the native search covers the rest.
+    if (j <= stop) {
+      if (this.#viewed !== chunk) {
+        this.#viewed = chunk;
+        this.#view = native!.from(chunk.buffer, chunk.byteOffset, n);
+      }
+      const at = this.#view!.indexOf(p, j);
+      if (at !== -1) {
+        this.partial = 0;
+        return at + m;
+      }
+    }
+    // The chunk is searched to its end: keep no view of it (a guard would hold the last body).
+    this.#viewed = this.#view = undefined;
     this.partial = this.#tail(chunk, Math.max(start, n - last));
     return -1;
   }

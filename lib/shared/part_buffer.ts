@@ -3,12 +3,20 @@
  * came in, without copying. When the part is complete it is read back as a
  * view if it lies in one piece, else copied once into a new array.
  *
+ * Small pieces (a slow or byte-wise sender) are copied into scratch blocks
+ * instead, which grow with the part: a part handed out as a view of a block
+ * must not keep a block much larger than itself alive (issue 10, item 14).
+ *
  * @module
  */
 
-/** Pieces shorter than this are copied into a shared scratch buffer of SCRATCH bytes. */
+/** Pieces shorter than this are copied into a scratch block. */
 const SMALL = 1024;
+/** The first block of a part; each later one holds twice the part so far, up to SCRATCH. */
+const FIRST = 64;
 const SCRATCH = 16384;
+/** A part read back from a block with more spare bytes than this is copied out of it. */
+const SPARE = 64;
 
 /**
  * Kept pieces of one part.
@@ -31,6 +39,8 @@ export class PartBuffer {
   #scratch: Uint8Array | undefined;
   #scratchUsed = 0;
   #scratchIndex = -1;
+  /** Whether the first piece is a scratch block (not a view of a chunk). */
+  #firstIsScratch = false;
 
   /**
    * Keeps a piece (not copied: do not change it). Small pieces, from a slow
@@ -49,9 +59,13 @@ export class PartBuffer {
       scratch === undefined || this.#scratchIndex !== pieces.length - 1 ||
       this.#scratchUsed + piece.length > scratch.length
     ) {
-      scratch = this.#scratch = new Uint8Array(SCRATCH);
+      // this.size already counts the piece, so the block always fits it (piece < SMALL < SCRATCH).
+      scratch = this.#scratch = new Uint8Array(
+        Math.min(SCRATCH, Math.max(FIRST, 2 * this.size)),
+      );
       this.#scratchUsed = 0;
       this.#scratchIndex = pieces.push(scratch.subarray(0, 0)) - 1;
+      if (this.#scratchIndex === 0) this.#firstIsScratch = true;
     }
     scratch.set(piece, this.#scratchUsed);
     this.#scratchUsed += piece.length;
@@ -71,12 +85,16 @@ export class PartBuffer {
 
   /**
    * The first `length` (> 0) bytes of the part, when some are kept: the kept
-   * bytes, then `chunk` from `from`. A view when they lie in the first piece,
-   * else one copy.
+   * bytes, then `chunk` from `from`. A view when they lie in the first piece
+   * (unless that is a scratch block with over SPARE bytes to spare), else one copy.
    */
   take(chunk: Uint8Array, from: number, length: number): Uint8Array {
     const pieces = this.#pieces;
-    if (length <= pieces[0].length) return pieces[0].subarray(0, length);
+    if (length <= pieces[0].length) {
+      const first = pieces[0];
+      const spare = this.#firstIsScratch ? first.buffer.byteLength - length : 0;
+      return spare > SPARE ? first.slice(0, length) : first.subarray(0, length);
+    }
     const out = new Uint8Array(length);
     let offset = 0;
     for (const piece of pieces) {
@@ -95,6 +113,8 @@ export class PartBuffer {
   clear(): void {
     this.#pieces.length = 0;
     this.#scratch = undefined;
+    this.#scratchIndex = -1;
+    this.#firstIsScratch = false;
     this.size = 0;
   }
 }

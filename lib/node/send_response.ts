@@ -1,0 +1,128 @@
+/**
+ * Writes a web `Response` (a push from `pushResponse` or `hub.response`) to a Node
+ * `http.ServerResponse`, for `node:http` and Express servers, without a fetch-to-Node bridge: each
+ * chunk of the body (a hub's shared, already framed frame buffers) goes to `res.write` as it is.
+ * The response object is typed by the few members used (no import of `node:http`).
+ *
+ * @module
+ */
+
+/** What {@linkcode sendResponse} uses of Node's `http.ServerResponse` (Express's `res` too). */
+export interface NodeServerResponse {
+  /** The request, to answer `HEAD` without a body. */
+  readonly req?: { readonly method?: string };
+  /** True once the response was destroyed (the client may have left before we started). */
+  readonly destroyed?: boolean;
+  /** True once the connection closed. */
+  readonly closed?: boolean;
+  /** Sends the status line and header fields. */
+  writeHead(status: number, headers: Record<string, string | string[]>): unknown;
+  /** Sends the header block before the first body chunk, if the server supports it. */
+  flushHeaders?(): void;
+  /** Queues a chunk; false when the socket's buffer is full (wait for "drain"). */
+  write(chunk: Uint8Array): boolean;
+  /** Ends the response cleanly. */
+  end(): unknown;
+  /** Closes the connection without a clean end (the client sees a broken response). */
+  destroy(error?: Error): unknown;
+  /** "drain": room to write again; "close": the connection is gone (client left, or ended). */
+  once(event: "drain" | "close", listener: () => void): unknown;
+  /** Removes a listener added with `once`. */
+  off(event: "drain" | "close", listener: () => void): unknown;
+}
+
+/**
+ * Sends `response` on `res`: status and headers at once, then the body chunk by chunk, waiting
+ * for `drain` when the socket is full. A client that leaves cancels the body (a hub viewer
+ * unsubscribes); a body that errors (a push cut short) destroys the connection, so the client
+ * sees a broken response rather than a clean, shorter one. `HEAD` gets the headers only.
+ *
+ * @example Serve a PushHub from node:http
+ * ```ts ignore
+ * import { createServer } from "node:http";
+ * import { PushHub } from "multipart-push";
+ * import { sendResponse } from "multipart-push/node";
+ *
+ * const hub = new PushHub();
+ * createServer((req, res) => void sendResponse(hub.response(), res)).listen(8080);
+ * ```
+ *
+ * @param response The response to send; its body is read to the end or cancelled.
+ * @param res Node's `http.ServerResponse` (or Express's `res`).
+ * @returns A promise that settles once the response has ended, never rejecting.
+ * @throws {TypeError} at once when `response` is not a Response or `res` lacks the members used.
+ */
+export function sendResponse(response: Response, res: NodeServerResponse): Promise<void> {
+  if (!(response instanceof Response)) {
+    throw new TypeError(`response must be a Response, got ${describe(response)}`);
+  }
+  const target = res as unknown as Record<string, unknown> | null;
+  for (const name of ["writeHead", "write", "end", "destroy", "once", "off"]) {
+    if (typeof target?.[name] !== "function") {
+      throw new TypeError(
+        `res must be a Node http.ServerResponse (with a ${name}() method), got ${describe(res)}`,
+      );
+    }
+  }
+  res.writeHead(response.status, headerRecord(response.headers));
+  const body = response.body;
+  if (body === null || res.req?.method === "HEAD") {
+    body?.cancel().catch(() => {});
+    res.end();
+    return Promise.resolve();
+  }
+  res.flushHeaders?.();
+  return pump(body.getReader(), res);
+}
+
+async function pump(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  res: NodeServerResponse,
+): Promise<void> {
+  let gone = false;
+  let wake = (): void => {};
+  const onClose = (): void => {
+    gone = true;
+    reader.cancel().catch(() => {});
+    wake();
+  };
+  res.once("close", onClose);
+  // A client that left before the push started: its "close" has fired already.
+  if (res.destroyed === true || res.closed === true) onClose();
+  try {
+    while (!gone) {
+      const { done, value } = await reader.read();
+      if (done) {
+        if (!gone) res.end();
+        return;
+      }
+      if (!gone && !res.write(value)) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          res.once("drain", resolve);
+        });
+        res.off("drain", wake);
+      }
+    }
+  } catch (error) {
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+/** Header fields as Node takes them; `Set-Cookie` stays a list. */
+function headerRecord(headers: Headers): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const [name, value] of headers) if (name !== "set-cookie") record[name] = value;
+  const cookies = headers.getSetCookie?.() ?? [];
+  if (cookies.length > 0) record["set-cookie"] = cookies;
+  return record;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value !== "object") return typeof value;
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+}

@@ -1,0 +1,187 @@
+// sendResponse on a real node:http server (Node, and Deno's and Bun's node:http), read by fetch
+// and parseParts: frames arrive, a client that leaves unsubscribes, HEAD has no body and holds no
+// slot, a body that errors breaks the connection, backpressure loses nothing.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PushHub } from "../../lib/hub/mod.ts";
+import { parseParts } from "../../lib/parse/mod.ts";
+import { type NodeServerResponse, sendResponse } from "../../lib/node/mod.ts";
+import { runtime } from "../_helpers/runtime.ts";
+import { until, within } from "../_helpers/streams.ts";
+
+const skip = runtime === "workerd";
+const why = skip ? ` (skipped on ${runtime}: no node:http server)` : "";
+
+type NodeHttp = {
+  createServer(
+    handler: (req: unknown, res: NodeServerResponse) => void,
+  ): {
+    listen(port: number, host: string, ready: () => void): void;
+    address(): { port: number };
+    close(): void;
+    closeAllConnections?(): void;
+  };
+};
+
+/** A node:http server answering every request with `respond()` through sendResponse. */
+async function nodeServer(
+  respond: () => Response,
+): Promise<{ url: string; close(): void; sent: Promise<void>[] }> {
+  // In a variable: the workerd bundler must not try to resolve node:http.
+  const name = "node:http";
+  const http = (await import(name)) as NodeHttp;
+  const sent: Promise<void>[] = [];
+  const server = http.createServer((_req, res) => void sent.push(sendResponse(respond(), res)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    sent,
+    close() {
+      server.closeAllConnections?.();
+      server.close();
+    },
+  };
+}
+
+describe(`sendResponse${why}`, { skip }, () => {
+  it("serves a PushHub's frames, and the viewer leaves when the client does", async () => {
+    const hub = new PushHub();
+    const server = await nodeServer(() => hub.response());
+    try {
+      const abort = new AbortController();
+      const response = await fetch(server.url, { signal: abort.signal });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get("content-type")!, /^multipart\/x-mixed-replace;/);
+      await until(() => hub.subscribers === 1, 5000, "the viewer subscribes");
+      const parts = parseParts(response);
+      hub.publish({ contentType: "text/plain", body: "one" });
+      assert.equal((await parts.next()).value!.text(), "one");
+      hub.publish({ contentType: "text/plain", body: "two" });
+      assert.equal((await parts.next()).value!.text(), "two");
+      abort.abort();
+      await until(() => hub.subscribers === 0, 5000, "the viewer leaves after the client");
+      await Promise.all(server.sent);
+    } finally {
+      hub.close();
+      server.close();
+    }
+  });
+
+  it("a client that left before the push started does not stay subscribed", async () => {
+    const hub = new PushHub();
+    const name = "node:http";
+    const http = (await import(name)) as {
+      createServer(
+        handler: (
+          req: { once(event: "close", f: () => void): void },
+          res: NodeServerResponse,
+        ) => void,
+      ): ReturnType<NodeHttp["createServer"]>;
+    };
+    let sent: Promise<void> | undefined;
+    let left = (): void => {};
+    const gone = new Promise<void>((resolve) => (left = resolve));
+    const server = http.createServer((req, res) => {
+      // An async handler (a lookup, say) that answers only after the client has gone.
+      req.once("close", () => {
+        left();
+        setTimeout(() => (sent = sendResponse(hub.response(), res)), 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const abort = new AbortController();
+      const request = fetch(`http://127.0.0.1:${server.address().port}/`, { signal: abort.signal });
+      request.catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      abort.abort();
+      await gone;
+      await until(() => sent !== undefined, 5000, "the handler answers");
+      await within(5000, "sendResponse settles for a client already gone", sent!);
+      await until(() => hub.subscribers === 0, 5000, "no viewer left subscribed");
+    } finally {
+      hub.close();
+      server.closeAllConnections?.();
+      server.close();
+    }
+  });
+
+  it("answers HEAD with the push headers, no body, and no subscriber", async () => {
+    const hub = new PushHub();
+    const server = await nodeServer(() => hub.response());
+    try {
+      const response = await fetch(server.url, { method: "HEAD" });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get("content-type")!, /^multipart\/x-mixed-replace;/);
+      assert.equal(await response.text(), "");
+      await Promise.all(server.sent);
+      assert.equal(hub.subscribers, 0);
+    } finally {
+      hub.close();
+      server.close();
+    }
+  });
+
+  it("a body that errors breaks the connection instead of ending it cleanly", async () => {
+    const server = await nodeServer(() =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode("partial"));
+          },
+          pull(controller) {
+            controller.error(new Error("source failed"));
+          },
+        }),
+      )
+    );
+    try {
+      const response = await fetch(server.url);
+      await assert.rejects(response.arrayBuffer());
+    } finally {
+      server.close();
+    }
+  });
+
+  it("writes a large body through a slow reader without losing or reordering bytes", async () => {
+    const CHUNK = 64 * 1024;
+    const COUNT = 128; // 8 MiB, well past the socket buffers
+    const server = await nodeServer(() => {
+      let i = 0;
+      return new Response(
+        new ReadableStream({
+          pull(controller) {
+            if (i === COUNT) return controller.close();
+            controller.enqueue(new Uint8Array(CHUNK).fill(i++ & 0xff));
+          },
+        }),
+      );
+    });
+    try {
+      const reader = (await fetch(server.url)).body!.getReader();
+      let offset = 0;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        for (let k = 0; k < r.value.length; k += 4096) {
+          assert.equal(r.value[k], Math.floor((offset + k) / CHUNK) & 0xff, `byte ${offset + k}`);
+        }
+        offset += r.value.length;
+        if (offset < CHUNK * 4) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(offset, CHUNK * COUNT);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("refuses what is not a Response or a ServerResponse, naming the argument", () => {
+    const res = { writeHead() {}, write: () => true, end() {}, destroy() {}, once() {}, off() {} };
+    assert.throws(
+      () => sendResponse("x" as unknown as Response, res),
+      { name: "TypeError", message: 'response must be a Response, got the string "x"' },
+    );
+    assert.throws(
+      () => sendResponse(new Response("x"), {} as NodeServerResponse),
+      { name: "TypeError", message: /^res must be a Node http.ServerResponse \(with a writeHead/ },
+    );
+  });
+});
