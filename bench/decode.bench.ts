@@ -20,8 +20,10 @@ import * as Multipasta from "multipasta";
 import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
-import { nativeSearch } from "../lib/shared/native_search.ts";
+import { nativeSearch, useNativeSearch } from "../lib/shared/native_search.ts";
 import { cpuMs, runtimeName } from "./_util.ts";
+
+useNativeSearch(Buffer);
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -146,9 +148,10 @@ const contenders: Contender[] = [
       return Promise.resolve({ parts: w.parts, bytes: w.bodyBytes });
     },
   },
+  // With useNativeSearch(Buffer) (multipart-push/node), as a Node or Bun user would run it.
   { name: "multipart-push parseParts", run: parseAll },
   {
-    // The web-only path, as on Deno and workerd (shared/native_search.ts).
+    // The default web-only path, as on Deno and workerd (shared/native_search.ts).
     name: "multipart-push parseParts, web-only search",
     async run(w) {
       const saved = nativeSearch.needle;

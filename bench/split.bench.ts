@@ -20,7 +20,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Pipe2Jpeg from "pipe2jpeg";
 import { jpegFrames } from "../lib/mjpeg/jpeg_frames.ts";
+import { useNativeSearch } from "../lib/shared/native_search.ts";
 import { args, cpuMs, fixed, median, runtimeName } from "./_util.ts";
+
+// As a Node or Bun user would run it, with multipart-push/node's useNativeSearch(Buffer).
+useNativeSearch(Buffer);
 
 const quick = args().includes("--quick");
 const ROUNDS = quick ? 3 : 7;

@@ -3,11 +3,12 @@
  *
  * `Uint8Array#indexOf` finds one byte only, and on V8 it is a plain loop (1.7–2.7 GiB/s here);
  * Node's and Bun's `Buffer#indexOf` finds one byte with `memchr` and a multi-byte needle with a
- * vectorised search (13–24 GiB/s for a 2-byte needle). `Buffer` is found structurally on
- * `globalThis` (never imported), and used only where it measured faster (BENCHMARKS.md,
- * "Native search"): single bytes on Node only (Bun's `Uint8Array#indexOf` is as fast), needles on
- * Node and Bun (Deno's `Buffer#indexOf` is a JavaScript port: 0.4 GiB/s). Everywhere else, and
- * whenever `Buffer` is absent, callers run their own web-only search.
+ * vectorised search (13–24 GiB/s for a 2-byte needle). The library touches no runtime global, so
+ * it is off until the caller hands `Buffer` in with {@linkcode useNativeSearch} (exported by
+ * `multipart-push/node`); it is then used only where it measured faster (BENCHMARKS.md, "Native
+ * search"): single bytes on Node only (Bun's `Uint8Array#indexOf` is as fast), needles on Node
+ * and Bun (Deno's `Buffer#indexOf` is a JavaScript port: 0.4 GiB/s). Everywhere else callers run
+ * their own web-only search.
  *
  * @module
  */
@@ -24,19 +25,20 @@ export interface SearchableBytes {
   indexOf(value: number | Uint8Array, byteOffset: number): number;
 }
 
-type Globals = { Buffer?: Partial<NativeBytes>; navigator?: { userAgent?: string } };
+type Probe = Partial<NativeBytes>;
 
-function detect(): { byte?: NativeBytes; needle?: NativeBytes } {
-  const g = globalThis as Globals;
-  const found = g.Buffer;
+function choose(found: Probe): { byte?: NativeBytes; needle?: NativeBytes } {
   if (typeof found?.from !== "function") return {};
-  const probe = found.from(new Uint8Array([1, 2, 3, 2, 3]).buffer, 1, 4) as Partial<
-    SearchableBytes
-  >;
-  if (typeof probe.indexOf !== "function") return {};
-  // It must really be a needle search on a shared view (not a copy, not one byte only).
-  if (probe.indexOf(new Uint8Array([2, 3]), 1) !== 2 || probe.indexOf(3, 0) !== 1) return {};
-  const agent = g.navigator?.userAgent ?? "";
+  try {
+    const probe = found.from(new Uint8Array([1, 2, 3, 2, 3]).buffer, 1, 4) as Partial<
+      SearchableBytes
+    >;
+    // It must really be a needle search on a shared view (not a copy, not one byte only).
+    if (probe.indexOf?.(new Uint8Array([2, 3]), 1) !== 2 || probe.indexOf(3, 0) !== 1) return {};
+  } catch {
+    return {}; // Some other class's `from` (Uint8Array's takes other arguments).
+  }
+  const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? "";
   const native = found as NativeBytes;
   if (agent.startsWith("Node.js/")) return { byte: native, needle: native };
   if (agent.startsWith("Bun/")) return { needle: native };
@@ -44,8 +46,8 @@ function detect(): { byte?: NativeBytes; needle?: NativeBytes } {
 }
 
 /**
- * The native searches in use, chosen once at load. Tests set the fields to run both the native
- * and the web-only paths on every runtime.
+ * The native searches in use: none until {@linkcode useNativeSearch}. Tests set the fields to run
+ * both the native and the web-only paths on every runtime.
  *
  * @example
  * ```ts
@@ -61,4 +63,27 @@ export const nativeSearch: {
   byte: NativeBytes | undefined;
   /** Finds multi-byte needles natively, or undefined. */
   needle: NativeBytes | undefined;
-} = { byte: undefined, needle: undefined, ...detect() };
+} = { byte: undefined, needle: undefined };
+
+/**
+ * Lets the decoder and `jpegFrames` search with `Buffer#indexOf` where it measured faster than
+ * the web-only search (needles on Node and Bun, single bytes on Node); elsewhere, or for anything
+ * that is not a `Buffer`-like class with a real needle search, nothing changes.
+ *
+ * @example
+ * ```ts
+ * import { Buffer } from "node:buffer";
+ * import { useNativeSearch } from "./native_search.ts";
+ *
+ * useNativeSearch(Buffer); // on Node: { byte: true, needle: true }
+ * ```
+ *
+ * @param bytes Node's `Buffer` class (`import { Buffer } from "node:buffer"`).
+ * @returns Which searches are native from now on.
+ */
+export function useNativeSearch(bytes: unknown): { byte: boolean; needle: boolean } {
+  const chosen = typeof bytes === "function" ? choose(bytes as Probe) : {};
+  nativeSearch.byte = chosen.byte;
+  nativeSearch.needle = chosen.needle;
+  return { byte: chosen.byte !== undefined, needle: chosen.needle !== undefined };
+}

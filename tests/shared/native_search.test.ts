@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { type NativeBytes, nativeSearch } from "../../lib/shared/native_search.ts";
+import { type NativeBytes, nativeSearch, useNativeSearch } from "../../lib/shared/native_search.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
@@ -48,11 +48,27 @@ async function withPath<T>(path: (typeof paths)[number], run: () => Promise<T>):
 }
 
 describe("native search", () => {
-  it(`is chosen per runtime as measured (here: ${runtime})`, () => {
+  it("is off until the caller hands Buffer in: the library touches no runtime global", () => {
+    assert.equal(nativeSearch.byte, undefined);
+    assert.equal(nativeSearch.needle, undefined);
+  });
+
+  it(`useNativeSearch(Buffer) chooses per runtime as measured (here: ${runtime})`, () => {
     const expected = { node: [true, true], bun: [false, true], deno: [false, false] };
     const [byte, needle] = expected[runtime as keyof typeof expected] ?? [false, false];
-    assert.equal(nativeSearch.byte !== undefined, byte);
-    assert.equal(nativeSearch.needle !== undefined, needle);
+    const saved = { ...nativeSearch };
+    try {
+      assert.deepEqual(useNativeSearch(Buffer), { byte, needle });
+      assert.equal(nativeSearch.byte !== undefined, byte);
+      assert.equal(nativeSearch.needle !== undefined, needle);
+      // Anything without a real needle search on a shared view leaves the web-only path.
+      for (const notBuffer of [undefined, null, 42, "Buffer", Uint8Array, {}, () => {}]) {
+        assert.deepEqual(useNativeSearch(notBuffer), { byte: false, needle: false });
+        assert.equal(nativeSearch.needle, undefined);
+      }
+    } finally {
+      Object.assign(nativeSearch, saved);
+    }
   });
 
   for (const path of paths) {
