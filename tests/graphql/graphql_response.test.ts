@@ -125,13 +125,15 @@ describe("graphqlResponse: single results", () => {
 
 describe("graphqlResponse: heartbeats", () => {
   it("a quiet subscription gets {} every `heartbeat` ms when the client named subscriptionSpec", async () => {
+    // Beats at 100, 200 and 300 ms, the event halfway to the fourth: 50 ms of margin each way,
+    // and a window per beat that a doubled or halved interval still falls out of.
     async function* events() {
-      await sleep(175);
+      await sleep(350);
       yield { data: { n: 1 } };
     }
     const started = performance.now();
     const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
-      heartbeat: 50,
+      heartbeat: 100,
     });
     const got = await chunks(response);
     const beats = got.filter((c) => c.text.includes("\r\n\r\n{}\r\n---\r\n"));
@@ -139,7 +141,7 @@ describe("graphqlResponse: heartbeats", () => {
     beats.forEach((beat, i) => {
       const at = beat.at - started;
       assert.ok(
-        at >= 50 * (i + 1) - 5 && at < 50 * (i + 1) + 40,
+        at >= 100 * (i + 1) - 5 && at < 100 * (i + 1) + 80,
         `heartbeat ${i + 1} at ${at.toFixed(0)} ms`,
       );
     });
