@@ -57,20 +57,34 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 }
 
 /**
- * `frame`'s body with its own `Content-Type`, its `Content-Length` and
- * `Cache-Control: no-store` (overridable by `init.headers`).
+ * A snapshot's headers before its frame is known: `Cache-Control: no-store`
+ * (`max-age=N` with `maxAge`), then `init.headers`.
  *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
-export function snapshotResponse(frame: HubFrame, init?: { headers?: HeadersInit }): Response {
-  const headers = mergeHeaders(
-    new Headers({ "Cache-Control": "no-store" }),
-    init?.headers,
+export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
+  const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
+  return mergeHeaders(
+    new Headers({ "Cache-Control": cache }),
+    init.headers,
     FRAME_OWNED,
     "init.headers",
     "the frame sets it",
   );
+}
+
+/**
+ * `frame`'s body with `headers` (from {@linkcode snapshotHeaders}), its own
+ * `Content-Type`, its `Content-Length`, and its `X-Timestamp` and `X-Frame`
+ * (`timestamps`).
+ */
+export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
+  headers = new Headers(headers);
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
+  for (const line of frame.stamp.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers.set(line.slice(0, colon), line.slice(colon + 2));
+  }
   return new Response(frame.body, { headers });
 }
