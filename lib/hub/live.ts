@@ -6,28 +6,30 @@
  * @module
  */
 
-import { type BytesPart, encodeFrame, type HubFrame } from "./frame.ts";
+import { encodeFrame, type HubFrame } from "./frame.ts";
+import { publishCheck } from "./publish_checks.ts";
 import { armTimeout } from "./arm_timeout.ts";
 import type { Framing } from "../push/framing.ts";
 import type { Part } from "../push/part.ts";
 
 /**
- * The `offline` option encoded once, checked as `publish()` checks a part
- * (`check`), its errors naming `options.offline`.
+ * The `offline` option encoded once, checked as `publish()` checks a part,
+ * its errors naming `options.offline`.
  *
  * @example
  * ```ts ignore
- * const frame = encodeOffline({ contentType: "image/jpeg", body: jpeg }, check, framing);
+ * const frame = encodeOffline(resolveHubOptions({ offline }), framing);
  * ```
  * @throws {TypeError|RangeError} as `publish()` would.
  */
 export function encodeOffline(
-  offline: Part,
-  check: (part: Part) => BytesPart,
+  options: { boundary: string; camera: { offline: Part | undefined } },
   framing: Framing,
-): HubFrame {
+): HubFrame | undefined {
+  const offline = options.camera.offline;
+  if (offline === undefined) return undefined;
   try {
-    return encodeFrame(framing, check(offline), offline.contentType);
+    return encodeFrame(framing, publishCheck(options.boundary)(offline), offline.contentType);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const Class = error instanceof RangeError ? RangeError : TypeError;
@@ -35,24 +37,12 @@ export function encodeOffline(
   }
 }
 
-/** Settings of {@linkcode LiveFrame}. */
-export interface LiveSettings {
-  /** The encoded `offline` picture, if the hub has one. */
-  offline: HubFrame | undefined;
-  timestamps: boolean;
-  dualFinalFrames: boolean;
-  /** Whether the hub starts offline (fed by `publish()`, not by a source). */
-  startOffline: boolean;
-  /** Hands a frame to every viewer (the offline picture, when the source goes). */
-  offer(frame: HubFrame): void;
-}
-
 /**
  * The latest frame and the offline state of one hub.
  *
  * @example
  * ```ts ignore
- * const live = new LiveFrame({ offline, timestamps: true, dualFinalFrames: false, startOffline: true });
+ * const live = new LiveFrame(options.camera, encodeOffline(options, framing), offerToAll);
  * live.set(encodeFrame(framing, wire, "image/jpeg", live.stamp()));
  * live.goOffline(); // the offline frame, to offer to every viewer
  * ```
@@ -62,16 +52,28 @@ export class LiveFrame {
   latest: HubFrame | undefined;
   /** Whether the source is gone (publisher left, idle, source ended) and no frame came since. */
   offline: boolean;
-  #settings: LiveSettings;
+  #settings: { timestamps: boolean; dualFinalFrames: boolean };
+  #offline: HubFrame | undefined;
+  #offer: (frame: HubFrame) => void;
   #count = 0;
   #repeated = false;
   #waiters = new Set<(frame: HubFrame | undefined) => void>();
   #closed = false;
 
-  constructor(settings: LiveSettings) {
+  /**
+   * Starts offline, showing `offline` (a hub fed by `publish()`; `PushHub.from`
+   * resets both). `offer` hands the offline picture to every viewer.
+   */
+  constructor(
+    settings: { timestamps: boolean; dualFinalFrames: boolean },
+    offline: HubFrame | undefined,
+    offer: (frame: HubFrame) => void,
+  ) {
     this.#settings = settings;
-    this.offline = settings.startOffline;
-    this.latest = settings.startOffline ? settings.offline : undefined;
+    this.#offline = offline;
+    this.#offer = offer;
+    this.offline = true;
+    this.latest = offline;
   }
 
   /** The last live frame, which `dropSame` compares with (none while offline). */
@@ -114,10 +116,10 @@ export class LiveFrame {
   goOffline(): void {
     if (this.offline || this.#closed) return;
     this.offline = true;
-    const frame = this.#settings.offline;
+    const frame = this.#offline;
     if (!frame) return;
     this.latest = frame;
-    this.#settings.offer(frame);
+    this.#offer(frame);
   }
 
   /**

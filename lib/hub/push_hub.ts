@@ -4,23 +4,21 @@
  */
 
 import { type Framing, framingFor } from "../push/framing.ts";
-import { encodeFrame, sameFrame } from "./frame.ts";
+import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
 import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
 import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
-import { pushSetup, unavailableResponse } from "./responses.ts";
+import { pushRefusal, pushSetup } from "./responses.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
 import { encodeOffline, LiveFrame } from "./live.ts";
-import { corsHeaders, type SnapshotInit, withCors } from "./camera_options.ts";
+import type { SnapshotInit } from "./camera_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 import { HubSourceViewers } from "./source_viewers.ts";
-
-const FULL = "the hub has its maximum number of subscribers";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -31,11 +29,7 @@ const FULL = "the hub has its maximum number of subscribers";
  *
  * @example One camera, many viewers, on Deno
  * ```ts ignore
- * import { PushHub } from "multipart-push";
- *
- * const hub = PushHub.from(async function* () {
- *   while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
- * });
+ * const hub = PushHub.from(() => camera()); // an async generator of { contentType, body } parts
  * Deno.serve((request) => hub.response(request));
  * ```
  */
@@ -55,33 +49,24 @@ export class PushHub {
 
   /**
    * A hub fed by {@linkcode PushHub.publish} ({@linkcode PushHub.from}: one that runs a source).
-   *
-   * @param options See {@linkcode PushHubOptions}.
-   * @throws {TypeError|RangeError} on a bad option.
+   * @param options See {@linkcode PushHubOptions}. @throws {TypeError|RangeError} on a bad option.
    */
   constructor(options?: PushHubOptions) {
     const config = resolveHubOptions(options);
     this.#options = config;
     this.#framing = framingFor(config.mode, config.boundary);
     this.#check = publishCheck(config.boundary);
-    const offline = config.camera.offline;
-    this.#live = new LiveFrame({
-      ...config.camera,
-      offline: offline && encodeOffline(offline, (part) => this.#check(part), this.#framing),
-      startOffline: true,
-      offer: (frame) => this.#subscribers.offer(frame, Date.now()),
-    });
+    const offer = (frame: HubFrame): void => this.#subscribers.offer(frame, Date.now());
+    this.#live = new LiveFrame(config.camera, encodeOffline(config, this.#framing), offer);
     const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
     this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
       wanted: () => this.#source?.wake(),
-      empty: () => {
-        this.#timer.stop();
-        if (this.#live.waiting === 0) this.#source?.idle();
-      },
+      // A fresh snapshot still waiting keeps a lazy source running.
+      empty: () => (this.#timer.stop(), this.#live.waiting === 0 && this.#source?.idle()),
       joined: (subscriber) => config.onSubscribe(subscriber.stats(Date.now())),
       left: (subscriber) => config.onUnsubscribe(subscriber.stats(Date.now())),
     });
-    const idle = offline ? () => this.#live.goOffline() : undefined;
+    const idle = config.camera.offline && (() => this.#live.goOffline());
     this.#timer = new HubTimer(config, this.#subscribers, () => this.#live.latest, idle);
   }
 
@@ -95,12 +80,8 @@ export class PushHub {
    * an `offline` picture: they see it, and the source restarts).
    *
    * @example
-   * ```ts
-   * import { PushHub } from "multipart-push";
-   *
-   * const hub = PushHub.from(async function* (signal) {
-   *   while (!signal.aborted) yield { contentType: "text/plain", body: new Date().toISOString() };
-   * }, { linger: 2000 });
+   * ```ts ignore
+   * const hub = PushHub.from((signal) => camera(signal), { linger: 2000 });
    * ```
    * @throws {TypeError|RangeError} on a bad source or option, or a source
    * that can be iterated only once (a generator object) with a finite `linger`.
@@ -110,13 +91,8 @@ export class PushHub {
     assertSource(source, hub.#options.linger);
     const publish = (part: Part): void => hub.publish(part);
     [hub.#live.offline, hub.#live.latest] = [false, undefined]; // it starts with the first viewer
-    hub.#viewers = new HubSourceViewers({
-      subscribers: hub.#subscribers,
-      live: hub.#live,
-      offlinePicture: !!hub.#options.camera.offline,
-      retryMs: Math.max(1000, Number(hub.#options.retryAfter) * 1000),
-      restart: () => hub.#closed || hub.#source?.start(),
-    });
+    const restart = () => hub.#closed || hub.#source?.start();
+    hub.#viewers = new HubSourceViewers(hub.#subscribers, hub.#live, hub.#options, restart);
     hub.#source = new SourceRunner(source, hub.#viewers, { ...hub.#options, publish });
     return hub;
   }
@@ -154,8 +130,7 @@ export class PushHub {
     if (this.#closed) return;
     const now = Date.now();
     this.#timer.publishedAt = now;
-    const live = this.#live;
-    const last = live.live;
+    const live = this.#live, last = live.live;
     if (this.#options.dropSame && last && sameFrame(last, wire.fields, wire.bytes)) {
       if (live.repeat()) this.#subscribers.offer(last, now); // dualFinalFrames
       return;
@@ -168,10 +143,9 @@ export class PushHub {
 
   /**
    * A push response for one viewer. With `request`, an `<img>` load gets
-   * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
-   * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
-   * A `HEAD` request gets the same status and headers with no body, and is
-   * never counted as a subscriber.
+   * `advanceHeaders` and the viewer leaves when `request.signal` aborts. Past
+   * `maxSubscribers`, or after `close()`: `503` with `Retry-After`. `HEAD`:
+   * the same status and headers, no body, never counted as a subscriber.
    *
    * @example
    * ```ts ignore
@@ -181,16 +155,10 @@ export class PushHub {
    */
   response(request?: Request, init?: HubResponseInit): Response {
     const { config, headers } = pushSetup(this.#options, request, init);
-    const cors = this.#options.camera.cors;
-    const preflight = corsHeaders(cors, request, headers);
-    if (preflight) return preflight;
-    const head = request?.method === "HEAD";
-    const full = this.#subscribers.size >= this.#options.maxSubscribers;
-    const why = this.#closed ? "the hub is closed" : full ? FULL : undefined;
-    if (why) {
-      return withCors(cors, request, unavailableResponse(why, this.#options.retryAfter, head));
-    }
-    if (head) return new Response(null, { headers });
+    const { retryAfter, maxSubscribers, camera: { cors } } = this.#options;
+    const full = this.#subscribers.size >= maxSubscribers;
+    const refused = pushRefusal({ closed: this.#closed, full, retryAfter, cors }, request, headers);
+    if (refused) return refused;
     const now = Date.now();
     const meter = this.#meter.viewer(request, now);
     this.#checkIdle(now);
@@ -222,7 +190,9 @@ export class PushHub {
    * `Content-Type` or `Content-Length`.
    */
   snapshot(init?: SnapshotInit & { fresh?: false }): Response;
+  /** With `fresh: true`: a promise of the next frame's response. */
   snapshot(init: SnapshotInit & { fresh: true }): Promise<Response>;
+  /** A response, or with `fresh: true` a promise of one. */
   snapshot(init?: SnapshotInit): Response | Promise<Response>;
   snapshot(init?: SnapshotInit): Response | Promise<Response> {
     this.#checkIdle(Date.now());
@@ -273,8 +243,7 @@ export class PushHub {
 
   /** Idle without a timer (no viewer armed one): a snapshot or stats must not show a stale frame. */
   #checkIdle(now: number): void {
-    if (!this.#source && now - this.#timer.publishedAt >= this.#options.idleTimeout) {
-      this.#live.goOffline();
-    }
+    const idle = now - this.#timer.publishedAt >= this.#options.idleTimeout;
+    if (idle && !this.#source) this.#live.goOffline();
   }
 }

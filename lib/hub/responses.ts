@@ -13,8 +13,25 @@ import { fpsInterval, type HubResponseInit } from "./options.ts";
 import type { SubscriberConfig } from "./subscriber.ts";
 import { defaultAdvanceHeaders, pushSignals } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
+import type { CorsPolicy } from "../access/cors.ts";
+import { corsHeaders, withCors } from "./camera_options.ts";
 
 const FRAME_OWNED = ["content-type", "content-length"];
+const FULL = "the hub has its maximum number of subscribers";
+
+/** What `hub.response()` answers without a subscriber, or `undefined` when one should join. */
+export function pushRefusal(
+  hub: { closed: boolean; full: boolean; retryAfter: string; cors: CorsPolicy | undefined },
+  request: Request | undefined,
+  headers: Headers,
+): Response | undefined {
+  const preflight = corsHeaders(hub.cors, request, headers);
+  if (preflight) return preflight;
+  const head = request?.method === "HEAD";
+  const why = hub.closed ? "the hub is closed" : hub.full ? FULL : undefined;
+  if (why) return withCors(hub.cors, request, unavailableResponse(why, hub.retryAfter, head));
+  if (head) return new Response(null, { headers });
+}
 
 /**
  * The subscriber settings and response headers for `hub.response(request, init)`,

@@ -11,46 +11,51 @@ import type { LiveFrame } from "./live.ts";
 import type { SourceViewers } from "./source.ts";
 import type { HubSubscribers } from "./subscribers.ts";
 
-/** What {@linkcode HubSourceViewers} needs of its hub. */
-export interface SourceViewersHost {
-  subscribers: HubSubscribers;
-  live: LiveFrame;
-  /** Whether the hub has an `offline` picture. */
-  offlinePicture: boolean;
-  /** Milliseconds between restarts of a source that ended or failed, with an `offline` picture. */
-  retryMs: number;
-  /** Starts the source again (viewers are still there). */
-  restart(): void;
-}
-
 /**
  * The hub's side of its source.
  *
  * @example
  * ```ts ignore
- * const viewers = new HubSourceViewers(host);
+ * const viewers = new HubSourceViewers(subscribers, live, options, () => runner.start());
  * new SourceRunner(source, viewers, settings);
  * ```
  */
 export class HubSourceViewers implements SourceViewers {
-  #host: SourceViewersHost;
+  #subscribers: HubSubscribers;
+  #live: LiveFrame;
+  #offline: boolean;
+  #retryMs: number;
+  #restart: () => void;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(host: SourceViewersHost) {
-    this.#host = host;
+  /**
+   * `restart` starts the source again while viewers remain, at most once per
+   * `retryAfter` s (and a second), after it ended or failed with an `offline` picture.
+   */
+  constructor(
+    subscribers: HubSubscribers,
+    live: LiveFrame,
+    options: { retryAfter: string; camera: { offline: unknown } },
+    restart: () => void,
+  ) {
+    this.#subscribers = subscribers;
+    this.#live = live;
+    this.#offline = options.camera.offline !== undefined;
+    this.#retryMs = Math.max(1000, Number(options.retryAfter) * 1000);
+    this.#restart = restart;
   }
 
   /** Viewers waiting for a frame, and fresh snapshots (they wait as a viewer does). */
   get waiting(): number {
-    return this.#host.subscribers.waiting + this.#host.live.waiting;
+    return this.#subscribers.waiting + this.#live.waiting;
   }
 
   endAll(): void {
-    this.#gone(() => this.#host.subscribers.endAll());
+    this.#gone(() => this.#subscribers.endAll());
   }
 
   failAll(error: unknown): void {
-    this.#gone(() => this.#host.subscribers.failAll(error));
+    this.#gone(() => this.#subscribers.failAll(error));
   }
 
   /** Cancels a pending restart. */
@@ -60,13 +65,12 @@ export class HubSourceViewers implements SourceViewers {
 
   /** Without an offline picture the viewers end; with one they see it, and the source restarts. */
   #gone(end: () => void): void {
-    const host = this.#host;
-    if (!host.offlinePicture) return end();
-    host.live.goOffline();
+    if (!this.#offline) return end();
+    this.#live.goOffline();
     clearTimeout(this.#retry);
-    // Once per retryMs (at least a second), so a source that ends at once cannot spin.
+    // At least a second apart, so a source that ends at once cannot spin.
     this.#retry = armTimeout(() => {
-      if (host.subscribers.size > 0) host.restart();
-    }, host.retryMs);
+      if (this.#subscribers.size > 0) this.#restart();
+    }, this.#retryMs);
   }
 }

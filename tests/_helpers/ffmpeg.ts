@@ -31,7 +31,14 @@ export function ffmpegArgs(url: string, options: FfmpegPublishOptions = {}): str
   return [
     ["-hide_banner", "-loglevel", "error", "-nostdin"],
     realtime ? ["-re"] : [],
-    ["-f", "lavfi", "-i", `${source}${source.includes("=") ? ":" : "="}size=${size}:rate=${fps}`, "-frames:v", String(frames)],
+    [
+      "-f",
+      "lavfi",
+      "-i",
+      `${source}${source.includes("=") ? ":" : "="}size=${size}:rate=${fps}`,
+      "-frames:v",
+      String(frames),
+    ],
     ["-q:v", "5"],
     options.headers ? ["-headers", options.headers] : [],
     ["-f", "mpjpeg", "-content_type", "multipart/x-mixed-replace;boundary=ffmpeg", url],

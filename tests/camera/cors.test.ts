@@ -38,7 +38,10 @@ describe("allowOrigin", () => {
     const { server, close } = await corsServer({ allowOrigin: [APP] });
     try {
       for (const path of ["stream", "snapshot", "ingest"]) {
-        const ok = await fetch(`${server.url}${path}`, preflight(APP, path === "ingest" ? "POST" : "GET"));
+        const ok = await fetch(
+          `${server.url}${path}`,
+          preflight(APP, path === "ingest" ? "POST" : "GET"),
+        );
         assert.equal(ok.status, 204, path);
         assert.equal(ok.headers.get("access-control-allow-origin"), APP);
         assert.match(ok.headers.get("access-control-allow-methods")!, /GET/);
@@ -73,7 +76,9 @@ describe("allowOrigin", () => {
       });
       assert.equal(ingest.status, 204);
       assert.equal(ingest.headers.get("access-control-allow-origin"), APP);
-      const other = await fetch(`${server.url}snapshot`, { headers: { Origin: "https://x.example" } });
+      const other = await fetch(`${server.url}snapshot`, {
+        headers: { Origin: "https://x.example" },
+      });
       assert.equal(other.headers.get("access-control-allow-origin"), null);
       await other.body?.cancel();
       assert.equal(hub.stats().framesPublished, 2);
@@ -93,7 +98,9 @@ describe("allowOrigin", () => {
       const ok = await fetch(`${server.url}snapshot`, { headers: { Origin: APP } });
       assert.equal(ok.headers.get("access-control-allow-origin"), APP);
       await ok.body?.cancel();
-      const boom = await fetch(`${server.url}snapshot`, { headers: { Origin: "https://boom.example" } });
+      const boom = await fetch(`${server.url}snapshot`, {
+        headers: { Origin: "https://boom.example" },
+      });
       assert.equal(boom.status, 200);
       assert.equal(boom.headers.get("access-control-allow-origin"), null);
       await boom.body?.cancel();
@@ -102,7 +109,7 @@ describe("allowOrigin", () => {
     }
   });
 
-  it("without allowOrigin, no CORS headers", async () => {
+  it("without allowOrigin, no CORS headers", () => {
     const hub = new PushHub();
     hub.publish(text("x"));
     const request = new Request("http://h/", { headers: { Origin: APP } });
@@ -111,9 +118,15 @@ describe("allowOrigin", () => {
   });
 
   const bad: [unknown, RegExp][] = [
-    [42, /^TypeError: options\.allowOrigin must be "\*", an origin, a non-empty array of origins or a function, got 42$/],
+    [
+      42,
+      /^TypeError: options\.allowOrigin must be "\*", an origin, a non-empty array of origins or a function, got 42$/,
+    ],
     [[], /options\.allowOrigin .* got an array of length 0$/],
-    ["https://app.example/path", /^RangeError: options\.allowOrigin must list origins like .* got the string "https:\/\/app\.example\/path"$/],
+    [
+      "https://app.example/path",
+      /^RangeError: options\.allowOrigin must list origins like .* got the string "https:\/\/app\.example\/path"$/,
+    ],
     [["*", APP], /options\.allowOrigin .* got the string "\*"$/],
   ];
   for (const [allowOrigin, message] of bad) {

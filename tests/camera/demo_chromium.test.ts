@@ -67,49 +67,70 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
     await server?.close();
   });
 
-  it(`two viewers see the broadcast change, the offline picture when it closes, live again when it reopens${why}`, {
-    skip,
-  }, async () => {
-    const hub = demo!.broadcast.hub;
-    const link = new URL(await demo!.broadcast.watchLink(), server!.url).href;
-    const viewers = [await browser!.newPage(), await browser!.newPage()];
-    for (const viewer of viewers) await viewer.goto(link, { waitUntil: "commit" });
-    for (const viewer of viewers) {
-      const offline = await waitForColor(viewer, GREY, 5000);
-      assert.ok(offline.ok, `offline before anyone broadcasts: ${JSON.stringify(offline.seen)}`);
-    }
-    await until(() => hub.subscribers === 2, 5000, "both viewers");
+  it(
+    `two viewers see the broadcast change, the offline picture when it closes, live again when it reopens${why}`,
+    {
+      skip,
+    },
+    async () => {
+      const hub = demo!.broadcast.hub;
+      const link = new URL(await demo!.broadcast.watchLink(), server!.url).href;
+      const viewers = [await browser!.newPage(), await browser!.newPage()];
+      for (const viewer of viewers) await viewer.goto(link, { waitUntil: "commit" });
+      for (const viewer of viewers) {
+        const offline = await waitForColor(viewer, GREY, 5000);
+        assert.ok(offline.ok, `offline before anyone broadcasts: ${JSON.stringify(offline.seen)}`);
+      }
+      await until(() => hub.subscribers === 2, 5000, "both viewers");
 
-    const broadcast = `${server!.url}broadcast#token=${TOKEN}&fps=10`;
-    let broadcaster = await browser!.newPage();
-    await broadcaster.goto(broadcast);
-    await until(() => hub.stats().framesPublished >= 5, 10_000, () => `frames: ${JSON.stringify(hub.stats())}`);
-    assert.match(await broadcaster.textContent("#status") ?? "", /^live: \d+ frames sent at 10 fps/);
-    assert.match(await broadcaster.getAttribute("#link", "href") ?? "", /\?exp=\d+&sig=/);
-    for (const viewer of viewers) {
-      const seen = await fingerprints(viewer, 1000);
-      assert.ok(seen.size >= 3, `the viewer's picture changed ${seen.size} times in 1 s`);
-      assert.equal((await readImg(viewer)).state, "painted");
-    }
+      const broadcast = `${server!.url}broadcast#token=${TOKEN}&fps=10`;
+      let broadcaster = await browser!.newPage();
+      await broadcaster.goto(broadcast);
+      await until(
+        () => hub.stats().framesPublished >= 5,
+        10_000,
+        () => `frames: ${JSON.stringify(hub.stats())}`,
+      );
+      assert.match(
+        await broadcaster.textContent("#status") ?? "",
+        /^live: \d+ frames sent at 10 fps/,
+      );
+      assert.match(await broadcaster.getAttribute("#link", "href") ?? "", /\?exp=\d+&sig=/);
+      for (const viewer of viewers) {
+        const seen = await fingerprints(viewer, 1000);
+        assert.ok(seen.size >= 3, `the viewer's picture changed ${seen.size} times in 1 s`);
+        assert.equal((await readImg(viewer)).state, "painted");
+      }
 
-    await broadcaster.close();
-    const closed = Date.now();
-    for (const viewer of viewers) {
-      const offline = await waitForColor(viewer, GREY, 5000);
-      assert.ok(offline.ok, `offline after the broadcaster closed: ${JSON.stringify(offline.seen)}`);
-    }
-    const switched = Date.now() - closed;
-    assert.ok(switched >= 500 && switched < 4000, `offline ${switched} ms after closing (offlineAfter 1000)`);
+      await broadcaster.close();
+      const closed = Date.now();
+      for (const viewer of viewers) {
+        const offline = await waitForColor(viewer, GREY, 5000);
+        assert.ok(
+          offline.ok,
+          `offline after the broadcaster closed: ${JSON.stringify(offline.seen)}`,
+        );
+      }
+      const switched = Date.now() - closed;
+      assert.ok(
+        switched >= 500 && switched < 4000,
+        `offline ${switched} ms after closing (offlineAfter 1000)`,
+      );
 
-    const before = hub.stats().framesPublished;
-    broadcaster = await browser!.newPage();
-    await broadcaster.goto(broadcast);
-    await until(() => hub.stats().framesPublished >= before + 5, 10_000, "frames again");
-    for (const viewer of viewers) {
-      const seen = await fingerprints(viewer, 1000);
-      assert.ok(seen.size >= 3, `live again: the picture changed ${seen.size} times in 1 s`);
-    }
-    assert.equal(hub.subscribers, 2, "the viewers' streams stayed open throughout");
-    await broadcaster.close();
-  });
+      const before = hub.stats().framesPublished;
+      broadcaster = await browser!.newPage();
+      await broadcaster.goto(broadcast);
+      await until(
+        () => hub.stats().framesPublished >= before + 5,
+        10_000,
+        "frames again",
+      );
+      for (const viewer of viewers) {
+        const seen = await fingerprints(viewer, 1000);
+        assert.ok(seen.size >= 3, `live again: the picture changed ${seen.size} times in 1 s`);
+      }
+      assert.equal(hub.subscribers, 2, "the viewers' streams stayed open throughout");
+      await broadcaster.close();
+    },
+  );
 });

@@ -49,7 +49,10 @@ describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime
       const offline = await waitForColor(page, BLUE, 2000);
       assert.ok(offline.ok, `offline first: ${JSON.stringify(offline.last)}`);
       await until(() => hub.subscribers === 1, 5000, "the <img> to subscribe");
-      const publishing = ffmpegPublish(`${server!.url}ingest`, { source: "color=c=red", frames: 15 });
+      const publishing = ffmpegPublish(`${server!.url}ingest`, {
+        source: "color=c=red",
+        frames: 15,
+      });
       const red = await waitForColor(page, RED, 5000);
       assert.ok(red.ok, `ffmpeg's red frames: ${JSON.stringify(red.seen)}`);
       const exit = await publishing;

@@ -44,7 +44,14 @@ describe("offline picture", () => {
     await again;
     hub.close();
     await within(2000, "the viewer to end", viewer.done);
-    assert.deepEqual(texts(viewer.parts), ["offline", "live 1", "live 2", "offline", "back", "offline"]);
+    assert.deepEqual(texts(viewer.parts), [
+      "offline",
+      "live 1",
+      "live 2",
+      "offline",
+      "back",
+      "offline",
+    ]);
   });
 
   it("one picture per request (image/*) is not a leaving publisher; idleTimeout without a frame is, and viewers stay", async () => {
@@ -138,11 +145,17 @@ describe("offline picture", () => {
 
   describe("bad options.offline", () => {
     const cases: [unknown, RegExp][] = [
-      ["offline.jpg", /options\.offline must be a part \{ contentType, body \}, got the string "offline\.jpg"/],
+      [
+        "offline.jpg",
+        /options\.offline must be a part \{ contentType, body \}, got the string "offline\.jpg"/,
+      ],
       [null, /options\.offline must be a part.*got null/],
       [{ body: "x" }, /options\.offline\.contentType must be a non-empty string, got undefined/],
       [{ contentType: "text/plain", body: 42 }, /options\.offline\.body/],
-      [{ contentType: "text/plain", body: new Blob(["x"]) }, /options\.offline\.body must be a string, Uint8Array/],
+      [
+        { contentType: "text/plain", body: new Blob(["x"]) },
+        /options\.offline\.body must be a string, Uint8Array/,
+      ],
     ];
     for (const [offline, message] of cases) {
       it(`refuses ${JSON.stringify(offline) ?? String(offline)}`, () => {
@@ -152,7 +165,9 @@ describe("offline picture", () => {
     it("refuses an offline body holding the hub's boundary (RangeError)", () => {
       assert.throws(
         () => new PushHub({ boundary: "b", offline: { contentType: "text/plain", body: "--b" } }),
-        (error) => error instanceof RangeError && /options\.offline\.body contains "--b"/.test(error.message),
+        (error) =>
+          error instanceof RangeError &&
+          /options\.offline\.body contains "--b"/.test(error.message),
       );
     });
   });

@@ -78,7 +78,7 @@ describe("snapshot({ fresh: true })", () => {
 });
 
 describe("snapshot maxAge and bad init", () => {
-  it("maxAge sets Cache-Control: max-age=N; init.headers may still override", async () => {
+  it("maxAge sets Cache-Control: max-age=N; init.headers may still override", () => {
     const hub = new PushHub();
     hub.publish(text("x"));
     assert.equal(hub.snapshot({ maxAge: 5 }).headers.get("cache-control"), "max-age=5");
@@ -91,14 +91,20 @@ describe("snapshot maxAge and bad init", () => {
   const cases: [unknown, RegExp][] = [
     ["fresh", /^TypeError: init must be an object, got the string "fresh"$/],
     [{ fresh: "true" }, /^TypeError: init\.fresh must be a boolean, got the string "true"$/],
-    [{ fresh: true, timeout: 0 }, /^RangeError: init\.timeout must be milliseconds > 0 and <= 60000, got 0$/],
+    [
+      { fresh: true, timeout: 0 },
+      /^RangeError: init\.timeout must be milliseconds > 0 and <= 60000, got 0$/,
+    ],
     [{ fresh: true, timeout: "100" }, /init\.timeout .* got the string "100"$/],
     [{ fresh: true, timeout: NaN }, /init\.timeout .* got NaN$/],
     [{ fresh: true, timeout: 1e9 }, /init\.timeout .* got 1000000000$/],
     [{ maxAge: -1 }, /^RangeError: init\.maxAge must be a whole number of seconds >= 0, got -1$/],
     [{ maxAge: 1.5 }, /init\.maxAge .* got 1\.5$/],
     [{ maxAge: "60" }, /init\.maxAge .* got the string "60"$/],
-    [{ request: "http://x/" }, /^TypeError: init\.request must be a Request, got the string "http:\/\/x\/"$/],
+    [
+      { request: "http://x/" },
+      /^TypeError: init\.request must be a Request, got the string "http:\/\/x\/"$/,
+    ],
     [{ fresh: true, headers: { "Content-Type": "x/y" } }, /init\.headers/],
   ];
   for (const [init, message] of cases) {

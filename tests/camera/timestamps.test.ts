@@ -9,7 +9,7 @@ import { serve } from "../_helpers/serve.ts";
 import { until, within } from "../_helpers/streams.ts";
 import { text, watch } from "./_viewer.ts";
 
-const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const bytes = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(s);
 
 describe("timestamps: X-Timestamp and X-Frame", () => {
   it("every part carries the publish time (µs) and a counter; the decoder exposes them; over the runtime's server", async () => {
@@ -46,7 +46,9 @@ describe("timestamps: X-Timestamp and X-Frame", () => {
 
   it("an <img> load (advanceHeaders) still decodes every frame; announced parts carry no stamp", async () => {
     const hub = new PushHub({ timestamps: true, keepAlive: Infinity });
-    const viewer = watch(hub.response(new Request("http://h/", { headers: { Accept: "image/*" } })));
+    const viewer = watch(
+      hub.response(new Request("http://h/", { headers: { Accept: "image/*" } })),
+    );
     for (let i = 1; i <= 3; i++) {
       hub.publish(text(`f${i}`));
       await until(() => viewer.parts.length === i, 2000, `f${i}`);
@@ -79,11 +81,14 @@ describe("timestamps: X-Timestamp and X-Frame", () => {
       ["soon", null, "99999999999999999", null],
       ["", null, "", null],
     ];
-    const body = cases.map(([timestamp, , frame]) =>
-      `--b\r\nContent-Type: text/plain\r\nX-Timestamp: ${timestamp}\r\nX-Frame: ${frame}\r\n\r\nx\r\n`
-    ).join("") + "--b--\r\n";
+    const body =
+      cases.map(([timestamp, , frame]) =>
+        `--b\r\nContent-Type: text/plain\r\nX-Timestamp: ${timestamp}\r\nX-Frame: ${frame}\r\n\r\nx\r\n`
+      ).join("") + "--b--\r\n";
     const parts = [];
-    for await (const part of parseParts(new Response(bytes(body)), { boundary: "b" })) parts.push(part);
+    for await (const part of parseParts(new Response(bytes(body)), { boundary: "b" })) {
+      parts.push(part);
+    }
     assert.deepEqual(
       parts.map((p) => [p.timestamp, p.frame]),
       cases.map(([, timestamp, , frame]) => [timestamp, frame]),
