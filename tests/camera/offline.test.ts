@@ -113,12 +113,12 @@ describe("offline picture", () => {
     const unhandled = watchUnhandled();
     let runs = 0;
     const errors: unknown[] = [];
-    const hub = PushHub.from(async function* () {
+    const hub = PushHub.from(async function* (signal: AbortSignal) {
       runs++;
       yield text(`run ${runs}`);
       if (runs === 1) return; // ends
       if (runs === 2) throw new Error("camera unplugged");
-      await new Promise(() => {}); // the third run stays
+      await new Promise((resolve) => signal.addEventListener("abort", resolve)); // the third stays
     }, {
       offline: OFFLINE,
       keepAlive: Infinity,
