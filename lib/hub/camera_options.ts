@@ -50,7 +50,10 @@ export interface CameraOptions {
 
 /** Options of `hub.snapshot()`. */
 export interface SnapshotInit {
-  /** More response headers (not `Content-Type` or `Content-Length`). */
+  /**
+   * More response headers (not `Content-Type` or `Content-Length`).
+   * @default {undefined}
+   */
   headers?: HeadersInit;
   /**
    * The viewer's request: with `allowOrigin`, answers its `OPTIONS` preflight
