@@ -112,6 +112,9 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
         );
       }
       const switched = Date.now() - closed;
+      console.log(
+        `offline picture painted ${switched} ms after the broadcaster closed (offlineAfter 1000)`,
+      );
       assert.ok(
         switched >= 500 && switched < 4000,
         `offline ${switched} ms after closing (offlineAfter 1000)`,
