@@ -87,6 +87,9 @@ run(join(BIN, "bun"), ["bench/ingest.bench.ts", ...(quick ? ["--quick"] : [])]);
 for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(BIN, "bun"), []]]) {
   run(bin, [...pre, "bench/frame_envelope.bench.ts", ...(quick ? ["--quick"] : [])]);
 }
+for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(BIN, "bun"), []]]) {
+  run(bin, [...pre, "bench/camera.bench.ts", ...(quick ? ["--quick"] : [])]);
+}
 console.log(
   `\n- load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
 );

@@ -118,6 +118,15 @@ export class SyntheticCamera {
     return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
   }
 
+  /** The picture viewers get while a broadcaster is away: dark grey, "OFFLINE" at the top. */
+  offline(): Uint8Array {
+    this.#rect(0, 0, this.width, this.height, [48, 48, 48]);
+    const scale = Math.max(1, Math.floor(this.width / 110));
+    this.#text("OFFLINE", 4 * scale, 4 * scale, scale);
+    const out = jpeg.encode({ data: this.#pixels, width: this.width, height: this.height }, 80);
+    return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+  }
+
   #draw(n: number, now: Date): void {
     const { width, height } = this;
     const barWidth = Math.ceil(width / BARS.length);

@@ -5,12 +5,14 @@
  * Routes: `/` the page, `/stream` the live MJPEG push (`?fps=` caps it per viewer), `/snapshot`
  * one picture (for clients that cannot take a push), `/viewers` a pushed SVG badge with the viewer
  * count (no JavaScript needed), `/stats` the same as JSON, with `hub.stats()` (`?key=` on
- * `/stream` labels a viewer there).
+ * `/stream` labels a viewer there). `/broadcast` sends the visitor's webcam to `/ingest`; a
+ * signed `/?exp=…&sig=…` watches it (see broadcast.ts).
  *
  * @module
  */
 import { type Part, PushHub, pushResponse } from "../../mod.ts";
 import { SyntheticCamera } from "./camera.ts";
+import { type Broadcast, createBroadcast } from "./broadcast.ts";
 
 /** Options of {@linkcode createDemo}. */
 export interface DemoOptions {
@@ -30,12 +32,31 @@ export interface DemoOptions {
    * @default {"synthetic camera"}
    */
   label?: string;
+  /**
+   * The webcam broadcast's publisher token (`/broadcast`, `/ingest`).
+   * @default {random, see `Demo.token`}
+   */
+  token?: string;
+  /**
+   * The secret signing viewers' links to the broadcast.
+   * @default {random}
+   */
+  secret?: string;
+  /**
+   * Milliseconds without a broadcast frame before viewers get the offline picture.
+   * @default {2000}
+   */
+  offlineAfter?: number;
 }
 
 /** A running demo: its fetch handler, its hub, and how to stop it. */
 export interface Demo {
-  handler(request: Request): Response;
+  handler(request: Request): Response | Promise<Response>;
   hub: PushHub;
+  /** The webcam broadcast (its own hub). */
+  broadcast: Broadcast;
+  /** The broadcast's publisher token. */
+  token: string;
   close(): void;
 }
 
@@ -55,6 +76,11 @@ async function* synthetic(camera: SyntheticCamera, fps: number): AsyncGenerator<
     if (wait < -interval) due = Date.now();
     else if (wait > 0) await sleep(wait);
   }
+}
+
+function randomHex(bytes: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(bytes));
+  return [...random].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function escapeHtml(text: string): string {
@@ -79,6 +105,7 @@ code{background:#eef2f5;padding:0 .25em}
 <li><a href="/stream?fps=2">/stream?fps=2</a>: the same stream capped at 2 frames per second (a slow link)</li>
 <li><a href="/snapshot">/snapshot</a>: one picture, for clients that cannot take a push</li>
 <li><code>ffplay http://HOST/stream</code> or VLC read it too: it is MJPEG over HTTP</li>
+<li><a href="/broadcast">/broadcast</a>: send your own webcam (needs the publisher token the server printed)</li>
 </ul>
 </body></html>`;
 }
@@ -109,6 +136,13 @@ export function createDemo(options: DemoOptions = {}): Demo {
   // The camera runs only while someone watches, and 2 s more so a reload does not restart it.
   const hub = PushHub.from(source, { linger: 2000, keepAlive: 1000 });
   const html = page(label, width, height);
+  const token = options.token ?? randomHex(16);
+  const broadcast = createBroadcast({
+    token,
+    secret: options.secret ?? randomHex(32),
+    offline: new SyntheticCamera({ width, height }).offline(),
+    offlineAfter: options.offlineAfter,
+  });
   let closed = false;
 
   async function* viewerCount(signal: AbortSignal): AsyncGenerator<Part> {
@@ -122,7 +156,9 @@ export function createDemo(options: DemoOptions = {}): Demo {
     }
   }
 
-  function handler(request: Request): Response {
+  function handler(request: Request): Response | Promise<Response> {
+    const webcam = broadcast.handle(request);
+    if (webcam) return webcam;
     const url = new URL(request.url);
     switch (url.pathname) {
       case "/":
@@ -157,9 +193,12 @@ export function createDemo(options: DemoOptions = {}): Demo {
   return {
     handler,
     hub,
+    broadcast,
+    token,
     close(): void {
       closed = true;
       hub.close();
+      broadcast.hub.close();
     },
   };
 }

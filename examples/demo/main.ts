@@ -7,6 +7,9 @@
  * `--ffmpeg "-f lavfi -i testsrc=size=640x360:rate=25"` to try it without one. ffmpeg's MJPEG
  * output is split into pictures by `jpegFrames` and published to the hub.
  *
+ * `/broadcast` sends your webcam: the publisher token is `PUBLISH_TOKEN` (random if unset, printed
+ * at start), the viewers' link is signed with `STREAM_SECRET` (random if unset) and printed too.
+ *
  * @module
  */
 import { createDemo } from "./demo.ts";
@@ -29,14 +32,19 @@ if (import.meta.main) {
   }
   const demo = createDemo({
     fps,
+    token: Deno.env.get("PUBLISH_TOKEN"),
+    secret: Deno.env.get("STREAM_SECRET"),
     source: ffmpeg && (() => ffmpegCamera(ffmpeg)),
     label: ffmpeg ? `camera (ffmpeg ${ffmpeg.join(" ")})` : undefined,
   });
   Deno.serve({
     hostname: Deno.env.get("HOST") ?? "127.0.0.1",
     port: Number(Deno.env.get("PORT") ?? 8000),
-    onListen: ({ hostname, port }) => {
-      console.log(`multipart-push demo: http://${hostname}:${port}/  (Ctrl+C to stop)`);
+    onListen: async ({ hostname, port }) => {
+      const base = `http://${hostname}:${port}`;
+      console.log(`multipart-push demo: ${base}/  (Ctrl+C to stop)`);
+      console.log(`broadcast your webcam: ${base}/broadcast#token=${demo.token}`);
+      console.log(`watch it (signed, 1 h): ${base}${await demo.broadcast.watchLink()}`);
     },
   }, demo.handler);
 }

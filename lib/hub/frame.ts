@@ -36,6 +36,8 @@ export interface HubFrame {
   key: string;
   /** The part's own `Content-Type` value, for `snapshot()`. */
   contentType: string;
+  /** `X-Timestamp` and `X-Frame` fields in the head (not in `fields` or `key`), or `""`. */
+  stamp: string;
 }
 
 /** A checked part whose body is already bytes, as `publish()` requires. */
@@ -56,18 +58,24 @@ export function hasBytes(wire: WirePart): wire is BytesPart {
 
 /**
  * Encodes a checked part; `contentType` is its own `Content-Type` value, for
- * `snapshot()`. The body is copied, so the caller may reuse its buffer after
- * publishing.
+ * `snapshot()`; `stamp` are header fields for the head only (`timestamps`:
+ * they differ per frame, so `dropSame` and announced blocks leave them out).
+ * The body is copied, so the caller may reuse its buffer after publishing.
  *
  * @example
  * ```ts ignore
  * const frame = encodeFrame(framingFor("replace", boundary), wire, "image/jpeg");
  * ```
  */
-export function encodeFrame(framing: Framing, wire: BytesPart, contentType: string): HubFrame {
+export function encodeFrame(
+  framing: Framing,
+  wire: BytesPart,
+  contentType: string,
+  stamp = "",
+): HubFrame {
   const bytes = wire.bytes;
   const delimiter = framing.delimiter;
-  const head = headBytes(framing, wire.fields);
+  const head = headBytes(framing, wire.fields + stamp);
   // Mixed mode has no advanceHeaders, so nothing is ever announced there.
   const announce = framing.headStart === "" ? headBytes(framing, wire.key) : undefined;
   const d = delimiter.byteLength;
@@ -90,6 +98,7 @@ export function encodeFrame(framing: Framing, wire: BytesPart, contentType: stri
     fields: wire.fields,
     key: wire.key,
     contentType,
+    stamp,
   };
 }
 

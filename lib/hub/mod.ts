@@ -25,3 +25,4 @@ export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./opti
 export type { PushHubSource } from "./source.ts";
 export type { HubIngestOptions } from "../ingest/ingest_options.ts";
 export type { HubStats, SourceState, ViewerStats } from "./stats.ts";
+export type { CameraOptions, SnapshotInit } from "./camera_options.ts";

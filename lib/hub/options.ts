@@ -8,9 +8,10 @@ import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "../push/framing.ts";
 import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
 import type { ViewerStats } from "./stats.ts";
+import { type CameraOptions, resolveCameraOptions, type ResolvedCamera } from "./camera_options.ts";
 
-/** Options of `new PushHub()`. */
-export interface PushHubOptions {
+/** Options of `new PushHub()`; the camera options are in {@linkcode CameraOptions}. */
+export interface PushHubOptions extends CameraOptions {
   /**
    * `"replace"` (`multipart/x-mixed-replace`, latest frame wins) or `"mixed"`
    * (`multipart/mixed`, every part kept in order).
@@ -141,6 +142,7 @@ export interface ResolvedHubOptions {
   onError: (error: unknown) => void;
   onSubscribe: (viewer: ViewerStats) => void;
   onUnsubscribe: (viewer: ViewerStats) => void;
+  camera: ResolvedCamera;
 }
 
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
@@ -157,13 +159,14 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     onError: options.onError,
   });
   const replace = push.mode === "replace";
+  const dropSame = flag(options.dropSame, false, "options.dropSame");
   return {
     mode: push.mode,
     boundary: push.boundary,
     callerBoundary: push.callerBoundary,
     replay: flag(options.replay, replace, "options.replay"),
     keepAlive: milliseconds(options.keepAlive, replace ? 1000 : Infinity, "options.keepAlive"),
-    dropSame: flag(options.dropSame, false, "options.dropSame"),
+    dropSame,
     maxSubscribers: count(options.maxSubscribers, Infinity, "options.maxSubscribers"),
     maxQueue: count(options.maxQueue, 100, "options.maxQueue"),
     idleTimeout: push.idleTimeout,
@@ -174,6 +177,7 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     onError: push.onError,
     onSubscribe: contained(hook(options.onSubscribe, "options.onSubscribe")),
     onUnsubscribe: contained(hook(options.onUnsubscribe, "options.onUnsubscribe")),
+    camera: resolveCameraOptions(options, dropSame),
   };
 }
 

@@ -1,8 +1,5 @@
 /**
- * `PushHub`: one source, many viewers. Each frame is encoded once and shared;
- * each subscriber holds at most one frame (replace mode) or `maxQueue` parts
- * (mixed mode), whatever its client does.
- *
+ * `PushHub`: one source, many viewers, each frame encoded once and shared.
  * @module
  */
 
@@ -12,14 +9,16 @@ import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./opti
 import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
-import { pushSetup, snapshotResponse, unavailableResponse } from "./responses.ts";
+import { pushRefusal, pushSetup } from "./responses.ts";
 import { HubSubscribers } from "./subscribers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-
-const FULL = "the hub has its maximum number of subscribers";
+import { encodeOffline, LiveFrame } from "./live.ts";
+import type { SnapshotInit } from "./camera_options.ts";
+import { takeSnapshot } from "./snapshot.ts";
+import { HubSourceViewers } from "./source_viewers.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -30,11 +29,7 @@ const FULL = "the hub has its maximum number of subscribers";
  *
  * @example One camera, many viewers, on Deno
  * ```ts ignore
- * import { PushHub } from "multipart-push";
- *
- * const hub = PushHub.from(async function* () {
- *   while (true) yield { contentType: "image/jpeg", body: await grabJpeg() };
- * });
+ * const hub = PushHub.from(() => camera()); // an async generator of { contentType, body } parts
  * Deno.serve((request) => hub.response(request));
  * ```
  */
@@ -43,35 +38,36 @@ export class PushHub {
   #framing: Framing;
   #check: PublishCheck;
   #subscribers: HubSubscribers;
-  #latest: HubFrame | undefined;
+  #live: LiveFrame;
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
-  #ingest: IngestSlot = new IngestSlot(this);
+  #viewers: HubSourceViewers | undefined;
+  // A lookup per frame, not a bound method: `hub.publish` may be wrapped after construction.
+  #ingest = new IngestSlot({ publish: (part) => this.publish(part) }, () => this.#live.goOffline());
   #meter = new HubMeter();
 
   /**
    * A hub fed by {@linkcode PushHub.publish} ({@linkcode PushHub.from}: one that runs a source).
-   *
-   * @param options See {@linkcode PushHubOptions}.
-   * @throws {TypeError|RangeError} on a bad option.
+   * @param options See {@linkcode PushHubOptions}. @throws {TypeError|RangeError} on a bad option.
    */
   constructor(options?: PushHubOptions) {
     const config = resolveHubOptions(options);
     this.#options = config;
     this.#framing = framingFor(config.mode, config.boundary);
     this.#check = publishCheck(config.boundary);
+    const offer = (frame: HubFrame): void => this.#subscribers.offer(frame, Date.now());
+    this.#live = new LiveFrame(config.camera, encodeOffline(config, this.#framing), offer);
     const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
     this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
       wanted: () => this.#source?.wake(),
-      empty: () => {
-        this.#timer.stop();
-        this.#source?.idle();
-      },
+      // A fresh snapshot still waiting keeps a lazy source running.
+      empty: () => (this.#timer.stop(), this.#live.waiting === 0 && this.#source?.idle()),
       joined: (subscriber) => config.onSubscribe(subscriber.stats(Date.now())),
       left: (subscriber) => config.onUnsubscribe(subscriber.stats(Date.now())),
     });
-    this.#timer = new HubTimer(config, this.#subscribers, () => this.#latest);
+    const idle = config.camera.offline && (() => this.#live.goOffline());
+    this.#timer = new HubTimer(config, this.#subscribers, () => this.#live.latest, idle);
   }
 
   /**
@@ -80,18 +76,12 @@ export class PushHub {
    * left. A function is called at each start with a signal that aborts when
    * that run is stopped (a restart waits for the stopped run's `finally`). A
    * source that throws or yields a bad part breaks every subscriber's
-   * connection and tells `onError`; one that finishes ends them cleanly.
+   * connection and tells `onError`; one that finishes ends them cleanly (with
+   * an `offline` picture: they see it, and the source restarts).
    *
    * @example
-   * ```ts
-   * import { PushHub } from "multipart-push";
-   *
-   * const hub = PushHub.from(async function* (signal) {
-   *   for (let i = 0; !signal.aborted; i++) {
-   *     yield { contentType: "text/plain", body: `tick ${i}` };
-   *     await new Promise((resolve) => setTimeout(resolve, 1000));
-   *   }
-   * }, { linger: 2000 });
+   * ```ts ignore
+   * const hub = PushHub.from((signal) => camera(signal), { linger: 2000 });
    * ```
    * @throws {TypeError|RangeError} on a bad source or option, or a source
    * that can be iterated only once (a generator object) with a finite `linger`.
@@ -100,7 +90,10 @@ export class PushHub {
     const hub = new PushHub(options);
     assertSource(source, hub.#options.linger);
     const publish = (part: Part): void => hub.publish(part);
-    hub.#source = new SourceRunner(source, hub.#subscribers, { ...hub.#options, publish });
+    [hub.#live.offline, hub.#live.latest] = [false, undefined]; // it starts with the first viewer
+    const restart = () => hub.#closed || hub.#source?.start();
+    hub.#viewers = new HubSourceViewers(hub.#subscribers, hub.#live, hub.#options, restart);
+    hub.#source = new SourceRunner(source, hub.#viewers, { ...hub.#options, publish });
     return hub;
   }
 
@@ -109,11 +102,7 @@ export class PushHub {
     return this.#subscribers.size;
   }
 
-  /**
-   * Memory held for subscribers: every frame buffer some subscriber has not
-   * taken yet or keeps to fill an announced part, once however many share it
-   * (the latest frame kept for `replay` counts only while one holds it too).
-   */
+  /** Memory held for subscribers, each shared frame buffer once (the `replay` one while held). */
   get retainedBytes(): number {
     return this.#subscribers.real;
   }
@@ -131,7 +120,6 @@ export class PushHub {
   /**
    * Sends a part to every subscriber. Its body is copied once, so the caller
    * may reuse its buffer. Ignored after `close()` (but still checked).
-   *
    * @throws {TypeError} on a bad part, a Blob/stream body (await it first;
    * `PushHub.from` does), or a header value with a character above U+00FF.
    * {RangeError} when the body or a header value holds `--boundary` (the
@@ -142,44 +130,39 @@ export class PushHub {
     if (this.#closed) return;
     const now = Date.now();
     this.#timer.publishedAt = now;
-    const latest = this.#latest;
-    if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;
-    const frame = encodeFrame(this.#framing, wire, part.contentType);
+    const live = this.#live, last = live.live;
+    if (this.#options.dropSame && last && sameFrame(last, wire.fields, wire.bytes)) {
+      if (live.repeat()) this.#subscribers.offer(last, now); // dualFinalFrames
+      return;
+    }
+    live.set(encodeFrame(this.#framing, wire, part.contentType, live.stamp()));
     this.#meter.published(now);
-    this.#latest = frame;
-    this.#subscribers.offer(frame, now);
-    if (!latest) this.#timer.arm();
+    this.#subscribers.offer(live.latest!, now);
+    if (!last) this.#timer.arm(); // the first frame, or back from offline: keep-alives start
   }
 
   /**
    * A push response for one viewer. With `request`, an `<img>` load gets
-   * `advanceHeaders` and the viewer leaves when `request.signal` aborts.
-   * Past `maxSubscribers`, or after `close()`: `503` with `Retry-After`.
-   * A `HEAD` request gets the same status and headers with no body, and is
-   * never counted as a subscriber.
+   * `advanceHeaders` and the viewer leaves when `request.signal` aborts. Past
+   * `maxSubscribers`, or after `close()`: `503` with `Retry-After`. `HEAD`:
+   * the same status and headers, no body, never counted as a subscriber.
    *
    * @example
-   * ```ts
-   * import { PushHub } from "multipart-push";
-   *
-   * const hub = new PushHub();
-   * const response = hub.response(new Request("http://localhost/cam"), { fps: 5 });
-   * hub.publish({ contentType: "text/plain", body: "hello" });
-   * hub.close();
-   * await response.text();
+   * ```ts ignore
+   * Deno.serve((request) => hub.response(request, { fps: 5 }));
    * ```
    * @throws {TypeError|RangeError} on a bad request or init.
    */
   response(request?: Request, init?: HubResponseInit): Response {
     const { config, headers } = pushSetup(this.#options, request, init);
-    const head = request?.method === "HEAD";
-    const full = this.#subscribers.size >= this.#options.maxSubscribers;
-    const why = this.#closed ? "the hub is closed" : full ? FULL : undefined;
-    if (why) return unavailableResponse(why, this.#options.retryAfter, head);
-    if (head) return new Response(null, { headers });
+    const { retryAfter, maxSubscribers, camera: { cors } } = this.#options;
+    const full = this.#subscribers.size >= maxSubscribers;
+    const refused = pushRefusal({ closed: this.#closed, full, retryAfter, cors }, request, headers);
+    if (refused) return refused;
     const now = Date.now();
     const meter = this.#meter.viewer(request, now);
-    const replay = this.#options.replay ? this.#latest : undefined;
+    this.#checkIdle(now);
+    const replay = this.#options.replay ? this.#live.latest : undefined;
     const subscriber = this.#subscribers.join({ ...config, meter }, replay, now);
     if (!subscriber.aborted) {
       this.#source?.start();
@@ -190,29 +173,43 @@ export class PushHub {
 
   /**
    * The latest frame as an ordinary response (`Content-Type`,
-   * `Content-Length`, `Cache-Control: no-store`), for clients that cannot
-   * take a push; `503` with `Retry-After` before the first frame.
+   * `Content-Length`, `Cache-Control: no-store` or `max-age`), for clients that
+   * cannot take a push; `503` with `Retry-After` before the first frame. With
+   * `fresh: true`, a promise of the next frame (see {@linkcode SnapshotInit}).
    *
    * @example
    * ```ts
    * import { PushHub } from "multipart-push";
    *
    * const hub = new PushHub();
-   * hub.publish({ contentType: "text/plain", body: "still" });
-   * await hub.snapshot().text(); // "still"
+   * const next = hub.snapshot({ fresh: true, timeout: 1000 });
+   * hub.publish({ contentType: "text/plain", body: "new" });
+   * await (await next).text(); // "new"
    * ```
-   * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
+   * @throws {TypeError|RangeError} on a bad init, or when `init.headers` sets
+   * `Content-Type` or `Content-Length`.
    */
-  snapshot(init?: { headers?: HeadersInit }): Response {
-    if (!this.#latest) {
-      return unavailableResponse("no frame has been published yet", this.#options.retryAfter);
-    }
-    return snapshotResponse(this.#latest, init);
+  snapshot(init?: SnapshotInit & { fresh?: false }): Response;
+  /** With `fresh: true`: a promise of the next frame's response. */
+  snapshot(init: SnapshotInit & { fresh: true }): Promise<Response>;
+  /** A response, or with `fresh: true` a promise of one. */
+  snapshot(init?: SnapshotInit): Response | Promise<Response>;
+  snapshot(init?: SnapshotInit): Response | Promise<Response> {
+    this.#checkIdle(Date.now());
+    return takeSnapshot(init, {
+      live: this.#live,
+      cors: this.#options.camera.cors,
+      retryAfter: this.#options.retryAfter,
+      closed: this.#closed,
+      // A lazy source runs for a fresh snapshot as for a viewer, and may stop after it.
+      wake: () => (this.#source?.start(), this.#source?.wake()),
+      done: () => this.#subscribers.size === 0 && this.#live.waiting === 0 && this.#source?.idle(),
+    });
   }
 
   /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
   ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
-    return this.#ingest.run(request, options);
+    return this.#ingest.run(request, options, this.#options.camera.cors);
   }
 
   /**
@@ -221,20 +218,14 @@ export class PushHub {
    * state, frames published, fps in and out, bytes retained. See {@linkcode HubStats}.
    *
    * @example
-   * ```ts
-   * import { PushHub } from "multipart-push";
-   *
-   * const hub = new PushHub();
-   * const viewer = hub.response(new Request("http://localhost/cam?key=lobby"));
-   * hub.stats().viewers[0].key; // "lobby"
-   * hub.close();
-   * await viewer.body?.cancel();
+   * ```ts ignore
+   * Deno.serve((request) => Response.json(hub.stats())); // { source: "running", viewers: [...], … }
    * ```
    */
   stats(): HubStats {
     const now = Date.now();
-    const fresh = !!this.#latest && now - this.#timer.publishedAt < this.#options.idleTimeout;
-    const source = sourceState(this.#closed, this.#source?.state, fresh);
+    this.#checkIdle(now);
+    const source = sourceState(this.#closed, this.#source?.state, this.#live.offline);
     return this.#meter.stats(source, this.#subscribers.stats(now), this, now);
   }
 
@@ -242,9 +233,17 @@ export class PushHub {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#viewers?.stop();
+    this.#live.close();
     this.#ingest.close();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();
+  }
+
+  /** Idle without a timer (no viewer armed one): a snapshot or stats must not show a stale frame. */
+  #checkIdle(now: number): void {
+    const idle = now - this.#timer.publishedAt >= this.#options.idleTimeout;
+    if (idle && !this.#source) this.#live.goOffline();
   }
 }

@@ -13,8 +13,25 @@ import { fpsInterval, type HubResponseInit } from "./options.ts";
 import type { SubscriberConfig } from "./subscriber.ts";
 import { defaultAdvanceHeaders, pushSignals } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
+import type { CorsPolicy } from "../access/cors.ts";
+import { corsHeaders, withCors } from "./camera_options.ts";
 
 const FRAME_OWNED = ["content-type", "content-length"];
+const FULL = "the hub has its maximum number of subscribers";
+
+/** What `hub.response()` answers without a subscriber, or `undefined` when one should join. */
+export function pushRefusal(
+  hub: { closed: boolean; full: boolean; retryAfter: string; cors: CorsPolicy | undefined },
+  request: Request | undefined,
+  headers: Headers,
+): Response | undefined {
+  const preflight = corsHeaders(hub.cors, request, headers);
+  if (preflight) return preflight;
+  const head = request?.method === "HEAD";
+  const why = hub.closed ? "the hub is closed" : hub.full ? FULL : undefined;
+  if (why) return withCors(hub.cors, request, unavailableResponse(why, hub.retryAfter, head));
+  if (head) return new Response(null, { headers });
+}
 
 /**
  * The subscriber settings and response headers for `hub.response(request, init)`,
@@ -57,20 +74,34 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 }
 
 /**
- * `frame`'s body with its own `Content-Type`, its `Content-Length` and
- * `Cache-Control: no-store` (overridable by `init.headers`).
+ * A snapshot's headers before its frame is known: `Cache-Control: no-store`
+ * (`max-age=N` with `maxAge`), then `init.headers`.
  *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
-export function snapshotResponse(frame: HubFrame, init?: { headers?: HeadersInit }): Response {
-  const headers = mergeHeaders(
-    new Headers({ "Cache-Control": "no-store" }),
-    init?.headers,
+export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
+  const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
+  return mergeHeaders(
+    new Headers({ "Cache-Control": cache }),
+    init.headers,
     FRAME_OWNED,
     "init.headers",
     "the frame sets it",
   );
+}
+
+/**
+ * `frame`'s body with `headers` (from {@linkcode snapshotHeaders}), its own
+ * `Content-Type`, its `Content-Length`, and its `X-Timestamp` and `X-Frame`
+ * (`timestamps`).
+ */
+export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
+  headers = new Headers(headers);
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
+  for (const line of frame.stamp.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers.set(line.slice(0, colon), line.slice(colon + 2));
+  }
   return new Response(frame.body, { headers });
 }

@@ -9,25 +9,27 @@
 
 /**
  * Where a hub's frames come from, now. `"running"`: a `PushHub.from` run is
- * live, or (a hub fed by `publish()`) a frame came within `idleTimeout`.
- * `"stopped"`: no run (no viewer, or the source ended or failed), or the hub
- * is closed. `"stuck"`: a stopped run's `return()` has not settled and holds
- * the next run back (for at most `stopTimeout`). `"offline"`: a hub fed by
- * `publish()` got no frame for `idleTimeout`, or none yet.
+ * live, or (a hub fed by `publish()`) frames come. `"stopped"`: no run (no
+ * viewer, or the source ended or failed), or the hub is closed. `"stuck"`: a
+ * stopped run's `return()` has not settled and holds the next run back (for
+ * at most `stopTimeout`). `"offline"`: a hub fed by `publish()` got no frame
+ * yet or none for `idleTimeout`, or its `hub.ingest` stream upload ended (at
+ * once); with an `offline` picture, also a `PushHub.from` source that ended.
  */
 export type SourceState = "running" | "stopped" | "stuck" | "offline";
 
 /**
- * A hub's {@linkcode SourceState}: `closed`, then its `PushHub.from` runner's
- * state if it has one, else whether a frame came within `idleTimeout`.
+ * A hub's {@linkcode SourceState}: `closed`, then `offline`, then its
+ * `PushHub.from` runner's state if it has one, else running.
  */
 export function sourceState(
   closed: boolean,
   runner: "running" | "stopped" | "stuck" | undefined,
-  fresh: boolean,
+  offline: boolean,
 ): SourceState {
   if (closed) return "stopped";
-  return runner ?? (fresh ? "running" : "offline");
+  if (offline) return "offline";
+  return runner ?? "running";
 }
 
 /** One viewer in `hub.stats()`, and what `onSubscribe` / `onUnsubscribe` are given. */

@@ -30,16 +30,25 @@ export class HubTimer {
   #subscribers: Iterable<HubSubscriber>;
   #latest: () => HubFrame | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #idle: (() => void) | undefined;
+  /** The `publishedAt` whose idle deadline has fired already. */
+  #idledAt = NaN;
 
-  /** `latest` gives the frame a keep-alive resends (none before the first publish). */
+  /**
+   * `latest` gives the frame a keep-alive resends (none before the first
+   * publish). With `idle` (a hub with an `offline` picture), `idleTimeout`
+   * without a publish calls it once instead of ending the subscribers.
+   */
   constructor(
     deadlines: HubDeadlines,
     subscribers: Iterable<HubSubscriber>,
     latest: () => HubFrame | undefined,
+    idle?: () => void,
   ) {
     this.#deadlines = deadlines;
     this.#subscribers = subscribers;
     this.#latest = latest;
+    this.#idle = idle;
   }
 
   /** Whether a deadline is scheduled. */
@@ -56,10 +65,12 @@ export class HubTimer {
     this.stop();
     const { keepAlive, idleTimeout, maxDuration } = this.#deadlines;
     const resend = this.#latest() !== undefined && keepAlive !== Infinity;
+    const idleAt = this.#idledAt === this.publishedAt ? Infinity : this.publishedAt + idleTimeout;
     let next = Infinity;
     for (const s of this.#subscribers) {
       if (resend) next = Math.min(next, s.offeredAt + keepAlive);
-      next = Math.min(next, Math.max(this.publishedAt, s.joinedAt) + idleTimeout);
+      if (this.#idle) next = Math.min(next, idleAt);
+      else next = Math.min(next, Math.max(this.publishedAt, s.joinedAt) + idleTimeout);
       next = Math.min(next, s.stalledSince + idleTimeout);
       next = Math.min(next, s.joinedAt + maxDuration);
     }
@@ -77,9 +88,13 @@ export class HubTimer {
     this.#timer = undefined;
     const now = Date.now();
     const { keepAlive, idleTimeout, maxDuration } = this.#deadlines;
+    if (this.#idle && this.#idledAt !== this.publishedAt && now >= this.publishedAt + idleTimeout) {
+      this.#idledAt = this.publishedAt;
+      this.#idle();
+    }
     const latest = this.#latest();
     for (const s of [...this.#subscribers]) {
-      const idle = now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;
+      const idle = !this.#idle && now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;
       if (idle || now >= s.joinedAt + maxDuration) s.end(true);
       else if (now >= s.stalledSince + idleTimeout) s.fail(stalled(idleTimeout));
       else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);

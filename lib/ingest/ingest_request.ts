@@ -15,6 +15,11 @@ import { UploadBody } from "./upload_body.ts";
 /** An upload that passed the checks: `open` starts reading its frames. */
 export interface AcceptedUpload {
   open(signal: AbortSignal | undefined): AsyncGenerator<IngestFrame>;
+  /**
+   * A stream of frames (multipart, `video/x-motion-jpeg`, octet-stream), whose
+   * end means the publisher left; not `image/*`: one picture per request.
+   */
+  stream: boolean;
 }
 
 const MJPEG = new Set(["image/jpeg", "video/x-motion-jpeg", "application/octet-stream"]);
@@ -98,6 +103,7 @@ function reader(request: Request, config: ResolvedIngestOptions): AcceptedUpload
   const body = request.body!;
   const { maxFrameSize, idleTimeout } = config;
   return {
+    stream: MULTIPART.has(type) || (MJPEG.has(type) && type !== "image/jpeg"),
     open(signal) {
       const upload = new UploadBody(body, idleTimeout, signal);
       if (MULTIPART.has(type)) {

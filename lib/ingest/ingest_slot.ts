@@ -11,6 +11,7 @@ import { type HubIngestOptions, resolveIngestOptions } from "./ingest_options.ts
 
 export type { HubIngestOptions };
 import { checkUpload } from "./ingest_request.ts";
+import type { CorsPolicy } from "../access/cors.ts";
 
 /**
  * The publisher slot of one target.
@@ -33,17 +34,30 @@ export class IngestSlot {
   #target: IngestTarget;
   #live: AbortController | undefined;
   #closed = false;
+  #left: () => void;
 
-  /** @param target Where frames go. */
-  constructor(target: IngestTarget) {
+  /**
+   * @param target Where frames go.
+   * @param left Called when a stream upload (not one picture per request)
+   * ended and no other took over: the publisher left.
+   */
+  constructor(target: IngestTarget, left: () => void = () => {}) {
     this.#target = target;
+    this.#left = left;
   }
 
   /**
-   * `ingest(request, target, options)` while no other upload is live.
+   * `ingest(request, target, options)` while no other upload is live; with
+   * `cors`, preflights are answered and answers carry its headers.
    * @throws {TypeError|RangeError} at once, on a bad request or option.
    */
-  run(request: Request, options?: HubIngestOptions): Promise<Response> {
+  run(request: Request, options?: HubIngestOptions, cors?: CorsPolicy): Promise<Response> {
+    if (cors && request instanceof Request) {
+      // The hub's allowOrigin: a page on another origin may post frames.
+      const preflight = cors.preflight(request);
+      if (preflight) return Promise.resolve(preflight);
+      return this.run(request, options).then((answer) => cors.apply(request, answer));
+    }
     checkArguments(request, this.#target);
     const config = resolveIngestOptions(options);
     return checkUpload(request, config).then((upload) => {
@@ -64,7 +78,9 @@ export class IngestSlot {
         ? live.signal
         : AbortSignal.any([live.signal, config.signal]);
       return publishAll(upload.open(signal), this.#target).finally(() => {
-        if (this.#live === live) this.#live = undefined;
+        if (this.#live !== live) return;
+        this.#live = undefined;
+        if (upload.stream) this.#left();
       });
     });
   }

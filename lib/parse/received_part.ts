@@ -32,6 +32,14 @@ export interface ReceivedPart {
   readonly contentType: string | null;
   /** The part's bytes, exactly as sent. */
   readonly body: Uint8Array;
+  /**
+   * `X-Timestamp` in seconds since the epoch (µStreamer's and a `PushHub`
+   * with `timestamps`: `1764322800.123456`), or null when absent or not a
+   * plain decimal number.
+   */
+  readonly timestamp: number | null;
+  /** `X-Frame` (a `PushHub` with `timestamps`: 1, 2, 3…), or null when absent or not a whole number. */
+  readonly frame: number | null;
   /** The body decoded as UTF-8 (a leading BOM is dropped, bad bytes become U+FFFD). */
   text(): string;
   /** The body parsed as JSON. @throws {SyntaxError} when it is not JSON. */
@@ -62,6 +70,17 @@ class DecodedPart implements ReceivedPart {
     this.#headEnd = headEnd;
     this.contentType = contentType;
     this.body = body;
+  }
+
+  get timestamp(): number | null {
+    const value = this.headers.get("x-timestamp")?.trim();
+    return value && /^\d{1,12}(\.\d{1,9})?$/.test(value) ? Number(value) : null;
+  }
+
+  get frame(): number | null {
+    const value = this.headers.get("x-frame")?.trim();
+    const frame = value && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+    return Number.isSafeInteger(frame) ? frame : null;
   }
 
   get headers(): Headers {

@@ -21,15 +21,24 @@ export type FfmpegPublishOptions = {
   realtime?: boolean;
   /** @default 30000 */
   timeoutMs?: number;
+  /** The lavfi source, e.g. "color=c=red" (a solid colour a browser test can check). @default "testsrc" */
+  source?: string;
 };
 
 /** The documented publisher command for `url`, as an argument list. */
 export function ffmpegArgs(url: string, options: FfmpegPublishOptions = {}): string[] {
-  const { frames = 20, fps = 10, size = "160x120", realtime = true } = options;
+  const { frames = 20, fps = 10, size = "160x120", realtime = true, source = "testsrc" } = options;
   return [
     ["-hide_banner", "-loglevel", "error", "-nostdin"],
     realtime ? ["-re"] : [],
-    ["-f", "lavfi", "-i", `testsrc=size=${size}:rate=${fps}`, "-frames:v", String(frames)],
+    [
+      "-f",
+      "lavfi",
+      "-i",
+      `${source}${source.includes("=") ? ":" : "="}size=${size}:rate=${fps}`,
+      "-frames:v",
+      String(frames),
+    ],
     ["-q:v", "5"],
     options.headers ? ["-headers", options.headers] : [],
     ["-f", "mpjpeg", "-content_type", "multipart/x-mixed-replace;boundary=ffmpeg", url],

@@ -9,18 +9,18 @@ describe("demo: /stats and the fps floor", () => {
     const demo = createDemo({ fps: 20, width: 64, height: 48 });
     try {
       for (const fps of ["1e-9", "0.0009", "0", "x"]) {
-        const response = demo.handler(new Request(`http://demo/stream?fps=${fps}`));
+        const response = await demo.handler(new Request(`http://demo/stream?fps=${fps}`));
         assert.equal(response.status, 400, `?fps=${fps}`);
         assert.match(await response.text(), /fps must be a number >= 0\.001/);
       }
       const controller = new AbortController();
-      const stream = demo.handler(
+      const stream = await demo.handler(
         new Request("http://demo/stream?key=kiosk&fps=0.001", { signal: controller.signal }),
       );
       const reader = stream.body!.getReader();
       await reader.read(); // the opening boundary
       await reader.read(); // the first frame
-      const stats = await demo.handler(new Request("http://demo/stats")).json();
+      const stats = await (await demo.handler(new Request("http://demo/stats"))).json();
       assert.equal(stats.viewers, 1);
       assert.equal(stats.hub.source, "running");
       assert.equal(stats.hub.viewers[0].key, "kiosk");

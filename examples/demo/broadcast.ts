@@ -1,0 +1,93 @@
+/**
+ * The demo's webcam broadcast: `/broadcast` takes the visitor's webcam (`getUserMedia`), draws
+ * each frame on a canvas, encodes it as JPEG and POSTs it to `/ingest` at the chosen fps with the
+ * publisher token (one picture per request: a browser cannot stream a request body over
+ * HTTP/1.1). Anyone with the signed link (`/?exp=…&sig=…`, from `signUrl`) watches it as a plain
+ * `<img>`; while nobody broadcasts, viewers see an OFFLINE picture and the picture comes back by
+ * itself when a broadcaster starts again.
+ *
+ * @module
+ */
+import { bearerToken, PushHub, signUrl, verifySignedUrl } from "../../mod.ts";
+import { broadcastPage, watchPage } from "./broadcast_pages.ts";
+
+/** Options of {@linkcode createBroadcast}. */
+export interface BroadcastOptions {
+  /** The publisher's token (`Authorization: Bearer …` on `/ingest`), at least 16 characters. */
+  token: string;
+  /** The secret that signs viewer links, at least 16 bytes. */
+  secret: string;
+  /** The JPEG viewers get while nobody broadcasts. */
+  offline: Uint8Array;
+  /**
+   * Milliseconds without a frame after which viewers get the offline picture.
+   * @default {2000}
+   */
+  offlineAfter?: number;
+}
+
+/** The broadcast routes: `handle` answers `/broadcast`, `/ingest`, `/watch-link`, `/webcam` and a signed `/`. */
+export interface Broadcast {
+  hub: PushHub;
+  /** The answer for `request`, or `null` when the route is not a broadcast route. */
+  handle(request: Request): Promise<Response> | null;
+  /** A signed link to the watch page, valid for `expiresIn` seconds. */
+  watchLink(expiresIn?: number): Promise<string>;
+}
+
+const HTML = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" };
+
+/**
+ * The webcam broadcast of the demo.
+ *
+ * @example
+ * ```ts ignore
+ * const broadcast = createBroadcast({ token, secret, offline: camera.offline() });
+ * Deno.serve((request) => broadcast.handle(request) ?? new Response("not found", { status: 404 }));
+ * ```
+ */
+export function createBroadcast(options: BroadcastOptions): Broadcast {
+  const { token, secret, offline, offlineAfter = 2000 } = options;
+  // One picture per POST: the publisher has left once offlineAfter passes without one.
+  const hub = new PushHub({
+    offline: { contentType: "image/jpeg", body: offline },
+    idleTimeout: offlineAfter,
+    keepAlive: 1000,
+  });
+  const publisher = bearerToken(token);
+  const watchLink = (expiresIn = 3600): Promise<string> => signUrl("/", secret, { expiresIn });
+
+  async function signed(request: Request, answer: () => Promise<Response> | Response) {
+    const verdict = await verifySignedUrl(request, secret);
+    return verdict === true ? answer() : verdict;
+  }
+
+  function handle(request: Request): Promise<Response> | null {
+    const url = new URL(request.url);
+    switch (url.pathname) {
+      case "/broadcast":
+        return Promise.resolve(new Response(broadcastPage(), { headers: HTML }));
+      case "/ingest":
+        return hub.ingest(request, { authorize: publisher, idleTimeout: 10_000 });
+      case "/watch-link":
+        // The broadcaster's page asks with its token for a link to hand out.
+        return (async () => {
+          const verdict = await publisher(request);
+          if (verdict !== true) return verdict || new Response("forbidden\n", { status: 403 });
+          return Response.json({ url: await watchLink() });
+        })();
+      case "/webcam":
+        return signed(request, () => hub.response(request));
+      case "/":
+        if (!url.searchParams.has("sig")) return null; // the synthetic camera's page
+        return signed(request, async () => {
+          const src = await signUrl("/webcam", secret, { expiresIn: 3600 });
+          return new Response(watchPage(src), { headers: HTML });
+        });
+      default:
+        return null;
+    }
+  }
+
+  return { hub, handle, watchLink };
+}

@@ -1,0 +1,57 @@
+// A decoder viewer for the camera tests: every part a hub response delivers, with when it came.
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import type { ReceivedPart } from "../../lib/parse/received_part.ts";
+
+/** A part as a viewer saw it: its text, the part, and when it arrived (ms since epoch). */
+export type Seen = { text: string; part: ReceivedPart; at: number };
+
+/** Reads `response` in the background; `parts` fills as they come, `done` settles at the end. */
+export function watch(response: Response): { parts: Seen[]; done: Promise<void> } {
+  const parts: Seen[] = [];
+  const done = (async () => {
+    for await (const part of parseParts(response)) {
+      parts.push({ text: part.text(), part, at: Date.now() });
+    }
+  })();
+  return { parts, done };
+}
+
+/** A text part. */
+export const text = (body: string): { contentType: string; body: string } => ({
+  contentType: "text/plain",
+  body,
+});
+
+/** An in-process publisher's streamed multipart upload the test feeds part by part. */
+export function streamedUpload(): {
+  request: Request;
+  send(body: string): void;
+  end(): void;
+} {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const encoder = new TextEncoder();
+  // As ffmpeg writes it: a part is complete once the delimiter after it has arrived.
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+      c.enqueue(encoder.encode("--up\r\n"));
+    },
+  });
+  const request = new Request("http://cam.example/ingest", {
+    method: "POST",
+    headers: { "content-type": "multipart/x-mixed-replace; boundary=up" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  return {
+    request,
+    send: (text) =>
+      controller.enqueue(encoder.encode(
+        `Content-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}\r\n--up\r\n`,
+      )),
+    end: () => {
+      controller.enqueue(encoder.encode("\r\n"));
+      controller.close();
+    },
+  };
+}

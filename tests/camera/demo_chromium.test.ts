@@ -1,0 +1,139 @@
+// The demo's webcam broadcast in headless Chromium with a fake camera: a broadcaster page
+// (getUserMedia → canvas → JPEG → POST /ingest) and two viewer pages on the signed link. The
+// viewers' pictures change; closing the broadcaster shows the offline picture; re-opening it brings
+// live frames back. Chromium is slow to start on a shared machine, so this runs once, on Node.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { createDemo, type Demo } from "../../examples/demo/demo.ts";
+import { runtime } from "../_helpers/runtime.ts";
+import { serve, type Served } from "../_helpers/serve.ts";
+import { readImg, waitForColor } from "../_helpers/chromium.ts";
+import { until } from "../_helpers/streams.ts";
+
+const TOKEN = "publisher-token-0123456789";
+const GREY = { r: 48, g: 48, b: 48 }; // the demo's offline picture
+const skip = runtime !== "node";
+const why = skip ? ` (skipped on ${runtime}: runs once, on Node)` : "";
+
+// A fingerprint of everything the <img> shows now, to see that it changes.
+const FINGERPRINT = `(() => {
+  const img = document.getElementById("img");
+  if (img.naturalWidth === 0) return "";
+  const canvas = document.createElement("canvas");
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(img, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  let hash = 0;
+  for (let i = 0; i < data.length; i += 7) hash = (hash * 31 + data[i]) | 0;
+  return String(hash);
+})()`;
+
+async function fingerprints(page: Page, ms: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    seen.add(await page.evaluate<string>(FINGERPRINT));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return seen;
+}
+
+describe("demo: webcam broadcast in Chromium with a fake camera", () => {
+  let browser: Browser | undefined;
+  let server: Served | undefined;
+  let demo: Demo | undefined;
+  before(async () => {
+    if (skip) return;
+    demo = createDemo({ width: 160, height: 120, token: TOKEN, offlineAfter: 1000 });
+    server = await serve(demo.handler);
+    const name = "playwright-core";
+    const { chromium } = await import(name) as typeof import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+      ],
+    });
+  });
+  after(async () => {
+    demo?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it(
+    `two viewers see the broadcast change, the offline picture when it closes, live again when it reopens${why}`,
+    {
+      skip,
+    },
+    async () => {
+      const hub = demo!.broadcast.hub;
+      const link = new URL(await demo!.broadcast.watchLink(), server!.url).href;
+      const viewers = [await browser!.newPage(), await browser!.newPage()];
+      for (const viewer of viewers) await viewer.goto(link, { waitUntil: "commit" });
+      for (const viewer of viewers) {
+        const offline = await waitForColor(viewer, GREY, 5000);
+        assert.ok(offline.ok, `offline before anyone broadcasts: ${JSON.stringify(offline.seen)}`);
+      }
+      await until(() => hub.subscribers === 2, 5000, "both viewers");
+
+      const broadcast = `${server!.url}broadcast#token=${TOKEN}&fps=10`;
+      let broadcaster = await browser!.newPage();
+      await broadcaster.goto(broadcast);
+      await until(
+        () => hub.stats().framesPublished >= 5,
+        10_000,
+        () => `frames: ${JSON.stringify(hub.stats())}`,
+      );
+      assert.match(
+        await broadcaster.textContent("#status") ?? "",
+        /^live: \d+ frames sent at 10 fps/,
+      );
+      assert.match(await broadcaster.getAttribute("#link", "href") ?? "", /\?exp=\d+&sig=/);
+      for (const viewer of viewers) {
+        const seen = await fingerprints(viewer, 1000);
+        assert.ok(seen.size >= 3, `the viewer's picture changed ${seen.size} times in 1 s`);
+        assert.equal((await readImg(viewer)).state, "painted");
+      }
+
+      await broadcaster.close();
+      const closed = Date.now();
+      for (const viewer of viewers) {
+        const offline = await waitForColor(viewer, GREY, 5000);
+        assert.ok(
+          offline.ok,
+          `offline after the broadcaster closed: ${JSON.stringify(offline.seen)}`,
+        );
+      }
+      const switched = Date.now() - closed;
+      console.log(
+        `offline picture painted ${switched} ms after the broadcaster closed (offlineAfter 1000)`,
+      );
+      assert.ok(
+        switched >= 500 && switched < 4000,
+        `offline ${switched} ms after closing (offlineAfter 1000)`,
+      );
+
+      const before = hub.stats().framesPublished;
+      broadcaster = await browser!.newPage();
+      await broadcaster.goto(broadcast);
+      await until(
+        () => hub.stats().framesPublished >= before + 5,
+        10_000,
+        "frames again",
+      );
+      for (const viewer of viewers) {
+        const seen = await fingerprints(viewer, 1000);
+        assert.ok(seen.size >= 3, `live again: the picture changed ${seen.size} times in 1 s`);
+      }
+      assert.equal(hub.subscribers, 2, "the viewers' streams stayed open throughout");
+      await broadcaster.close();
+    },
+  );
+});

@@ -1,0 +1,145 @@
+// X-Timestamp (seconds.micros of the publish, µStreamer's format) and X-Frame per part with the
+// hub's `timestamps` option, read back by the decoder as part.timestamp and part.frame; and
+// dualFinalFrames: with dropSame, the first repeat of a frame is sent once more (WebKit).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import { serve } from "../_helpers/serve.ts";
+import { until, within } from "../_helpers/streams.ts";
+import { text, watch } from "./_viewer.ts";
+
+const bytes = (s: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(s);
+
+describe("timestamps: X-Timestamp and X-Frame", () => {
+  it("every part carries the publish time (µs) and a counter; the decoder exposes them; over the runtime's server", async () => {
+    const hub = new PushHub({ timestamps: true, keepAlive: Infinity });
+    const server = await serve((request) =>
+      new URL(request.url).pathname === "/snapshot" ? hub.snapshot() : hub.response(request)
+    );
+    try {
+      const viewer = watch(await fetch(`${server.url}stream`));
+      await until(() => hub.subscribers === 1, 5000, "the viewer");
+      const times: number[] = [];
+      for (let i = 1; i <= 3; i++) {
+        times.push(Date.now());
+        hub.publish(text(`frame ${i}`));
+        await until(() => viewer.parts.length === i, 5000, `frame ${i}`);
+      }
+      for (const [i, { part }] of viewer.parts.entries()) {
+        assert.match(part.headers.get("x-timestamp")!, /^\d{10}\.\d{6}$/);
+        const ms = part.timestamp! * 1000;
+        assert.ok(Math.abs(ms - times[i]) < 50, `timestamp ${ms} vs publish ${times[i]}`);
+        assert.equal(part.frame, i + 1);
+      }
+      const snapshot = await fetch(`${server.url}snapshot`);
+      assert.equal(snapshot.headers.get("x-frame"), "3");
+      assert.match(snapshot.headers.get("x-timestamp")!, /^\d{10}\.\d{6}$/);
+      assert.equal(await snapshot.text(), "frame 3");
+      hub.close();
+      await within(5000, "the viewer to end", viewer.done);
+    } finally {
+      hub.close();
+      await server.close();
+    }
+  });
+
+  it("an <img> load (advanceHeaders) still decodes every frame; announced parts carry no stamp", async () => {
+    const hub = new PushHub({ timestamps: true, keepAlive: Infinity });
+    const viewer = watch(
+      hub.response(new Request("http://h/", { headers: { Accept: "image/*" } })),
+    );
+    for (let i = 1; i <= 3; i++) {
+      hub.publish(text(`f${i}`));
+      await until(() => viewer.parts.length === i, 2000, `f${i}`);
+    }
+    hub.close();
+    await viewer.done;
+    // The part announced last is filled with the last body at the end, as in the encoder.
+    assert.deepEqual(viewer.parts.map((p) => p.text), ["f1", "f2", "f3", "f3"]);
+    assert.equal(viewer.parts[0].part.frame, 1, "the first part's head is sent in full");
+    assert.equal(viewer.parts[1].part.frame, null, "later heads were announced ahead");
+  });
+
+  it("off by default: no stamp, part.timestamp and part.frame are null", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const viewer = watch(hub.response());
+    hub.publish(text("plain"));
+    await until(() => viewer.parts.length === 1, 2000, "the part");
+    hub.close();
+    await viewer.done;
+    assert.equal(viewer.parts[0].part.timestamp, null);
+    assert.equal(viewer.parts[0].part.frame, null);
+  });
+
+  it("the decoder reads µStreamer's header and refuses what is not a plain number", async () => {
+    const cases: [string, number | null, string, number | null][] = [
+      ["1764322800.123456", 1764322800.123456, "7", 7],
+      [" 12.5 ", 12.5, "0", 0],
+      ["1e9", null, "1.5", null],
+      ["-1", null, "-3", null],
+      ["soon", null, "99999999999999999", null],
+      ["", null, "", null],
+    ];
+    const body =
+      cases.map(([timestamp, , frame]) =>
+        `--b\r\nContent-Type: text/plain\r\nX-Timestamp: ${timestamp}\r\nX-Frame: ${frame}\r\n\r\nx\r\n`
+      ).join("") + "--b--\r\n";
+    const parts = [];
+    for await (const part of parseParts(new Response(bytes(body)), { boundary: "b" })) {
+      parts.push(part);
+    }
+    assert.deepEqual(
+      parts.map((p) => [p.timestamp, p.frame]),
+      cases.map(([, timestamp, , frame]) => [timestamp, frame]),
+    );
+  });
+
+  it("bad options.timestamps", () => {
+    assert.throws(
+      () => new PushHub({ timestamps: "yes" as never }),
+      /^TypeError: options\.timestamps must be a boolean, got the string "yes"$/,
+    );
+    assert.throws(() => new PushHub({ timestamps: 1 as never }), /got 1$/);
+  });
+});
+
+describe("dualFinalFrames (WebKit)", () => {
+  it("the first repeat of a frame is sent again, the rest of the run dropped", async () => {
+    const hub = new PushHub({ dropSame: true, dualFinalFrames: true, keepAlive: Infinity });
+    const viewer = watch(hub.response());
+    for (const body of ["a", "a", "a", "a", "b", "b", "b", "c"]) {
+      hub.publish(text(body));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // each one taken before the next
+    }
+    await until(() => viewer.parts.at(-1)?.text === "c", 2000, "c");
+    hub.close();
+    await viewer.done;
+    assert.deepEqual(viewer.parts.map((p) => p.text), ["a", "a", "b", "b", "c"]);
+    assert.equal(hub.stats().framesPublished, 3);
+  });
+
+  it("without it, dropSame drops every repeat", async () => {
+    const hub = new PushHub({ dropSame: true, keepAlive: Infinity });
+    const viewer = watch(hub.response());
+    for (const body of ["a", "a", "b"]) {
+      hub.publish(text(body));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await until(() => viewer.parts.at(-1)?.text === "b", 2000, "b");
+    hub.close();
+    await viewer.done;
+    assert.deepEqual(viewer.parts.map((p) => p.text), ["a", "b"]);
+  });
+
+  it("bad options.dualFinalFrames", () => {
+    assert.throws(
+      () => new PushHub({ dualFinalFrames: true }),
+      /^RangeError: options\.dualFinalFrames applies only with options\.dropSame: true, got dropSame false$/,
+    );
+    assert.throws(
+      () => new PushHub({ dropSame: true, dualFinalFrames: "true" as never }),
+      /^TypeError: options\.dualFinalFrames must be a boolean, got the string "true"$/,
+    );
+  });
+});
