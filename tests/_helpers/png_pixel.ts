@@ -31,7 +31,9 @@ export async function pngPixel(png: Uint8Array, x: number, y: number): Promise<R
   const width = u32(png, 16);
   const depth = png[24], colorType = png[25];
   if (depth !== 8 || (colorType !== 2 && colorType !== 6) || png[28] !== 0) {
-    throw new Error(`pngPixel reads 8-bit RGB(A) non-interlaced PNGs, got depth ${depth} type ${colorType}`);
+    throw new Error(
+      `pngPixel reads 8-bit RGB(A) non-interlaced PNGs, got depth ${depth} type ${colorType}`,
+    );
   }
   const channels = colorType === 6 ? 4 : 3;
   const idat: Uint8Array[] = [];
@@ -41,7 +43,9 @@ export async function pngPixel(png: Uint8Array, x: number, y: number): Promise<R
     if (type === "IDAT") idat.push(png.subarray(at + 8, at + 8 + size));
     at += 12 + size;
   }
-  const raw = await inflate(new Uint8Array(await new Blob(idat as Uint8Array<ArrayBuffer>[]).arrayBuffer()));
+  const raw = await inflate(
+    new Uint8Array(await new Blob(idat as Uint8Array<ArrayBuffer>[]).arrayBuffer()),
+  );
   const stride = width * channels;
   let prev = new Uint8Array(stride);
   let row = new Uint8Array(stride);
@@ -53,7 +57,11 @@ export async function pngPixel(png: Uint8Array, x: number, y: number): Promise<R
       const left = i >= channels ? row[i - channels] : 0;
       const up = prev[i];
       const upLeft = i >= channels ? prev[i - channels] : 0;
-      const predictor = filter === 1 ? left : filter === 2 ? up : filter === 3
+      const predictor = filter === 1
+        ? left
+        : filter === 2
+        ? up
+        : filter === 3
         ? (left + up) >> 1
         : filter === 4
         ? paeth(left, up, upLeft)

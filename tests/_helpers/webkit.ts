@@ -40,7 +40,15 @@ async function freePort(): Promise<number> {
 
 /** Starts Xvfb on the first free display (`-displayfd` prints its number on stdout). */
 function startXvfb(spawn: Spawn): Promise<{ display: string; child: ChildProcess }> {
-  const child = spawn("Xvfb", ["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"], {
+  const child = spawn("Xvfb", [
+    "-displayfd",
+    "1",
+    "-screen",
+    "0",
+    "1024x768x24",
+    "-nolisten",
+    "tcp",
+  ], {
     stdio: ["ignore", "pipe", "ignore"],
   });
   return new Promise((resolve, reject) => {
@@ -70,7 +78,9 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
   });
   const json = await response.json() as { value: T & { error?: string; message?: string } };
   if (!response.ok) {
-    throw new Error(`WebKitWebDriver ${method} ${path}: ${json.value?.error} ${json.value?.message}`);
+    throw new Error(
+      `WebKitWebDriver ${method} ${path}: ${json.value?.error} ${json.value?.message}`,
+    );
   }
   return json.value;
 }
