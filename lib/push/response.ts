@@ -37,7 +37,8 @@ const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "co
  *
  * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
  * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
- * no-cache, no-store, must-revalidate`, and `X-Accel-Buffering: no` so nginx
+ * no-cache, no-store, must-revalidate, no-transform` (compressing proxies and middleware such
+ * as Hono's `compress()` leave it alone), and `X-Accel-Buffering: no` so nginx
  * does not buffer the push.
  *
  * @example A live clock in an `<img>`-free page, on Deno
@@ -93,7 +94,7 @@ export function pushHeaders(
       mode === "replace" ? "x-mixed-replace" : "mixed",
       boundary,
     ),
-    "Cache-Control": "no-cache, no-store, must-revalidate",
+    "Cache-Control": "no-cache, no-store, must-revalidate, no-transform",
     "X-Accel-Buffering": "no",
   });
   return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
