@@ -51,13 +51,14 @@ export async function clientScriptResponse(): Promise<Response> {
 export function pushPage(title: string, pushUrl: string, form?: string): string {
   const start = form === undefined
     ? `multipartPush.pushInto(out, ${JSON.stringify(pushUrl)})` +
-      `.then(() => (document.body.dataset.done = "true"));`
+      `.then(() => (document.body.dataset.done = "true"), failed);`
     : `document.querySelector("form").addEventListener("submit", (event) => {
   event.preventDefault();
   const button = event.target.querySelector("button");
   button.disabled = true; // the seeds' point: no second query while the first runs
   const query = new URLSearchParams(new FormData(event.target));
   multipartPush.pushInto(out, ${JSON.stringify(pushUrl)} + "?" + query)
+    .catch(failed)
     .finally(() => { button.disabled = false; document.body.dataset.done = "true"; });
 });`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -66,6 +67,14 @@ export function pushPage(title: string, pushUrl: string, form?: string): string 
 ${form ?? ""}<div id="out">Connecting…</div>
 <script>
 const out = document.getElementById("out");
+// A failed fetch or a broken push says so, instead of "Connecting…" forever.
+function failed(error) {
+  const note = document.createElement("p");
+  note.setAttribute("role", "alert");
+  note.textContent = "The push failed: " + (error && error.message || error);
+  out.after(note);
+  document.body.dataset.error = "true";
+}
 ${start}
 </script></body></html>`;
 }

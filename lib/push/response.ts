@@ -11,6 +11,7 @@ import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
 import { encodeParts } from "./encode_parts.ts";
+import { REPLACE_PARAM } from "./fetch_framing.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {
@@ -72,6 +73,9 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
     );
   }
   const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
+  if (config.replaceOverMixed) {
+    headers.set("Content-Type", `${headers.get("Content-Type")};${REPLACE_PARAM}`);
+  }
   // HEAD: the headers alone; the source is not read (its first part may be a camera grab).
   if (options?.request?.method === "HEAD") return new Response(null, { status, headers });
   return new Response(encodeParts(parts, config), { status, headers });
