@@ -6,7 +6,7 @@
  * @module
  */
 import { describeValue } from "../shared/describe.ts";
-import { isReplacePush } from "../push/fetch_framing.ts";
+import { isReplacePush } from "../shared/fetch_framing.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
 
@@ -72,7 +72,7 @@ export async function pushInto(
     const headers = new Headers(init?.headers);
     if (!headers.has("accept")) {
       // multipart/mixed first: the server then sends a replace push in mixed framing (marked
-      // push=replace), the only framing WebKit's fetch() can read (lib/push/fetch_framing.ts).
+      // push=replace), the only framing WebKit's fetch() can read (lib/shared/fetch_framing.ts).
       headers.set("accept", "multipart/mixed, multipart/x-mixed-replace;q=0.9, text/html;q=0.8");
     }
     response = await fetch(source, { ...init, headers, signal });

@@ -8,7 +8,7 @@
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
-import { asksForMixed } from "./fetch_framing.ts";
+import { asksForMixed } from "../shared/fetch_framing.ts";
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {

@@ -11,7 +11,7 @@ import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
 import { encodeParts } from "./encode_parts.ts";
-import { REPLACE_PARAM } from "./fetch_framing.ts";
+import { REPLACE_PARAM } from "../shared/fetch_framing.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {

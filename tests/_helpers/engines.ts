@@ -71,7 +71,7 @@ async function firefox(): Promise<Engine> {
       // waiting and let the caller poll what it needs.
       page.goto(url, { timeout: 0 }).catch(() => {});
       return {
-        evaluate: (expression) => page.evaluate(expression),
+        evaluate: <T>(expression: string) => page.evaluate(expression) as Promise<T>,
         screenshot: async () => new Uint8Array(await page.screenshot()),
         close: () => page.close(),
       };

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushResponse } from "../../lib/push/response.ts";
-import { asksForMixed, isReplacePush } from "../../lib/push/fetch_framing.ts";
+import { asksForMixed, isReplacePush } from "../../lib/shared/fetch_framing.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 
 const request = (accept: string, dest?: string): Request =>
