@@ -14,15 +14,15 @@ import { type Part, pushResponse } from "../mod.ts";
 let bundled: Promise<string> | undefined;
 
 /**
- * lib/browser/push_into.ts (with the decoder) bundled for the browser as a classic script that
- * defines `multipartPush.pushInto`. Built once with esbuild (a dev dependency); in an app, bundle
+ * lib/browser/ (pushInto with the decoder, watchImage) bundled for the browser as a classic script
+ * that defines `multipartPush.pushInto` and `multipartPush.watchImage`. Built once with esbuild (a dev dependency); in an app, bundle
  * it with your own build or import "multipart-push" in your client code.
  */
 export function clientScript(): Promise<string> {
   bundled ??= (async () => {
     const name = "esbuild";
     const { build } = await import(name) as typeof import("esbuild");
-    const entry = new URL("../lib/browser/push_into.ts", import.meta.url);
+    const entry = new URL("../lib/browser/mod.ts", import.meta.url);
     const result = await build({
       entryPoints: [decodeURIComponent(entry.pathname)],
       bundle: true,

@@ -1,0 +1,121 @@
+// watchImage (issue 14 item 8) in Chromium, Firefox ESR and WebKitGTK: an <img> push that goes
+// quiet mid-push, or ends, is reloaded after stallMs, and the new push's frames are shown.
+// The engines are what is tested here, so the browsers run on Node only.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { pushResponse } from "../../lib/push/response.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { clientScriptResponse } from "../../examples/html_push.ts";
+import { type Engine, ENGINES, launchEngine } from "../_helpers/engines.ts";
+import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
+import { pngPixel } from "../_helpers/png_pixel.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
+import { serve, type Served } from "../_helpers/serve.ts";
+
+const skip = !canSpawn || runtime !== "node";
+const why = !canSpawn
+  ? ` (skipped on ${runtime}: no subprocesses)`
+  : runtime !== "node"
+  ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
+  : "";
+const opts = { skip, timeout: 30_000 };
+const STALL_MS = 1000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/cam">
+<script src="/client.js"></script><script>
+window.reloads = [];
+multipartPush.watchImage(document.getElementById("img"), {
+  stallMs: ${STALL_MS}, retryMs: 200, onReload: (info) => reloads.push(info.reason),
+});
+</script></body>`;
+
+function near(a: Rgb, b: Rgb): boolean {
+  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
+}
+
+/** One red frame, then silence (`"stall"`) or the end (`"close"`). */
+async function* first(kind: "stall" | "close", signal: AbortSignal, sent: (t: number) => void) {
+  yield { contentType: "image/jpeg", body: solidJpeg(RED) } satisfies Part;
+  sent(Date.now());
+  if (kind === "close") return;
+  await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+}
+
+/** Green frames every 200 ms until the test ends. */
+async function* healed(signal: AbortSignal): AsyncGenerator<Part> {
+  while (!signal.aborted) {
+    yield { contentType: "image/jpeg", body: solidJpeg(GREEN) };
+    await sleep(200);
+  }
+}
+
+for (const name of ENGINES) {
+  describe(`watchImage in ${name}${why}`, () => {
+    let engine: Engine;
+    let server: Served;
+    let kind: "stall" | "close" = "stall";
+    let stop = new AbortController();
+    let lastRedAt = 0;
+    let reloadedAt = 0;
+    before(async () => {
+      if (skip) return;
+      engine = await launchEngine(name);
+      server = await serve(async (request) => {
+        const url = new URL(request.url);
+        if (url.pathname === "/") {
+          return new Response(PAGE, { headers: { "content-type": "text/html" } });
+        }
+        if (url.pathname === "/client.js") return await clientScriptResponse();
+        if (url.pathname !== "/cam") return new Response("", { status: 404 });
+        const { signal } = stop;
+        if (!url.searchParams.has("reload")) {
+          return pushResponse(first(kind, signal, (t) => (lastRedAt = t)), { request });
+        }
+        reloadedAt ||= Date.now();
+        return pushResponse(healed(signal), { request, idleTimeout: 30_000 });
+      });
+    });
+    after(async () => {
+      if (skip) return;
+      await engine.close();
+      await server.close();
+    });
+
+    for (const scenario of ["stall", "close"] as const) {
+      const what = scenario === "stall" ? "goes quiet mid-push" : "ends";
+      it(
+        `reloads a push that ${what} after stallMs, and shows the new frames${why}`,
+        opts,
+        async () => {
+          kind = scenario;
+          stop = new AbortController();
+          lastRedAt = reloadedAt = 0;
+          const tab = await engine.open(server.url);
+          try {
+            let green = false;
+            const end = Date.now() + 8000;
+            while (!green && Date.now() < end) {
+              const pixel = await pngPixel(await tab.screenshot(), 16, 16).catch(() => undefined);
+              green = pixel !== undefined && near(pixel, GREEN);
+              if (!green) await sleep(50);
+            }
+            assert.ok(green, "the reloaded push's green frames were not shown");
+            const reloads = await tab.evaluate<string[]>("window.reloads");
+            assert.deepEqual(reloads, ["stall"]);
+            const waited = reloadedAt - lastRedAt;
+            console.log(`# ${name}: reloaded ${waited} ms after the last frame (${scenario})`);
+            // stallMs, then the retry wait (100 to 200 ms), then the check's 250 ms tick at most.
+            assert.ok(
+              waited >= STALL_MS - 100 && waited < STALL_MS + 2000,
+              `reloaded after ${waited} ms`,
+            );
+          } finally {
+            stop.abort();
+            await tab.close();
+          }
+        },
+      );
+    }
+  });
+}
