@@ -6,6 +6,7 @@
  * that importing this file works on workerd (no subprocesses there).
  */
 import type { ChildProcess } from "node:child_process";
+import { freePort } from "./ports.ts";
 
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 const STARTUP_MS = 15_000;
@@ -23,20 +24,6 @@ export interface WebKitSession {
 }
 
 type Spawn = typeof import("node:child_process").spawn;
-
-/** A free loopback TCP port (the driver needs a number up front). */
-async function freePort(): Promise<number> {
-  const name = "node:net";
-  const net = await import(name) as typeof import("node:net");
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts Xvfb on the first free display (`-displayfd` prints its number on stdout). */
 function startXvfb(spawn: Spawn): Promise<{ display: string; child: ChildProcess }> {
