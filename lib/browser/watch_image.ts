@@ -14,6 +14,8 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
+
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
 export interface WatchedImage {
   /** The push URL; replaced with a fresh one on each reload. */
@@ -83,7 +85,7 @@ function positive(value: unknown, fallback: number, name: string): number {
   if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
     throw new RangeError(
       `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value)
+        describeValue(value)
       }`,
     );
   }
@@ -110,7 +112,7 @@ function positive(value: unknown, fallback: number, name: string): number {
  */
 export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): () => void {
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
-    throw new TypeError(`img must be an <img> element, got ${img === null ? "null" : typeof img}`);
+    throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
   const stallMs = positive(options.stallMs, 10_000, "stallMs");
   const retryMs = positive(options.retryMs, 1000, "retryMs");

@@ -134,7 +134,9 @@ export function relay(
     onReconnect: options?.onReconnect,
   };
   if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {
-    throw new TypeError(`options.onReconnect must be a function, got ${typeof plan.onReconnect}`);
+    throw new TypeError(
+      `options.onReconnect must be a function, got ${describeValue(plan.onReconnect)}`,
+    );
   }
   if (options?.reconnect === false) {
     return Promise.resolve().then(async () => {
@@ -160,7 +162,7 @@ function wait(value: unknown, fallback: number, name: string): number {
   if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
     throw new RangeError(
       `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        typeof value === "string" ? `the string ${JSON.stringify(value)}` : String(value)
+        describeValue(value)
       }`,
     );
   }
