@@ -194,11 +194,18 @@ for (const name of ENGINES) {
         const tab = await engine.open(`${server.url}stream`);
         try {
           const texts: string[] = [];
-          const end = Date.now() + 2500;
-          while (Date.now() < end) {
+          // Until the last page has stayed 500 ms (a blank or broken page after it would show).
+          const end = Date.now() + 4000;
+          let since = Date.now();
+          while (
+            Date.now() < end && !(texts.at(-1)?.trim() === "Third Page" && Date.now() - since > 500)
+          ) {
             const text = await tab.evaluate<string>(`document.body ? document.body.innerText : ""`)
               .catch(() => "");
-            if (text !== texts.at(-1)) texts.push(text);
+            if (text !== texts.at(-1)) {
+              texts.push(text);
+              since = Date.now();
+            }
             await sleep(20);
           }
           assert.equal(texts.at(-1)?.trim(), "Third Page", `pages shown: ${JSON.stringify(texts)}`);

@@ -1,11 +1,17 @@
-// watchImage (issue 14 item 8) in Chromium, Firefox ESR and WebKitGTK: an <img> push that goes
-// quiet mid-push, or ends, is reloaded after stallMs, and the new push's frames are shown.
+// The in-page helpers in Chromium, Firefox ESR and WebKitGTK (issue 14 items 3 and 8), one browser
+// launch per engine for all of them:
+// - pushInto on the HTML-push example page: WebKit's fetch() cannot read
+//   multipart/x-mixed-replace, so pushInto asks for multipart/mixed first and the encoder answers
+//   in mixed framing marked push=replace; each part must replace the last in every engine, and a
+//   failed push must show an error, not "Connecting…" forever.
+// - watchImage: an <img> push that goes quiet mid-push, or ends, is reloaded after stallMs and the
+//   new push's frames are shown.
 // The engines are what is tested here, so the browsers run on Node only.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushResponse } from "../../lib/push/response.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { clientScriptResponse } from "../../examples/html_push.ts";
+import { clientScriptResponse, handler } from "../../examples/html_push.ts";
 import { type Engine, ENGINES, launchEngine } from "../_helpers/engines.ts";
 import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
@@ -19,10 +25,10 @@ const why = !canSpawn
   ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
   : "";
 const opts = { skip, timeout: 30_000 };
-const STALL_MS = 1000;
+const STALL_MS = 800;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/cam">
+const WATCH_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/cam">
 <script src="/client.js"></script><script>
 window.reloads = [];
 multipartPush.watchImage(document.getElementById("img"), {
@@ -51,7 +57,7 @@ async function* healed(signal: AbortSignal): AsyncGenerator<Part> {
 }
 
 for (const name of ENGINES) {
-  describe(`watchImage in ${name}${why}`, () => {
+  describe(`pushInto and watchImage in ${name}${why}`, () => {
     let engine: Engine;
     let server: Served;
     let kind: "stall" | "close" = "stall";
@@ -63,11 +69,14 @@ for (const name of ENGINES) {
       engine = await launchEngine(name);
       server = await serve(async (request) => {
         const url = new URL(request.url);
-        if (url.pathname === "/") {
-          return new Response(PAGE, { headers: { "content-type": "text/html" } });
+        if (url.pathname === "/ticker" && url.searchParams.has("fail")) {
+          return new Response("down", { status: 503 });
+        }
+        if (url.pathname === "/watch") {
+          return new Response(WATCH_PAGE, { headers: { "content-type": "text/html" } });
         }
         if (url.pathname === "/client.js") return await clientScriptResponse();
-        if (url.pathname !== "/cam") return new Response("", { status: 404 });
+        if (url.pathname !== "/cam") return handler(request);
         const { signal } = stop;
         if (!url.searchParams.has("reload")) {
           return pushResponse(first(kind, signal, (t) => (lastRedAt = t)), { request });
@@ -82,16 +91,57 @@ for (const name of ENGINES) {
       await server.close();
     });
 
+    it(`pushInto: each pushed part replaces the last, and the last stays${why}`, opts, async () => {
+      const tab = await engine.open(new URL("?count=4&ms=250", server.url).href);
+      try {
+        const texts: string[] = [];
+        const end = Date.now() + 10_000;
+        let done = false;
+        while (!done && Date.now() < end) {
+          const state = await tab.evaluate<{ text: string; done: boolean } | null>(
+            `document.getElementById("out") && { text: document.getElementById("out").innerText, done: document.body.dataset.done === "true" }`,
+          ).catch(() => null);
+          if (state && state.text !== texts.at(-1)) texts.push(state.text);
+          done = state?.done ?? false;
+          await sleep(20);
+        }
+        assert.ok(done, `the push did not end; texts: ${JSON.stringify(texts)}`);
+        const updates = texts.map((t) => /Update (\d) of 4/.exec(t)?.[1]).filter(Boolean);
+        assert.deepEqual([...new Set(updates)], ["1", "2", "3", "4"]);
+        assert.match(texts.at(-1)!, /^Update 4 of 4\s+Server time/, "replaced, not appended");
+        assert.ok(!/Update 3/.test(texts.at(-1)!), "replaced, not appended");
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it(`pushInto: a failed push shows an error instead of "Connecting…"${why}`, opts, async () => {
+      const tab = await engine.open(new URL("?fail=1", server.url).href);
+      try {
+        let alert = "";
+        const end = Date.now() + 5000;
+        while (!alert && Date.now() < end) {
+          alert = await tab.evaluate<string>(
+            `(document.querySelector("[role=alert]") || { textContent: "" }).textContent`,
+          ).catch(() => "");
+          await sleep(50);
+        }
+        assert.match(alert, /The push failed: .*503/);
+      } finally {
+        await tab.close();
+      }
+    });
+
     for (const scenario of ["stall", "close"] as const) {
       const what = scenario === "stall" ? "goes quiet mid-push" : "ends";
       it(
-        `reloads a push that ${what} after stallMs, and shows the new frames${why}`,
+        `watchImage reloads a push that ${what} after stallMs, and shows the new frames${why}`,
         opts,
         async () => {
           kind = scenario;
           stop = new AbortController();
           lastRedAt = reloadedAt = 0;
-          const tab = await engine.open(server.url);
+          const tab = await engine.open(new URL("watch", server.url).href);
           try {
             let green = false;
             const end = Date.now() + 8000;
@@ -105,7 +155,7 @@ for (const name of ENGINES) {
             assert.deepEqual(reloads, ["stall"]);
             const waited = reloadedAt - lastRedAt;
             console.log(`# ${name}: reloaded ${waited} ms after the last frame (${scenario})`);
-            // stallMs, then the retry wait (100 to 200 ms), then the check's 250 ms tick at most.
+            // stallMs, then the retry wait (100 to 200 ms) and the check's tick (at most 200 ms).
             assert.ok(
               waited >= STALL_MS - 100 && waited < STALL_MS + 2000,
               `reloaded after ${waited} ms`,
