@@ -1,5 +1,5 @@
 // watchImage's rules on every runtime, with a stand-in <img> (the real engines are in
-// watch_image.browsers.test.ts): bad input, reload after stallMs, no reload while frames come,
+// browsers.test.ts): bad input, reload after stallMs, no reload while frames come,
 // backoff after errors, stop().
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
