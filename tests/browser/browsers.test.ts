@@ -10,6 +10,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushResponse } from "../../lib/push/response.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { clientScriptResponse, handler } from "../../examples/html_push.ts";
 import { type Engine, ENGINES, launchEngine } from "../_helpers/engines.ts";
@@ -35,6 +36,14 @@ multipartPush.watchImage(document.getElementById("img"), {
   stallMs: ${STALL_MS}, retryMs: 200, onReload: (info) => reloads.push(info.reason),
 });
 </script></body>`;
+
+const HUB_PAGE = `<!doctype html><div id="out">Connecting…</div><script src="/client.js"></script>
+<script>
+multipartPush.pushInto(document.getElementById("out"), "/hub").then(
+  (shown) => (document.body.dataset.done = String(shown)),
+  (error) => (document.body.dataset.error = String(error)),
+);
+</script>`;
 
 function near(a: Rgb, b: Rgb): boolean {
   return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
@@ -65,6 +74,7 @@ for (const name of ENGINES) {
     let stop: AbortController | undefined;
     let lastRedAt = 0;
     let reloadedAt = 0;
+    let hub: PushHub | undefined;
     before(async () => {
       if (skip) return;
       engine = await launchEngine(name);
@@ -77,6 +87,10 @@ for (const name of ENGINES) {
           return new Response(WATCH_PAGE, { headers: { "content-type": "text/html" } });
         }
         if (url.pathname === "/client.js") return await clientScriptResponse();
+        if (url.pathname === "/hub-page") {
+          return new Response(HUB_PAGE, { headers: { "content-type": "text/html" } });
+        }
+        if (url.pathname === "/hub" && hub) return hub.response(request);
         if (url.pathname !== "/cam") return handler(request);
         const { signal } = stop ??= new AbortController();
         if (!url.searchParams.has("reload")) {
@@ -132,6 +146,36 @@ for (const name of ENGINES) {
         await tab.close();
       }
     });
+
+    it(
+      `pushInto: a PushHub's replace push is read and replaced part by part${why}`,
+      opts,
+      async () => {
+        hub = new PushHub({ keepAlive: Infinity });
+        const tab = await engine.open(new URL("hub-page", server.url).href);
+        try {
+          const end = Date.now() + 5000;
+          while (hub.subscribers === 0 && Date.now() < end) await sleep(20);
+          for (const text of ["one", "two", "three"]) {
+            hub.publish({ contentType: "text/html", body: `<p>${text}</p>` });
+            await sleep(150);
+          }
+          hub.close();
+          let state: { text: string; done?: string; error?: string } | null = null;
+          while (!state?.done && !state?.error && Date.now() < end) {
+            state = await tab.evaluate<{ text: string; done?: string; error?: string }>(
+              `({ text: document.getElementById("out").innerText, ...document.body.dataset })`,
+            ).catch(() => null);
+            await sleep(20);
+          }
+          assert.equal(state?.error, undefined, "pushInto failed");
+          assert.equal(state?.text.trim(), "three", `shown: ${JSON.stringify(state)}`);
+        } finally {
+          hub.close();
+          await tab.close();
+        }
+      },
+    );
 
     for (const scenario of ["stall", "close"] as const) {
       const what = scenario === "stall" ? "goes quiet mid-push" : "ends";
