@@ -191,7 +191,9 @@ for (const name of ENGINES) {
             let green = false;
             const end = Date.now() + 8000;
             while (!green && Date.now() < end) {
-              const pixel = await pngPixel(await tab.screenshot(), 16, 16).catch(() => undefined);
+              const pixel = await tab.screenshot().then((png) => pngPixel(png, 16, 16)).catch(() =>
+                undefined
+              );
               green = pixel !== undefined && near(pixel, GREEN);
               if (!green) await sleep(50);
             }
