@@ -14,15 +14,15 @@ import { type Part, pushResponse } from "../mod.ts";
 let bundled: Promise<string> | undefined;
 
 /**
- * lib/browser/push_into.ts (with the decoder) bundled for the browser as a classic script that
- * defines `multipartPush.pushInto`. Built once with esbuild (a dev dependency); in an app, bundle
+ * lib/browser/ (pushInto with the decoder, watchImage) bundled for the browser as a classic script
+ * that defines `multipartPush.pushInto` and `multipartPush.watchImage`. Built once with esbuild (a dev dependency); in an app, bundle
  * it with your own build or import "multipart-push" in your client code.
  */
 export function clientScript(): Promise<string> {
   bundled ??= (async () => {
     const name = "esbuild";
     const { build } = await import(name) as typeof import("esbuild");
-    const entry = new URL("../lib/browser/push_into.ts", import.meta.url);
+    const entry = new URL("../lib/browser/mod.ts", import.meta.url);
     const result = await build({
       entryPoints: [decodeURIComponent(entry.pathname)],
       bundle: true,
@@ -51,13 +51,14 @@ export async function clientScriptResponse(): Promise<Response> {
 export function pushPage(title: string, pushUrl: string, form?: string): string {
   const start = form === undefined
     ? `multipartPush.pushInto(out, ${JSON.stringify(pushUrl)})` +
-      `.then(() => (document.body.dataset.done = "true"));`
+      `.then(() => (document.body.dataset.done = "true"), failed);`
     : `document.querySelector("form").addEventListener("submit", (event) => {
   event.preventDefault();
   const button = event.target.querySelector("button");
   button.disabled = true; // the seeds' point: no second query while the first runs
   const query = new URLSearchParams(new FormData(event.target));
   multipartPush.pushInto(out, ${JSON.stringify(pushUrl)} + "?" + query)
+    .catch(failed)
     .finally(() => { button.disabled = false; document.body.dataset.done = "true"; });
 });`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -66,6 +67,14 @@ export function pushPage(title: string, pushUrl: string, form?: string): string 
 ${form ?? ""}<div id="out">Connecting…</div>
 <script>
 const out = document.getElementById("out");
+// A failed fetch or a broken push says so, instead of "Connecting…" forever.
+function failed(error) {
+  const note = document.createElement("p");
+  note.setAttribute("role", "alert");
+  note.textContent = "The push failed: " + (error && error.message || error);
+  out.after(note);
+  document.body.dataset.error = "true";
+}
 ${start}
 </script></body></html>`;
 }

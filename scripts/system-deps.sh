@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system programs the real-client tests drive (Debian's chromium,
-# ffmpeg for ffprobe, curl; nats-server and redis-server for the bus adapter
-# tests) when they are missing. Only Debian's packages.
+# ffmpeg for ffprobe, curl, firefox-esr, WebKitGTK's WebKitWebDriver under
+# xvfb, nginx, GStreamer's multipartdemux; nats-server and redis-server for the
+# bus adapter tests) when they are missing. Only Debian's packages.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -10,6 +11,11 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The bus adapter tests (tests/nats, tests/redis) start their own servers on loopback ports.
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+gst-inspect-1.0 multipartdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-tools gstreamer1.0-plugins-good)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} from Debian's packages"
 as_root=()

@@ -1,7 +1,8 @@
 /**
  * In a browser: {@linkcode pushInto} reads a push with `fetch()` and shows
  * each HTML part in an element (browsers no longer render multipart
- * documents themselves).
+ * documents themselves); {@linkcode watchImage} reloads an `<img>` push that
+ * went quiet.
  *
  * @example
  * ```ts ignore
@@ -14,3 +15,4 @@
  */
 
 export { type HtmlTarget, pushInto, type PushIntoOptions } from "./push_into.ts";
+export { type WatchedImage, watchImage, type WatchImageOptions } from "./watch_image.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { describeValue } from "../shared/describe.ts";
+import { isReplacePush } from "../shared/fetch_framing.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
 
@@ -70,7 +71,9 @@ export async function pushInto(
   else {
     const headers = new Headers(init?.headers);
     if (!headers.has("accept")) {
-      headers.set("accept", "multipart/x-mixed-replace, multipart/mixed, text/html");
+      // multipart/mixed first: the server then sends a replace push in mixed framing (marked
+      // push=replace), the only framing WebKit's fetch() can read (lib/shared/fetch_framing.ts).
+      headers.set("accept", "multipart/mixed, multipart/x-mixed-replace;q=0.9, text/html;q=0.8");
     }
     response = await fetch(source, { ...init, headers, signal });
   }
@@ -83,7 +86,7 @@ export async function pushInto(
     target.innerHTML = await response.text();
     return 1;
   }
-  const append = /^\s*multipart\/mixed/i.test(type);
+  const append = !isReplacePush(type);
   let shown = 0;
   for await (const part of parseParts(response, { signal })) {
     if (part.contentType !== null && HTML.test(part.contentType)) {

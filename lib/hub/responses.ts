@@ -7,6 +7,8 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import { multipartContentType } from "../shared/boundary.ts";
+import { asksForMixed, REPLACE_PARAM } from "../shared/fetch_framing.ts";
 import type { PushMode } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
@@ -55,6 +57,12 @@ export function pushSetup(
   const advanceHeaders = defaultAdvanceHeaders(mode, request);
   const interval = fpsInterval(init?.fps);
   const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
+  // A fetch() reader asking for multipart/mixed first (pushInto) gets the same bytes labelled
+  // multipart/mixed, marked push=replace: WebKit's fetch() cannot read x-mixed-replace, and the
+  // replace layout is valid multipart/mixed (lib/shared/fetch_framing.ts).
+  if (mode === "replace" && !advanceHeaders && request !== undefined && asksForMixed(request)) {
+    headers.set("Content-Type", `${multipartContentType("mixed", boundary)};${REPLACE_PARAM}`);
+  }
   return { config: { advanceHeaders, interval, signals }, headers };
 }
 

@@ -10,7 +10,7 @@
 
 import { MultipartParseError } from "./errors.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
-import { bodyStart, scanHeaderBlock } from "./part_headers.ts";
+import { bodyStart, headerFields, scanHeaderBlock } from "./part_headers.ts";
 import { createReceivedPart, type ReceivedPart } from "./received_part.ts";
 
 /** Size limits, already checked. */
@@ -21,6 +21,7 @@ export interface PartLimits {
 }
 
 const CR = 13;
+const LF = 10;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -109,6 +110,34 @@ export class PartAssembler {
     else if (length > maxHeaderSize) throw headerTooLarge(this.#limits);
     else this.#emitPart(bytes, start, end, EMPTY);
     return false;
+  }
+
+  /**
+   * At the end of the input, with no delimiter after the kept bytes: emits
+   * them as the last part when its `Content-Length` says it is whole (a camera
+   * or `ffmpeg -f mpjpeg` cut off after a frame and its CRLF, never writing
+   * the close delimiter). The only use of `Content-Length`: a part cut short,
+   * or one without the field, stays an error for the caller.
+   * @returns True when the kept bytes were a whole part (and were emitted), or there were none.
+   */
+  finishAtEnd(): boolean {
+    const buffer = this.#buffer;
+    const size = buffer.size;
+    if (size === 0) return true;
+    const bytes = buffer.take(EMPTY, 0, size);
+    const body = bodyStart(bytes, 0, Math.min(size, this.#limits.maxHeaderSize));
+    if (body === -1) return false;
+    const length = headerFields(bytes, 0, body)
+      .find(([name]) => name.toLowerCase() === "content-length")?.[1];
+    if (length === undefined || !/^\d+$/.test(length)) return false;
+    const end = body + Number(length);
+    const rest = size - end;
+    // The body, then nothing, LF or CRLF (the start of a delimiter that never came).
+    if (rest < 0 || rest > 2 || (rest > 0 && bytes[size - 1] !== LF)) return false;
+    if (rest === 2 && bytes[end] !== CR) return false;
+    buffer.clear();
+    this.#emitPart(bytes, 0, body, bytes.subarray(body, end));
+    return true;
   }
 
   /**

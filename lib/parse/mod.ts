@@ -20,3 +20,4 @@ export type { ReceivedPart } from "./received_part.ts";
 export { MultipartParseError, type MultipartParseErrorCode } from "./errors.ts";
 export { boundaryFromContentType } from "./content_type_boundary.ts";
 export { relay, type RelayedPart, type RelayOptions } from "./relay.ts";
+export type { Connect, ReconnectInfo } from "./relay_reconnect.ts";

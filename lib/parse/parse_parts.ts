@@ -46,7 +46,11 @@ export interface ParsePartsOptions {
  * has arrived, without waiting for later bytes. The final headerless empty
  * part that ends `multipart/x-mixed-replace` pushes (`--B CRLF CRLF --B--`) is
  * a close marker and is not yielded; every other empty part is.
- * `Content-Length` is never used for framing.
+ * `Content-Length` is never used for framing, with one exception: a
+ * `multipart/x-mixed-replace` `Response` may end without the close delimiter
+ * (cameras, `ffmpeg -f mpjpeg`), and an end right after a complete part (after
+ * a delimiter, or after a part whose `Content-Length` is filled) is then a clean
+ * end; an end inside a part still throws `truncated`.
  *
  * Leaving the loop (`break`, `return`, an exception) or aborting `signal`
  * cancels the input. The iterator throws `MultipartParseError` on bad bytes,
@@ -113,7 +117,10 @@ export function parseParts(
       throw error;
     }
   }
-  return new PartIterator(source, boundary, limits, signal);
+  // A replace push (a camera) may end without the close delimiter: right after a part is clean.
+  const replace = input instanceof Response &&
+    /^\s*multipart\/x-mixed-replace/i.test(input.headers.get("content-type") ?? "");
+  return new PartIterator(source, boundary, limits, signal, replace);
 }
 
 function limit(value: number | undefined, fallback: number, name: string): number {

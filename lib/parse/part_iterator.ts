@@ -54,11 +54,13 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
     boundary: string,
     limits: PartLimits,
     signal: AbortSignal | undefined,
+    endAfterPart = false,
   ) {
     this.#source = source;
-    this.#splitter = new MultipartSplitter(boundary, limits, (part) => {
+    const emit = (part: ReceivedPart): void => {
       this.#queue[this.#tail++] = part;
-    });
+    };
+    this.#splitter = new MultipartSplitter(boundary, limits, emit, endAfterPart);
     this.#signal = signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#onAbort();

@@ -6,10 +6,11 @@
  * @module
  */
 
-import { describeValue } from "../shared/describe.ts";
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
+import { describeValue } from "../shared/describe.ts";
+import { type Connect, deliverAll, type ReconnectInfo, reconnecting } from "./relay_reconnect.ts";
 
 /** A decoded part shaped like the encoder's `Part`, ready to publish again. */
 export interface RelayedPart {
@@ -21,27 +22,67 @@ export interface RelayedPart {
   headers: Headers;
 }
 
-/** Options for {@linkcode relay}: those of `parseParts`, and one more. */
+/** Options for {@linkcode relay}: those of `parseParts`, and the relay's own. */
 export interface RelayOptions extends ParsePartsOptions {
   /**
    * `Content-Type` for upstream parts that have none, or an empty one.
    * @default "application/octet-stream"
    */
   defaultContentType?: string;
+  /**
+   * With a URL or a connect function as input: connect again when the
+   * upstream drops, ends, refuses or answers an error, until `signal` aborts.
+   * @default {true}
+   */
+  reconnect?: boolean;
+  /**
+   * The first wait before connecting again; doubled per try without a part.
+   * @default {1000}
+   */
+  retryMs?: number;
+  /**
+   * The longest wait between two connections (each wait has up to 50% jitter off).
+   * @default {30000}
+   */
+  maxRetryMs?: number;
+  /**
+   * Called before each reconnection with why and how long the wait is.
+   * @default {undefined}
+   */
+  onReconnect?: (info: ReconnectInfo) => void;
 }
 
 /**
  * Reads an upstream multipart push and calls `publish` with each part as soon
  * as it arrives. Header values are handed on as received, one character per
- * byte (Latin-1), and the encoder writes them back as the same bytes. A promise returned by `publish` is awaited before the next
+ * byte (Latin-1), and the encoder writes them back as the same bytes. A
+ * promise returned by `publish` is awaited before the next
  * part is read, so a slow publisher slows the upstream read instead of
- * buffering. Ends when the upstream closes; a `MultipartParseError` (e.g. the
- * camera went away mid-frame) or an error from `publish` rejects the returned
- * promise and cancels the upstream.
+ * buffering.
  *
- * The one-liner for a hub is `relay(response, hub.publish.bind(hub))`.
+ * Given a `Response` (or a stream or iterable), it ends when the upstream
+ * closes; a `MultipartParseError` (the camera went away mid-frame) or an error
+ * from `publish` rejects the returned promise and cancels the upstream.
  *
- * @example Fan an IP camera out to many clients
+ * Given a URL or a connect function, it heals: when the upstream drops, ends,
+ * refuses or answers an error it connects again after `retryMs`, doubled per
+ * try without a part (with jitter, at most `maxRetryMs`), until
+ * `options.signal` aborts; it then resolves with the count. Viewers of a hub
+ * it feeds keep the last frame meanwhile. Only an error from `publish`
+ * rejects. `reconnect: false` connects once.
+ *
+ * The one-liner for a hub is `relay(url, hub.publish.bind(hub), { signal })`.
+ *
+ * @example Fan an IP camera out to many clients, reconnecting when it drops
+ * ```ts ignore
+ * import { PushHub, relay } from "multipart-push";
+ *
+ * const hub = new PushHub();
+ * relay("http://192.168.1.20/video.mjpg", (part) => hub.publish(part), { maxRetryMs: 10_000 });
+ * Deno.serve((request) => hub.response(request));
+ * ```
+ *
+ * @example Count the frames of one upstream response
  * ```ts
  * import { relay } from "multipart-push";
  *
@@ -51,14 +92,15 @@ export interface RelayOptions extends ParsePartsOptions {
  * console.log(`${count} frames relayed`);
  * ```
  *
- * @param input The upstream `Response` (or stream/iterable with `options.boundary`).
+ * @param input The upstream: a URL or a function that fetches it (reconnects),
+ *   or a `Response` (or stream/iterable with `options.boundary`) read once.
  * @param publish Called with each part, in order.
  * @param options See {@linkcode RelayOptions}.
  * @returns The number of parts published.
  * @throws {TypeError|RangeError} at once, on a bad argument.
  */
 export function relay(
-  input: PartsInput,
+  input: PartsInput | string | URL | Connect,
   publish: (part: RelayedPart) => unknown,
   options?: RelayOptions,
 ): Promise<number> {
@@ -73,24 +115,56 @@ export function relay(
       `options.defaultContentType must be a non-empty string, got ${describeValue(fallback)}`,
     );
   }
-  return pump(parseParts(input, options), publish, fallback);
-}
-
-async function pump(
-  parts: AsyncIterableIterator<ReceivedPart>,
-  publish: (part: RelayedPart) => unknown,
-  fallback: string,
-): Promise<number> {
-  let count = 0;
-  for await (const part of parts) {
+  const deliver = (part: ReceivedPart): unknown => {
     const headers = new Headers(part.headers);
     headers.delete("content-type");
     headers.delete("content-length");
     // An empty `Content-Type:` says as little as none, and no encoder takes it.
-    const contentType = part.contentType || fallback;
-    const result = publish({ contentType, body: part.body, headers });
-    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
-    count++;
+    return publish({ contentType: part.contentType || fallback, body: part.body, headers });
+  };
+  const connect: Connect | undefined = typeof input === "string" || input instanceof URL
+    ? (signal) => fetch(input, { signal })
+    : typeof input === "function"
+    ? input
+    : undefined;
+  if (connect === undefined) return once(parseParts(input as PartsInput, options), deliver);
+  const plan = {
+    retryMs: wait(options?.retryMs, 1000, "retryMs"),
+    maxRetryMs: wait(options?.maxRetryMs, 30_000, "maxRetryMs"),
+    onReconnect: options?.onReconnect,
+  };
+  if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {
+    throw new TypeError(
+      `options.onReconnect must be a function, got ${describeValue(plan.onReconnect)}`,
+    );
   }
-  return count;
+  if (options?.reconnect === false) {
+    return Promise.resolve().then(async () => {
+      const response = await connect(options.signal);
+      if (!response.ok) throw new Error(`relay: the upstream answered ${response.status}`);
+      return once(parseParts(response, options), deliver);
+    });
+  }
+  return reconnecting(connect, deliver, options ?? {}, plan);
+}
+
+async function once(
+  parts: AsyncIterableIterator<ReceivedPart>,
+  deliver: (part: ReceivedPart) => unknown,
+): Promise<number> {
+  const counter = { count: 0 };
+  await deliverAll(parts, deliver, counter);
+  return counter.count;
+}
+
+function wait(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
+    throw new RangeError(
+      `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value;
 }

@@ -56,13 +56,22 @@ export class MultipartSplitter {
   #dash = false;
   #held = false;
   #search: BoundarySearch | undefined;
+  #endAfterPart: boolean;
 
   /**
    * @param boundary The boundary parameter, as sent (checked by the caller).
    * @param limits Size limits.
    * @param emit Receives each part as soon as it is complete.
+   * @param endAfterPart An end right after a complete part is clean (replace mode: cameras
+   *   never write the close delimiter).
    */
-  constructor(boundary: string, limits: PartLimits, emit: (part: ReceivedPart) => void) {
+  constructor(
+    boundary: string,
+    limits: PartLimits,
+    emit: (part: ReceivedPart) => void,
+    endAfterPart = false,
+  ) {
+    this.#endAfterPart = endAfterPart;
     this.#boundary = boundary;
     this.#limits = limits;
     this.#opening = new OpeningBoundary(boundary);
@@ -102,6 +111,8 @@ export class MultipartSplitter {
 
   /**
    * Ends the input.
+   * With `endAfterPart`, an end right after a complete part is clean too: after
+   * a delimiter, or after a part whose `Content-Length` it fills.
    * @throws {MultipartParseError} with code `"truncated"` unless the close delimiter was read.
    */
   end(): void {
@@ -109,6 +120,14 @@ export class MultipartSplitter {
     this.#state = CLOSED;
     if (state === CLOSED) return;
     const assembler = this.#assembler;
+    if (this.#endAfterPart) {
+      // After a delimiter (an empty part held there is a close that never came, not a part), or
+      // after a part whose Content-Length is filled.
+      if (state === LINE && assembler.parts > 0) return;
+      if (state === PART && (assembler.size > 0 ? assembler.finishAtEnd() : assembler.parts > 0)) {
+        return;
+      }
+    }
     if (this.#held) assembler.emitEmpty();
     const where = state === PREAMBLE
       ? "before the first boundary"

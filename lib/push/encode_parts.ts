@@ -45,6 +45,8 @@ export function encodeParts(
   let index = 0;
   /** The reader of the streamed body in flight, if any. */
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Finishes the delimiter line held open after the last body (see `endPart`). */
+  let lineTimer: ReturnType<typeof setTimeout> | undefined;
   const stopper = pushStopper(config, iterator, {
     bodyInFlight: () => body !== undefined,
     where: () => `parts[${index - 1}].body`,
@@ -53,6 +55,7 @@ export function encodeParts(
   });
 
   function end(sourceOpen: boolean): void {
+    clearTimeout(lineTimer);
     stopper.finish(sourceOpen);
     try {
       for (const chunk of framer.close()) controller.enqueue(chunk);
@@ -65,20 +68,36 @@ export function encodeParts(
 
   function fail(error: unknown, sourceOpen: boolean): void {
     if (stopper.done) return;
+    clearTimeout(lineTimer);
     stopper.finish(sourceOpen);
     controller.error(error);
     config.onError(error);
     body?.cancel(error).catch(() => {});
   }
 
+  /**
+   * Ends a part with its delimiter, but keeps the delimiter's line open for one
+   * timer turn: a source that ends right after its last part then closes
+   * right after that body, the ending every browser and decoder keeps (issue
+   * 14). Any later, and the line is completed so Firefox shows the part.
+   */
+  function endPart(): void {
+    controller.enqueue(framer.after());
+    lineTimer = setTimeout(() => {
+      lineTimer = undefined;
+      if (!stopper.done) { for (const chunk of framer.lineEnd()) controller.enqueue(chunk); }
+    }, 0);
+  }
+
   function sendPart(wire: WirePart, where: string): void {
     if (wire.bytes) guard?.checkBody(wire.bytes, where);
     else guard?.reset();
+    clearTimeout(lineTimer);
     for (const chunk of framer.before(wire)) controller.enqueue(chunk);
     if (wire.bytes) {
       if (wire.bytes.byteLength > 0) controller.enqueue(wire.bytes);
       framer.body(wire.bytes);
-      controller.enqueue(framer.after());
+      endPart();
     } else {
       body = wire.stream!.getReader();
     }
@@ -96,7 +115,7 @@ export function encodeParts(
     if (stopper.done) return;
     if (chunk.done) {
       body = undefined;
-      controller.enqueue(framer.after());
+      endPart();
       if (stopper.stopAfterBody) end(true);
       return;
     }
@@ -144,6 +163,7 @@ export function encodeParts(
     },
     cancel(reason) {
       if (stopper.done) return;
+      clearTimeout(lineTimer);
       stopper.finish(true);
       body?.cancel(reason).catch(() => {});
     },

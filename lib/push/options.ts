@@ -8,13 +8,17 @@
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
+import { asksForMixed } from "../shared/fetch_framing.ts";
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
   /**
    * `"replace"`: `multipart/x-mixed-replace`, each part replaces the previous
    * one (MJPEG, live pictures). `"mixed"`: `multipart/mixed`, parts append
-   * (GraphQL `@defer`/`@stream`).
+   * (GraphQL `@defer`/`@stream`). A `"replace"` push answering a `request`
+   * whose `Accept` asks for `multipart/mixed` first (a `fetch()` reader such as
+   * `pushInto`) goes out in mixed framing marked `push=replace`: WebKit's
+   * `fetch()` cannot read `multipart/x-mixed-replace`.
    * @default {"replace"}
    */
   mode?: PushMode;
@@ -73,7 +77,10 @@ export interface PushOptions {
 
 /** Options after defaults and checks. */
 export interface ResolvedPushOptions {
+  /** The framing on the wire. */
   mode: PushMode;
+  /** A replace push sent in mixed framing to a `fetch()` reader (`push=replace`). */
+  replaceOverMixed: boolean;
   boundary: string;
   /** The boundary came from the caller, so bodies must be scanned for it. */
   callerBoundary: boolean;
@@ -123,8 +130,12 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
       );
     }
   }
+  // A replace push read by fetch() goes out in mixed framing (fetch_framing.ts).
+  const overMixed = mode === "replace" && !advanceHeaders && request !== undefined &&
+    asksForMixed(request);
   return {
-    mode,
+    mode: overMixed ? "mixed" : mode,
+    replaceOverMixed: overMixed,
     boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
     callerBoundary: options.boundary !== undefined,
     signals,

@@ -11,6 +11,7 @@ import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
 import { encodeParts } from "./encode_parts.ts";
+import { REPLACE_PARAM } from "../shared/fetch_framing.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {
@@ -37,7 +38,8 @@ const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "co
  *
  * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
  * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
- * no-cache, no-store, must-revalidate`, and `X-Accel-Buffering: no` so nginx
+ * no-cache, no-store, must-revalidate, no-transform` (compressing proxies and middleware such
+ * as Hono's `compress()` leave it alone), and `X-Accel-Buffering: no` so nginx
  * does not buffer the push.
  *
  * @example A live clock in an `<img>`-free page, on Deno
@@ -71,6 +73,9 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
     );
   }
   const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
+  if (config.replaceOverMixed) {
+    headers.set("Content-Type", `${headers.get("Content-Type")};${REPLACE_PARAM}`);
+  }
   // HEAD: the headers alone; the source is not read (its first part may be a camera grab).
   if (options?.request?.method === "HEAD") return new Response(null, { status, headers });
   return new Response(encodeParts(parts, config), { status, headers });
@@ -93,7 +98,7 @@ export function pushHeaders(
       mode === "replace" ? "x-mixed-replace" : "mixed",
       boundary,
     ),
-    "Cache-Control": "no-cache, no-store, must-revalidate",
+    "Cache-Control": "no-cache, no-store, must-revalidate, no-transform",
     "X-Accel-Buffering": "no",
   });
   return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");

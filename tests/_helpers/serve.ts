@@ -187,3 +187,109 @@ export async function served(
     await server.close();
   }
 }
+
+/** A certificate and its key, PEM. */
+export type Tls = { cert: string; key: string };
+
+type Http2Like = {
+  createSecureServer(
+    options: Tls & { allowHTTP1: boolean },
+    listener: (req: NodeRequestLike, res: NodeResponseLike) => void,
+  ): Http2Server;
+};
+type Http2Server = {
+  close(cb: () => void): void;
+  listen(port: number, host: string, cb: () => void): void;
+  address(): { port: number };
+  on(event: "session", cb: (session: { destroy(): void }) => void): void;
+};
+type NodeRequestLike = {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  on(event: "close", cb: () => void): void;
+};
+type NodeResponseLike = {
+  writeHead(status: number, headers: Record<string, string>): void;
+  write(chunk: Uint8Array, cb: () => void): boolean;
+  end(): void;
+  destroy(): void;
+  on(event: "close", cb: () => void): void;
+};
+
+/** Node: `http2.createSecureServer` (HTTP/2 by ALPN, HTTP/1.1 allowed) bridged to a fetch handler. */
+async function serveNodeTls(handler: Handler, tls: Tls): Promise<Served> {
+  const name = "node:http2";
+  const http2 = await import(name) as unknown as Http2Like;
+  const server = http2.createSecureServer({ ...tls, allowHTTP1: true }, async (req, res) => {
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (!key.startsWith(":") && value !== undefined) headers.set(key, String(value));
+    }
+    const host = String(req.headers[":authority"] ?? req.headers.host);
+    const request = new Request(`https://${host}${req.url}`, {
+      method: req.method,
+      headers,
+      signal: gone.signal,
+    });
+    const response = await handler(request, processContext);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const reader = response.body?.getReader();
+    gone.signal.addEventListener("abort", () => void reader?.cancel().catch(() => {}));
+    try {
+      while (reader) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        await new Promise<void>((resolve) => res.write(value, resolve));
+      }
+      res.end();
+    } catch {
+      res.destroy();
+    }
+  });
+  const sessions = new Set<{ destroy(): void }>();
+  server.on("session", (session) => sessions.add(session));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `https://127.0.0.1:${server.address().port}/`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        for (const session of sessions) session.destroy();
+      }),
+  };
+}
+
+/**
+ * Serve `handler` over TLS on 127.0.0.1, where the runtime's server negotiates HTTP/2 by ALPN:
+ * `Deno.serve` with a certificate, and Node's `http2.createSecureServer`. Bun.serve negotiates no
+ * HTTP/2, and workerd's test harness serves plain HTTP only.
+ *
+ * @example
+ * ```ts ignore
+ * const server = await serveTls(handler, { cert, key }); // server.url is https://127.0.0.1:PORT/
+ * ```
+ */
+export function serveTls(handler: Handler, tls: Tls): Promise<Served> {
+  if (runtime === "node") return serveNodeTls(handler, tls);
+  if (runtime !== "deno") throw new Error(`serveTls: no HTTP/2 server on ${runtime}`);
+  const deno = (globalThis as unknown as {
+    Deno: {
+      serve(
+        options: Tls & { hostname: string; port: number; onListen(addr: { port: number }): void },
+        handler: Handler,
+      ): { shutdown(): Promise<void> };
+    };
+  }).Deno;
+  return new Promise((resolve) => {
+    const server = deno.serve({
+      ...tls,
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: ({ port }) =>
+        resolve({ url: `https://127.0.0.1:${port}/`, close: () => withGrace(server.shutdown()) }),
+    }, (req) => handler(req, processContext));
+  });
+}

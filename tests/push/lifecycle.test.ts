@@ -147,6 +147,10 @@ describe("pushStream errors", () => {
   });
 });
 
+// A whole part, then the close: right after its body, or after its complete delimiter line when
+// the stop came a moment after the part (the encoder holds the line open for one timer turn).
+const ENDS_AFTER_PART = /frame \d+\r\n--B(?:\r\n\r\n--B)?--\r\n$/;
+
 describe("pushStream ending", () => {
   it("ends cleanly with the close delimiter when the signal aborts, and stops the source", async () => {
     const { source, finished } = endless(10);
@@ -154,7 +158,7 @@ describe("pushStream ending", () => {
     const stream = pushStream(source, { boundary: "B", signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const out = await within(2000, "end after abort", readText(stream));
-    assert.ok(out.endsWith("\r\n--B\r\n\r\n--B--\r\n"), "last part completed, then closed");
+    assert.match(out, ENDS_AFTER_PART, "last part completed, then closed");
     await within(1000, "source finally after abort", finished);
   });
 
@@ -208,9 +212,9 @@ describe("pushStream ending", () => {
       readText(pushStream(source, { boundary: "B", maxDuration: 100, idleTimeout: 10_000 })),
     );
     // Parts every 5 ms: the stream was alive until maxDuration ended it.
-    const parts = out.split("\r\n--B\r\n").length - 1;
+    const parts = out.split("\r\n--B").length - 2;
     assert.ok(parts >= 5, `${parts} parts before the end`);
-    assert.ok(out.endsWith("\r\n--B\r\n\r\n--B--\r\n"));
+    assert.match(out, ENDS_AFTER_PART);
     await within(1000, "source finally", finished);
   });
 
@@ -261,6 +265,6 @@ describe("pushStream ending", () => {
     await delay(20);
     controller.abort();
     rest.resolve();
-    assert.ok((await within(2000, "end", reading)).endsWith("half+rest\r\n--B\r\n\r\n--B--\r\n"));
+    assert.ok((await within(2000, "end", reading)).endsWith("half+rest\r\n--B--\r\n"));
   });
 });

@@ -9,7 +9,10 @@ describe("pushResponse headers", () => {
     const response = pushResponse([], { boundary: "frame" });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "multipart/x-mixed-replace;boundary=frame");
-    assert.equal(response.headers.get("cache-control"), "no-cache, no-store, must-revalidate");
+    assert.equal(
+      response.headers.get("cache-control"),
+      "no-cache, no-store, must-revalidate, no-transform",
+    );
     assert.equal(response.headers.get("x-accel-buffering"), "no");
   });
 

@@ -84,7 +84,10 @@ describe(`pushResponse on a real ${runtime} server`, () => {
         response.headers.get("content-type"),
         `multipart/${mode === "replace" ? "x-mixed-replace" : "mixed"};boundary=wire-test`,
       );
-      assert.equal(response.headers.get("cache-control"), "no-cache, no-store, must-revalidate");
+      assert.equal(
+        response.headers.get("cache-control"),
+        "no-cache, no-store, must-revalidate, no-transform",
+      );
       assert.equal(response.headers.get("x-accel-buffering"), "no");
       assert.equal(latin1(await readAll(response.body!)), latin1(expected));
     });

@@ -6,14 +6,30 @@ import { deferred, latin1, readText, within } from "../_helpers/streams.ts";
 
 const text = (body: string, contentType = "text/plain"): Part => ({ contentType, body });
 
+/** Yields `parts` `ms` apart (and waits `ms` after the last when `late`): the encoder's line timer fires in between. */
+async function* spaced(parts: Part[], ms: number, late = false): AsyncGenerator<Part> {
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    yield part;
+  }
+  if (late) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 describe("pushStream wire format", () => {
-  it("replace mode: opening boundary, typed and sized parts, delimiter line after each, close", async () => {
+  it("replace mode: opening boundary, typed and sized parts, delimiter line between, close right after the last body", async () => {
     const out = await readText(pushStream([text("a"), text("bb")], { boundary: "B" }));
     assert.equal(
       out,
       "--B\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\na\r\n--B\r\n" +
-        "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nbb\r\n--B\r\n" +
-        "\r\n--B--\r\n",
+        "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nbb\r\n--B--\r\n",
+    );
+  });
+
+  it("replace mode: a source that ends later ends with the close after the complete delimiter line", async () => {
+    const out = await readText(pushStream(spaced([text("a")], 10, true), { boundary: "B" }));
+    assert.equal(
+      out,
+      "--B\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\na\r\n--B\r\n\r\n--B--\r\n",
     );
   });
 
@@ -47,14 +63,14 @@ describe("pushStream wire format", () => {
       out,
       "--B\r\nContent-Type: a/b\r\nContent-Length: 3\r\nX-One: 1\r\n\r\nxyz\r\n--B\r\n" +
         "Content-Type: a/b\r\nX-Two: 2\r\n\r\nstreamed\r\n--B\r\n" +
-        "Content-Type: a/b\r\nContent-Length: 2\r\nx-three: 3\r\n\r\nAA\r\n--B\r\n\r\n--B--\r\n",
+        "Content-Type: a/b\r\nContent-Length: 2\r\nx-three: 3\r\n\r\nAA\r\n--B--\r\n",
     );
   });
 
   it("sends every body byte exactly, including CR, LF, dashes and NUL", async () => {
     const body = new Uint8Array(256).map((_, i) => i);
     const out = await readText(pushStream([{ contentType: "x/y", body }], { boundary: "B" }));
-    assert.ok(out.includes(`\r\n\r\n${latin1(body)}\r\n--B\r\n`));
+    assert.ok(out.endsWith(`\r\n\r\n${latin1(body)}\r\n--B--\r\n`));
   });
 
   it("scans each body for the caller's boundary on its own: a seam between two bodies is no match", async () => {
@@ -77,12 +93,11 @@ describe("pushStream advanceHeaders", () => {
   it("announces the next header block after each delimiter and sends matching parts without a head", async () => {
     const jpeg = (body: string): Part => ({ contentType: "image/jpeg", body });
     const out = await readText(
-      pushStream([jpeg("a"), jpeg("bb")], { boundary: "B", advanceHeaders: true }),
+      pushStream(spaced([jpeg("a"), jpeg("bb")], 10), { boundary: "B", advanceHeaders: true }),
     );
     assert.equal(
       out,
       "--B\r\nContent-Type: image/jpeg\r\nContent-Length: 1\r\n\r\na\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
-        "bb\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
         "bb\r\n--B--\r\n",
     );
   });
@@ -94,13 +109,14 @@ describe("pushStream advanceHeaders", () => {
       { contentType: "image/png", body: "q", headers: { "X-N": "3" } },
       { contentType: "image/png", body: "r", headers: { "X-N": "3" } },
     ];
-    const out = await readText(pushStream(parts, { boundary: "B", advanceHeaders: true }));
+    const out = await readText(
+      pushStream(spaced(parts, 10), { boundary: "B", advanceHeaders: true }),
+    );
     assert.equal(
       out,
       "--B\r\nContent-Type: image/jpeg\r\nContent-Length: 1\r\n\r\na\r\n--B\r\nContent-Type: image/jpeg\r\n\r\n" +
         "a\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\n\r\np\r\n--B\r\nContent-Type: image/png\r\n\r\n" +
         "p\r\n--B\r\nContent-Type: image/png\r\nContent-Length: 1\r\nX-N: 3\r\n\r\nq\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
-        "r\r\n--B\r\nContent-Type: image/png\r\nX-N: 3\r\n\r\n" +
         "r\r\n--B--\r\n",
     );
   });
@@ -110,25 +126,28 @@ describe("pushStream advanceHeaders", () => {
       { contentType: "text/plain", body: new Blob(["streamed"]).stream() },
       { contentType: "text/html", body: "h" },
     ];
-    const out = await readText(pushStream(parts, { boundary: "B", advanceHeaders: true }));
+    const out = await readText(
+      pushStream(spaced(parts, 10), { boundary: "B", advanceHeaders: true }),
+    );
     assert.equal(
       out,
       "--B\r\nContent-Type: text/plain\r\n\r\nstreamed\r\n--B\r\nContent-Type: text/plain\r\n\r\n" +
-        "streamed\r\n--B\r\nContent-Type: text/html\r\nContent-Length: 1\r\n\r\nh\r\n--B\r\nContent-Type: text/html\r\n\r\n" +
-        "h\r\n--B--\r\n",
+        "streamed\r\n--B\r\nContent-Type: text/html\r\nContent-Length: 1\r\n\r\nh\r\n--B--\r\n",
     );
   });
 
-  it("never ends with an empty part: the announced part is filled with the last body before the close", async () => {
+  it("never ends with an empty part: right after the last body, or the announced part filled with it", async () => {
     const { parseParts } = await import("../../lib/parse/parse_parts.ts");
     const frames = ["one", "two", "three"].map((body): Part => ({
       contentType: "image/jpeg",
       body,
     }));
-    const stream = pushStream(frames, { boundary: "B", advanceHeaders: true });
-    const bodies: string[] = [];
-    for await (const part of parseParts(stream, { boundary: "B" })) bodies.push(part.text());
-    assert.deepEqual(bodies, ["one", "two", "three", "three"]);
+    for (const [late, expected] of [[false, 3], [true, 4]] as const) {
+      const stream = pushStream(spaced(frames, 10, late), { boundary: "B", advanceHeaders: true });
+      const bodies: string[] = [];
+      for await (const part of parseParts(stream, { boundary: "B" })) bodies.push(part.text());
+      assert.deepEqual(bodies, ["one", "two", "three", "three"].slice(0, expected));
+    }
   });
 
   const cases: [string, HeadersInit, boolean][] = [
@@ -141,7 +160,7 @@ describe("pushStream advanceHeaders", () => {
     it(`defaults to ${on ? "on" : "off"} for a request with ${name}`, async () => {
       const request = new Request("http://localhost/", { headers });
       const parts = [text("a", "image/jpeg"), text("b", "image/jpeg")];
-      const out = await readText(pushStream(parts, { boundary: "B", request }));
+      const out = await readText(pushStream(spaced(parts, 10), { boundary: "B", request }));
       assert.equal(out.includes("Content-Length: 1\r\n\r\nb"), !on);
     });
   }
@@ -149,9 +168,9 @@ describe("pushStream advanceHeaders", () => {
   it("defaults to off without a request and in mixed mode", async () => {
     const request = new Request("http://localhost/", { headers: { "Sec-Fetch-Dest": "image" } });
     const mixed = await readText(
-      pushStream([text("a"), text("b")], { boundary: "B", mode: "mixed", request }),
+      pushStream(spaced([text("a"), text("b")], 10), { boundary: "B", mode: "mixed", request }),
     );
-    const plain = await readText(pushStream([text("a"), text("b")], { boundary: "B" }));
+    const plain = await readText(pushStream(spaced([text("a"), text("b")], 10), { boundary: "B" }));
     for (const out of [mixed, plain]) assert.ok(out.includes("Content-Length: 1\r\n\r\nb"));
   });
 });

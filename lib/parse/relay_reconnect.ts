@@ -1,0 +1,124 @@
+/**
+ * A relay that heals: when the upstream (a camera) drops, ends, refuses or
+ * answers an error, it connects again after a wait that doubles per failed
+ * try, with jitter, up to a cap; a part received resets the wait. Whoever is
+ * fed meanwhile (a `PushHub`'s viewers) simply keeps the last frame.
+ *
+ * @module
+ */
+
+import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
+import type { ReceivedPart } from "./received_part.ts";
+
+/** Opens the upstream once; called again for each reconnection. */
+export type Connect = (signal: AbortSignal | undefined) => Response | Promise<Response>;
+
+/** When and why the relay connects again. */
+export interface ReconnectInfo {
+  /** Reconnections in a row without a part in between, this one included. */
+  attempt: number;
+  /** What ended the last connection (`undefined`: the upstream ended cleanly). */
+  error: unknown;
+  /** How long the relay waits before connecting. */
+  waitMs: number;
+}
+
+/** Reconnection settings, already checked. */
+export interface ReconnectPlan {
+  retryMs: number;
+  maxRetryMs: number;
+  onReconnect: ((info: ReconnectInfo) => void) | undefined;
+}
+
+/** An error thrown by `publish`: it ends the relay instead of a reconnection. */
+class PublishFailed {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Reads parts from `parts` into `deliver`, counting them in `counter`. An
+ * error from `deliver` comes out wrapped in `PublishFailed`.
+ *
+ * @example
+ * ```ts ignore
+ * await deliverAll(parseParts(response), (part) => hub.publish(part), { count: 0 });
+ * ```
+ */
+export async function deliverAll(
+  parts: AsyncIterableIterator<ReceivedPart>,
+  deliver: (part: ReceivedPart) => unknown,
+  counter: { count: number },
+  wrap = false,
+): Promise<void> {
+  for await (const part of parts) {
+    try {
+      const result = deliver(part);
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
+    } catch (error) {
+      throw wrap ? new PublishFailed(error) : error;
+    }
+    counter.count++;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Relays from `connect` until `options.signal` aborts (then resolves with the
+ * count) or `deliver` throws (then rejects with its error).
+ *
+ * @example
+ * ```ts ignore
+ * await reconnecting(() => fetch(url), deliver, {}, { retryMs: 1000, maxRetryMs: 30000 });
+ * ```
+ */
+export async function reconnecting(
+  connect: Connect,
+  deliver: (part: ReceivedPart) => unknown,
+  options: ParsePartsOptions,
+  plan: ReconnectPlan,
+): Promise<number> {
+  const signal = options.signal;
+  const counter = { count: 0 };
+  let attempt = 0;
+  while (!signal?.aborted) {
+    let error: unknown;
+    const before = counter.count;
+    try {
+      const response = await connect(signal);
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        throw new Error(`relay: the upstream answered ${response.status}`);
+      }
+      await deliverAll(parseParts(response, options), deliver, counter, true);
+    } catch (caught) {
+      if (caught instanceof PublishFailed) throw caught.error;
+      error = caught;
+    }
+    if (signal?.aborted) break;
+    if (counter.count > before) attempt = 0;
+    const waitMs = Math.min(plan.maxRetryMs, plan.retryMs * 2 ** attempt) *
+      (0.5 + Math.random() / 2);
+    attempt++;
+    try {
+      plan.onReconnect?.({ attempt, error, waitMs });
+    } catch {
+      // A throwing callback must not stop the relay.
+    }
+    await sleep(waitMs, signal);
+  }
+  return counter.count;
+}

@@ -1,0 +1,137 @@
+/**
+ * The three browser engines behind one small interface, so one test body checks Chromium
+ * (playwright-core, /usr/bin/chromium), Firefox ESR (puppeteer-core over WebDriver BiDi,
+ * /usr/bin/firefox-esr) and WebKitGTK (WebKitWebDriver + MiniBrowser under Xvfb, see webkit.ts).
+ * Client libraries are loaded lazily so that importing this file works on workerd.
+ */
+import { canSpawn } from "./runtime.ts";
+
+/** The engines the real-client tests drive. */
+export type EngineName = "chromium" | "firefox" | "webkit";
+
+/** Every engine, in the order tests run them. */
+export const ENGINES: readonly EngineName[] = ["chromium", "firefox", "webkit"];
+
+/** Why browser tests cannot run here, or undefined when they can. */
+export const engineSkipReason: string | undefined = canSpawn
+  ? undefined
+  : "skipped on workerd: no subprocesses";
+
+/** One open page. */
+export interface EngineTab {
+  /** Runs `expression` (JavaScript as text: the tests type-check without the DOM library). */
+  evaluate<T>(expression: string): Promise<T>;
+  /** A PNG screenshot of the viewport: what is on screen. */
+  screenshot(): Promise<Uint8Array>;
+  /** Leaves the page (its pushes stop). */
+  close(): Promise<void>;
+}
+
+/** A running browser. */
+export interface Engine {
+  name: EngineName;
+  /** Opens `url` without waiting for its load to end (a push never ends loading). */
+  open(url: string): Promise<EngineTab>;
+  close(): Promise<void>;
+}
+
+async function chromium(): Promise<Engine> {
+  const { launchChromium } = await import("./chromium.ts");
+  const browser = await launchChromium();
+  return {
+    name: "chromium",
+    async open(url) {
+      const page = await browser.newPage();
+      await page.goto(url, { waitUntil: "commit" });
+      return {
+        evaluate: (expression) => page.evaluate(expression),
+        screenshot: async () => new Uint8Array(await page.screenshot()),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function firefox(): Promise<Engine> {
+  // A non-literal specifier keeps bundlers (the workerd harness) from pulling puppeteer in.
+  const name = "puppeteer-core";
+  const puppeteer = (await import(name)).default as typeof import("puppeteer-core").default;
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: "/usr/bin/firefox-esr",
+    headless: true,
+    protocol: "webDriverBiDi",
+  });
+  return {
+    name: "firefox",
+    async open(url) {
+      const page = await browser.newPage();
+      // "commit" has no BiDi equivalent; a push page never reaches "load", so navigate without
+      // waiting and let the caller poll what it needs.
+      page.goto(url, { timeout: 0 }).catch(() => {});
+      return {
+        evaluate: <T>(expression: string) => page.evaluate(expression) as Promise<T>,
+        screenshot: async () => new Uint8Array(await page.screenshot()),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function webkit(): Promise<Engine> {
+  const { launchWebKit } = await import("./webkit.ts");
+  const session = await launchWebKit();
+  return {
+    name: "webkit",
+    async open(url) {
+      await session.goto(url);
+      return {
+        evaluate: (expression) => session.evaluate(expression),
+        screenshot: () => session.screenshot(),
+        // One window per session: leaving the page is what ends its loads.
+        close: () => session.goto("about:blank"),
+      };
+    },
+    close: () => session.close(),
+  };
+}
+
+/**
+ * Start one engine.
+ *
+ * @example
+ * const engine = await launchEngine("webkit");
+ * const tab = await engine.open(server.url);
+ * await engine.close();
+ */
+export function launchEngine(name: EngineName): Promise<Engine> {
+  return name === "chromium" ? chromium() : name === "firefox" ? firefox() : webkit();
+}
+
+/**
+ * Evaluate `expression` until it returns something truthy or `timeoutMs` passes; returns the
+ * last value and when it came. Errors while the page is still navigating count as "not yet".
+ */
+export async function pollFor<T>(
+  tab: EngineTab,
+  expression: string,
+  timeoutMs: number,
+  intervalMs = 10,
+): Promise<{ value: T | undefined; ms: number }> {
+  const start = Date.now();
+  let value: T | undefined;
+  for (let i = 0; i < 100_000; i++) {
+    try {
+      value = await tab.evaluate<T>(expression);
+    } catch {
+      value = undefined;
+    }
+    const ms = Date.now() - start;
+    if (value) return { value, ms };
+    if (ms >= timeoutMs) return { value, ms };
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  return { value, ms: Date.now() - start };
+}

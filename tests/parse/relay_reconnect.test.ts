@@ -1,0 +1,117 @@
+// relay heals (issue 14 item 9): fed a connect function or a URL, it connects again (backoff,
+// jitter, a cap) when the camera drops mid-push, is down, or comes back on another server; a
+// hub's viewers keep the last frame and never see the push end meanwhile.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { relay } from "../../lib/parse/relay.ts";
+import type { ReconnectInfo } from "../../lib/parse/relay_reconnect.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { pushResponse } from "../../lib/push/response.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { serve, type Served } from "../_helpers/serve.ts";
+import { delay, within } from "../_helpers/streams.ts";
+
+/** A camera: `names` 10 ms apart, then it drops (the stream errors) or ends. */
+function camera(names: string[], drop: boolean): () => Response {
+  return () =>
+    pushResponse(
+      (async function* (): AsyncGenerator<Part> {
+        for (const name of names) {
+          yield { contentType: "text/plain", body: name };
+          await delay(10);
+        }
+        if (drop) throw new Error("camera dropped");
+      })(),
+      { boundary: "cam" },
+    );
+}
+
+describe("relay reconnects to its upstream", () => {
+  it("after a drop, through a down time, to a restarted upstream; hub viewers keep the last frame", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const viewer = parseParts(hub.response());
+    const seen: { text: string; at: number }[] = [];
+    const watching = (async () => {
+      for await (const part of viewer) seen.push({ text: part.text(), at: Date.now() });
+    })();
+    let upstream: Served | undefined = await serve(camera(["a1", "a2", "a3"], true));
+    const downUrl = upstream.url;
+    const infos: ReconnectInfo[] = [];
+    const stop = new AbortController();
+    let url = downUrl;
+    const relaying = relay((signal) => fetch(url, { signal }), (part) => hub.publish(part), {
+      signal: stop.signal,
+      retryMs: 50,
+      maxRetryMs: 200,
+      onReconnect: (info) => infos.push(info),
+    });
+    try {
+      while (!seen.some((s) => s.text === "a3")) await within(2000, "a3", delay(10));
+      // The camera has dropped; its server is killed, and a new one comes up 400 ms later.
+      await upstream.close();
+      await delay(400);
+      const restartedAt = Date.now();
+      upstream = await serve(camera(["b1", "b2"], false));
+      url = upstream.url;
+      while (!seen.some((s) => s.text === "b1")) await within(3000, "b1", delay(10));
+      const gap = seen.find((s) => s.text === "b1")!.at - restartedAt;
+      assert.ok(gap < 1000, `first frame from the restarted upstream ${gap} ms after it came up`);
+      assert.deepEqual(seen.slice(0, 4).map((s) => s.text), ["a1", "a2", "a3", "b1"]);
+      assert.ok(infos.length >= 2, `reconnections: ${infos.length}`);
+      // The drop reaches the relay as a broken connection, or (workerd ends an errored response
+      // body cleanly) as an end right after a complete part: a reconnection either way.
+      assert.equal(infos[0].attempt, 1);
+      assert.ok(infos.every((info) => info.waitMs <= 200), `capped: ${infos.map((i) => i.waitMs)}`);
+      const downs = infos.filter((info) => info.attempt > 1);
+      assert.ok(downs.length >= 1, "retried while the upstream was down");
+    } finally {
+      stop.abort();
+      const count = await within(2000, "relay resolves on abort", relaying);
+      assert.ok(count >= 4, `relayed ${count}`);
+      hub.close();
+      await within(2000, "viewer ends with the hub", watching);
+      await upstream?.close();
+    }
+  });
+
+  it("with reconnect false, reads one upstream and resolves with its count", async () => {
+    const upstream = await serve(camera(["x", "y"], false));
+    try {
+      const parts: string[] = [];
+      const count = await relay(
+        upstream.url,
+        (part) => void parts.push(new TextDecoder().decode(part.body)),
+        {
+          reconnect: false,
+        },
+      );
+      assert.equal(count, 2);
+      assert.deepEqual(parts, ["x", "y"]);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it("rejects with publish's error instead of reconnecting", async () => {
+    const upstream = await serve(camera(["x"], false));
+    try {
+      await assert.rejects(
+        relay(upstream.url, () => {
+          throw new Error("hub full");
+        }, { retryMs: 10 }),
+        /hub full/,
+      );
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it("refuses bad reconnection options, naming them", () => {
+    assert.throws(
+      () => relay("http://127.0.0.1:9/", () => {}, { retryMs: "5" as never }),
+      /options\.retryMs must be a number of milliseconds > 0 .* got the string "5"/,
+    );
+    assert.throws(() => relay(() => new Response(), () => {}, { maxRetryMs: 0 }), RangeError);
+  });
+});

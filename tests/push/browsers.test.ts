@@ -1,0 +1,218 @@
+// pushResponse in Chromium, Firefox ESR and WebKitGTK (issue 14): what each engine puts on screen
+// for an <img> fed by a push and for a top-level HTML push. Screenshots, not canvas reads: Firefox
+// hands a canvas the first frame of a multipart image whatever it shows. Paint latencies (from the
+// server's send to the first screenshot showing the frame, so an upper bound) are printed.
+//
+// The engines are what is tested here, not the server runtime, so this file runs its browsers on
+// Node only (the Chromium tests in chromium.test.ts cover the runtimes' servers).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { pushResponse } from "../../lib/push/response.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { threePages } from "../../examples/three_pages.ts";
+import { type Engine, type EngineName, ENGINES, launchEngine } from "../_helpers/engines.ts";
+import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
+import { pngPixel } from "../_helpers/png_pixel.ts";
+import { canSpawn, runtime } from "../_helpers/runtime.ts";
+import { serve, type Served } from "../_helpers/serve.ts";
+
+const skip = !canSpawn || runtime !== "node";
+const why = !canSpawn
+  ? ` (skipped on ${runtime}: no subprocesses)`
+  : runtime !== "node"
+  ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
+  : "";
+const opts = { skip, timeout: 30_000 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the source yields each part, by name. */
+type Marks = Map<string, number>;
+
+/** A source: `[name, part, msBefore]` steps; records when each part is handed to the encoder. */
+async function* timed(
+  steps: [string, Part, number][],
+  marks: Marks,
+  tail = 0,
+): AsyncGenerator<Part> {
+  for (const [name, part, wait] of steps) {
+    await sleep(wait);
+    marks.set(name, Date.now());
+    yield part;
+  }
+  // No await after the last part unless asked: a source that ends at once gets the close right
+  // after its last body (the encoder holds the delimiter line open for one timer turn).
+  if (tail > 0) await sleep(tail);
+}
+
+const jpeg = (color: Rgb): Part => ({ contentType: "image/jpeg", body: solidJpeg(color) });
+
+function near(a: Rgb, b: Rgb): boolean {
+  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
+}
+
+/** The colour at the image's centre on screen; retries while the engine cannot capture yet. */
+async function pixel(shot: () => Promise<Uint8Array>): Promise<Rgb | undefined> {
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await pngPixel(await shot(), 16, 16);
+    } catch {
+      await sleep(20);
+    }
+  }
+  return undefined;
+}
+
+/** Screenshots until the image's centre shows `color`: when, and every colour seen before. */
+async function waitColor(
+  engine: EngineName,
+  shot: () => Promise<Uint8Array>,
+  color: Rgb,
+  ms: number,
+): Promise<{ at: number | undefined; seen: string[] }> {
+  const end = Date.now() + ms;
+  const seen: string[] = [];
+  while (Date.now() < end) {
+    const seenNow = await pixel(shot);
+    const now = Date.now();
+    if (seenNow && near(seenNow, color)) return { at: now, seen };
+    const text = seenNow ? `${seenNow.r},${seenNow.g},${seenNow.b}` : "no screenshot";
+    if (text !== seen.at(-1)) seen.push(text);
+    await sleep(engine === "chromium" ? 5 : 0);
+  }
+  return { at: undefined, seen };
+}
+
+const IMG_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/stream"></body>`;
+
+for (const name of ENGINES) {
+  describe(`pushResponse in ${name}${why}`, () => {
+    let engine: Engine;
+    let server: Served;
+    let respond: (request: Request) => Response = () => new Response("", { status: 404 });
+
+    before(async () => {
+      if (skip) return;
+      engine = await launchEngine(name);
+      server = await serve((request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/") {
+          return new Response(IMG_PAGE, { headers: { "content-type": "text/html" } });
+        }
+        if (path === "/stream") return respond(request);
+        return new Response("", { status: 404 });
+      });
+    });
+    after(async () => {
+      if (skip) return;
+      await engine.close();
+      await server.close();
+    });
+
+    /** Opens the <img> page on a push made from `source`; `plain` forces advanceHeaders off. */
+    async function openImg(source: AsyncIterable<Part>, plain = false) {
+      respond = (request) =>
+        pushResponse(source, { request, ...(plain ? { advanceHeaders: false } : {}) });
+      const tab = await engine.open(server.url);
+      return { tab, shot: () => tab.screenshot() };
+    }
+
+    it(`a lone frame is painted within 1 s${why}`, opts, async () => {
+      const marks: Marks = new Map();
+      const { tab, shot } = await openImg(timed([["red", jpeg(RED), 0]], marks, 3000));
+      try {
+        const seen = await waitColor(name, shot, RED, 2500);
+        const sent = marks.get("red");
+        assert.ok(sent !== undefined && seen.at !== undefined, `red never shown: ${seen.seen}`);
+        console.log(`# ${name}: lone frame on screen ${seen.at - sent} ms after sending`);
+        assert.ok(seen.at - sent <= 1000, `red shown ${seen.at - sent} ms after sending`);
+      } finally {
+        await tab.close();
+      }
+    });
+
+    it(`the newest frame is shown${why}`, opts, async () => {
+      const marks: Marks = new Map();
+      const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 600]];
+      const { tab, shot } = await openImg(timed(steps, marks, 3000));
+      try {
+        await waitColor(name, shot, RED, 1000);
+        while (!marks.has("blue")) await sleep(5);
+        const seen = await waitColor(name, shot, BLUE, 2000);
+        assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
+        const ms = seen.at - marks.get("blue")!;
+        console.log(`# ${name}: second frame on screen ${ms} ms after sending`);
+        assert.ok(ms <= 1000, `blue shown ${ms} ms after sending`);
+      } finally {
+        await tab.close();
+      }
+    });
+
+    for (const plain of [false, true]) {
+      const framing = plain ? "advanceHeaders off" : "advanceHeaders on";
+      it(
+        `the last frame is kept, not broken, when the push ends (${framing})${why}`,
+        opts,
+        async () => {
+          const marks: Marks = new Map();
+          const steps: [string, Part, number][] = [["red", jpeg(RED), 0], [
+            "blue",
+            jpeg(BLUE),
+            300,
+          ]];
+          const { tab, shot } = await openImg(timed(steps, marks), plain);
+          try {
+            const seen = await waitColor(name, shot, BLUE, 2000);
+            assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
+            await sleep(300);
+            const later = await pixel(shot);
+            assert.ok(
+              later && near(later, BLUE),
+              `after the end the image shows ${JSON.stringify(later)}`,
+            );
+            const broken = await tab.evaluate<boolean>(
+              `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
+            );
+            assert.equal(broken, false, "the <img> is a broken image after the end");
+          } finally {
+            await tab.close();
+          }
+        },
+      );
+    }
+
+    const docSkip = skip || name === "chromium";
+    const docWhy = why ||
+      (name === "chromium"
+        ? " (skipped on chromium: it renders no multipart documents; see push_into)"
+        : "");
+    it(
+      `a top-level HTML push ends on its last page${docWhy}`,
+      { ...opts, skip: docSkip },
+      async () => {
+        respond = (request) => pushResponse(threePages(300), { request });
+        const tab = await engine.open(`${server.url}stream`);
+        try {
+          const texts: string[] = [];
+          // Until the last page has stayed 500 ms (a blank or broken page after it would show).
+          const end = Date.now() + 4000;
+          let since = Date.now();
+          while (
+            Date.now() < end && !(texts.at(-1)?.trim() === "Third Page" && Date.now() - since > 500)
+          ) {
+            const text = await tab.evaluate<string>(`document.body ? document.body.innerText : ""`)
+              .catch(() => "");
+            if (text !== texts.at(-1)) {
+              texts.push(text);
+              since = Date.now();
+            }
+            await sleep(20);
+          }
+          assert.equal(texts.at(-1)?.trim(), "Third Page", `pages shown: ${JSON.stringify(texts)}`);
+        } finally {
+          await tab.close();
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,50 @@
+// Replace pushes for fetch() readers (issue 14 item 3): a request that asks for multipart/mixed
+// first gets mixed framing marked push=replace; <img> and document loads keep replace framing.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { pushResponse } from "../../lib/push/response.ts";
+import { asksForMixed, isReplacePush } from "../../lib/shared/fetch_framing.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+
+const request = (accept: string, dest?: string): Request =>
+  new Request("http://x/", { headers: { accept, ...(dest ? { "sec-fetch-dest": dest } : {}) } });
+
+describe("replace pushes for fetch() readers", () => {
+  it("answers a multipart/mixed-first Accept in mixed framing, marked push=replace", async () => {
+    const parts = [{ contentType: "text/html", body: "<b>1</b>" }, {
+      contentType: "text/html",
+      body: "<b>2</b>",
+    }];
+    const response = pushResponse(parts, {
+      boundary: "B",
+      request: request("multipart/mixed, multipart/x-mixed-replace;q=0.9, text/html;q=0.8"),
+    });
+    const type = response.headers.get("content-type")!;
+    assert.equal(type, "multipart/mixed;boundary=B;push=replace");
+    assert.ok(isReplacePush(type));
+    const bodies: string[] = [];
+    for await (const part of parseParts(response)) bodies.push(part.text());
+    assert.deepEqual(bodies, ["<b>1</b>", "<b>2</b>"]);
+  });
+
+  it("keeps replace framing for image and document loads, and an explicit mixed push unmarked", () => {
+    const img = request("image/avif,image/webp,*/*", "image");
+    const doc = request("text/html,application/xhtml+xml,*/*;q=0.8", "document");
+    for (const r of [img, doc]) {
+      const type = pushResponse([], { request: r }).headers.get("content-type")!;
+      assert.match(type, /^multipart\/x-mixed-replace;boundary=/);
+    }
+    const mixed = pushResponse([], { mode: "mixed", request: request("multipart/mixed") });
+    assert.doesNotMatch(mixed.headers.get("content-type")!, /push=replace/);
+  });
+
+  it("reads Accept and Content-Type as written", () => {
+    assert.equal(asksForMixed(request("multipart/mixed;deferSpec=20220824")), true);
+    assert.equal(asksForMixed(request("text/html, multipart/mixed")), false);
+    assert.equal(asksForMixed(request("multipart/mixedup")), false);
+    assert.equal(isReplacePush("multipart/x-mixed-replace;boundary=B"), true);
+    assert.equal(isReplacePush('multipart/mixed; boundary="B"; push="replace"'), true);
+    assert.equal(isReplacePush("multipart/mixed;boundary=B"), false);
+    assert.equal(isReplacePush("multipart/mixed;boundary=push=replace"), false);
+  });
+});

@@ -1,0 +1,107 @@
+// What sits between a push and its client, on each runtime's real server (issue 14 items 5 and 7):
+// Hono's compress() with a catch-all filter must leave the push alone (default Cache-Control has
+// no-transform), and the response head with the opening delimiter must reach the client at once
+// when the first part comes late (Bun holds back a bare stream's head until its first chunk).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { compress } from "hono/compress";
+import { pushResponse } from "../../lib/push/response.ts";
+import type { Part } from "../../lib/push/part.ts";
+import { runtime } from "../_helpers/runtime.ts";
+import { served } from "../_helpers/serve.ts";
+import { deferred, latin1, within } from "../_helpers/streams.ts";
+
+/** A part, then nothing until `gate` opens, then a second part. */
+async function* gated(gate: Promise<void>): AsyncGenerator<Part> {
+  yield { contentType: "text/plain", body: "first ".repeat(300) };
+  await gate;
+  yield { contentType: "text/plain", body: "second" };
+}
+
+/** Reads until `needle` has arrived; returns everything read and how long it took. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  needle: string,
+): Promise<{ text: string; ms: number }> {
+  const start = Date.now();
+  let text = "";
+  while (!text.includes(needle)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += latin1(value);
+  }
+  return { text, ms: Date.now() - start };
+}
+
+describe(`a push behind Hono's compress() on ${runtime}`, () => {
+  for (
+    const [name, headers, compressed] of [
+      ["default headers (no-transform): not compressed, first part on time", undefined, false],
+      [
+        "control, Cache-Control without no-transform: compressed",
+        { "Cache-Control": "no-cache" },
+        true,
+      ],
+    ] as const
+  ) {
+    it(name, async () => {
+      const gate = deferred();
+      const app = new Hono();
+      app.use(compress({ contentTypeFilter: () => true }));
+      app.get("/push", () => pushResponse(gated(gate.promise), { boundary: "B", headers }));
+      await served((request) => app.fetch(request), async (url) => {
+        try {
+          const response = await within(
+            2000,
+            "response head",
+            fetch(new URL("push", url), { headers: { "accept-encoding": "gzip" } }),
+          );
+          assert.equal(response.headers.get("content-encoding") === "gzip", compressed);
+          if (compressed) return void await response.body!.cancel();
+          const reader = response.body!.getReader();
+          const first = await within(
+            1000,
+            "first part before the second is sent",
+            readUntil(reader, "first \r\n--B"),
+          );
+          assert.ok(first.ms < 1000, `first part took ${first.ms} ms`);
+          await reader.cancel();
+        } finally {
+          gate.resolve();
+        }
+      });
+    });
+  }
+});
+
+describe(`a push whose first part comes late, on ${runtime}`, () => {
+  it("sends the response head and the opening delimiter at once", async () => {
+    const gate = deferred();
+    await served(
+      () => pushResponse(late(gate.promise), { boundary: "B" }),
+      async (url) => {
+        try {
+          const started = Date.now();
+          const response = await within(1000, "response head before any part", fetch(url));
+          const reader = response.body!.getReader();
+          const opening = await within(1000, "opening delimiter", readUntil(reader, "--B\r\n"));
+          assert.equal(opening.text, "--B\r\n");
+          assert.ok(
+            Date.now() - started < 1000,
+            `head and opening took ${Date.now() - started} ms`,
+          );
+          await reader.cancel();
+        } finally {
+          gate.resolve();
+        }
+      },
+    );
+  });
+});
+
+/** The first part only once `gate` opens (the test opens it at its end). */
+async function* late(gate: Promise<void>): AsyncGenerator<Part> {
+  await gate;
+  yield { contentType: "text/plain", body: "late" };
+}
