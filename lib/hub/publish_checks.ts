@@ -15,14 +15,16 @@
  */
 
 import { BoundarySearch } from "../shared/boundary_search.ts";
-import { toWirePart } from "../push/part.ts";
+import { describeValue } from "../shared/describe.ts";
+import { type Part, toWirePart } from "../push/part.ts";
 import { type BytesPart, hasBytes } from "./frame.ts";
 
 /** Checks one part before it is published, returning it ready to encode. @throws {RangeError|TypeError} */
 export type PublishCheck = (part: unknown) => BytesPart;
 
 /**
- * The checks for a hub whose boundary is `boundary`.
+ * The checks for a hub whose boundary is `boundary`; messages name the part
+ * `where` (`"part"` for `publish()`, `"options.offline"` for the offline picture).
  *
  * @example
  * ```ts ignore
@@ -31,7 +33,7 @@ export type PublishCheck = (part: unknown) => BytesPart;
  * // RangeError: part.body contains "--b", which would end the part early …
  * ```
  */
-export function publishCheck(boundary: string): PublishCheck {
+export function publishCheck(boundary: string, where = "part"): PublishCheck {
   const marker = `--${boundary}`;
   const search = new BoundarySearch(new TextEncoder().encode(marker));
   const forged = (where: string): RangeError =>
@@ -41,12 +43,13 @@ export function publishCheck(boundary: string): PublishCheck {
         "escape or drop such content before publishing",
     );
   return (part) => {
-    const where = "part";
     const wire = toWirePart(part, where);
     if (!hasBytes(wire)) {
       throw new TypeError(
-        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
-          "read a Blob or ReadableStream into bytes first",
+        `${where}.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for ` +
+          `publish(), got ${
+            describeValue((part as Part).body)
+          }; read a Blob or ReadableStream into bytes first`,
       );
     }
     for (const line of wire.fields.split("\r\n")) {
