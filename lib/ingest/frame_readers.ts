@@ -11,7 +11,7 @@ import { jpegFrames } from "../mjpeg/jpeg_frames.ts";
 import { MultipartParseError } from "../parse/errors.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
-import { IngestError } from "./ingest_error.ts";
+import { IngestError, messageOf } from "./ingest_error.ts";
 import type { UploadBody } from "./upload_body.ts";
 
 /** A frame ready to publish. */
@@ -61,11 +61,8 @@ export async function* multipartFrames(
 }
 
 function brokeOff(upload: UploadBody): IngestError {
-  const error = upload.broken?.error;
-  return new IngestError(
-    400,
-    `the upload broke off inside a frame: ${error instanceof Error ? error.message : error}`,
-  );
+  const why = messageOf(upload.broken?.error);
+  return new IngestError(400, `the upload broke off inside a frame: ${why}`);
 }
 
 function tooLarge(n: number, maxFrameSize: number): IngestError {

@@ -8,7 +8,7 @@
 import { describeValue as describe } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
-import { answer, IngestError } from "./ingest_error.ts";
+import { answer, IngestError, messageOf } from "./ingest_error.ts";
 import { type IngestOptions, resolveIngestOptions } from "./ingest_options.ts";
 import { checkUpload } from "./ingest_request.ts";
 
@@ -102,8 +102,4 @@ export async function publishAll(
     return answer(400, `the upload broke off: ${messageOf(error)}`, counted());
   }
   return new Response(null, { status: 204, headers: counted() });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -217,7 +217,7 @@ const CASES: Case[] = [
     options: { authorize: () => "yes" as never },
     request: () => upload(JPEGS[0], "image/jpeg"),
     status: 500,
-    message: /authorize must return true, false or a Response, got string/,
+    message: /authorize must return true, false or a Response, got the string "yes"\n$/,
     frames: 0,
   },
   {
