@@ -89,7 +89,15 @@ export interface ResolvedCamera {
   cors: CorsPolicy | undefined;
 }
 
-/** Checks the camera options; `dropSame` is the hub's. @throws {TypeError|RangeError} */
+/**
+ * Checks the camera options; `dropSame` is the hub's.
+ *
+ * @example
+ * ```ts ignore
+ * const camera = resolveCameraOptions({ timestamps: true, allowOrigin: "*" }, false);
+ * ```
+ * @throws {TypeError|RangeError} on a bad option.
+ */
 export function resolveCameraOptions(options: CameraOptions, dropSame: boolean): ResolvedCamera {
   const { offline, timestamps = false, dualFinalFrames = false, allowOrigin } = options;
   if (offline !== undefined && (typeof offline !== "object" || offline === null)) {
@@ -120,7 +128,15 @@ export interface ResolvedSnapshot {
   maxAge: number | undefined;
 }
 
-/** Checks `hub.snapshot()`'s options. @throws {TypeError|RangeError} */
+/**
+ * Checks `hub.snapshot()`'s options.
+ *
+ * @example
+ * ```ts ignore
+ * resolveSnapshotInit({ fresh: true }).timeout; // 2000
+ * ```
+ * @throws {TypeError|RangeError} on a bad init.
+ */
 export function resolveSnapshotInit(init: unknown): ResolvedSnapshot {
   if (init === undefined) init = {};
   if (typeof init !== "object" || init === null) {

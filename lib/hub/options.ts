@@ -182,7 +182,7 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
 }
 
 /** The lowest `fps` a subscriber may ask for: one frame every 1000 s. */
-export const MIN_FPS: number = 0.001;
+const MIN_FPS = 0.001;
 
 /** Checks `fps` and returns the minimum milliseconds between frames. @throws {RangeError} */
 export function fpsInterval(fps: unknown): number {

@@ -21,7 +21,15 @@ import { corsHeaders, withCors } from "./camera_options.ts";
 const FRAME_OWNED = ["content-type", "content-length"];
 const FULL = "the hub has its maximum number of subscribers";
 
-/** What `hub.response()` answers without a subscriber, or `undefined` when one should join. */
+/**
+ * What `hub.response()` answers without a subscriber, or `undefined` when one should join.
+ *
+ * @example
+ * ```ts ignore
+ * const refused = pushRefusal({ closed, full, retryAfter: "5", cors }, request, headers);
+ * if (refused) return refused; // a preflight, a 503, or a HEAD answer
+ * ```
+ */
 export function pushRefusal(
   hub: { closed: boolean; full: boolean; retryAfter: string; cors: CorsPolicy | undefined },
   request: Request | undefined,
@@ -84,6 +92,11 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 /**
  * A snapshot's headers before its frame is known: `Cache-Control: no-store`
  * (`max-age=N` with `maxAge`), then `init.headers`.
+ *
+ * @example
+ * ```ts ignore
+ * snapshotHeaders({ maxAge: 5 }).get("cache-control"); // "max-age=5"
+ * ```
  *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */

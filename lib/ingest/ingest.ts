@@ -67,7 +67,15 @@ export function ingest(
   );
 }
 
-/** @throws {TypeError} unless `request` is a Request and `target` has `publish`. */
+/**
+ * Checks `ingest()`'s arguments before anything is read.
+ *
+ * @example
+ * ```ts ignore
+ * checkArguments(request, hub); // TypeError: target must have a publish(part) method …
+ * ```
+ * @throws {TypeError} unless `request` is a Request and `target` has `publish`.
+ */
 export function checkArguments(request: unknown, target: unknown): void {
   if (!(request instanceof Request)) {
     throw new TypeError(`request must be a Request, got ${describe(request)}`);
@@ -79,7 +87,14 @@ export function checkArguments(request: unknown, target: unknown): void {
   }
 }
 
-/** Publishes each frame in order; the answer says how the upload ended. */
+/**
+ * Publishes each frame in order; the answer says how the upload ended.
+ *
+ * @example
+ * ```ts ignore
+ * const answer = await publishAll(upload.open(signal), hub); // 204, X-Ingest-Frames: 42
+ * ```
+ */
 export async function publishAll(
   frames: AsyncGenerator<IngestFrame>,
   target: IngestTarget,
