@@ -14,8 +14,8 @@
  * @module
  */
 
-import { BoundarySearch } from "../shared/boundary_search.ts";
 import { describeValue } from "../shared/describe.ts";
+import { boundaryGuard } from "../push/boundary_guard.ts";
 import { type Part, toWirePart } from "../push/part.ts";
 import { type BytesPart, hasBytes } from "./frame.ts";
 
@@ -30,40 +30,28 @@ export type PublishCheck = (part: unknown) => BytesPart;
  * ```ts ignore
  * const check = publishCheck("b");
  * check({ contentType: "text/plain", body: "--b" });
- * // RangeError: part.body contains "--b", which would end the part early …
+ * // RangeError: part.body contains "--b", the hub's boundary, …
  * ```
  */
 export function publishCheck(boundary: string, where = "part"): PublishCheck {
-  const marker = `--${boundary}`;
-  const search = new BoundarySearch(new TextEncoder().encode(marker));
-  const forged = (where: string): RangeError =>
+  // The encoder's guard, with the hub's reason: even a random boundary is public here.
+  const guard = boundaryGuard(boundary, (field, name) =>
     new RangeError(
-      `${where} contains "${marker}", the hub's boundary, which every viewer can read from its ` +
+      `${name === undefined || name === "Content-Type" ? field : `${field} ${name}`} contains ` +
+        `"--${boundary}", the hub's boundary, which every viewer can read from its ` +
         "Content-Type: it would end the part early and forge a part for every other viewer; " +
         "escape or drop such content before publishing",
-    );
+    ));
   return (part) => {
-    const wire = toWirePart(part, where);
+    const wire = toWirePart(part, where, guard);
     if (!hasBytes(wire)) {
       throw new TypeError(
         `${where}.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for ` +
-          `publish(), got ${
-            describeValue((part as Part).body)
-          }; read a Blob or ReadableStream into bytes first`,
+          `publish(), got ${describeValue((part as Part).body)}; read a Blob or ReadableStream ` +
+          "into bytes first",
       );
     }
-    for (const line of wire.fields.split("\r\n")) {
-      if (line === "") continue;
-      const name = line.slice(0, line.indexOf(":"));
-      const field = name.toLowerCase() === "content-type"
-        ? `${where}.contentType`
-        : `${where}.headers ${name}`;
-      if (line.includes(marker)) throw forged(field);
-    }
-    search.reset();
-    const found = search.search(wire.bytes, 0);
-    search.reset();
-    if (found !== -1) throw forged(`${where}.body`);
+    guard.checkBody(wire.bytes, `${where}.body`);
     return wire;
   };
 }
