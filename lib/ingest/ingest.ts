@@ -9,8 +9,12 @@ import { describeValue as describe } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError, messageOf } from "./ingest_error.ts";
-import { type IngestOptions, resolveIngestOptions } from "./ingest_options.ts";
-import { checkUpload } from "./ingest_request.ts";
+import {
+  type IngestOptions,
+  type ResolvedIngestOptions,
+  resolveIngestOptions,
+} from "./ingest_options.ts";
+import { type AcceptedUpload, checkUpload } from "./ingest_request.ts";
 
 /** Where ingested frames go: anything with `publish(part)`, such as a `PushHub`. */
 export interface IngestTarget {
@@ -60,23 +64,38 @@ export function ingest(
   target: IngestTarget,
   options?: IngestOptions,
 ): Promise<Response> {
-  checkArguments(request, target);
-  const config = resolveIngestOptions(options);
-  return checkUpload(request, config).then((upload) =>
-    upload instanceof Response ? upload : publishAll(upload.open(config.signal), target)
+  return acceptUpload(request, target, options).then((accepted) =>
+    accepted instanceof Response
+      ? accepted
+      : publishAll(accepted.upload.open(accepted.config.signal), target)
   );
 }
 
 /**
- * Checks `ingest()`'s arguments before anything is read.
+ * What `ingest()` and `hub.ingest()` check before reading: the arguments and
+ * options at once (a throw, not a rejection), then the upload itself.
  *
  * @example
  * ```ts ignore
- * checkArguments(request, hub); // TypeError: target must have a publish(part) method …
+ * const accepted = await acceptUpload(request, hub, { authorize });
+ * if (accepted instanceof Response) return accepted; // 401, 405, 415, …
  * ```
- * @throws {TypeError} unless `request` is a Request and `target` has `publish`.
+ * @throws {TypeError|RangeError} at once, on a bad request, target or option.
  */
-export function checkArguments(request: unknown, target: unknown): void {
+export function acceptUpload(
+  request: Request,
+  target: IngestTarget,
+  options: IngestOptions | undefined,
+): Promise<{ upload: AcceptedUpload; config: ResolvedIngestOptions } | Response> {
+  checkArguments(request, target);
+  const config = resolveIngestOptions(options);
+  return checkUpload(request, config).then((upload) =>
+    upload instanceof Response ? upload : { upload, config }
+  );
+}
+
+/** @throws {TypeError} unless `request` is a Request and `target` has `publish`. */
+function checkArguments(request: unknown, target: unknown): void {
   if (!(request instanceof Request)) {
     throw new TypeError(`request must be a Request, got ${describe(request)}`);
   }
