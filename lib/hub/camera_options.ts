@@ -9,6 +9,7 @@
 import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
+import { flag, seconds } from "./option_checks.ts";
 
 /** The camera options of `new PushHub()` (see `PushHubOptions`). */
 export interface CameraOptions {
@@ -99,17 +100,14 @@ export interface ResolvedCamera {
  * @throws {TypeError|RangeError} on a bad option.
  */
 export function resolveCameraOptions(options: CameraOptions, dropSame: boolean): ResolvedCamera {
-  const { offline, timestamps = false, dualFinalFrames = false, allowOrigin } = options;
+  const { offline, allowOrigin } = options;
   if (offline !== undefined && (typeof offline !== "object" || offline === null)) {
     throw new TypeError(
       `options.offline must be a part { contentType, body }, got ${describeValue(offline)}`,
     );
   }
-  for (const [name, value] of [["timestamps", timestamps], ["dualFinalFrames", dualFinalFrames]]) {
-    if (typeof value !== "boolean") {
-      throw new TypeError(`options.${name} must be a boolean, got ${describeValue(value)}`);
-    }
-  }
+  const timestamps = flag(options.timestamps, false, "options.timestamps");
+  const dualFinalFrames = flag(options.dualFinalFrames, false, "options.dualFinalFrames");
   if (dualFinalFrames && !dropSame) {
     throw new RangeError(
       "options.dualFinalFrames applies only with options.dropSame: true, got dropSame false",
@@ -142,25 +140,17 @@ export function resolveSnapshotInit(init: unknown): ResolvedSnapshot {
   if (typeof init !== "object" || init === null) {
     throw new TypeError(`init must be an object, got ${describeValue(init)}`);
   }
-  const { headers, request, fresh = false, timeout = 2000, maxAge } = init as SnapshotInit;
+  const given = init as SnapshotInit;
+  const { headers, request, timeout = 2000 } = given;
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`init.request must be a Request, got ${describeValue(request)}`);
   }
-  if (typeof fresh !== "boolean") {
-    throw new TypeError(`init.fresh must be a boolean, got ${describeValue(fresh)}`);
-  }
+  const fresh = flag(given.fresh, false, "init.fresh");
   if (typeof timeout !== "number" || !(timeout > 0 && timeout <= 60_000)) {
     throw new RangeError(
       `init.timeout must be milliseconds > 0 and <= 60000, got ${describeValue(timeout)}`,
     );
   }
-  if (
-    maxAge !== undefined && (typeof maxAge !== "number" || !Number.isSafeInteger(maxAge) ||
-      maxAge < 0)
-  ) {
-    throw new RangeError(
-      `init.maxAge must be a whole number of seconds >= 0, got ${describeValue(maxAge)}`,
-    );
-  }
+  const maxAge = seconds(given.maxAge, undefined, "init.maxAge");
   return { headers, request, fresh, timeout, maxAge };
 }
