@@ -24,12 +24,12 @@ describe("multipart-push/nats: bad arguments", () => {
     );
     assert.throws(
       () => natsFrames({} as never, "a"),
-      /nc must be .*\(with subscribe\(\)\), got object/,
+      /nc must be .*\(with subscribe\(\)\), got an object/,
     );
     const nc = { publish() {}, subscribe() {} } as never;
     assert.throws(() => natsPublisher(nc, "a b"), /subject must be .*got the string "a b"/);
     assert.throws(() => natsFrames(nc, "camera.*"), /without spaces or wildcards, got the string/);
-    assert.throws(() => natsFrames(nc, 5 as never), /subject must be .*got number/);
+    assert.throws(() => natsFrames(nc, 5 as never), /subject must be .*got 5/);
     assert.throws(() => natsFrames(nc, "a", { maxQueue: 0 }), /options.maxQueue must be .*got 0/);
   });
 });

@@ -28,10 +28,10 @@ describe("multipart-push/redis: bad arguments", () => {
       () => redisPublisher(null as never, "a"),
       /client must be a node-redis .*got null/,
     );
-    assert.throws(() => redisFrames({} as never, "a"), /\(with duplicate\(\)\), got object/);
+    assert.throws(() => redisFrames({} as never, "a"), /\(with duplicate\(\)\), got an object/);
     const client = { publish: () => Promise.resolve(0), duplicate() {} } as never;
-    assert.throws(() => redisPublisher(client, ""), /channel must be .*got the empty string/);
-    assert.throws(() => redisFrames(client, 5 as never), /channel must be .*got number/);
+    assert.throws(() => redisPublisher(client, ""), /channel must be .*got the string ""/);
+    assert.throws(() => redisFrames(client, 5 as never), /channel must be .*got 5/);
     assert.throws(() => redisFrames(client, "a", { maxQueue: -1 }), /maxQueue .*got -1/);
     assert.throws(() => redisPublisher(client, "a", { onError: 1 as never }), /onError must be a/);
   });
