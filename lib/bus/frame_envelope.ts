@@ -26,7 +26,16 @@ import type { Part } from "../push/part.ts";
 import { FrameError } from "./frame_error.ts";
 import { describeValue } from "../shared/describe.ts";
 
-/** The envelope version this module writes and reads. */
+/**
+ * The envelope version this module writes and reads (the third byte of every frame).
+ *
+ * @example
+ * ```ts
+ * import { encodeFrame, FRAME_VERSION } from "multipart-push/bus";
+ *
+ * encodeFrame({ contentType: "text/plain", body: "x" })[2] === FRAME_VERSION; // true
+ * ```
+ */
 export const FRAME_VERSION = 1;
 const MAGIC_0 = 0x6d;
 const MAGIC_1 = 0x70;
