@@ -1,14 +1,12 @@
 // multipart-push/nats against a real nats-server: no subscription without viewers (monitoring
 // /connz), and a server kill and restart (viewers keep the last frame, the publisher drops frames
 // meanwhile). Delivery itself: nats_paths.test.ts.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { natsFrames, natsPublisher } from "../../lib/nats/mod.ts";
-import { busSkipReason, type NatsServer, startNats } from "../_helpers/bus_servers.ts";
+import { busSkipReason } from "../_helpers/bus_servers.ts";
 import { assertLazySubscription, assertSurvivesRestart } from "../bus/_scenarios.ts";
-
-type NatsModule = typeof import("@nats-io/transport-node");
-type Connection = Awaited<ReturnType<NatsModule["connect"]>>;
+import { useNats } from "./_nats.ts";
 
 const skip = busSkipReason !== undefined;
 const name = (what: string) => (skip ? `${what} (${busSkipReason})` : what);
@@ -32,37 +30,19 @@ describe("multipart-push/nats: bad arguments", () => {
 });
 
 describe("multipart-push/nats with nats-server", { skip }, () => {
-  let server: NatsServer;
-  let nats: NatsModule;
-  const connections: Connection[] = [];
-  const connect = async () => {
-    const nc = await nats.connect({
-      servers: server.url,
-      reconnectTimeWait: 100,
-      maxReconnectAttempts: -1,
-      pingInterval: 1000,
-    });
-    connections.push(nc);
-    return nc;
-  };
-
-  before(async () => {
-    if (skip) return;
-    const specifier = "@nats-io/transport-node";
-    nats = await import(specifier);
-    server = await startNats();
+  const suite = useNats({
+    reconnectTimeWait: 100,
+    maxReconnectAttempts: -1,
+    pingInterval: 1000,
   });
-  after(async () => {
-    for (const nc of connections) await nc.close().catch(() => {});
-    await server?.kill();
-  });
+  const { connect } = suite;
 
   it(name("holds a subscription only while the edge has viewers"), async () => {
     const edge = await connect();
     await edge.flush();
     await assertLazySubscription(
       natsFrames(edge, "camera.lazy"),
-      () => server.subscriptions("camera.lazy"),
+      () => suite.server.subscriptions("camera.lazy"),
     );
   });
 
@@ -75,7 +55,7 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
       const reports: unknown[] = [];
       await assertSurvivesRestart({
         label: "nats",
-        server,
+        server: suite.server,
         source: natsFrames(edge, "camera.restart"),
         publish: natsPublisher(camera, "camera.restart", { onError: (e) => reports.push(e) }),
         reports,
