@@ -106,10 +106,7 @@ export function durableHub(
 
 function checkCamera(camera: unknown): string {
   if (typeof camera !== "string" || camera === "") {
-    throw new TypeError(
-      "camera must be a non-empty string, got " +
-        (typeof camera === "string" ? "the empty string" : typeof camera),
-    );
+    throw new TypeError(`camera must be a non-empty string, got ${describeValue(camera)}`);
   }
   return camera;
 }

@@ -29,7 +29,7 @@ describe("multipart-push/durable-object: bad arguments", () => {
     const hub = durableHub(namespace, { shards: 2 });
     assert.throws(
       () => hub.view("", new Request("http://x/")),
-      /camera must be .*the empty string/,
+      /camera must be a non-empty string, got the string ""/,
     );
     assert.throws(
       () => hub.view("c", new Request("http://x/"), { shard: 2 }),
