@@ -15,12 +15,16 @@ export function incremental(
   return { initialResult: { data: { a: 1 }, hasNext: true }, subsequentResults: rest };
 }
 
-/** Every chunk of a body, decoded, each with the time it arrived. */
-export async function chunks(response: Response): Promise<{ text: string; at: number }[]> {
+/** Every chunk of a body, decoded, each with the time it arrived; `each` sees each as it comes. */
+export async function chunks(
+  response: Response,
+  each?: (text: string) => void,
+): Promise<{ text: string; at: number }[]> {
   const out: { text: string; at: number }[] = [];
   const decoder = new TextDecoder();
   for await (const chunk of response.body!) {
     out.push({ text: decoder.decode(chunk), at: performance.now() });
+    each?.(out.at(-1)!.text);
   }
   return out;
 }

@@ -123,15 +123,12 @@ describe("graphqlResponse: heartbeats", () => {
     });
     let previous = performance.now();
     const beats: number[] = [];
-    const got: string[] = [];
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body!) {
-      got.push(decoder.decode(chunk));
-      if (!got.at(-1)!.includes("\r\n\r\n{}\r\n---\r\n")) continue;
+    const got = (await chunks(response, (text) => {
+      if (!text.includes("\r\n\r\n{}\r\n---\r\n")) return;
       beats.push(performance.now() - previous);
       previous = performance.now();
       if (beats.length === 3) third.resolve();
-    }
+    })).map((c) => c.text);
     assert.equal(beats.length, 3, JSON.stringify(got));
     beats.forEach((gap, i) => {
       assert.ok(gap >= 95 && gap < 180, `heartbeat ${i + 1} ${gap.toFixed(0)} ms after the last`);
@@ -167,12 +164,28 @@ describe("graphqlResponse: heartbeats", () => {
       c.text
     );
     assert.equal(quiet.length, 3);
-    const beating =
-      (await chunks(graphqlResponse(request(), incremental(rest()), { heartbeat: 40 }))).map((c) =>
-        c.text
-      );
-    // 40, 80, 120 ms; a loaded machine may push the third past 150 ms.
-    const beats = beating.filter((t) => t.includes("\r\n\r\n{}\r\n")).length;
+    // The last payload 20 ms after the second beat (halfway to a third, which a loaded machine may
+    // still let in), or after 500 ms if none comes: lag does not add up against a fixed 150 ms.
+    // Each beat 35-120 ms after the part before it, so a halved or tripled interval fails.
+    const second = Promise.withResolvers<void>();
+    async function* afterTwoBeats() {
+      await Promise.race([second.promise, sleep(500)]);
+      await sleep(20);
+      yield { incremental: [{ data: { b: 2 }, path: [] }], hasNext: false };
+    }
+    const gaps: number[] = [];
+    let previous = performance.now();
+    const response = graphqlResponse(request(), incremental(afterTwoBeats()), { heartbeat: 40 });
+    await chunks(response, (text) => {
+      if (!text.includes("\r\n\r\n{}\r\n")) return;
+      gaps.push(performance.now() - previous);
+      previous = performance.now();
+      if (gaps.length === 2) second.resolve();
+    });
+    const beats = gaps.length;
     assert.ok(beats >= 2 && beats <= 3, `${beats} heartbeats`);
+    for (const gap of gaps.slice(0, 2)) {
+      assert.ok(gap >= 35 && gap < 120, `a heartbeat ${gap.toFixed(0)} ms after the part before`);
+    }
   });
 });
