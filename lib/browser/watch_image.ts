@@ -14,6 +14,7 @@
  * @module
  */
 
+import { backoffMs, retryOption } from "../shared/backoff.ts";
 import { describeValue } from "../shared/describe.ts";
 
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
@@ -80,18 +81,6 @@ function sampler(): Sampler {
   };
 }
 
-function positive(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
-    throw new RangeError(
-      `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
-}
-
 /**
  * Watches an `<img>` push and reloads it when no new frame came for
  * `stallMs` or the image errors, waiting `retryMs`, then twice as long per
@@ -114,9 +103,9 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
     throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
-  const stallMs = positive(options.stallMs, 10_000, "stallMs");
-  const retryMs = positive(options.retryMs, 1000, "retryMs");
-  const maxRetryMs = positive(options.maxRetryMs, 30_000, "maxRetryMs");
+  const stallMs = retryOption(options.stallMs, 10_000, "stallMs");
+  const retryMs = retryOption(options.retryMs, 1000, "retryMs");
+  const maxRetryMs = retryOption(options.maxRetryMs, 30_000, "maxRetryMs");
   const { signal, onReload } = options;
   const base = img.src;
   const sample = sampler();
@@ -134,7 +123,7 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
     reloadAt = 0;
   };
   const reload = (reason: "stall" | "error"): void => {
-    const wait = Math.min(maxRetryMs, retryMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+    const wait = backoffMs(retryMs, maxRetryMs, attempt);
     attempt++;
     reloadAt = Date.now() + wait;
     clearTimeout(timer);

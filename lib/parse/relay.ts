@@ -9,6 +9,7 @@
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
+import { retryOption } from "../shared/backoff.ts";
 import { describeValue } from "../shared/describe.ts";
 import { type Connect, deliverAll, type ReconnectInfo, reconnecting } from "./relay_reconnect.ts";
 
@@ -129,8 +130,8 @@ export function relay(
     : undefined;
   if (connect === undefined) return once(parseParts(input as PartsInput, options), deliver);
   const plan = {
-    retryMs: wait(options?.retryMs, 1000, "retryMs"),
-    maxRetryMs: wait(options?.maxRetryMs, 30_000, "maxRetryMs"),
+    retryMs: retryOption(options?.retryMs, 1000, "retryMs"),
+    maxRetryMs: retryOption(options?.maxRetryMs, 30_000, "maxRetryMs"),
     onReconnect: options?.onReconnect,
   };
   if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {
@@ -155,16 +156,4 @@ async function once(
   const counter = { count: 0 };
   await deliverAll(parts, deliver, counter);
   return counter.count;
-}
-
-function wait(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
-    throw new RangeError(
-      `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }

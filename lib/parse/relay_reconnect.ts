@@ -7,6 +7,7 @@
  * @module
  */
 
+import { backoffMs } from "../shared/backoff.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 
@@ -110,8 +111,7 @@ export async function reconnecting(
     }
     if (signal?.aborted) break;
     if (counter.count > before) attempt = 0;
-    const waitMs = Math.min(plan.maxRetryMs, plan.retryMs * 2 ** attempt) *
-      (0.5 + Math.random() / 2);
+    const waitMs = backoffMs(plan.retryMs, plan.maxRetryMs, attempt);
     attempt++;
     try {
       plan.onReconnect?.({ attempt, error, waitMs });
