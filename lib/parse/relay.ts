@@ -11,7 +11,13 @@ import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 import { retryOption } from "../shared/backoff.ts";
 import { describeValue } from "../shared/describe.ts";
-import { type Connect, deliverAll, type ReconnectInfo, reconnecting } from "./relay_reconnect.ts";
+import {
+  type Connect,
+  connectOnce,
+  deliverAll,
+  type ReconnectInfo,
+  reconnecting,
+} from "./relay_reconnect.ts";
 
 /** A decoded part shaped like the encoder's `Part`, ready to publish again. */
 export interface RelayedPart {
@@ -140,11 +146,7 @@ export function relay(
     );
   }
   if (options?.reconnect === false) {
-    return Promise.resolve().then(async () => {
-      const response = await connect(options.signal);
-      if (!response.ok) throw new Error(`relay: the upstream answered ${response.status}`);
-      return once(parseParts(response, options), deliver);
-    });
+    return Promise.resolve().then(async () => once(await connectOnce(connect, options), deliver));
   }
   return reconnecting(connect, deliver, options ?? {}, plan);
 }

@@ -65,6 +65,28 @@ export async function deliverAll(
   }
 }
 
+/**
+ * Connects once and returns the upstream's parts; an error status is refused
+ * (its body cancelled, so the connection is not held open).
+ *
+ * @example
+ * ```ts ignore
+ * for await (const part of await connectOnce((signal) => fetch(url, { signal }), {})) {}
+ * ```
+ * @throws {Error} naming the status, when the upstream answers one that is not 2xx.
+ */
+export async function connectOnce(
+  connect: Connect,
+  options: ParsePartsOptions,
+): Promise<AsyncIterableIterator<ReceivedPart>> {
+  const response = await connect(options.signal);
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new Error(`relay: the upstream answered ${response.status}`);
+  }
+  return parseParts(response, options);
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
@@ -99,12 +121,7 @@ export async function reconnecting(
     let error: unknown;
     const before = counter.count;
     try {
-      const response = await connect(signal);
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        throw new Error(`relay: the upstream answered ${response.status}`);
-      }
-      await deliverAll(parseParts(response, options), deliver, counter, true);
+      await deliverAll(await connectOnce(connect, options), deliver, counter, true);
     } catch (caught) {
       if (caught instanceof PublishFailed) throw caught.error;
       error = caught;

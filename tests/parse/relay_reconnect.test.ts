@@ -93,6 +93,16 @@ describe("relay reconnects to its upstream", () => {
     }
   });
 
+  it("with reconnect false, rejects an error status naming it, and cancels its body", async () => {
+    let cancelled = false;
+    const body = new ReadableStream({ cancel: () => void (cancelled = true) });
+    await assert.rejects(
+      relay(() => new Response(body, { status: 503 }), () => {}, { reconnect: false }),
+      /relay: the upstream answered 503/,
+    );
+    assert.equal(cancelled, true, "the error response's body is cancelled, not left open");
+  });
+
   it("rejects with publish's error instead of reconnecting", async () => {
     const upstream = await serve(camera(["x"], false));
     try {
