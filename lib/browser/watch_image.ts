@@ -15,6 +15,7 @@
  */
 
 import { backoffMs, retryOption } from "../shared/backoff.ts";
+import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
@@ -106,7 +107,8 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   const stallMs = retryOption(options.stallMs, 10_000, "stallMs");
   const retryMs = retryOption(options.retryMs, 1000, "retryMs");
   const maxRetryMs = retryOption(options.maxRetryMs, 30_000, "maxRetryMs");
-  const { signal, onReload } = options;
+  const { signal } = options;
+  const onReload = contained(options.onReload);
   const base = img.src;
   const sample = sampler();
   let last = sample(img);
@@ -128,11 +130,8 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
     reloadAt = Date.now() + wait;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      try {
-        onReload?.({ reason, attempt });
-      } catch {
-        // A throwing callback must not stop the healing.
-      }
+      // A throwing callback must not stop the healing.
+      onReload({ reason, attempt });
       const url = new URL(base, (globalThis as { location?: { href: string } }).location?.href);
       url.searchParams.set("reload", String(Date.now()));
       lastFrameAt = Date.now();

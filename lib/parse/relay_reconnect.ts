@@ -8,6 +8,7 @@
  */
 
 import { backoffMs } from "../shared/backoff.ts";
+import { contained } from "../shared/contained.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 
@@ -116,6 +117,7 @@ export async function reconnecting(
 ): Promise<number> {
   const signal = options.signal;
   const counter = { count: 0 };
+  const onReconnect = contained(plan.onReconnect);
   let attempt = 0;
   while (!signal?.aborted) {
     let error: unknown;
@@ -130,11 +132,8 @@ export async function reconnecting(
     if (counter.count > before) attempt = 0;
     const waitMs = backoffMs(plan.retryMs, plan.maxRetryMs, attempt);
     attempt++;
-    try {
-      plan.onReconnect?.({ attempt, error, waitMs });
-    } catch {
-      // A throwing callback must not stop the relay.
-    }
+    // A throwing callback must not stop the relay.
+    onReconnect({ attempt, error, waitMs });
     await sleep(waitMs, signal);
   }
   return counter.count;

@@ -6,9 +6,13 @@
  */
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
+import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
+
+// lib/hub/options.ts takes it from here with the other push options.
+export { contained };
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
@@ -203,30 +207,6 @@ export function isImageLoad(request: Request): boolean {
   if (dest !== null) return dest.toLowerCase() === "image";
   const accept = request.headers.get("accept") ?? "";
   return /^\s*image\//i.test(accept);
-}
-
-/**
- * A user callback (`onError`, a hub hook) made safe to call anywhere: a
- * logger that throws must not become an unhandled rejection (or an uncaught
- * timer error) and end the process. What it throws is dropped: reporting it
- * would call a failing callback again, and there is nobody else to tell.
- *
- * @example
- * ```ts
- * import { contained } from "./options.ts";
- *
- * contained((error: unknown) => { throw error; })(new Error("x")); // nothing escapes
- * ```
- */
-export function contained<T>(callback: ((value: T) => void) | undefined): (value: T) => void {
-  if (callback === undefined) return () => {};
-  return (value) => {
-    try {
-      callback(value);
-    } catch {
-      // Dropped on purpose: see above.
-    }
-  };
 }
 
 /** Checks a duration option. @throws {RangeError} */

@@ -117,6 +117,22 @@ describe("relay reconnects to its upstream", () => {
     }
   });
 
+  it("keeps reconnecting when onReconnect throws", async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const relaying = relay(() => new Response(null, { status: 503 }), () => {}, {
+      signal: stop.signal,
+      retryMs: 5,
+      maxRetryMs: 5,
+      onReconnect: () => {
+        if (++calls === 3) stop.abort();
+        throw new Error("logger down");
+      },
+    });
+    assert.equal(await within(2000, "relay resolves on abort", relaying), 0);
+    assert.equal(calls, 3);
+  });
+
   it("refuses bad reconnection options, naming them", () => {
     assert.throws(
       () => relay("http://127.0.0.1:9/", () => {}, { retryMs: "5" as never }),
