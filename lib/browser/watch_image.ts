@@ -47,7 +47,10 @@ export interface WatchImageOptions {
    * @default {30000}
    */
   maxRetryMs?: number;
-  /** Stops watching. */
+  /**
+   * Stops watching.
+   * @default {undefined} watches until the returned function is called
+   */
   signal?: AbortSignal;
   /**
    * Called before each reload, with why and how many reloads in a row.

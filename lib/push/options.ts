@@ -32,7 +32,10 @@ export interface PushOptions {
    * @default {createBoundary()} 128 random bits
    */
   boundary?: string;
-  /** Ends the push cleanly (close delimiter) when aborted. */
+  /**
+   * Ends the push cleanly (close delimiter) when aborted.
+   * @default {undefined} ends only by the source, a timeout or `request.signal`
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds without a new part after which the push ends cleanly, so
@@ -58,6 +61,7 @@ export interface PushOptions {
   /**
    * The request being answered: picks `advanceHeaders` for the client, and
    * ends the push when `request.signal` aborts (the client went away).
+   * @default {undefined}
    */
   request?: Request;
   /**
@@ -99,7 +103,15 @@ export interface ResolvedPushOptions {
 // setTimeout fires at once for anything larger.
 const MAX_TIMER = 2 ** 31 - 1;
 
-/** Applies defaults and checks every option. @throws {TypeError|RangeError} */
+/**
+ * Applies defaults and checks every option.
+ *
+ * @example
+ * ```ts ignore
+ * resolvePushOptions({ mode: "mixed" }).idleTimeout; // 60000
+ * ```
+ * @throws {TypeError|RangeError} on a bad option, naming it.
+ */
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) {
@@ -209,7 +221,15 @@ export function isImageLoad(request: Request): boolean {
   return /^\s*image\//i.test(accept);
 }
 
-/** Checks a duration option. @throws {RangeError} */
+/**
+ * Checks a duration option: milliseconds a timer can take, or `Infinity`.
+ *
+ * @example
+ * ```ts ignore
+ * milliseconds(undefined, 60_000, "options.idleTimeout"); // 60000
+ * ```
+ * @throws {RangeError} naming `name` and what was given.
+ */
 export function milliseconds(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {

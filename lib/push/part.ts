@@ -139,7 +139,15 @@ function bodyOf(
   );
 }
 
-/** Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`. */
+/**
+ * Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`.
+ *
+ * @example
+ * ```ts ignore
+ * isPartSource([]); // true
+ * isPartSource("abc"); // false
+ * ```
+ */
 export function isPartSource(value: unknown): value is PartSource {
   const source = value as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
   return typeof source?.[Symbol.asyncIterator] === "function" ||
@@ -149,6 +157,11 @@ export function isPartSource(value: unknown): value is PartSource {
 /**
  * Opens the iterator of `parts`. Arrays are checked whole first (parts, and
  * bodies against `guard`), so that their errors come before any byte is sent.
+ *
+ * @example
+ * ```ts ignore
+ * const iterator = openPartSource([{ contentType: "text/plain", body: "hi" }]);
+ * ```
  *
  * @throws {TypeError|RangeError} on a source that is not iterable, or a bad part in an array.
  */
