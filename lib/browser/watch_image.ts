@@ -14,7 +14,8 @@
  * @module
  */
 
-import { backoffMs, retryOption } from "../shared/backoff.ts";
+import { backoffMs } from "../shared/backoff.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
 import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 
@@ -107,9 +108,9 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
     throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
-  const stallMs = retryOption(options.stallMs, 10_000, "stallMs");
-  const retryMs = retryOption(options.retryMs, 1000, "retryMs");
-  const maxRetryMs = retryOption(options.maxRetryMs, 30_000, "maxRetryMs");
+  const stallMs = milliseconds(options.stallMs, 10_000, "options.stallMs", false);
+  const retryMs = milliseconds(options.retryMs, 1000, "options.retryMs", false);
+  const maxRetryMs = milliseconds(options.maxRetryMs, 30_000, "options.maxRetryMs", false);
   const { signal } = options;
   const onReload = contained(options.onReload);
   const base = img.src;

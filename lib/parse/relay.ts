@@ -9,7 +9,7 @@
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
-import { retryOption } from "../shared/backoff.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
 import { describeValue } from "../shared/describe.ts";
 import {
   type Connect,
@@ -136,8 +136,8 @@ export function relay(
     : undefined;
   if (connect === undefined) return once(parseParts(input as PartsInput, options), deliver);
   const plan = {
-    retryMs: retryOption(options?.retryMs, 1000, "retryMs"),
-    maxRetryMs: retryOption(options?.maxRetryMs, 30_000, "maxRetryMs"),
+    retryMs: milliseconds(options?.retryMs, 1000, "options.retryMs", false),
+    maxRetryMs: milliseconds(options?.maxRetryMs, 30_000, "options.maxRetryMs", false),
     onReconnect: options?.onReconnect,
   };
   if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {

@@ -7,12 +7,13 @@
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { contained } from "../shared/contained.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
 
-// lib/hub/options.ts takes it from here with the other push options.
-export { contained };
+// lib/hub/options.ts takes these from here with the other push options.
+export { contained, milliseconds };
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
@@ -99,9 +100,6 @@ export interface ResolvedPushOptions {
   onError: (error: unknown) => void;
   waitUntil: ((promise: Promise<void>) => void) | undefined;
 }
-
-// setTimeout fires at once for anything larger.
-const MAX_TIMER = 2 ** 31 - 1;
 
 /**
  * Applies defaults and checks every option.
@@ -219,25 +217,4 @@ export function isImageLoad(request: Request): boolean {
   if (dest !== null) return dest.toLowerCase() === "image";
   const accept = request.headers.get("accept") ?? "";
   return /^\s*image\//i.test(accept);
-}
-
-/**
- * Checks a duration option: milliseconds a timer can take, or `Infinity`.
- *
- * @example
- * ```ts ignore
- * milliseconds(undefined, 60_000, "options.idleTimeout"); // 60000
- * ```
- * @throws {RangeError} naming `name` and what was given.
- */
-export function milliseconds(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {
-    throw new RangeError(
-      `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or Infinity, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }
