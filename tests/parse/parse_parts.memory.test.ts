@@ -4,16 +4,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
-import { concatBytes } from "../../lib/shared/bytes.ts";
-import { bufferBytesAfterGc, gcNote, heapAfterGc } from "../_helpers/memory.ts";
+import { concatBytes, latin1Bytes as bytes } from "../../lib/shared/bytes.ts";
+import { gcNote, liveBytes } from "../_helpers/memory.ts";
 import { rechunk } from "../_helpers/streams.ts";
-
-/** JS heap plus ArrayBuffer memory after full collections. */
-async function liveBytes(): Promise<number> {
-  return (await heapAfterGc())! + (await bufferBytesAfterGc())!;
-}
-
-const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 /** The wire bytes of `bodies` as parts with one `Content-Type` line each, boundary "B". */
 function wire(bodies: Uint8Array[], head = "Content-Type: text/plain\r\n\r\n"): Uint8Array {
