@@ -22,7 +22,15 @@ export interface BoundaryGuard {
   checkBody(body: Uint8Array, where: string): void;
 }
 
-/** Creates a guard for `boundary`, with the decoder's search (a match may span chunks). */
+/**
+ * Creates a guard for `boundary`, with the decoder's search (a match may span chunks).
+ *
+ * @example
+ * ```ts ignore
+ * boundaryGuard("frame").checkBody(new TextEncoder().encode("a--frame"), "parts[0].body");
+ * // RangeError: parts[0].body contains "--frame", which would end the part early: …
+ * ```
+ */
 export function boundaryGuard(boundary: string): BoundaryGuard {
   const search = new BoundarySearch(new TextEncoder().encode(`--${boundary}`));
   const advice = "use a boundary that cannot occur in the content (the default random one)";
