@@ -16,3 +16,5 @@
 
 export { type HtmlTarget, pushInto, type PushIntoOptions } from "./push_into.ts";
 export { type WatchedImage, watchImage, type WatchImageOptions } from "./watch_image.ts";
+// What `onPart` is handed, so this entry point documents it without /parse.
+export type { ReceivedPart } from "../parse/received_part.ts";

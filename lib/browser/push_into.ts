@@ -18,9 +18,15 @@ export interface HtmlTarget {
 
 /** Options of {@linkcode pushInto}. */
 export interface PushIntoOptions {
-  /** Stops reading the push (the connection is closed). */
+  /**
+   * Stops reading the push (the connection is closed).
+   * @default {undefined}
+   */
   signal?: AbortSignal;
-  /** More for the `fetch` (headers, credentials) when `source` is a URL or a Request. */
+  /**
+   * More for the `fetch` (headers, credentials) when `source` is a URL or a Request.
+   * @default {undefined}
+   */
   init?: RequestInit;
   /**
    * Called after each part is shown, with the part (HTML or not); a part that is not

@@ -14,6 +14,9 @@
  * @module
  */
 
+import { backoffMs } from "../shared/backoff.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
+import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
@@ -45,7 +48,10 @@ export interface WatchImageOptions {
    * @default {30000}
    */
   maxRetryMs?: number;
-  /** Stops watching. */
+  /**
+   * Stops watching.
+   * @default {undefined} watches until the returned function is called
+   */
   signal?: AbortSignal;
   /**
    * Called before each reload, with why and how many reloads in a row.
@@ -80,18 +86,6 @@ function sampler(): Sampler {
   };
 }
 
-function positive(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
-    throw new RangeError(
-      `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
-}
-
 /**
  * Watches an `<img>` push and reloads it when no new frame came for
  * `stallMs` or the image errors, waiting `retryMs`, then twice as long per
@@ -114,10 +108,11 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
     throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
-  const stallMs = positive(options.stallMs, 10_000, "stallMs");
-  const retryMs = positive(options.retryMs, 1000, "retryMs");
-  const maxRetryMs = positive(options.maxRetryMs, 30_000, "maxRetryMs");
-  const { signal, onReload } = options;
+  const stallMs = milliseconds(options.stallMs, 10_000, "options.stallMs", false);
+  const retryMs = milliseconds(options.retryMs, 1000, "options.retryMs", false);
+  const maxRetryMs = milliseconds(options.maxRetryMs, 30_000, "options.maxRetryMs", false);
+  const { signal } = options;
+  const onReload = contained(options.onReload);
   const base = img.src;
   const sample = sampler();
   let last = sample(img);
@@ -134,16 +129,13 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
     reloadAt = 0;
   };
   const reload = (reason: "stall" | "error"): void => {
-    const wait = Math.min(maxRetryMs, retryMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+    const wait = backoffMs(retryMs, maxRetryMs, attempt);
     attempt++;
     reloadAt = Date.now() + wait;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      try {
-        onReload?.({ reason, attempt });
-      } catch {
-        // A throwing callback must not stop the healing.
-      }
+      // A throwing callback must not stop the healing.
+      onReload({ reason, attempt });
       const url = new URL(base, (globalThis as { location?: { href: string } }).location?.href);
       url.searchParams.set("reload", String(Date.now()));
       lastFrameAt = Date.now();

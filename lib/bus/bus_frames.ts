@@ -9,6 +9,7 @@ import type { Part } from "../push/part.ts";
 import { decodeFrame } from "./frame_envelope.ts";
 import { Mailbox } from "./mailbox.ts";
 import { reporter } from "./outage.ts";
+import { describeValue } from "../shared/describe.ts";
 
 /**
  * Starts one subscription: call `deliver` with each message's bytes, and
@@ -71,12 +72,14 @@ export interface ResolvedBusOptions {
 export function resolveBusOptions(options: BusFramesOptions | undefined): ResolvedBusOptions {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(
-      `options must be an object, got ${options === null ? "null" : typeof options}`,
+      `options must be an object, got ${describeValue(options)}`,
     );
   }
   const { maxQueue = 1, onError } = options ?? {};
   if (typeof maxQueue !== "number" || !Number.isInteger(maxQueue) || maxQueue < 1) {
-    throw new RangeError(`options.maxQueue must be an integer >= 1, got ${String(maxQueue)}`);
+    throw new RangeError(
+      `options.maxQueue must be an integer >= 1, got ${describeValue(maxQueue)}`,
+    );
   }
   const report = reporter(onError);
   return { maxQueue, report };
@@ -103,7 +106,7 @@ export function resolveBusOptions(options: BusFramesOptions | undefined): Resolv
  */
 export function busFrames(subscribe: BusSubscribe, options?: BusFramesOptions): BusSource {
   if (typeof subscribe !== "function") {
-    throw new TypeError(`subscribe must be a function, got ${typeof subscribe}`);
+    throw new TypeError(`subscribe must be a function, got ${describeValue(subscribe)}`);
   }
   const config = resolveBusOptions(options);
   return (signal) => frames(subscribe, signal, config);

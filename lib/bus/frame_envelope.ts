@@ -24,8 +24,18 @@ import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 import { toWirePart } from "../push/part.ts";
 import type { Part } from "../push/part.ts";
 import { FrameError } from "./frame_error.ts";
+import { describeValue } from "../shared/describe.ts";
 
-/** The envelope version this module writes and reads. */
+/**
+ * The envelope version this module writes and reads (the third byte of every frame).
+ *
+ * @example
+ * ```ts
+ * import { encodeFrame, FRAME_VERSION } from "multipart-push/bus";
+ *
+ * encodeFrame({ contentType: "text/plain", body: "x" })[2] === FRAME_VERSION; // true
+ * ```
+ */
 export const FRAME_VERSION = 1;
 const MAGIC_0 = 0x6d;
 const MAGIC_1 = 0x70;
@@ -67,7 +77,7 @@ export function encodeFrame(part: Part): Uint8Array<ArrayBuffer> {
   if (bytes === undefined) {
     throw new TypeError(
       "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for encodeFrame(), " +
-        `got ${part.body?.constructor?.name ?? typeof part.body}; read it into bytes first`,
+        `got ${describeValue(part.body)}; read it into bytes first`,
     );
   }
   // wire.key is the checked header block without Content-Length, each field ending CRLF.
@@ -111,7 +121,7 @@ export function encodeFrame(part: Part): Uint8Array<ArrayBuffer> {
  */
 export function decodeFrame(bytes: Uint8Array): DecodedPart {
   if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`bytes must be a Uint8Array, got ${describe(bytes)}`);
+    throw new TypeError(`bytes must be a Uint8Array, got ${describeValue(bytes)}`);
   }
   if (bytes.byteLength < PREFIX) {
     throw new FrameError(`bytes must be at least ${PREFIX} bytes long, got ${bytes.byteLength}`);
@@ -173,11 +183,4 @@ function parseHead(head: Uint8Array): { contentType: string; headers: [string, s
 
 function hex(byte: number): string {
   return byte.toString(16).padStart(2, "0");
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 20))}`;
-  if (value === null) return "null";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
-  return typeof value;
 }

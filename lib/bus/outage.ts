@@ -8,6 +8,8 @@
  * @module
  */
 
+import { describeValue } from "../shared/describe.ts";
+
 /**
  * Counts the frames dropped in the current outage and reports each outage once.
  *
@@ -58,7 +60,7 @@ export class Outage {
 export function reporter(onError: unknown): (error: unknown) => void {
   const report = onError ?? console.error;
   if (typeof report !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
+    throw new TypeError(`options.onError must be a function, got ${describeValue(onError)}`);
   }
   return (error) => {
     try {

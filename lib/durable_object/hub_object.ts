@@ -11,6 +11,7 @@
 import { decodeFrame } from "../bus/frame_envelope.ts";
 import { PushHub } from "../hub/push_hub.ts";
 import { type PushHubOptions, resolveHubOptions } from "../hub/options.ts";
+import { describeValue } from "../shared/describe.ts";
 import { type DurableObjectNamespaceLike, shardName } from "./routes.ts";
 
 /** Options of `pushHubObject`. */
@@ -52,7 +53,9 @@ export type PushHubObjectClass = new (
 export function pushHubObject(options?: PushHubObjectOptions): PushHubObjectClass {
   const { binding = "PUSH_HUB", ...hubOptions } = options ?? {};
   if (typeof binding !== "string" || binding === "") {
-    throw new TypeError(`options.binding must be a non-empty string, got ${typeof binding}`);
+    throw new TypeError(
+      `options.binding must be a non-empty string, got ${describeValue(binding)}`,
+    );
   }
   // Checks the hub options now, where the Worker starts, rather than in each object. A fixed
   // boundary stands in for the random one: a Worker's global scope may not generate random values.

@@ -8,6 +8,7 @@
 
 import { encodeFrame } from "../bus/frame_envelope.ts";
 import type { Part } from "../push/part.ts";
+import { describeValue } from "../shared/describe.ts";
 import { type DurableObjectNamespaceLike, shardName } from "./routes.ts";
 
 /** Options of `durableHub`. */
@@ -55,14 +56,14 @@ export function durableHub(
 ): DurableHub {
   if (typeof namespace?.idFromName !== "function" || typeof namespace?.get !== "function") {
     throw new TypeError(
-      `namespace must be a Durable Object namespace binding, got ${
-        namespace === null ? "null" : typeof namespace
-      }`,
+      `namespace must be a Durable Object namespace binding, got ${describeValue(namespace)}`,
     );
   }
   const shards = options?.shards ?? 0;
   if (!Number.isInteger(shards) || shards < 0 || shards > 1000) {
-    throw new RangeError(`options.shards must be an integer from 0 to 1000, got ${String(shards)}`);
+    throw new RangeError(
+      `options.shards must be an integer from 0 to 1000, got ${describeValue(shards)}`,
+    );
   }
   const stub = (name: string) => namespace.get(namespace.idFromName(name));
   const path = (camera: string, action: string) =>
@@ -72,7 +73,7 @@ export function durableHub(
     const index = shard ?? Math.floor(Math.random() * shards);
     if (!Number.isInteger(index) || index < 0 || index >= shards) {
       throw new RangeError(
-        `options.shard must be an integer from 0 to ${shards - 1}, got ${index}`,
+        `options.shard must be an integer from 0 to ${shards - 1}, got ${describeValue(index)}`,
       );
     }
     return shardName(camera, index);
@@ -105,10 +106,7 @@ export function durableHub(
 
 function checkCamera(camera: unknown): string {
   if (typeof camera !== "string" || camera === "") {
-    throw new TypeError(
-      "camera must be a non-empty string, got " +
-        (typeof camera === "string" ? "the empty string" : typeof camera),
-    );
+    throw new TypeError(`camera must be a non-empty string, got ${describeValue(camera)}`);
   }
   return camera;
 }

@@ -124,7 +124,15 @@ function merge(into: unknown, from: unknown): unknown {
   return from;
 }
 
-/** The value at `path` in `data`, or undefined where the path breaks off (a null parent). */
+/**
+ * The value at `path` in `data`, or undefined where the path breaks off (a null parent).
+ *
+ * @example
+ * ```ts ignore
+ * at({ user: { friends: ["Ada"] } }, ["user", "friends", 0]); // "Ada"
+ * at({ user: null }, ["user", "name"]); // undefined
+ * ```
+ */
 export function at(data: unknown, path: ResultPath): unknown {
   let value = data;
   for (const key of path) {

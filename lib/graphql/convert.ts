@@ -33,7 +33,18 @@ import type { GraphQLResult, JsonObject, ResultPath } from "./types.ts";
 /** Turns one payload into its converted form; `undefined` drops it (nothing left to say). */
 export type Converter = (payload: JsonObject) => JsonObject | undefined;
 
-/** A converter from graphql-js 17's format to the 2022 one, for one response. */
+/**
+ * A converter from graphql-js 17's format to the 2022 one, for one response.
+ *
+ * @example
+ * ```ts ignore
+ * const convert = toLegacy();
+ * for await (const payload of subsequentResults) {
+ *   const legacy = convert(payload);
+ *   if (legacy !== undefined) send(legacy);
+ * }
+ * ```
+ */
 export function toLegacy(): Converter {
   const merged: GraphQLResult = {};
   const announced = new Map<string, { path: ResultPath; label?: string }>();
@@ -89,6 +100,15 @@ export function toLegacy(): Converter {
  * entry is announced, delivered and completed in one payload; streamed items
  * go out as deferred data carrying the list so far (kept by merging the
  * payloads as they pass), since a stream announced late cannot be placed.
+ *
+ * @example
+ * ```ts ignore
+ * const convert = toIncremental();
+ * convert({ data: { user: { id: "1" } }, hasNext: true }); // ... pending: []
+ * convert({ incremental: [{ data: { name: "Ada" }, path: ["user"] }], hasNext: false });
+ * // { hasNext: false, pending: [{ id: "0", path: ["user"] }],
+ * //   incremental: [{ id: "0", data: { name: "Ada" } }], completed: [{ id: "0" }] }
+ * ```
  */
 export function toIncremental(): Converter {
   let next = 0;

@@ -11,7 +11,10 @@ import type { JsonObject } from "./types.ts";
 
 /** Options of {@linkcode graphqlPayloads}. */
 export interface GraphQLPayloadsOptions {
-  /** Aborting it stops the iteration with the signal's reason and cancels the body. */
+  /**
+   * Aborting it stops the iteration with the signal's reason and cancels the body.
+   * @default {undefined} the iteration runs until the body ends
+   */
   signal?: AbortSignal;
   /**
    * Longest payload in bytes.

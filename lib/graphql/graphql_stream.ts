@@ -40,7 +40,17 @@ const encoder = new TextEncoder();
 const HEARTBEAT = Symbol("heartbeat");
 const HEAD = "content-type: application/json; charset=utf-8\r\n\r\n";
 
-/** Streams `source`'s payloads as multipart parts, pulling one per read. */
+/**
+ * Streams `source`'s payloads as multipart parts, pulling one per read.
+ *
+ * @example
+ * ```ts ignore
+ * const body = graphqlStream(payloadSource(undefined, iteratorOf(events), (p) => p), {
+ *   boundary: "-", heartbeat: 5000, subscription: true,
+ *   signal: undefined, leave: request.signal, onError: console.error, waitUntil: undefined,
+ * });
+ * ```
+ */
 export function graphqlStream(
   source: PayloadSource,
   config: GraphQLStreamConfig,

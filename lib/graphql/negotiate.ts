@@ -115,7 +115,14 @@ export function negotiate(accept: string | null, kind: ResultKind): Negotiated |
   return best;
 }
 
-/** The `Content-Type` of a response in `format`, with the spec parameter echoed. */
+/**
+ * The `Content-Type` of a response in `format`, with the spec parameter echoed.
+ *
+ * @example
+ * ```ts ignore
+ * contentTypeOf("legacy", "-"); // 'multipart/mixed;boundary="-";deferSpec=20220824'
+ * ```
+ */
 export function contentTypeOf(format: GraphQLWireFormat, boundary: string): string {
   switch (format) {
     case "graphql-response+json":
@@ -131,7 +138,16 @@ export function contentTypeOf(format: GraphQLWireFormat, boundary: string): stri
   }
 }
 
-/** The message of a 406: what the request sent, and what to send instead. */
+/**
+ * The message of a 406: what the request sent, and what to send instead.
+ *
+ * @example
+ * ```ts ignore
+ * notAcceptable("incremental", "application/json");
+ * // "This operation uses @defer or @stream and is delivered as multipart/mixed, but the
+ * // request sent Accept: application/json. Add \"multipart/mixed;deferSpec=20220824\" …"
+ * ```
+ */
 export function notAcceptable(kind: ResultKind, accept: string | null): string {
   const asked = accept === null
     ? "no Accept header (which means application/json)"

@@ -23,6 +23,7 @@ export interface GraphQLResponseOptions {
    * Ends the response: a subscription cleanly (a closing `{}` part), an
    * incremental one broken off (it is not complete). The client leaving
    * (`request.signal`, or the body being cancelled) ends it too.
+   * @default {undefined} only the results' end or the client leaving ends it
    */
   signal?: AbortSignal;
   /**
@@ -37,13 +38,24 @@ export interface GraphQLResponseOptions {
    * @default {undefined}
    */
   waitUntil?: (promise: Promise<void>) => void;
-  /** More response headers (CORS, say); not `Content-Type` or the server's length headers. */
+  /**
+   * More response headers (CORS, say); not `Content-Type` or the server's length headers.
+   * @default {undefined} `Content-Type` and `Cache-Control: no-cache` only
+   */
   headers?: HeadersInit;
 }
 
 const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];
 
-/** Checks every option; returns the heartbeat interval (0: none) and the extra headers. */
+/**
+ * Checks every option; returns the heartbeat interval (0: none) and the extra headers.
+ *
+ * @example
+ * ```ts ignore
+ * const { heartbeat, extra } = checkOptions({ heartbeat: 10_000 }, "subscription");
+ * ```
+ * @throws {TypeError|RangeError} on a bad option, naming it.
+ */
 export function checkOptions(
   options: GraphQLResponseOptions | undefined,
   kind: ResultKind,
@@ -88,7 +100,16 @@ function interval(value: unknown, fallback: number): number {
   return value;
 }
 
-/** Which kind of result `result` is. @throws {TypeError} when it is none. */
+/**
+ * Which kind of result `result` is.
+ *
+ * @example
+ * ```ts ignore
+ * kindOf({ data: {} }); // "single"
+ * kindOf(await subscribe(args)); // "subscription"
+ * ```
+ * @throws {TypeError} when it is none.
+ */
 export function kindOf(result: unknown): ResultKind {
   if (typeof result !== "object" || result === null || Array.isArray(result)) {
     throw new TypeError(

@@ -18,7 +18,14 @@ export type PayloadSource = AsyncIterator<JsonObject> & {
 
 const DONE: IteratorResult<JsonObject> = { done: true, value: undefined };
 
-/** Opens an `AsyncIterable` or passes an `AsyncIterator` through. */
+/**
+ * Opens an `AsyncIterable` or passes an `AsyncIterator` through.
+ *
+ * @example
+ * ```ts ignore
+ * const rest = iteratorOf(result.subsequentResults);
+ * ```
+ */
 export function iteratorOf(
   source: AsyncIterable<JsonObject> | AsyncIterator<JsonObject>,
 ): AsyncIterator<JsonObject> {
@@ -31,6 +38,11 @@ export function iteratorOf(
 /**
  * `first` (if any), then what `rest` yields, each through `convert`; a payload
  * it maps to `undefined` is skipped.
+ *
+ * @example
+ * ```ts ignore
+ * const source = payloadSource(initialResult, iteratorOf(subsequentResults), toLegacy());
+ * ```
  */
 export function payloadSource(
   first: JsonObject | undefined,

@@ -7,10 +7,10 @@
  * @module
  */
 
+import { checkClient, outagePublisher } from "../bus/adapter.ts";
 import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
-import { encodeFrame } from "../bus/frame_envelope.ts";
-import { Outage, reporter } from "../bus/outage.ts";
 import type { Part } from "../push/part.ts";
+import { describeValue } from "../shared/describe.ts";
 
 /** The calls of a nats.js `NatsConnection` the adapters make. */
 export interface NatsConnectionLike {
@@ -67,11 +67,14 @@ export function natsPublisher(
   subject: string,
   options?: NatsPublisherOptions,
 ): (part: Part) => void {
-  checkConnection(nc, "publish");
+  checkClient(nc, NC, "publish");
   checkSubject(subject);
-  const report = reporter(options?.onError);
-  const outage = new Outage(report, `NATS subject ${subject}`);
   let connected = true;
+  const { publish, report } = outagePublisher({
+    what: `NATS subject ${subject}`,
+    isUp: () => connected,
+    send: (frame) => nc.publish(subject, frame),
+  }, options?.onError);
   if (typeof nc.status === "function") {
     (async () => {
       // Ends when the connection closes.
@@ -81,12 +84,7 @@ export function natsPublisher(
       }
     })().catch(report);
   }
-  return (part) => {
-    const frame = encodeFrame(part);
-    if (!connected) return outage.drop();
-    nc.publish(subject, frame);
-    outage.sent();
-  };
+  return publish;
 }
 
 /**
@@ -114,7 +112,7 @@ export function natsFrames(
   subject: string,
   options?: BusFramesOptions,
 ): BusSource {
-  checkConnection(nc, "subscribe");
+  checkClient(nc, NC, "subscribe");
   checkSubject(subject);
   return busFrames((deliver, fail) => {
     let done = false;
@@ -131,21 +129,13 @@ export function natsFrames(
   }, options);
 }
 
-function checkConnection(nc: unknown, method: "publish" | "subscribe"): void {
-  if (typeof (nc as Record<string, unknown> | null)?.[method] !== "function") {
-    throw new TypeError(
-      `nc must be a connected nats.js NatsConnection (with ${method}()), got ${
-        nc === null ? "null" : typeof nc
-      }`,
-    );
-  }
-}
+const NC = "nc must be a connected nats.js NatsConnection";
 
 function checkSubject(subject: unknown): void {
   if (typeof subject !== "string" || !/^[^\s*>]+$/.test(subject)) {
     throw new TypeError(
       "subject must be a non-empty NATS subject without spaces or wildcards, got " +
-        (typeof subject === "string" ? `the string ${JSON.stringify(subject)}` : typeof subject),
+        describeValue(subject),
     );
   }
 }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { describeValue as describe } from "../shared/describe.ts";
+
 /** What {@linkcode sendResponse} uses of Node's `http.ServerResponse` (Express's `res` too). */
 export interface NodeServerResponse {
   /** The request, to answer `HEAD` without a body. */
@@ -118,11 +120,4 @@ function headerRecord(headers: Headers): Record<string, string | string[]> {
   const cookies = headers.getSetCookie?.() ?? [];
   if (cookies.length > 0) record["set-cookie"] = cookies;
   return record;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value !== "object") return typeof value;
-  return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
 }

@@ -20,7 +20,10 @@ export interface ParsePartsOptions {
    * @default the `boundary` parameter of the Response's `Content-Type`
    */
   boundary?: string;
-  /** Aborting it stops the iteration with the signal's reason and cancels the input. */
+  /**
+   * Aborting it stops the iteration with the signal's reason and cancels the input.
+   * @default {undefined}
+   */
   signal?: AbortSignal;
   /**
    * Longest header block of a part, and longest rest of a boundary line, in bytes.

@@ -9,8 +9,15 @@
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
 import { describeValue } from "../shared/describe.ts";
-import { type Connect, deliverAll, type ReconnectInfo, reconnecting } from "./relay_reconnect.ts";
+import {
+  type Connect,
+  connectOnce,
+  deliverAll,
+  type ReconnectInfo,
+  reconnecting,
+} from "./relay_reconnect.ts";
 
 /** A decoded part shaped like the encoder's `Part`, ready to publish again. */
 export interface RelayedPart {
@@ -129,8 +136,8 @@ export function relay(
     : undefined;
   if (connect === undefined) return once(parseParts(input as PartsInput, options), deliver);
   const plan = {
-    retryMs: wait(options?.retryMs, 1000, "retryMs"),
-    maxRetryMs: wait(options?.maxRetryMs, 30_000, "maxRetryMs"),
+    retryMs: milliseconds(options?.retryMs, 1000, "options.retryMs", false),
+    maxRetryMs: milliseconds(options?.maxRetryMs, 30_000, "options.maxRetryMs", false),
     onReconnect: options?.onReconnect,
   };
   if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {
@@ -139,11 +146,7 @@ export function relay(
     );
   }
   if (options?.reconnect === false) {
-    return Promise.resolve().then(async () => {
-      const response = await connect(options.signal);
-      if (!response.ok) throw new Error(`relay: the upstream answered ${response.status}`);
-      return once(parseParts(response, options), deliver);
-    });
+    return Promise.resolve().then(async () => once(await connectOnce(connect, options), deliver));
   }
   return reconnecting(connect, deliver, options ?? {}, plan);
 }
@@ -155,16 +158,4 @@ async function once(
   const counter = { count: 0 };
   await deliverAll(parts, deliver, counter);
   return counter.count;
-}
-
-function wait(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || value > 2 ** 31 - 1) {
-    throw new RangeError(
-      `options.${name} must be a number of milliseconds > 0 and <= 2147483647, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }

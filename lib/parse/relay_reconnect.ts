@@ -7,6 +7,8 @@
  * @module
  */
 
+import { backoffMs } from "../shared/backoff.ts";
+import { contained } from "../shared/contained.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 
@@ -64,6 +66,28 @@ export async function deliverAll(
   }
 }
 
+/**
+ * Connects once and returns the upstream's parts; an error status is refused
+ * (its body cancelled, so the connection is not held open).
+ *
+ * @example
+ * ```ts ignore
+ * for await (const part of await connectOnce((signal) => fetch(url, { signal }), {})) {}
+ * ```
+ * @throws {Error} naming the status, when the upstream answers one that is not 2xx.
+ */
+export async function connectOnce(
+  connect: Connect,
+  options: ParsePartsOptions,
+): Promise<AsyncIterableIterator<ReceivedPart>> {
+  const response = await connect(options.signal);
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new Error(`relay: the upstream answered ${response.status}`);
+  }
+  return parseParts(response, options);
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
@@ -93,31 +117,23 @@ export async function reconnecting(
 ): Promise<number> {
   const signal = options.signal;
   const counter = { count: 0 };
+  const onReconnect = contained(plan.onReconnect);
   let attempt = 0;
   while (!signal?.aborted) {
     let error: unknown;
     const before = counter.count;
     try {
-      const response = await connect(signal);
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        throw new Error(`relay: the upstream answered ${response.status}`);
-      }
-      await deliverAll(parseParts(response, options), deliver, counter, true);
+      await deliverAll(await connectOnce(connect, options), deliver, counter, true);
     } catch (caught) {
       if (caught instanceof PublishFailed) throw caught.error;
       error = caught;
     }
     if (signal?.aborted) break;
     if (counter.count > before) attempt = 0;
-    const waitMs = Math.min(plan.maxRetryMs, plan.retryMs * 2 ** attempt) *
-      (0.5 + Math.random() / 2);
+    const waitMs = backoffMs(plan.retryMs, plan.maxRetryMs, attempt);
     attempt++;
-    try {
-      plan.onReconnect?.({ attempt, error, waitMs });
-    } catch {
-      // A throwing callback must not stop the relay.
-    }
+    // A throwing callback must not stop the relay.
+    onReconnect({ attempt, error, waitMs });
     await sleep(waitMs, signal);
   }
   return counter.count;

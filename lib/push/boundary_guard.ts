@@ -23,12 +23,21 @@ export interface BoundaryGuard {
 }
 
 /**
+/**
  * The error for a match: in a body (`name` undefined) or in header field `name`. The default
  * advises the caller's own boundary; `PushHub` explains that its boundary is public.
  */
 export type BoundaryRefusal = (where: string, name: string | undefined) => RangeError;
 
-/** Creates a guard for `boundary`, with the decoder's search (a match may span chunks). */
+/**
+ * Creates a guard for `boundary`, with the decoder's search (a match may span chunks).
+ *
+ * @example
+ * ```ts ignore
+ * boundaryGuard("frame").checkBody(new TextEncoder().encode("a--frame"), "parts[0].body");
+ * // RangeError: parts[0].body contains "--frame", which would end the part early: …
+ * ```
+ */
 export function boundaryGuard(
   boundary: string,
   refuse: BoundaryRefusal = (where, name) =>

@@ -47,9 +47,11 @@ export function encodeParts(
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Finishes the delimiter line held open after the last body (see `endPart`). */
   let lineTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Names the body in flight; built only when needed, not per chunk. */
+  const bodyWhere = (): string => `parts[${index - 1}].body`;
   const stopper = pushStopper(config, iterator, {
     bodyInFlight: () => body !== undefined,
-    where: () => `parts[${index - 1}].body`,
+    where: bodyWhere,
     end,
     fail,
   });
@@ -105,7 +107,6 @@ export function encodeParts(
 
   /** Moves one chunk of a streamed body, or its end, to the consumer. */
   async function pumpBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    const where = `parts[${index - 1}].body`;
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
       chunk = await stopper.read(reader);
@@ -121,12 +122,14 @@ export function encodeParts(
     }
     const bytes = chunk.value;
     if (!(bytes instanceof Uint8Array)) {
-      return fail(new TypeError(`${where} stream must yield Uint8Array chunks`), true);
+      return fail(new TypeError(`${bodyWhere()} stream must yield Uint8Array chunks`), true);
     }
-    try {
-      guard?.check(bytes, where);
-    } catch (error) {
-      return fail(error, true);
+    if (guard) {
+      try {
+        guard.check(bytes, bodyWhere());
+      } catch (error) {
+        return fail(error, true);
+      }
     }
     if (bytes.byteLength > 0) controller.enqueue(bytes);
     framer.body(bytes);

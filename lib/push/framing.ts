@@ -45,7 +45,14 @@ export interface Framing {
 
 const encoder = new TextEncoder();
 
-/** Builds the constant bytes for `mode` and `boundary`. */
+/**
+ * Builds the constant bytes for `mode` and `boundary`.
+ *
+ * @example
+ * ```ts ignore
+ * new TextDecoder().decode(framingFor("replace", "B").delimiter); // "\r\n--B\r\n"
+ * ```
+ */
 export function framingFor(mode: PushMode, boundary: string): Framing {
   if (mode === "replace") {
     return {
@@ -73,6 +80,11 @@ export function framingFor(mode: PushMode, boundary: string): Framing {
  * A part's header block as bytes: `headStart`, the fields, the empty line.
  * One byte per character (Latin-1, checked by `headerLine`), so a header
  * byte relayed from upstream goes out unchanged.
+ *
+ * @example
+ * ```ts ignore
+ * headBytes(framingFor("mixed", "B"), "Content-Type: text/plain\r\n"); // "\r\nContent-Type: text/plain\r\n\r\n"
+ * ```
  */
 export function headBytes(framing: Framing, fields: string): Uint8Array {
   return latin1Bytes(`${framing.headStart}${fields}\r\n`);

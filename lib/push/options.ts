@@ -6,9 +6,14 @@
  */
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
+import { contained } from "../shared/contained.ts";
+import { milliseconds } from "../shared/milliseconds.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
+
+// lib/hub/options.ts takes these from here with the other push options.
+export { contained, milliseconds };
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
@@ -28,7 +33,10 @@ export interface PushOptions {
    * @default {createBoundary()} 128 random bits
    */
   boundary?: string;
-  /** Ends the push cleanly (close delimiter) when aborted. */
+  /**
+   * Ends the push cleanly (close delimiter) when aborted.
+   * @default {undefined} ends only by the source, a timeout or `request.signal`
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds without a new part after which the push ends cleanly, so
@@ -54,6 +62,7 @@ export interface PushOptions {
   /**
    * The request being answered: picks `advanceHeaders` for the client, and
    * ends the push when `request.signal` aborts (the client went away).
+   * @default {undefined}
    */
   request?: Request;
   /**
@@ -92,10 +101,15 @@ export interface ResolvedPushOptions {
   waitUntil: ((promise: Promise<void>) => void) | undefined;
 }
 
-// setTimeout fires at once for anything larger.
-const MAX_TIMER = 2 ** 31 - 1;
-
-/** Applies defaults and checks every option. @throws {TypeError|RangeError} */
+/**
+ * Applies defaults and checks every option.
+ *
+ * @example
+ * ```ts ignore
+ * resolvePushOptions({ mode: "mixed" }).idleTimeout; // 60000
+ * ```
+ * @throws {TypeError|RangeError} on a bad option, naming it.
+ */
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) {
@@ -203,41 +217,4 @@ export function isImageLoad(request: Request): boolean {
   if (dest !== null) return dest.toLowerCase() === "image";
   const accept = request.headers.get("accept") ?? "";
   return /^\s*image\//i.test(accept);
-}
-
-/**
- * A user callback (`onError`, a hub hook) made safe to call anywhere: a
- * logger that throws must not become an unhandled rejection (or an uncaught
- * timer error) and end the process. What it throws is dropped: reporting it
- * would call a failing callback again, and there is nobody else to tell.
- *
- * @example
- * ```ts
- * import { contained } from "./options.ts";
- *
- * contained((error: unknown) => { throw error; })(new Error("x")); // nothing escapes
- * ```
- */
-export function contained<T>(callback: ((value: T) => void) | undefined): (value: T) => void {
-  if (callback === undefined) return () => {};
-  return (value) => {
-    try {
-      callback(value);
-    } catch {
-      // Dropped on purpose: see above.
-    }
-  };
-}
-
-/** Checks a duration option. @throws {RangeError} */
-export function milliseconds(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || (value > MAX_TIMER && value !== Infinity)) {
-    throw new RangeError(
-      `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or Infinity, got ${
-        describeValue(value)
-      }`,
-    );
-  }
-  return value;
 }

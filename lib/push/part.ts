@@ -113,19 +113,19 @@ function bodyOf(
     return { bytes, size: bytes.byteLength };
   }
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    const isView = ArrayBuffer.isView(body);
     // A transferred buffer reads as empty (or throws): refuse it rather than send nothing.
-    const buffer = body instanceof ArrayBuffer ? body : body.buffer;
-    if ((buffer as { detached?: boolean }).detached === true) {
+    if (((isView ? body.buffer : body) as { detached?: boolean }).detached === true) {
       throw new TypeError(
         `${where} is a detached ArrayBuffer (its memory was transferred, e.g. by postMessage): ` +
           "pass a copy made before the transfer",
       );
     }
-  }
-  if (body instanceof Uint8Array) return { bytes: body, size: body.byteLength };
-  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), size: body.byteLength };
-  if (ArrayBuffer.isView(body)) {
-    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    const bytes = body instanceof Uint8Array
+      ? body
+      : isView
+      ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+      : new Uint8Array(body);
     return { bytes, size: bytes.byteLength };
   }
   if (body instanceof Blob) return { stream: body.stream(), size: body.size };
@@ -139,7 +139,15 @@ function bodyOf(
   );
 }
 
-/** Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`. */
+/**
+ * Whether `value` is an `AsyncIterable` or a (non-string) `Iterable`.
+ *
+ * @example
+ * ```ts ignore
+ * isPartSource([]); // true
+ * isPartSource("abc"); // false
+ * ```
+ */
 export function isPartSource(value: unknown): value is PartSource {
   const source = value as Partial<AsyncIterable<Part> & Iterable<Part>> | null | undefined;
   return typeof source?.[Symbol.asyncIterator] === "function" ||
@@ -149,6 +157,11 @@ export function isPartSource(value: unknown): value is PartSource {
 /**
  * Opens the iterator of `parts`. Arrays are checked whole first (parts, and
  * bodies against `guard`), so that their errors come before any byte is sent.
+ *
+ * @example
+ * ```ts ignore
+ * const iterator = openPartSource([{ contentType: "text/plain", body: "hi" }]);
+ * ```
  *
  * @throws {TypeError|RangeError} on a source that is not iterable, or a bad part in an array.
  */

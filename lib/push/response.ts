@@ -24,6 +24,7 @@ export interface PushResponseOptions extends PushOptions {
    * More response headers (CORS, say). They may replace `Cache-Control` but
    * not `Content-Type`, and may not set the hop-by-hop or length headers the
    * server owns.
+   * @default {undefined} only the push's own headers
    */
   headers?: HeadersInit;
 }
@@ -84,6 +85,12 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
 /**
  * The headers of a push response (also used by `PushHub`): the multipart
  * `Content-Type`, `Cache-Control` and `X-Accel-Buffering`, then `extra`.
+ *
+ * @example
+ * ```ts ignore
+ * pushHeaders("replace", "B", { "X-A": "1" }, "options.headers").get("content-type");
+ * // "multipart/x-mixed-replace;boundary=B"
+ * ```
  *
  * @throws {TypeError} when `extra` sets a header the push or the server owns.
  */

@@ -9,7 +9,15 @@
 import type { Part } from "./part.ts";
 import type { ResolvedPushOptions } from "./options.ts";
 
-/** What {@linkcode PushStopper.next} resolves to when the push was stopped while waiting. */
+/**
+ * What {@linkcode PushStopper.next} resolves to when the push was stopped while waiting.
+ *
+ * @example
+ * ```ts ignore
+ * const next = await stopper.next();
+ * if (next === STOP) return;
+ * ```
+ */
 export const STOP: unique symbol = Symbol("stop");
 /** How long a streamed body in flight may take to finish once the push is asked to end. */
 const BODY_GRACE_MS = 1000;

@@ -7,10 +7,11 @@
  * @module
  */
 
+import { checkClient, outagePublisher } from "../bus/adapter.ts";
 import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
-import { encodeFrame } from "../bus/frame_envelope.ts";
-import { Outage, reporter } from "../bus/outage.ts";
+import { reporter } from "../bus/outage.ts";
 import type { Part } from "../push/part.ts";
+import { describeValue } from "../shared/describe.ts";
 
 /** The calls of a node-redis client the adapters make. */
 export interface RedisClientLike {
@@ -71,28 +72,29 @@ type BufferView = { from(buffer: ArrayBufferLike, offset: number, length: number
  * const publish = redisPublisher(client, "camera.1");
  * for await (const jpeg of camera()) publish({ contentType: "image/jpeg", body: jpeg });
  * ```
- * @throws {TypeError} on a bad `client`, `channel` or option (and, from the
- * returned function, on a bad part).
+ * @throws {TypeError} on a bad `client`, `channel` or option, or where there
+ * is no global `Buffer` (and, from the returned function, on a bad part).
  */
 export function redisPublisher(
   client: RedisClientLike,
   channel: string,
   options?: RedisPublisherOptions,
 ): (part: Part) => void {
-  checkClient(client, "publish");
+  checkClient(client, CLIENT, "publish");
   checkChannel(channel);
-  const report = reporter(options?.onError);
-  const outage = new Outage(report, `Redis channel ${channel}`);
-  // node-redis refuses a plain Uint8Array; it runs only where Node's Buffer exists (Node, Bun, Deno).
+  // node-redis (v5, v6) throws a TypeError for a plain Uint8Array ("must be of type string |
+  // Buffer"); it runs only where Node's Buffer exists (Node, Bun, Deno).
   const buffer = (globalThis as { Buffer?: BufferView }).Buffer;
   if (!buffer) throw new TypeError("redisPublisher needs Node's Buffer, as node-redis does");
-  return (part) => {
-    const frame = encodeFrame(part);
-    if (client.isReady === false) return outage.drop();
-    const message = buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as never;
-    client.publish(channel, message).catch(report);
-    outage.sent();
-  };
+  const { publish, report } = outagePublisher({
+    what: `Redis channel ${channel}`,
+    isUp: () => client.isReady !== false,
+    send: (frame) => {
+      const message = buffer.from(frame.buffer, frame.byteOffset, frame.byteLength) as never;
+      client.publish(channel, message).catch(report);
+    },
+  }, options?.onError);
+  return publish;
 }
 
 /**
@@ -121,7 +123,7 @@ export function redisFrames(
   channel: string,
   options?: BusFramesOptions,
 ): BusSource {
-  checkClient(client, "duplicate");
+  checkClient(client, CLIENT, "duplicate");
   checkChannel(channel);
   const report = reporter(options?.onError);
   return busFrames(async (deliver) => {
@@ -142,21 +144,13 @@ export function redisFrames(
   }, options);
 }
 
-function checkClient(client: unknown, method: "publish" | "duplicate"): void {
-  if (typeof (client as Record<string, unknown> | null)?.[method] !== "function") {
-    throw new TypeError(
-      `client must be a node-redis client (with ${method}()), got ${
-        client === null ? "null" : typeof client
-      }`,
-    );
-  }
-}
+const CLIENT = "client must be a node-redis client";
 
 function checkChannel(channel: unknown): void {
   if (typeof channel !== "string" || channel === "") {
     throw new TypeError(
       "channel must be a non-empty string, got " +
-        (typeof channel === "string" ? "the empty string" : typeof channel),
+        describeValue(channel),
     );
   }
 }

@@ -39,6 +39,12 @@ export function createBoundary(): string {
  * Checks a caller's boundary against RFC 2046 (1–70 `bchars`, no trailing
  * space) and returns it.
  *
+ * @example
+ * ```ts ignore
+ * assertBoundary("frame"); // "frame"
+ * assertBoundary("a b "); // RangeError: options.boundary … got the string "a b "
+ * ```
+ *
  * @throws {TypeError} when `boundary` is not a string.
  * @throws {RangeError} when it breaks the RFC 2046 rule.
  */
@@ -59,6 +65,11 @@ export function assertBoundary(boundary: unknown, name = "options.boundary"): st
  * The media type with its boundary parameter, quoted only when needed and
  * with no space before `boundary` (NCSA httpd truncated content types at the
  * first space, and some camera clients still do).
+ *
+ * @example
+ * ```ts ignore
+ * multipartContentType("mixed", "a:b"); // 'multipart/mixed;boundary="a:b"'
+ * ```
  */
 export function multipartContentType(
   subtype: "x-mixed-replace" | "mixed",

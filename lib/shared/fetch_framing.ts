@@ -11,7 +11,14 @@
  * @module
  */
 
-/** The `Content-Type` parameter that marks a replace push sent in mixed framing. */
+/**
+ * The `Content-Type` parameter that marks a replace push sent in mixed framing.
+ *
+ * @example
+ * ```ts ignore
+ * `multipart/mixed;boundary=B;${REPLACE_PARAM}`; // what pushInto reads as a replace push
+ * ```
+ */
 export const REPLACE_PARAM = "push=replace";
 
 /**

@@ -20,6 +20,11 @@ const RESERVED = new Set(["content-type", "content-length"]);
 /**
  * Checks one header field and returns it as a wire line without CRLF.
  *
+ * @example
+ * ```ts ignore
+ * headerLine("X-Frame", "7", "parts[0].headers"); // "X-Frame: 7"
+ * ```
+ *
  * @throws {TypeError} when the name is not an RFC 9110 token or the value
  * contains CR, LF or NUL, or a character above U+00FF.
  */

@@ -149,3 +149,22 @@ export async function watchImg(page: Page, ms: number): Promise<ImgState[]> {
   }
   return seen;
 }
+
+/**
+ * Records every text `#out` shows, from the first paint on (call before `page.goto`).
+ *
+ * @example
+ * const seen = await recordOut(page);
+ * await page.goto(url); // seen: ["Connecting…", "Update 1 of 4", …]
+ */
+export async function recordOut(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  await page.exposeFunction("record", (text: string) => seen.push(text));
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const out = document.getElementById("out");
+      if (out) (globalThis as unknown as { record(t: string): void }).record(out.innerText);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return seen;
+}

@@ -73,6 +73,11 @@ export async function heapAfterGc(): Promise<number | undefined> {
   return usage().heapUsed;
 }
 
+/** JS heap plus ArrayBuffer memory after full GCs (call only where `gcNote` is ""). */
+export async function liveBytes(): Promise<number> {
+  return (await heapAfterGc())! + (await bufferBytesAfterGc())!;
+}
+
 /** Counts the bytes a stream delivers to its end (without keeping them). */
 export async function countBytes(stream: ReadableStream<Uint8Array>): Promise<number> {
   let total = 0;

@@ -23,6 +23,19 @@ export function latin1(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * `bytes` in chunks of the given sizes (cycled; all at once when `sizes` is empty), each a fresh
+ * array as a network read gives.
+ */
+export async function* rechunk(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  for (let i = 0; offset < bytes.length; i++) {
+    const size = sizes.length === 0 ? bytes.length : sizes[i % sizes.length];
+    yield bytes.slice(offset, offset + size);
+    offset += size;
+  }
+}
+
 /** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -16,19 +16,12 @@ describe("html_push_client in Chromium", () => {
     }`,
     { skip: !canSpawn },
     async () => {
-      const { launchChromium } = await import("../_helpers/chromium.ts");
+      const { launchChromium, recordOut } = await import("../_helpers/chromium.ts");
       const server = await serve(handler);
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        await page.exposeFunction("record", (text: string) => seen.push(text));
-        const seen: string[] = [];
-        await page.addInitScript(() => {
-          new MutationObserver(() => {
-            const out = document.getElementById("out");
-            if (out) (globalThis as unknown as { record(t: string): void }).record(out.innerText);
-          }).observe(document, { subtree: true, childList: true, characterData: true });
-        });
+        const seen = await recordOut(page);
         await page.goto(new URL("?count=4&ms=300", server.url).href);
         await page.waitForSelector("body[data-done=true]", { timeout: 15_000 });
         const updates = [...new Set(seen.map((t) => /Update (\d) of 4/.exec(t)?.[1]))]
@@ -50,7 +43,7 @@ describe("html_push_client in Chromium", () => {
     }`,
     { skip: !canSpawn },
     async () => {
-      const { launchChromium } = await import("../_helpers/chromium.ts");
+      const { launchChromium, recordOut } = await import("../_helpers/chromium.ts");
       const parts: Part[] = ["one", "two", "three"].map((word) => ({
         contentType: "text/html",
         body: `<p>part ${word}</p>`,
@@ -72,14 +65,7 @@ describe("html_push_client in Chromium", () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        const seen: string[] = [];
-        await page.exposeFunction("record", (text: string) => seen.push(text));
-        await page.addInitScript(() => {
-          new MutationObserver(() => {
-            const out = document.getElementById("out");
-            if (out) (globalThis as unknown as { record(t: string): void }).record(out.innerText);
-          }).observe(document, { subtree: true, childList: true, characterData: true });
-        });
+        const seen = await recordOut(page);
         await page.goto(server.url);
         // Three parts 150 ms apart: done well within 5 s, unless the end broke the page's reader.
         await page.waitForSelector("body[data-done=true]", { timeout: 5_000 });

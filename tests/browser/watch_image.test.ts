@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedImage, watchImage } from "../../lib/browser/watch_image.ts";
+import { delay, SLACK_MS, until } from "../_helpers/streams.ts";
 
 /** An object shaped like an <img>: fires its listeners on demand, records src changes. */
 function fakeImage(): WatchedImage & { fire(type: "load" | "error"): void; sources: string[] } {
@@ -29,8 +30,6 @@ function fakeImage(): WatchedImage & { fire(type: "load" | "error"): void; sourc
   };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("watchImage", () => {
   it("refuses a bad image or option, naming it", () => {
     assert.throws(() => watchImage(null as never), /img must be an <img> element, got null/);
@@ -51,9 +50,10 @@ describe("watchImage", () => {
       onReload: (i) => reasons.push(i.reason),
     });
     try {
-      while (img.sources.length === 0 && Date.now() - started < 2000) await sleep(10);
+      // stallMs, then a 10-20 ms wait; a loaded machine may fire the timers late.
+      await until(() => img.sources.length > 0, 220 + SLACK_MS, "a reload", 5);
       const ms = Date.now() - started;
-      assert.ok(ms >= 200 && ms < 1000, `reloaded after ${ms} ms`);
+      assert.ok(ms >= 200 && ms <= 220 + SLACK_MS, `reloaded after ${ms} ms`);
       assert.deepEqual(reasons, ["stall"]);
       assert.match(img.sources[0], /^http:\/\/cam\.test\/stream\?reload=\d+$/);
     } finally {
@@ -63,11 +63,12 @@ describe("watchImage", () => {
 
   it("does not reload while frames keep coming (load events)", async () => {
     const img = fakeImage();
-    const stop = watchImage(img, { stallMs: 150, retryMs: 10 });
+    // Frames 30 ms apart for twice stallMs: only a gap of 10 frames on a loaded machine looks stalled.
+    const stop = watchImage(img, { stallMs: 300, retryMs: 10 });
     try {
-      for (let i = 0; i < 15; i++) {
+      for (let i = 0; i < 20; i++) {
         img.fire("load");
-        await sleep(30);
+        await delay(30);
       }
       assert.deepEqual(img.sources, []);
     } finally {
@@ -90,13 +91,16 @@ describe("watchImage", () => {
       },
     });
     img.fire("error");
-    await sleep(700);
+    // Waits of 20-40, 40-80, 80-160, 160-320 ms: 4 tries take 300-600 ms, more on a loaded machine.
+    await until(() => waits.length >= 4, 600 + SLACK_MS, () => `4 tries, got ${waits}`, 5);
     stop();
     const count = img.sources.length;
-    await sleep(300);
+    await delay(400);
     assert.equal(img.sources.length, count, "no reload after stop()");
-    // 20-40, 40-80, 80-160, 160-320 ms: growing waits, about 4 tries in 700 ms.
-    assert.ok(waits.length >= 3 && waits.length <= 6, `tries: ${waits}`);
-    assert.ok(waits[waits.length - 1] > waits[0], `waits grow: ${waits}`);
+    // Try i waits at least half of retryMs * 2^i (a late timer only makes it longer): it doubles.
+    waits.slice(0, 4).forEach((wait, i) => {
+      assert.ok(wait >= 20 * 2 ** i - 2, `try ${i + 1} waited ${wait} ms: ${waits}`);
+      assert.ok(wait <= 40 * 2 ** i + SLACK_MS, `try ${i + 1} waited ${wait} ms: ${waits}`);
+    });
   });
 });

@@ -32,7 +32,10 @@ async function next(iterator: AsyncIterator<Part>): Promise<string> {
 
 describe("busFrames", () => {
   it("refuses a bad subscribe or option, naming it", () => {
-    assert.throws(() => busFrames("x" as never), /subscribe must be a function, got string/);
+    assert.throws(
+      () => busFrames("x" as never),
+      /subscribe must be a function, got the string "x"/,
+    );
     assert.throws(
       () => busFrames(() => () => {}, null as never),
       /options must be an object, got null/,

@@ -76,7 +76,7 @@ describe("encodeFrame / decodeFrame", () => {
   it("refuses garbage with a FrameError saying what was found", () => {
     const table: [string, unknown, RegExp][] = [
       ["a string", "mp\u0001", /^TypeError: bytes must be a Uint8Array, got the string "mp/],
-      ["an ArrayBuffer", new ArrayBuffer(9), /bytes must be a Uint8Array, got ArrayBuffer/],
+      ["an ArrayBuffer", new ArrayBuffer(9), /bytes must be a Uint8Array, got an ArrayBuffer/],
       ["null", null, /bytes must be a Uint8Array, got null/],
       ["empty", new Uint8Array(0), /at least 9 bytes long, got 0/],
       ["JSON", utf8.encode('{"contentType":"x"}'), /magic 6d 70 \("mp"\), got 7b 22/],

@@ -16,19 +16,6 @@ import { type Handler, serve } from "../_helpers/serve.ts";
 const skip = !canSpawn;
 const why = skip ? ` (skipped on ${runtime}: no subprocesses)` : "";
 
-/** Records every text #out shows, from the first paint on. */
-async function recordOut(page: Page): Promise<string[]> {
-  const seen: string[] = [];
-  await page.exposeFunction("record", (text: string) => seen.push(text));
-  await page.addInitScript(() => {
-    new MutationObserver(() => {
-      const out = document.getElementById("out");
-      if (out) (globalThis as unknown as { record(t: string): void }).record(out.innerText);
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
-  return seen;
-}
-
 describe("seed example pages in Chromium", () => {
   let browser: Browser;
   before(async () => {
@@ -45,6 +32,7 @@ describe("seed example pages in Chromium", () => {
     path: string,
     use: (page: Page, seen: string[]) => Promise<void>,
   ) {
+    const { recordOut } = await import("../_helpers/chromium.ts");
     const server = await serve(handler);
     const page = await browser.newPage();
     try {

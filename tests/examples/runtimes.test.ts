@@ -7,6 +7,7 @@ import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { handler as clockHandler } from "../../examples/clock.ts";
 import { app } from "../../examples/hono.ts";
 import worker from "../../examples/worker.ts";
+import { startWorker, wranglerToml } from "../_helpers/miniflare.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { served } from "../_helpers/serve.ts";
 
@@ -135,42 +136,15 @@ describe("runtime examples", () => {
     `examples/worker.ts runs in workerd through miniflare with wrangler.toml's settings${noMiniflare}`,
     { skip: runtime !== "node" },
     async () => {
-      const toml = await readText(new URL("wrangler.toml", root()));
+      const toml = await wranglerToml();
       const main = /^main\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-      const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-      const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)?.[1] ?? "[]");
       assert.equal(main, "examples/worker.ts");
-      const esbuild = "esbuild";
-      const { build } = await import(esbuild) as typeof import("esbuild");
-      const bundle = await build({
-        entryPoints: [new URL(main!, root()).pathname],
-        bundle: true,
-        format: "esm",
-        write: false,
-        platform: "neutral",
-      });
-      const mf = "miniflare";
-      const { Miniflare } = await import(mf) as typeof import("miniflare");
-      const miniflare = new Miniflare({
-        modules: true,
-        script: bundle.outputFiles[0].text,
-        compatibilityDate: date,
-        compatibilityFlags: flags,
-        host: "127.0.0.1",
-        port: 0,
-      });
+      const worker = await startWorker(toml, main!);
       try {
-        const url = await miniflare.ready;
-        await checkClock(url.href);
+        await checkClock(worker.url.href);
       } finally {
-        await miniflare.dispose();
+        await worker.dispose();
       }
     },
   );
 });
-
-async function readText(url: URL): Promise<string> {
-  const name = "node:fs/promises";
-  const { readFile } = await import(name) as typeof import("node:fs/promises");
-  return await readFile(url, "utf8");
-}

@@ -19,6 +19,7 @@ import {
   DEFER_QUERY,
   DEFER_VALUES,
   execute,
+  latencies,
   type Run,
   STEP_MS,
 } from "./_schema.ts";
@@ -71,14 +72,14 @@ describe(`the CRLF-with-the-next-part layout (pushResponse, Yoga, Router) on ${r
     const what = held ? "sees each payload only when the next starts" : "sees each payload on time";
     it(`${name} ${what}${why}`, { skip }, async () => {
       const seen = await client(await url(), DEFER_QUERY);
-      const ms = DEFER_VALUES.map((value) => seen.at.get(value)! - run!.yieldedAt.get(value)!);
+      const ms = latencies(seen.at, run!.yieldedAt, DEFER_VALUES, name);
       rows.push(`| ${runtime} | ${name} | ${ms.map((m) => m.toFixed(1)).join(", ")} |`);
       // The last payload ends with the close delimiter, so every one before it is held back.
       if (held) {
         for (const m of ms.slice(0, -1)) {
           assert.ok(m > STEP_MS * 0.8, `held back ${m.toFixed(1)} ms`);
         }
-      } else assertOnTime(ms, name);
+      } else assertOnTime(seen.at, run!.yieldedAt, DEFER_VALUES, name);
     });
   }
 });

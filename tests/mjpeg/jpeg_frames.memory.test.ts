@@ -3,12 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
-import { bufferBytesAfterGc, gcNote, heapAfterGc } from "../_helpers/memory.ts";
-
-/** JS heap plus ArrayBuffer memory after full collections. */
-async function liveBytes(): Promise<number> {
-  return (await heapAfterGc())! + (await bufferBytesAfterGc())!;
-}
+import { gcNote, liveBytes } from "../_helpers/memory.ts";
 
 /** SOI, an SOS header, `size` bytes of entropy-coded data with stuffed FF 00 pairs, and EOI. */
 function picture(size: number): Uint8Array {

@@ -1,77 +1,38 @@
 // multipart-push/nats delivery through PushHub on the runtime's own HTTP server: byte-exact and in
 // order over TCP, over WebSocket (wsconnect, as on Deno Deploy), and from a camera's upload taken
 // by ingest() with natsPublisher as its target.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { natsFrames, natsPublisher } from "../../lib/nats/mod.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { ingest } from "../../lib/ingest/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { pushResponse } from "../../lib/push/mod.ts";
-import { busSkipReason, type NatsServer, startNats, untilAsync } from "../_helpers/bus_servers.ts";
-import { frame, watch } from "../_helpers/bus_viewers.ts";
+import { busSkipReason, untilAsync } from "../_helpers/bus_servers.ts";
+import { frame } from "../_helpers/bus_viewers.ts";
+import { assertExactDelivery } from "../bus/_scenarios.ts";
+import { useNats } from "./_nats.ts";
 import { served } from "../_helpers/serve.ts";
-import { delay, until, within } from "../_helpers/streams.ts";
-
-type NatsModule = typeof import("@nats-io/transport-node");
-type Connection = Awaited<ReturnType<NatsModule["connect"]>>;
+import { within } from "../_helpers/streams.ts";
 
 const skip = busSkipReason !== undefined;
 const name = (what: string) => (skip ? `${what} (${busSkipReason})` : what);
 
 describe("multipart-push/nats delivery", { skip }, () => {
-  let server: NatsServer;
-  let nats: NatsModule;
-  const connections: Connection[] = [];
-  const connect = async () => {
-    const nc = await nats.connect({ servers: server.url });
-    connections.push(nc);
-    return nc;
-  };
-
-  before(async () => {
-    if (skip) return;
-    const specifier = "@nats-io/transport-node";
-    nats = await import(specifier);
-    server = await startNats();
-  });
-  after(async () => {
-    for (const nc of connections) await nc.close().catch(() => {});
-    await server?.kill();
-  });
+  const suite = useNats();
+  const { connect, closeAfter } = suite;
 
   it(
     name("delivers every frame byte-exact and in order to every viewer (mixed mode)"),
     async () => {
       const [camera, edge] = [await connect(), await connect()];
-      const subject = "camera.exact";
-      const hub = PushHub.from(natsFrames(edge, subject, { maxQueue: 64 }), {
-        mode: "mixed",
+      await assertExactDelivery({
+        source: (maxQueue) => natsFrames(edge, "camera.exact", { maxQueue }),
+        publish: natsPublisher(camera, "camera.exact"),
+        subscriptions: () => suite.server.subscriptions("camera.exact"),
+        viewers: 5,
+        count: 40,
         maxQueue: 64,
-        linger: 0,
-      });
-      const publish = natsPublisher(camera, subject);
-      await served((request) => hub.response(request), async (url) => {
-        const viewers = Array.from({ length: 5 }, () => watch(url));
-        await until(() => hub.subscribers === 5, 5000, "5 viewers connected");
-        await untilAsync(
-          async () => (await server.subscriptions(subject)) === 1,
-          5000,
-          "subscribed",
-        );
-        for (let seq = 0; seq < 40; seq++) {
-          publish(frame(seq));
-          await delay(5);
-        }
-        const all = Array.from({ length: 40 }, (_, i) => i);
-        await until(
-          () => viewers.every((v) => v.seqs.length === 40),
-          10_000,
-          () => `viewers got ${viewers.map((v) => v.seqs.length)} of 40`,
-        );
-        for (const viewer of viewers) assert.deepEqual(viewer.seqs, all);
-        hub.close();
-        await Promise.all(viewers.map((v) => v.done));
       });
     },
   );
@@ -81,36 +42,15 @@ describe("multipart-push/nats delivery", { skip }, () => {
     async () => {
       const specifier = "@nats-io/nats-core";
       const { wsconnect } = await import(specifier) as typeof import("@nats-io/nats-core");
-      const edge = await wsconnect({ servers: server.wsUrl });
-      connections.push(edge as unknown as Connection);
-      const camera = await connect();
-      const subject = "camera.ws";
-      const hub = PushHub.from(natsFrames(edge, subject, { maxQueue: 16 }), {
-        mode: "mixed",
+      const edge = await wsconnect({ servers: suite.server.wsUrl });
+      closeAfter(edge);
+      await assertExactDelivery({
+        source: (maxQueue) => natsFrames(edge, "camera.ws", { maxQueue }),
+        publish: natsPublisher(await connect(), "camera.ws"),
+        subscriptions: () => suite.server.subscriptions("camera.ws"),
+        viewers: 3,
+        count: 10,
         maxQueue: 16,
-        linger: 0,
-      });
-      const publish = natsPublisher(camera, subject);
-      await served((request) => hub.response(request), async (url) => {
-        const viewers = Array.from({ length: 3 }, () => watch(url));
-        await until(() => hub.subscribers === 3, 5000, "3 viewers connected");
-        await untilAsync(
-          async () => (await server.subscriptions(subject)) === 1,
-          5000,
-          "subscribed",
-        );
-        for (let seq = 0; seq < 10; seq++) {
-          publish(frame(seq));
-          await delay(5);
-        }
-        await until(
-          () => viewers.every((v) => v.seqs.length === 10),
-          10_000,
-          () => `viewers got ${viewers.map((v) => v.seqs.length)} of 10`,
-        );
-        for (const viewer of viewers) assert.deepEqual(viewer.seqs, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        hub.close();
-        await Promise.all(viewers.map((v) => v.done));
       });
     },
   );
@@ -124,7 +64,7 @@ describe("multipart-push/nats delivery", { skip }, () => {
       await served((request) => hub.response(request), async (url) => {
         const response = await fetch(url);
         await untilAsync(
-          async () => (await server.subscriptions(subject)) === 1,
+          async () => (await suite.server.subscriptions(subject)) === 1,
           5000,
           "subscribed",
         );

@@ -181,7 +181,11 @@ describe(`sendResponse${why}`, { skip }, () => {
     );
     assert.throws(
       () => sendResponse(new Response("x"), {} as NodeServerResponse),
-      { name: "TypeError", message: /^res must be a Node http.ServerResponse \(with a writeHead/ },
+      {
+        name: "TypeError",
+        message:
+          /^res must be a Node http.ServerResponse \(with a writeHead\(\) method\), got an object$/,
+      },
     );
   });
 });

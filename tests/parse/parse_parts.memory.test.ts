@@ -4,36 +4,16 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
-import { bufferBytesAfterGc, gcNote, heapAfterGc } from "../_helpers/memory.ts";
-
-/** JS heap plus ArrayBuffer memory after full collections. */
-async function liveBytes(): Promise<number> {
-  return (await heapAfterGc())! + (await bufferBytesAfterGc())!;
-}
-
-const bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+import { concatBytes, latin1Bytes as bytes } from "../../lib/shared/bytes.ts";
+import { gcNote, liveBytes } from "../_helpers/memory.ts";
+import { rechunk } from "../_helpers/streams.ts";
 
 /** The wire bytes of `bodies` as parts with one `Content-Type` line each, boundary "B". */
 function wire(bodies: Uint8Array[], head = "Content-Type: text/plain\r\n\r\n"): Uint8Array {
   const pieces = [bytes("--B\r\n")];
   for (const body of bodies) pieces.push(bytes(head), body, bytes("\r\n--B\r\n"));
   pieces[pieces.length - 1] = bytes("\r\n--B--\r\n");
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
-
-/** `data` in chunks of the given sizes (cycled), each a fresh array as a network read gives. */
-async function* chopped(data: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
-  for (let at = 0, k = 0; at < data.length; k++) {
-    const n = sizes[k % sizes.length];
-    yield data.slice(at, at + n);
-    at += n;
-  }
+  return concatBytes(pieces);
 }
 
 /** Bytes of the distinct ArrayBuffers under `views`: what they keep alive. */
@@ -50,7 +30,7 @@ describe("parseParts: memory", () => {
     for (const sizes of [[1], [3, 1, 2], [5, 7, 1]]) {
       const bodies = Array.from({ length: 1000 }, (_, i) => bytes(`body${String(i).padStart(6)}`));
       const got: Uint8Array[] = [];
-      for await (const part of parseParts(chopped(wire(bodies), sizes), { boundary: "B" })) {
+      for await (const part of parseParts(rechunk(wire(bodies), sizes), { boundary: "B" })) {
         got.push(part.body);
       }
       assert.deepEqual(got, bodies, `chunk sizes ${sizes}`);
@@ -73,7 +53,7 @@ describe("parseParts: memory", () => {
     const bodies = Array.from({ length: 300 }, () => new Uint8Array(random(3000)).fill(0x61));
     const sizes = Array.from({ length: 97 }, () => 1 + random(900));
     const got: Uint8Array[] = [];
-    for await (const part of parseParts(chopped(wire(bodies), sizes), { boundary: "B" })) {
+    for await (const part of parseParts(rechunk(wire(bodies), sizes), { boundary: "B" })) {
       got.push(part.body);
     }
     assert.deepEqual(got, bodies);

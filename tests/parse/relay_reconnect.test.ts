@@ -93,6 +93,16 @@ describe("relay reconnects to its upstream", () => {
     }
   });
 
+  it("with reconnect false, rejects an error status naming it, and cancels its body", async () => {
+    let cancelled = false;
+    const body = new ReadableStream({ cancel: () => void (cancelled = true) });
+    await assert.rejects(
+      relay(() => new Response(body, { status: 503 }), () => {}, { reconnect: false }),
+      /relay: the upstream answered 503/,
+    );
+    assert.equal(cancelled, true, "the error response's body is cancelled, not left open");
+  });
+
   it("rejects with publish's error instead of reconnecting", async () => {
     const upstream = await serve(camera(["x"], false));
     try {
@@ -105,6 +115,22 @@ describe("relay reconnects to its upstream", () => {
     } finally {
       await upstream.close();
     }
+  });
+
+  it("keeps reconnecting when onReconnect throws", async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const relaying = relay(() => new Response(null, { status: 503 }), () => {}, {
+      signal: stop.signal,
+      retryMs: 5,
+      maxRetryMs: 5,
+      onReconnect: () => {
+        if (++calls === 3) stop.abort();
+        throw new Error("logger down");
+      },
+    });
+    assert.equal(await within(2000, "relay resolves on abort", relaying), 0);
+    assert.equal(calls, 3);
   });
 
   it("refuses bad reconnection options, naming them", () => {

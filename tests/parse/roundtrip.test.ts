@@ -8,6 +8,8 @@ import fc from "fast-check";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
+import { latin1, readAll, rechunk } from "../_helpers/streams.ts";
 
 const BOUNDARY = "r0und-Tr1p";
 const encoder = new TextEncoder();
@@ -33,21 +35,9 @@ const body = fc.oneof(
   fc.array(
     fc.oneof(fc.uint8Array({ maxLength: 20 }), fc.constantFrom(...nearMisses)),
     { maxLength: 8 },
-  ).map((pieces) => {
-    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of pieces) {
-      out.set(p, offset);
-      offset += p.length;
-    }
-    return out;
-  }),
+  ).map(concatBytes),
   fc.constant(new Uint8Array(0)),
 ).filter((bytes) => !latin1(bytes).includes(`--${BOUNDARY}`));
-
-function latin1(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => String.fromCharCode(b)).join("");
-}
 
 const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
 const headerValue = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,20}[\x21-\x7e])?$/);
@@ -85,27 +75,6 @@ function toPart(generated: Generated): Part {
 
 function bytesOf(part: Part): Uint8Array {
   return typeof part.body === "string" ? encoder.encode(part.body) : part.body as Uint8Array;
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
-
-async function* rechunk(bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
-  let offset = 0;
-  for (let i = 0; offset < bytes.length; i++) {
-    const size = sizes.length === 0 ? bytes.length : sizes[i % sizes.length];
-    yield bytes.slice(offset, offset + size);
-    offset += size;
-  }
 }
 
 async function roundTrip(mode: "replace" | "mixed", parts: Part[], sizes: number[]): Promise<void> {

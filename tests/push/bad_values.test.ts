@@ -1,12 +1,13 @@
 // Issue 10, item 18 and its general rule: for each option, the bad values and the error each gets.
 // A wrong value is shown with its type (`got the string "100"`), runtime errors (Headers,
 // detached buffers) come back as the library's own message naming the argument, a Symbol header
-// value is refused and `mode: null` is a TypeError.
+// value is refused and `mode: null` is a TypeError. A bad value tests/push/bad_input.test.ts already
+// checks, with the same call and message, is not repeated here.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushStream } from "../../lib/push/stream.ts";
 import { pushResponse } from "../../lib/push/response.ts";
-import type { Part, PartSource } from "../../lib/push/part.ts";
+import type { Part } from "../../lib/push/part.ts";
 import type { PushResponseOptions } from "../../lib/push/response.ts";
 import { refreshHeader } from "../../lib/pull/refresh.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
@@ -14,6 +15,7 @@ import { relay } from "../../lib/parse/relay.ts";
 import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { describeValue } from "../../lib/shared/describe.ts";
+import { assertThrowsExactly, type BadCall } from "../_helpers/throws.ts";
 
 const ok: Part = { contentType: "text/plain", body: "x" };
 const push = (options: unknown) => (): unknown =>
@@ -34,10 +36,8 @@ function detachedView(): Uint8Array {
   return view;
 }
 
-type Row = [what: string, call: () => unknown, kind: ErrorConstructor, message: RegExp];
-
 /** Per option: each bad value, and the error it gets. */
-const table: Record<string, Row[]> = {
+const table: Record<string, BadCall[]> = {
   "options.mode": [
     [
       "null",
@@ -46,7 +46,6 @@ const table: Record<string, Row[]> = {
       /^options\.mode must be "replace" or "mixed", got null/,
     ],
     ["a number", push({ mode: 1 }), TypeError, /^options\.mode must be .* got 1$/],
-    ["an unknown name", push({ mode: "append" }), RangeError, /got the string "append"$/],
   ],
   "options.idleTimeout": [
     [
@@ -77,16 +76,7 @@ const table: Record<string, Row[]> = {
     ],
     ["null", push({ advanceHeaders: null }), TypeError, /got null$/],
   ],
-  "options.boundary": [
-    ["a number", push({ boundary: 5 }), TypeError, /^options\.boundary must be a string, got 5$/],
-  ],
   "options.onError": [
-    [
-      "a string",
-      push({ onError: "log" }),
-      TypeError,
-      /^options\.onError must be a function, got the string "log"$/,
-    ],
     ["null", push({ onError: null }), TypeError, /^options\.onError must be a function, got null$/],
   ],
   "options.waitUntil": [
@@ -134,7 +124,6 @@ const table: Record<string, Row[]> = {
     ],
     ["null", push({ status: null }), RangeError, /^options\.status must be .* got null$/],
     ["304", push({ status: 304 }), RangeError, /got 304$/],
-    ["a fraction", push({ status: 200.5 }), RangeError, /got 200\.5$/],
   ],
   "options.headers": [
     [
@@ -163,12 +152,6 @@ const table: Record<string, Row[]> = {
     ],
     ["a value above U+00FF", push({ headers: { "X-A": "\u0100" } }), TypeError, /above U\+00FF/],
     [
-      "Content-Type",
-      push({ headers: { "Content-Type": "a/b" } }),
-      TypeError,
-      /^options\.headers must not set content-type: the push or the server sets it$/,
-    ],
-    [
       "a pair that is not a pair",
       push({ headers: [["X-A"]] }),
       TypeError,
@@ -183,32 +166,12 @@ const table: Record<string, Row[]> = {
       /^options must be an object, got the string "x"$/,
     ],
   ],
-  "parts[i]": [
-    [
-      "a string",
-      part("x"),
-      TypeError,
-      /^parts\[0\] must be an object \{ contentType, body \}, got the string "x"$/,
-    ],
-  ],
   "parts[i].contentType": [
     [
       "a number",
       part({ body: "", contentType: 5 }),
       TypeError,
       /^parts\[0\]\.contentType must be a non-empty string, got 5$/,
-    ],
-    [
-      "an empty string",
-      part({ body: "", contentType: "" }),
-      TypeError,
-      /^parts\[0\]\.contentType must be a non-empty string, got the string ""$/,
-    ],
-    [
-      "a CRLF",
-      part({ body: "", contentType: "a/b\r\nX: 1" }),
-      TypeError,
-      /^parts\[0\]\.contentType: header Content-Type has a value containing CR, LF or NUL/,
     ],
   ],
   "parts[i].headers": [
@@ -239,16 +202,7 @@ const table: Record<string, Row[]> = {
       TypeError,
       /^parts\[0\]\.body is a detached ArrayBuffer/,
     ],
-    ["a number", part({ ...ok, body: 12 }), TypeError, /^parts\[0\]\.body must be .* got 12$/],
     ["null", part({ ...ok, body: null }), TypeError, /^parts\[0\]\.body must be .* got null$/],
-  ],
-  "parts": [
-    [
-      "a number",
-      () => pushStream(42 as unknown as PartSource),
-      TypeError,
-      /^parts must be an AsyncIterable<Part> or an Iterable<Part>, got 42$/,
-    ],
   ],
   "refreshHeader seconds": [
     [
@@ -387,11 +341,7 @@ describe("bad values, per option (issue 10, item 18)", () => {
   for (const [option, rows] of Object.entries(table)) {
     for (const [what, call, kind, message] of rows) {
       it(`${option}: ${what} gets a ${kind.name}`, () => {
-        assert.throws(call, (error: Error) => {
-          assert.equal(error.constructor, kind, `${error.constructor.name}: ${error.message}`);
-          assert.match(error.message, message);
-          return true;
-        });
+        assertThrowsExactly(call, kind, message);
       });
     }
   }

@@ -13,8 +13,13 @@ import {
   untilAsync,
 } from "../_helpers/bus_servers.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
+import {
+  assertExactDelivery,
+  assertLazySubscription,
+  assertSurvivesRestart,
+} from "../bus/_scenarios.ts";
 import { served } from "../_helpers/serve.ts";
-import { delay, until } from "../_helpers/streams.ts";
+import { until } from "../_helpers/streams.ts";
 
 type RedisModule = typeof import("redis");
 type Admin = { sendCommand(args: string[]): Promise<unknown> };
@@ -28,10 +33,10 @@ describe("multipart-push/redis: bad arguments", () => {
       () => redisPublisher(null as never, "a"),
       /client must be a node-redis .*got null/,
     );
-    assert.throws(() => redisFrames({} as never, "a"), /\(with duplicate\(\)\), got object/);
+    assert.throws(() => redisFrames({} as never, "a"), /\(with duplicate\(\)\), got an object/);
     const client = { publish: () => Promise.resolve(0), duplicate() {} } as never;
-    assert.throws(() => redisPublisher(client, ""), /channel must be .*got the empty string/);
-    assert.throws(() => redisFrames(client, 5 as never), /channel must be .*got number/);
+    assert.throws(() => redisPublisher(client, ""), /channel must be .*got the string ""/);
+    assert.throws(() => redisFrames(client, 5 as never), /channel must be .*got 5/);
     assert.throws(() => redisFrames(client, "a", { maxQueue: -1 }), /maxQueue .*got -1/);
     assert.throws(() => redisPublisher(client, "a", { onError: 1 as never }), /onError must be a/);
   });
@@ -66,50 +71,23 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
     name("delivers every frame byte-exact and in order to every viewer (mixed mode)"),
     async () => {
       const [camera, edge] = [await connect(), await connect()];
-      const channel = "camera.exact";
-      const hub = PushHub.from(redisFrames(edge, channel, { maxQueue: 64 }), {
-        mode: "mixed",
+      await assertExactDelivery({
+        source: (maxQueue) => redisFrames(edge, "camera.exact", { maxQueue }),
+        publish: redisPublisher(camera, "camera.exact"),
+        subscriptions: () => numsub(camera, "camera.exact"),
+        viewers: 5,
+        count: 40,
         maxQueue: 64,
-        linger: 0,
-      });
-      const publish = redisPublisher(camera, channel);
-      await served((request) => hub.response(request), async (url) => {
-        const viewers = Array.from({ length: 5 }, () => watch(url));
-        await until(() => hub.subscribers === 5, 5000, "5 viewers connected");
-        await untilAsync(async () => (await numsub(camera, channel)) === 1, 5000, "subscribed");
-        for (let seq = 0; seq < 40; seq++) {
-          publish(frame(seq));
-          await delay(5);
-        }
-        await until(
-          () => viewers.every((v) => v.seqs.length === 40),
-          10_000,
-          () => `viewers got ${viewers.map((v) => v.seqs.length)} of 40`,
-        );
-        const all = Array.from({ length: 40 }, (_, i) => i);
-        for (const viewer of viewers) assert.deepEqual(viewer.seqs, all);
-        hub.close();
-        await Promise.all(viewers.map((v) => v.done));
       });
     },
   );
 
   it(name("holds a subscription (PUBSUB NUMSUB) only while the edge has viewers"), async () => {
     const edge = await connect();
-    const channel = "camera.lazy";
-    const hub = PushHub.from(redisFrames(edge, channel), { linger: 200 });
-    await served((request) => hub.response(request), async (url) => {
-      assert.equal(await numsub(edge, channel), 0, "no viewer yet, no subscription");
-      const viewer = watch(url);
-      await untilAsync(async () => (await numsub(edge, channel)) === 1, 5000, "subscribed");
-      viewer.close();
-      await viewer.done;
-      const left = performance.now();
-      await untilAsync(async () => (await numsub(edge, channel)) === 0, 5000, "unsubscribed");
-      const took = performance.now() - left;
-      assert.ok(took >= 150 && took < 3000, `unsubscribed ${took.toFixed(0)} ms after, linger 200`);
-      hub.close();
-    });
+    await assertLazySubscription(
+      redisFrames(edge, "camera.lazy"),
+      () => numsub(edge, "camera.lazy"),
+    );
   });
 
   it(
@@ -172,56 +150,15 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
     ),
     async () => {
       const [camera, edge] = [await connect(), await connect()];
-      const channel = "camera.restart";
-      const hub = PushHub.from(redisFrames(edge, channel, { onError: () => {} }), {
-        keepAlive: 200,
-        linger: 0,
-      });
       const reports: unknown[] = [];
-      const publish = redisPublisher(camera, channel, { onError: (e) => reports.push(e) });
-      let seq = 0;
-      const timer = setInterval(() => publish(frame(seq++, 10_000)), 50);
-      try {
-        await served((request) => hub.response(request), async (url) => {
-          const viewers = Array.from({ length: 3 }, () => watch(url));
-          await until(
-            () => viewers.every((v) => v.seqs.length >= 3),
-            5000,
-            "frames before the kill",
-          );
-          await server.kill();
-          const partsAtKill = viewers.map((v) => v.parts);
-          const lastBefore = Math.max(...viewers.map((v) => v.seqs.at(-1)!));
-          await delay(1000);
-          viewers.forEach((v, i) =>
-            assert.ok(v.parts > partsAtKill[i], `viewer ${i} kept nothing`)
-          );
-          assert.equal(hub.subscribers, 3, "no viewer was dropped");
-          // The publisher dropped the frames of the outage (the client would queue them all) and said so once.
-          assert.equal(reports.length, 1, `reports: ${reports}`);
-          assert.match(
-            String(reports[0]),
-            /Redis channel camera\.restart: the connection is down; dropping frames/,
-          );
-          await server.restart();
-          const restartedAt = performance.now();
-          await until(
-            () => viewers.every((v) => v.seqs.at(-1)! > lastBefore + 5),
-            5000,
-            () => `live again: last ${viewers.map((v) => v.seqs.at(-1))} vs ${lastBefore}`,
-          );
-          console.log(
-            `# redis restart: live frames ${
-              (performance.now() - restartedAt).toFixed(0)
-            } ms after restart`,
-          );
-          for (const [i, v] of viewers.entries()) assertInOrder(v.seqs, `viewer ${i}`);
-          hub.close();
-          await Promise.all(viewers.map((v) => v.done));
-        });
-      } finally {
-        clearInterval(timer);
-      }
+      await assertSurvivesRestart({
+        label: "redis",
+        server,
+        source: redisFrames(edge, "camera.restart", { onError: () => {} }),
+        publish: redisPublisher(camera, "camera.restart", { onError: (e) => reports.push(e) }),
+        reports,
+        report: /Redis channel camera\.restart: the connection is down; dropping frames/,
+      });
     },
   );
 });

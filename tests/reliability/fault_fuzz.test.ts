@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { MultipartParseError } from "../../lib/parse/errors.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { within } from "../_helpers/streams.ts";
 import { prng } from "../_helpers/random.ts";
@@ -17,16 +18,6 @@ const SEED = 0x5eed;
 const LIMITS = { maxHeaderSize: 1024, maxPartSize: 32 * 1024, maxParts: 64 };
 const BOUNDARY = "fuzz7b1d";
 const encoder = new TextEncoder();
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
-}
 
 const SNIPPETS = ["\r\n", "\n", "--", `--${BOUNDARY}`, `\r\n--${BOUNDARY}`, "--\r\n", ": ", " \t"];
 
@@ -57,7 +48,7 @@ function validPush(rand: (n: number) => number): Uint8Array {
     } else pieces.push(encoder.encode(`${head}\r\n`), b, encoder.encode(`\r\n--${BOUNDARY}\r\n`));
   }
   pieces.push(encoder.encode(mixed ? "--\r\n" : `\r\n--${BOUNDARY}--\r\n`));
-  return concat(pieces);
+  return concatBytes(pieces);
 }
 
 function mutate(bytes: Uint8Array, rand: (n: number) => number): Uint8Array {
@@ -70,7 +61,7 @@ function mutate(bytes: Uint8Array, rand: (n: number) => number): Uint8Array {
         break;
       case 1: { // duplicate a slice
         const end = Math.min(out.length, at + rand(200));
-        out = concat([out.subarray(0, end), out.subarray(at, end), out.subarray(end)]);
+        out = concatBytes([out.subarray(0, end), out.subarray(at, end), out.subarray(end)]);
         break;
       }
       case 2: // flip bytes
@@ -78,14 +69,14 @@ function mutate(bytes: Uint8Array, rand: (n: number) => number): Uint8Array {
         for (let i = rand(8); i >= 0 && out.length; i--) out[rand(out.length)] ^= 1 << rand(8);
         break;
       case 3: // a huge header line, past maxHeaderSize
-        out = concat([
+        out = concatBytes([
           out.subarray(0, at),
           encoder.encode(`X-Huge: ${"h".repeat(LIMITS.maxHeaderSize + rand(4096))}\r\n`),
           out.subarray(at),
         ]);
         break;
       case 4: // a huge body, past maxPartSize
-        out = concat([
+        out = concatBytes([
           out.subarray(0, at),
           new Uint8Array(LIMITS.maxPartSize + rand(1024)),
           out.subarray(at),
@@ -94,17 +85,17 @@ function mutate(bytes: Uint8Array, rand: (n: number) => number): Uint8Array {
       case 5: // lose every CR (LF-only senders) or one
         out = rand(2)
           ? out.filter((b) => b !== 13)
-          : concat([out.subarray(0, at), out.subarray(at + 1)]);
+          : concatBytes([out.subarray(0, at), out.subarray(at + 1)]);
         break;
       case 6: // insert framing-like snippets
-        out = concat([
+        out = concatBytes([
           out.subarray(0, at),
           encoder.encode(SNIPPETS[rand(SNIPPETS.length)]),
           out.subarray(at),
         ]);
         break;
       default: // random garbage
-        out = concat([
+        out = concatBytes([
           out.subarray(0, at),
           Uint8Array.from({ length: rand(64) }, () => rand(256)),
           out.subarray(at),
