@@ -57,7 +57,10 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
   const publisher = bearerToken(token);
   const watchLink = (expiresIn = 3600): Promise<string> => signUrl("/", secret, { expiresIn });
 
-  async function signed(request: Request, answer: () => Promise<Response> | Response) {
+  async function signed(
+    request: Request,
+    answer: () => Promise<Response> | Response,
+  ): Promise<Response> {
     const verdict = await verifySignedUrl(request, secret);
     return verdict === true ? answer() : verdict;
   }
@@ -73,7 +76,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         // The broadcaster's page asks with its token for a link to hand out.
         return (async () => {
           const verdict = await publisher(request);
-          if (verdict !== true) return verdict || new Response("forbidden\n", { status: 403 });
+          if (verdict !== true) return verdict; // bearerToken's 401
           return Response.json({ url: await watchLink() });
         })();
       case "/webcam":

@@ -165,11 +165,13 @@ export function createDemo(options: DemoOptions = {}): Demo {
         return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
       case "/stream": {
         const fps = Number(url.searchParams.get("fps") ?? Infinity);
-        // The hub refuses less than one frame every 1000 s (a RangeError): a 400 here.
-        if (!(fps >= 0.001)) {
-          return new Response("fps must be a number >= 0.001\n", { status: 400 });
+        try {
+          return hub.response(request, { fps });
+        } catch (error) {
+          // The hub checks fps before a viewer joins; its RangeError names the floor: a 400 here.
+          if (!(error instanceof RangeError)) throw error;
+          return new Response(`${error.message}\n`, { status: 400 });
         }
-        return hub.response(request, { fps });
       }
       case "/snapshot": {
         const snapshot = hub.snapshot();

@@ -69,7 +69,14 @@ function importKey(bytes: Uint8Array): Promise<CryptoKey> {
   );
 }
 
-/** HMAC-SHA-256 of `text` under `key`. */
+/**
+ * HMAC-SHA-256 of `text` under `key`.
+ *
+ * @example
+ * ```ts ignore
+ * const mac = await hmac(await hmacKey(secret, "secret"), "GET /cam?exp=1700000000");
+ * ```
+ */
 export async function hmac(key: CryptoKey, text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(text)));
 }
@@ -77,6 +84,11 @@ export async function hmac(key: CryptoKey, text: string): Promise<Uint8Array> {
 /**
  * Whether two byte arrays are equal, in time that depends only on their lengths (callers
  * compare digests of a fixed length, so nothing about the contents leaks).
+ *
+ * @example
+ * ```ts ignore
+ * sameBytes(await sha256(given), await sha256(token)); // true when the tokens match
+ * ```
  */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
@@ -85,19 +97,41 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** SHA-256 of a string's UTF-8 bytes. */
+/**
+ * SHA-256 of a string's UTF-8 bytes.
+ *
+ * @example
+ * ```ts ignore
+ * (await sha256("token")).byteLength; // 32
+ * ```
+ */
 export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
-/** base64url without padding (RFC 4648 §5), as signed URLs carry it. */
+/**
+ * base64url without padding (RFC 4648 §5), as signed URLs carry it.
+ *
+ * @example
+ * ```ts ignore
+ * base64url(new Uint8Array([0xfb, 0xff])); // "-_8"
+ * ```
+ */
 export function base64url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** The bytes of an unpadded base64url string, or null when it is not one. */
+/**
+ * The bytes of an unpadded base64url string, or null when it is not one.
+ *
+ * @example
+ * ```ts ignore
+ * fromBase64url("-_8"); // Uint8Array [0xfb, 0xff]
+ * fromBase64url("a+b"); // null
+ * ```
+ */
 export function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));

@@ -9,6 +9,7 @@
 import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
+import { flag, seconds } from "./option_checks.ts";
 
 /** The camera options of `new PushHub()` (see `PushHubOptions`). */
 export interface CameraOptions {
@@ -89,19 +90,24 @@ export interface ResolvedCamera {
   cors: CorsPolicy | undefined;
 }
 
-/** Checks the camera options; `dropSame` is the hub's. @throws {TypeError|RangeError} */
+/**
+ * Checks the camera options; `dropSame` is the hub's.
+ *
+ * @example
+ * ```ts ignore
+ * const camera = resolveCameraOptions({ timestamps: true, allowOrigin: "*" }, false);
+ * ```
+ * @throws {TypeError|RangeError} on a bad option.
+ */
 export function resolveCameraOptions(options: CameraOptions, dropSame: boolean): ResolvedCamera {
-  const { offline, timestamps = false, dualFinalFrames = false, allowOrigin } = options;
+  const { offline, allowOrigin } = options;
   if (offline !== undefined && (typeof offline !== "object" || offline === null)) {
     throw new TypeError(
       `options.offline must be a part { contentType, body }, got ${describeValue(offline)}`,
     );
   }
-  for (const [name, value] of [["timestamps", timestamps], ["dualFinalFrames", dualFinalFrames]]) {
-    if (typeof value !== "boolean") {
-      throw new TypeError(`options.${name} must be a boolean, got ${describeValue(value)}`);
-    }
-  }
+  const timestamps = flag(options.timestamps, false, "options.timestamps");
+  const dualFinalFrames = flag(options.dualFinalFrames, false, "options.dualFinalFrames");
   if (dualFinalFrames && !dropSame) {
     throw new RangeError(
       "options.dualFinalFrames applies only with options.dropSame: true, got dropSame false",
@@ -120,69 +126,31 @@ export interface ResolvedSnapshot {
   maxAge: number | undefined;
 }
 
-/** Checks `hub.snapshot()`'s options. @throws {TypeError|RangeError} */
+/**
+ * Checks `hub.snapshot()`'s options.
+ *
+ * @example
+ * ```ts ignore
+ * resolveSnapshotInit({ fresh: true }).timeout; // 2000
+ * ```
+ * @throws {TypeError|RangeError} on a bad init.
+ */
 export function resolveSnapshotInit(init: unknown): ResolvedSnapshot {
   if (init === undefined) init = {};
   if (typeof init !== "object" || init === null) {
     throw new TypeError(`init must be an object, got ${describeValue(init)}`);
   }
-  const { headers, request, fresh = false, timeout = 2000, maxAge } = init as SnapshotInit;
+  const given = init as SnapshotInit;
+  const { headers, request, timeout = 2000 } = given;
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`init.request must be a Request, got ${describeValue(request)}`);
   }
-  if (typeof fresh !== "boolean") {
-    throw new TypeError(`init.fresh must be a boolean, got ${describeValue(fresh)}`);
-  }
+  const fresh = flag(given.fresh, false, "init.fresh");
   if (typeof timeout !== "number" || !(timeout > 0 && timeout <= 60_000)) {
     throw new RangeError(
       `init.timeout must be milliseconds > 0 and <= 60000, got ${describeValue(timeout)}`,
     );
   }
-  if (
-    maxAge !== undefined && (typeof maxAge !== "number" || !Number.isSafeInteger(maxAge) ||
-      maxAge < 0)
-  ) {
-    throw new RangeError(
-      `init.maxAge must be a whole number of seconds >= 0, got ${describeValue(maxAge)}`,
-    );
-  }
+  const maxAge = seconds(given.maxAge, undefined, "init.maxAge");
   return { headers, request, fresh, timeout, maxAge };
-}
-
-/**
- * `response` with the CORS headers for `request`, if the hub has `allowOrigin`.
- *
- * @example
- * ```ts ignore
- * return withCors(corsPolicy({ allowOrigin: "*" }), request, hub.snapshot());
- * ```
- */
-export function withCors(
-  cors: CorsPolicy | undefined,
-  request: Request | undefined,
-  response: Response,
-): Response {
-  return cors && request ? cors.apply(request, response) : response;
-}
-
-/**
- * The answer to `request` if it is a CORS preflight; else adds the CORS
- * headers for it to `headers` and returns `null`.
- *
- * @example
- * ```ts ignore
- * const preflight = corsHeaders(cors, request, headers);
- * if (preflight) return preflight;
- * ```
- */
-export function corsHeaders(
-  cors: CorsPolicy | undefined,
-  request: Request | undefined,
-  headers: Headers,
-): Response | null {
-  if (!cors || !request) return null;
-  const preflight = cors.preflight(request);
-  if (preflight) return preflight;
-  for (const [name, value] of cors.headers(request)) headers.append(name, value);
-  return null;
 }

@@ -28,13 +28,8 @@ export function encodeOffline(
 ): HubFrame | undefined {
   const offline = options.camera.offline;
   if (offline === undefined) return undefined;
-  try {
-    return encodeFrame(framing, publishCheck(options.boundary)(offline), offline.contentType);
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const Class = error instanceof RangeError ? RangeError : TypeError;
-    throw new Class(error.message.replace(/^part\b/, "options.offline"));
-  }
+  const wire = publishCheck(options.boundary, "options.offline")(offline);
+  return encodeFrame(framing, wire, offline.contentType);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { PushMode } from "../push/framing.ts";
 import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
 import type { ViewerStats } from "./stats.ts";
 import { type CameraOptions, resolveCameraOptions, type ResolvedCamera } from "./camera_options.ts";
+import { flag, seconds } from "./option_checks.ts";
 
 /** Options of `new PushHub()`; the camera options are in {@linkcode CameraOptions}. */
 export interface PushHubOptions extends CameraOptions {
@@ -182,7 +183,7 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
 }
 
 /** The lowest `fps` a subscriber may ask for: one frame every 1000 s. */
-export const MIN_FPS: number = 0.001;
+const MIN_FPS = 0.001;
 
 /** Checks `fps` and returns the minimum milliseconds between frames. @throws {RangeError} */
 export function fpsInterval(fps: unknown): number {
@@ -208,29 +209,11 @@ function hook<T>(value: unknown, name: string): (value: T) => void {
   return value as (value: T) => void;
 }
 
-function flag(value: unknown, fallback: boolean, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
 function count(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (value === Infinity && fallback === Infinity) return value;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
     throw new RangeError(`${name} must be an integer >= 1, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function seconds(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(
-      `${name} must be a whole number of seconds >= 0, got ${describeValue(value)}`,
-    );
   }
   return value;
 }

@@ -14,53 +14,44 @@
  * @module
  */
 
-import { BoundarySearch } from "../shared/boundary_search.ts";
-import { toWirePart } from "../push/part.ts";
+import { describeValue } from "../shared/describe.ts";
+import { boundaryGuard } from "../push/boundary_guard.ts";
+import { type Part, toWirePart } from "../push/part.ts";
 import { type BytesPart, hasBytes } from "./frame.ts";
 
 /** Checks one part before it is published, returning it ready to encode. @throws {RangeError|TypeError} */
 export type PublishCheck = (part: unknown) => BytesPart;
 
 /**
- * The checks for a hub whose boundary is `boundary`.
+ * The checks for a hub whose boundary is `boundary`; messages name the part
+ * `where` (`"part"` for `publish()`, `"options.offline"` for the offline picture).
  *
  * @example
  * ```ts ignore
  * const check = publishCheck("b");
  * check({ contentType: "text/plain", body: "--b" });
- * // RangeError: part.body contains "--b", which would end the part early …
+ * // RangeError: part.body contains "--b", the hub's boundary, …
  * ```
  */
-export function publishCheck(boundary: string): PublishCheck {
-  const marker = `--${boundary}`;
-  const search = new BoundarySearch(new TextEncoder().encode(marker));
-  const forged = (where: string): RangeError =>
+export function publishCheck(boundary: string, where = "part"): PublishCheck {
+  // The encoder's guard, with the hub's reason: even a random boundary is public here.
+  const guard = boundaryGuard(boundary, (field, name) =>
     new RangeError(
-      `${where} contains "${marker}", the hub's boundary, which every viewer can read from its ` +
+      `${name === undefined || name === "Content-Type" ? field : `${field} ${name}`} contains ` +
+        `"--${boundary}", the hub's boundary, which every viewer can read from its ` +
         "Content-Type: it would end the part early and forge a part for every other viewer; " +
         "escape or drop such content before publishing",
-    );
+    ));
   return (part) => {
-    const where = "part";
-    const wire = toWirePart(part, where);
+    const wire = toWirePart(part, where, guard);
     if (!hasBytes(wire)) {
       throw new TypeError(
-        "part.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for publish(); " +
-          "read a Blob or ReadableStream into bytes first",
+        `${where}.body must be a string, Uint8Array, ArrayBuffer or ArrayBufferView for ` +
+          `publish(), got ${describeValue((part as Part).body)}; read a Blob or ReadableStream ` +
+          "into bytes first",
       );
     }
-    for (const line of wire.fields.split("\r\n")) {
-      if (line === "") continue;
-      const name = line.slice(0, line.indexOf(":"));
-      const field = name.toLowerCase() === "content-type"
-        ? `${where}.contentType`
-        : `${where}.headers ${name}`;
-      if (line.includes(marker)) throw forged(field);
-    }
-    search.reset();
-    const found = search.search(wire.bytes, 0);
-    search.reset();
-    if (found !== -1) throw forged(`${where}.body`);
+    guard.checkBody(wire.bytes, `${where}.body`);
     return wire;
   };
 }

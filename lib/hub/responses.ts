@@ -1,7 +1,8 @@
 /**
  * The responses of a `PushHub` apart from the push itself: checking what a
  * push response is asked for, the latest frame as an ordinary response
- * (`snapshot()`), and `503` when the hub cannot serve.
+ * (`snapshot()`), `503` when the hub cannot serve, and the `allowOrigin`
+ * CORS headers on all of them.
  *
  * @module
  */
@@ -16,12 +17,19 @@ import type { SubscriberConfig } from "./subscriber.ts";
 import { defaultAdvanceHeaders, pushSignals } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";
-import { corsHeaders, withCors } from "./camera_options.ts";
 
 const FRAME_OWNED = ["content-type", "content-length"];
 const FULL = "the hub has its maximum number of subscribers";
 
-/** What `hub.response()` answers without a subscriber, or `undefined` when one should join. */
+/**
+ * What `hub.response()` answers without a subscriber, or `undefined` when one should join.
+ *
+ * @example
+ * ```ts ignore
+ * const refused = pushRefusal({ closed, full, retryAfter: "5", cors }, request, headers);
+ * if (refused) return refused; // a preflight, a 503, or a HEAD answer
+ * ```
+ */
 export function pushRefusal(
   hub: { closed: boolean; full: boolean; retryAfter: string; cors: CorsPolicy | undefined },
   request: Request | undefined,
@@ -85,6 +93,11 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
  * A snapshot's headers before its frame is known: `Cache-Control: no-store`
  * (`max-age=N` with `maxAge`), then `init.headers`.
  *
+ * @example
+ * ```ts ignore
+ * snapshotHeaders({ maxAge: 5 }).get("cache-control"); // "max-age=5"
+ * ```
+ *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
 export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
@@ -112,4 +125,42 @@ export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
     if (colon > 0) headers.set(line.slice(0, colon), line.slice(colon + 2));
   }
   return new Response(frame.body, { headers });
+}
+
+/**
+ * `response` with the CORS headers for `request`, if the hub has `allowOrigin`.
+ *
+ * @example
+ * ```ts ignore
+ * return withCors(corsPolicy({ allowOrigin: "*" }), request, hub.snapshot());
+ * ```
+ */
+export function withCors(
+  cors: CorsPolicy | undefined,
+  request: Request | undefined,
+  response: Response,
+): Response {
+  return cors && request ? cors.apply(request, response) : response;
+}
+
+/**
+ * The answer to `request` if it is a CORS preflight; else adds the CORS
+ * headers for it to `headers` and returns `null`.
+ *
+ * @example
+ * ```ts ignore
+ * const preflight = corsHeaders(cors, request, headers);
+ * if (preflight) return preflight;
+ * ```
+ */
+export function corsHeaders(
+  cors: CorsPolicy | undefined,
+  request: Request | undefined,
+  headers: Headers,
+): Response | null {
+  if (!cors || !request) return null;
+  const preflight = cors.preflight(request);
+  if (preflight) return preflight;
+  for (const [name, value] of cors.headers(request)) headers.append(name, value);
+  return null;
 }

@@ -7,10 +7,10 @@
  */
 
 import type { CorsPolicy } from "../access/cors.ts";
-import { resolveSnapshotInit, type SnapshotInit, withCors } from "./camera_options.ts";
+import { resolveSnapshotInit, type SnapshotInit } from "./camera_options.ts";
 import type { HubFrame } from "./frame.ts";
 import type { LiveFrame } from "./live.ts";
-import { snapshotHeaders, snapshotResponse, unavailableResponse } from "./responses.ts";
+import { snapshotHeaders, snapshotResponse, unavailableResponse, withCors } from "./responses.ts";
 
 /** What a snapshot needs of its hub. */
 export interface SnapshotHost {

@@ -21,6 +21,11 @@ export type SourceState = "running" | "stopped" | "stuck" | "offline";
 /**
  * A hub's {@linkcode SourceState}: `closed`, then `offline`, then its
  * `PushHub.from` runner's state if it has one, else running.
+ *
+ * @example
+ * ```ts ignore
+ * sourceState(false, undefined, false); // "running": a hub fed by publish()
+ * ```
  */
 export function sourceState(
   closed: boolean,

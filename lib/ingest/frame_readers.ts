@@ -11,7 +11,7 @@ import { jpegFrames } from "../mjpeg/jpeg_frames.ts";
 import { MultipartParseError } from "../parse/errors.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
-import { IngestError } from "./ingest_error.ts";
+import { IngestError, messageOf } from "./ingest_error.ts";
 import type { UploadBody } from "./upload_body.ts";
 
 /** A frame ready to publish. */
@@ -24,7 +24,14 @@ export interface IngestFrame {
 const MAX_HEADER = 16384;
 const latin1 = new TextDecoder("latin1");
 
-/** Parts of a multipart upload (what `ffmpeg -f mpjpeg` sends). */
+/**
+ * Parts of a multipart upload (what `ffmpeg -f mpjpeg` sends).
+ *
+ * @example
+ * ```ts ignore
+ * for await (const frame of multipartFrames(upload, "ffmpeg", 1 << 20)) hub.publish(frame);
+ * ```
+ */
 export async function* multipartFrames(
   upload: UploadBody,
   boundary: string,
@@ -61,11 +68,8 @@ export async function* multipartFrames(
 }
 
 function brokeOff(upload: UploadBody): IngestError {
-  const error = upload.broken?.error;
-  return new IngestError(
-    400,
-    `the upload broke off inside a frame: ${error instanceof Error ? error.message : error}`,
-  );
+  const why = messageOf(upload.broken?.error);
+  return new IngestError(400, `the upload broke off inside a frame: ${why}`);
 }
 
 function tooLarge(n: number, maxFrameSize: number): IngestError {
@@ -119,7 +123,14 @@ const SIGNATURES: Record<string, (bytes: Uint8Array) => boolean> = {
     latin1.decode(b.subarray(0, 4)) === "RIFF" && latin1.decode(b.subarray(8, 12)) === "WEBP",
 };
 
-/** One PNG or WebP picture: the whole body, checked against the format's signature. */
+/**
+ * One PNG or WebP picture: the whole body, checked against the format's signature.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const frame of singleFrame(upload, "image/png", 1 << 20)) hub.publish(frame);
+ * ```
+ */
 export async function* singleFrame(
   upload: UploadBody,
   type: "image/png" | "image/webp",

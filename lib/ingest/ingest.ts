@@ -8,9 +8,13 @@
 import { describeValue as describe } from "../shared/describe.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
-import { answer, IngestError } from "./ingest_error.ts";
-import { type IngestOptions, resolveIngestOptions } from "./ingest_options.ts";
-import { checkUpload } from "./ingest_request.ts";
+import { answer, IngestError, messageOf } from "./ingest_error.ts";
+import {
+  type IngestOptions,
+  type ResolvedIngestOptions,
+  resolveIngestOptions,
+} from "./ingest_options.ts";
+import { type AcceptedUpload, checkUpload } from "./ingest_request.ts";
 
 /** Where ingested frames go: anything with `publish(part)`, such as a `PushHub`. */
 export interface IngestTarget {
@@ -60,15 +64,38 @@ export function ingest(
   target: IngestTarget,
   options?: IngestOptions,
 ): Promise<Response> {
+  return acceptUpload(request, target, options).then((accepted) =>
+    accepted instanceof Response
+      ? accepted
+      : publishAll(accepted.upload.open(accepted.config.signal), target)
+  );
+}
+
+/**
+ * What `ingest()` and `hub.ingest()` check before reading: the arguments and
+ * options at once (a throw, not a rejection), then the upload itself.
+ *
+ * @example
+ * ```ts ignore
+ * const accepted = await acceptUpload(request, hub, { authorize });
+ * if (accepted instanceof Response) return accepted; // 401, 405, 415, …
+ * ```
+ * @throws {TypeError|RangeError} at once, on a bad request, target or option.
+ */
+export function acceptUpload(
+  request: Request,
+  target: IngestTarget,
+  options: IngestOptions | undefined,
+): Promise<{ upload: AcceptedUpload; config: ResolvedIngestOptions } | Response> {
   checkArguments(request, target);
   const config = resolveIngestOptions(options);
   return checkUpload(request, config).then((upload) =>
-    upload instanceof Response ? upload : publishAll(upload.open(config.signal), target)
+    upload instanceof Response ? upload : { upload, config }
   );
 }
 
 /** @throws {TypeError} unless `request` is a Request and `target` has `publish`. */
-export function checkArguments(request: unknown, target: unknown): void {
+function checkArguments(request: unknown, target: unknown): void {
   if (!(request instanceof Request)) {
     throw new TypeError(`request must be a Request, got ${describe(request)}`);
   }
@@ -79,7 +106,14 @@ export function checkArguments(request: unknown, target: unknown): void {
   }
 }
 
-/** Publishes each frame in order; the answer says how the upload ended. */
+/**
+ * Publishes each frame in order; the answer says how the upload ended.
+ *
+ * @example
+ * ```ts ignore
+ * const answer = await publishAll(upload.open(signal), hub); // 204, X-Ingest-Frames: 42
+ * ```
+ */
 export async function publishAll(
   frames: AsyncGenerator<IngestFrame>,
   target: IngestTarget,
@@ -102,8 +136,4 @@ export async function publishAll(
     return answer(400, `the upload broke off: ${messageOf(error)}`, counted());
   }
   return new Response(null, { status: 204, headers: counted() });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -30,7 +30,31 @@ export class IngestError extends Error {
   }
 }
 
-/** A plain-text answer to a publisher; `extra` headers such as `Allow`. */
+/**
+ * What went wrong, for an answer's text: an Error's message, anything else as a string.
+ *
+ * @example
+ * ```ts
+ * import { messageOf } from "./ingest_error.ts";
+ *
+ * messageOf(new Error("db down")); // "db down"
+ * messageOf("gone"); // "gone"
+ * ```
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A plain-text answer to a publisher; `extra` headers such as `Allow`.
+ *
+ * @example
+ * ```ts
+ * import { answer } from "./ingest_error.ts";
+ *
+ * answer(405, "an upload is a POST or PUT", { allow: "POST, PUT" }).status; // 405
+ * ```
+ */
 export function answer(status: number, message: string, extra?: HeadersInit): Response {
   const headers = new Headers(extra);
   headers.set("content-type", "text/plain; charset=utf-8");

@@ -8,7 +8,8 @@
 
 import { boundaryFromContentType } from "../parse/content_type_boundary.ts";
 import { type IngestFrame, mjpegFrames, multipartFrames, singleFrame } from "./frame_readers.ts";
-import { answer } from "./ingest_error.ts";
+import { answer, messageOf } from "./ingest_error.ts";
+import { describeValue } from "../shared/describe.ts";
 import type { ResolvedIngestOptions } from "./ingest_options.ts";
 import { UploadBody } from "./upload_body.ts";
 
@@ -65,12 +66,13 @@ async function refuse(
     try {
       verdict = await config.authorize(request);
     } catch (error) {
-      return answer(500, `authorize failed: ${error instanceof Error ? error.message : error}`);
+      return answer(500, `authorize failed: ${messageOf(error)}`);
     }
     if (verdict instanceof Response) return verdict;
     if (verdict === false) return answer(403, "this request may not publish");
     if (verdict !== true) {
-      return answer(500, `authorize must return true, false or a Response, got ${typeof verdict}`);
+      const got = describeValue(verdict);
+      return answer(500, `authorize must return true, false or a Response, got ${got}`);
     }
   }
   const type = mediaType(request);

@@ -6,11 +6,10 @@
  */
 
 import { answer, IngestError } from "./ingest_error.ts";
-import { checkArguments, type IngestTarget, publishAll } from "./ingest.ts";
-import { type HubIngestOptions, resolveIngestOptions } from "./ingest_options.ts";
+import { acceptUpload, type IngestTarget, publishAll } from "./ingest.ts";
+import type { HubIngestOptions } from "./ingest_options.ts";
 
 export type { HubIngestOptions };
-import { checkUpload } from "./ingest_request.ts";
 import type { CorsPolicy } from "../access/cors.ts";
 
 /**
@@ -58,10 +57,9 @@ export class IngestSlot {
       if (preflight) return Promise.resolve(preflight);
       return this.run(request, options).then((answer) => cors.apply(request, answer));
     }
-    checkArguments(request, this.#target);
-    const config = resolveIngestOptions(options);
-    return checkUpload(request, config).then((upload) => {
-      if (upload instanceof Response) return upload;
+    return acceptUpload(request, this.#target, options).then((accepted) => {
+      if (accepted instanceof Response) return accepted;
+      const { upload, config } = accepted;
       const refusal = this.#closed
         ? answer(503, "the hub is closed")
         : this.#live !== undefined && !config.allowTakeover

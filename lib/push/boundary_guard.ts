@@ -23,6 +23,13 @@ export interface BoundaryGuard {
 }
 
 /**
+/**
+ * The error for a match: in a body (`name` undefined) or in header field `name`. The default
+ * advises the caller's own boundary; `PushHub` explains that its boundary is public.
+ */
+export type BoundaryRefusal = (where: string, name: string | undefined) => RangeError;
+
+/**
  * Creates a guard for `boundary`, with the decoder's search (a match may span chunks).
  *
  * @example
@@ -31,21 +38,22 @@ export interface BoundaryGuard {
  * // RangeError: parts[0].body contains "--frame", which would end the part early: …
  * ```
  */
-export function boundaryGuard(boundary: string): BoundaryGuard {
+export function boundaryGuard(
+  boundary: string,
+  refuse: BoundaryRefusal = (where, name) =>
+    new RangeError(
+      `${where}${name === undefined ? "" : `: header ${name}`} contains "--${boundary}", which ` +
+        "would end the part early: use a boundary that cannot occur in the content (the default " +
+        "random one)",
+    ),
+): BoundaryGuard {
   const search = new BoundarySearch(new TextEncoder().encode(`--${boundary}`));
-  const advice = "use a boundary that cannot occur in the content (the default random one)";
   const guard: BoundaryGuard = {
     checkField(line, name, where) {
-      if (!line.includes(`--${boundary}`)) return;
-      throw new RangeError(
-        `${where}: header ${name} contains "--${boundary}", which would end the part early: ${advice}`,
-      );
+      if (line.includes(`--${boundary}`)) throw refuse(where, name);
     },
     check(chunk, where) {
-      if (search.search(chunk, 0) === -1) return;
-      throw new RangeError(
-        `${where} contains "--${boundary}", which would end the part early: ${advice}`,
-      );
+      if (search.search(chunk, 0) !== -1) throw refuse(where, undefined);
     },
     reset() {
       search.reset();

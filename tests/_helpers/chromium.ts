@@ -49,6 +49,21 @@ export function imgPageResponse(src: string): Response {
   return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
+/**
+ * A page on another origin than the camera: one `<img id="img" crossorigin>` loading the URL in
+ * the request's `?src=`, so a canvas may read it only if the camera's CORS allows that origin.
+ *
+ * @example
+ * const site = await serve(crossOriginImgPage);
+ * await openImgPage(browser, `${site.url}?src=${encodeURIComponent(cameraUrl)}`);
+ */
+export function crossOriginImgPage(request: Request): Response {
+  const src = new URL(request.url).searchParams.get("src") ?? "";
+  const html = `<!doctype html><body style="margin:0"><img id="img" crossorigin="anonymous" ` +
+    `src="${src.replaceAll('"', "&quot;")}"></body>`;
+  return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
 /** What the `<img>` currently shows. */
 export type ImgState =
   | { state: "loading" }

@@ -11,7 +11,9 @@ import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 import {
   chromiumSkipReason,
+  crossOriginImgPage,
   launchChromium,
+  openImgPage,
   waitForColor,
   watchImg,
 } from "../_helpers/chromium.ts";
@@ -30,13 +32,7 @@ describe(`signed <img> across origins in Chromium (${runtime})`, () => {
     hub = new PushHub();
     if (skip) return;
     browser = await launchChromium();
-    // The app's page: an <img crossorigin> whose src the test passes in ?src=.
-    app = await serve((request) => {
-      const src = new URL(request.url).searchParams.get("src") ?? "";
-      const html = `<!doctype html><body style="margin:0"><img id="img" crossorigin="anonymous" ` +
-        `src="${src.replaceAll('"', "&quot;")}"></body>`;
-      return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
-    });
+    app = await serve(crossOriginImgPage);
     const cors = corsPolicy({ allowOrigin: app.url.slice(0, -1) });
     camera = await serve(async (request) => {
       const preflight = cors.preflight(request);
@@ -52,12 +48,7 @@ describe(`signed <img> across origins in Chromium (${runtime})`, () => {
     await camera?.close();
   });
 
-  const open = async (src: string) => {
-    const page = await browser!.newPage();
-    await page.goto(`${app!.url}?src=${encodeURIComponent(src)}`, { waitUntil: "commit" });
-    await page.waitForSelector("#img", { state: "attached" });
-    return page;
-  };
+  const open = (src: string) => openImgPage(browser!, `${app!.url}?src=${encodeURIComponent(src)}`);
 
   it(
     "a signed src from another origin paints and can be read from a canvas; new frames follow" +

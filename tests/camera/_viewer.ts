@@ -1,6 +1,7 @@
 // A decoder viewer for the camera tests: every part a hub response delivers, with when it came.
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import type { ReceivedPart } from "../../lib/parse/received_part.ts";
+import { feed, upload } from "../ingest/_uploads.ts";
 
 /** A part as a viewer saw it: its text, the part, and when it arrived (ms since epoch). */
 export type Seen = { text: string; part: ReceivedPart; at: number };
@@ -28,30 +29,19 @@ export function streamedUpload(): {
   send(body: string): void;
   end(): void;
 } {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
   const encoder = new TextEncoder();
+  const body = feed();
   // As ffmpeg writes it: a part is complete once the delimiter after it has arrived.
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c;
-      c.enqueue(encoder.encode("--up\r\n"));
-    },
-  });
-  const request = new Request("http://cam.example/ingest", {
-    method: "POST",
-    headers: { "content-type": "multipart/x-mixed-replace; boundary=up" },
-    body,
-    duplex: "half",
-  } as RequestInit);
+  body.push(encoder.encode("--up\r\n"));
   return {
-    request,
+    request: upload(body.stream, "multipart/x-mixed-replace; boundary=up"),
     send: (text) =>
-      controller.enqueue(encoder.encode(
+      body.push(encoder.encode(
         `Content-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}\r\n--up\r\n`,
       )),
     end: () => {
-      controller.enqueue(encoder.encode("\r\n"));
-      controller.close();
+      body.push(encoder.encode("\r\n"));
+      body.close();
     },
   };
 }

@@ -7,7 +7,13 @@ import type { Browser } from "playwright-core";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
-import { chromiumSkipReason, launchChromium, readImg, waitForColor } from "../_helpers/chromium.ts";
+import {
+  chromiumSkipReason,
+  crossOriginImgPage,
+  launchChromium,
+  readImg,
+  waitForColor,
+} from "../_helpers/chromium.ts";
 import { GREEN, solidJpeg } from "../_helpers/jpeg.ts";
 
 describe(`allowOrigin in Chromium: a canvas on another origin (${runtime})`, () => {
@@ -21,11 +27,7 @@ describe(`allowOrigin in Chromium: a canvas on another origin (${runtime})`, () 
     if (skip) return;
     browser = await launchChromium();
     // The page's origin is http://localhost:<port>; the camera is http://127.0.0.1:<port>.
-    site = await serve((request) => {
-      const src = new URL(request.url).searchParams.get("src") ?? "";
-      const html = `<!doctype html><img id="img" crossorigin="anonymous" src="${src}">`;
-      return new Response(html, { headers: { "content-type": "text/html" } });
-    });
+    site = await serve(crossOriginImgPage);
     const siteOrigin = new URL(site.url).origin.replace("127.0.0.1", "localhost");
     open = new PushHub({ allowOrigin: siteOrigin });
     closed = new PushHub();

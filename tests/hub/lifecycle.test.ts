@@ -29,16 +29,24 @@ function camera(grabMs: number) {
   return { stats, source };
 }
 
+/** A lazy hub whose only viewer left while its camera was grabbing a frame: the run is stopping. */
+async function leftMidFrame(): Promise<
+  { stats: ReturnType<typeof camera>["stats"]; hub: PushHub }
+> {
+  const { stats, source } = camera(60);
+  const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
+  const first = hub.response().body!.getReader();
+  await first.read(); // the opening boundary
+  const pending = first.read(); // demand: the camera is now inside next()
+  await delay(15);
+  await first.cancel(); // the last viewer leaves while a frame is being grabbed
+  await pending.catch(() => {});
+  return { stats, hub };
+}
+
 describe("PushHub.from: one source run at a time", () => {
   it("a viewer arriving while the last run is stopping (mid-frame) waits for its finally", async () => {
-    const { stats, source } = camera(60);
-    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
-    const first = hub.response().body!.getReader();
-    await first.read(); // the opening boundary
-    const pending = first.read(); // demand: the camera is now inside next()
-    await delay(15);
-    await first.cancel(); // the last viewer leaves while a frame is being grabbed
-    await pending.catch(() => {});
+    const { stats, hub } = await leftMidFrame();
     const second = hub.response().body!.getReader();
     assert.equal(hub.subscribers, 1, "the new viewer is counted at once");
     await second.read();
@@ -56,14 +64,7 @@ describe("PushHub.from: one source run at a time", () => {
   });
 
   it("a viewer that comes and goes while a run is stopping starts nothing", async () => {
-    const { stats, source } = camera(60);
-    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
-    const first = hub.response().body!.getReader();
-    await first.read();
-    const pending = first.read();
-    await delay(15);
-    await first.cancel();
-    await pending.catch(() => {});
+    const { stats, hub } = await leftMidFrame();
     const brief = hub.response().body!.getReader();
     await brief.read();
     await brief.cancel(); // gone before the stopping run has finished
@@ -75,14 +76,7 @@ describe("PushHub.from: one source run at a time", () => {
   });
 
   it("close() while a run is stopping leaves it stopped", async () => {
-    const { stats, source } = camera(60);
-    const hub = PushHub.from(source, { linger: 0, keepAlive: Infinity });
-    const first = hub.response().body!.getReader();
-    await first.read();
-    const pending = first.read();
-    await delay(15);
-    await first.cancel();
-    await pending.catch(() => {});
+    const { stats, hub } = await leftMidFrame();
     const late = hub.response();
     hub.close();
     await readText(late.body!);

@@ -58,13 +58,21 @@ describe("hub.stats()", () => {
     const capped = drain(hub.response(get(), { fps: 5 }).body!);
     const free = drain(hub.response(get()).body!);
     const t0 = Date.now();
+    const published: number[] = [];
     for (let i = 0; Date.now() - t0 < 1500; i++) {
       hub.publish(frame(`f${i}`));
+      published.push(Date.now());
       await delay(25);
     }
     const [slow, fast] = hub.stats().viewers;
+    // A loaded machine may publish fewer than 12 a second: then the uncapped viewer gets most of them.
+    const now = Date.now();
+    const lastSecond = published.filter((at) => now - at < 1000).length;
     assert.ok(slow.fps >= 3 && slow.fps <= 7, `capped at 5: ${slow.fps}`);
-    assert.ok(fast.fps >= 12, `uncapped at about 30-40: ${fast.fps}`);
+    assert.ok(
+      fast.fps >= Math.min(12, 0.8 * lastSecond),
+      `uncapped at about 30-40: ${fast.fps} (${lastSecond} published in the last second)`,
+    );
     assert.ok(slow.framesDropped > 10, `${slow.framesDropped} skipped for the cap`);
     hub.close();
     await Promise.all([capped, free]);

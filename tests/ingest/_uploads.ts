@@ -48,7 +48,7 @@ export function upload(
   } as RequestInit);
 }
 
-/** A body stream the test feeds: `push` chunks, then `close` or `fail`. */
+/** A body stream the test feeds: `push` chunks, then `close`. */
 export function feed(): {
   stream: ReadableStream<Uint8Array>;
   push(chunk: Uint8Array): void;

@@ -1,0 +1,90 @@
+// hub.ingest() in one process: the one-publisher slot, viewers keeping the last good frame,
+// options.signal and close().
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ingest } from "../../lib/ingest/ingest.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import { concatBytes } from "../../lib/shared/bytes.ts";
+import { runtime } from "../_helpers/runtime.ts";
+import { delay } from "../_helpers/streams.ts";
+import { feed, JPEGS, multipart, upload } from "./_uploads.ts";
+import { MIXED } from "./_cases.ts";
+
+describe(`hub.ingest (${runtime})`, () => {
+  it("one publisher at a time: 409 for a second; allowTakeover cuts the first with 409", async () => {
+    const hub = new PushHub();
+    const first = feed();
+    first.push(JPEGS[0]);
+    const firstAnswer = hub.ingest(upload(first.stream, "image/jpeg"));
+    await delay(20);
+    const second = await hub.ingest(upload(JPEGS[1], "image/jpeg"));
+    assert.equal(second.status, 409);
+    assert.match(await second.text(), /^409 another publisher is live on this hub/);
+    const third = hub.ingest(upload(concatBytes([JPEGS[2]]), "image/jpeg"), {
+      allowTakeover: true,
+    });
+    const cut = await firstAnswer;
+    assert.equal(cut.status, 409);
+    assert.match(await cut.text(), /^409 another publisher took over/);
+    assert.equal((await third).status, 204);
+    const still = new Uint8Array(await hub.snapshot().arrayBuffer());
+    assert.deepEqual(still, JPEGS[2]);
+    // The slot is free again.
+    assert.equal((await hub.ingest(upload(JPEGS[0], "image/jpeg"))).status, 204);
+    hub.close();
+  });
+
+  it("a bad upload leaves viewers the last good frame and the hub serving", async () => {
+    const hub = new PushHub({ keepAlive: Infinity });
+    const viewer = hub.response(new Request("http://cam.example/"));
+    assert.equal(
+      (await hub.ingest(upload(multipart(JPEGS.slice(0, 2), "cut"), MIXED))).status,
+      400,
+    );
+    assert.deepEqual(new Uint8Array(await hub.snapshot().arrayBuffer()), JPEGS[1]);
+    assert.equal((await hub.ingest(upload(JPEGS[2], "image/jpeg"))).status, 204);
+    const late = hub.response(new Request("http://cam.example/"));
+    hub.close();
+    const bodies = async (r: Response): Promise<Uint8Array[]> => {
+      const out: Uint8Array[] = [];
+      for await (const part of parseParts(r)) out.push(part.body);
+      return out;
+    };
+    assert.deepEqual(await bodies(late), [JPEGS[2]]);
+    assert.deepEqual((await bodies(viewer)).at(-1), JPEGS[2]);
+  });
+
+  it("aborting options.signal stops the upload with 503 (ingest and hub.ingest)", async () => {
+    for (const hubbed of [false, true]) {
+      const hub = new PushHub();
+      const body = feed();
+      body.push(JPEGS[0]);
+      const controller = new AbortController();
+      const request = upload(body.stream, "image/jpeg");
+      const live = hubbed
+        ? hub.ingest(request, { signal: controller.signal })
+        : ingest(request, hub, { signal: controller.signal });
+      await delay(20);
+      controller.abort(new Error("maintenance"));
+      const answer = await live;
+      assert.equal(answer.status, 503);
+      assert.match(await answer.text(), /^503 Error: maintenance/);
+      assert.equal(answer.headers.get("x-ingest-frames"), "1");
+      hub.close();
+    }
+  });
+
+  it("close() cuts the live upload with 503 and refuses later ones", async () => {
+    const hub = new PushHub();
+    const body = feed();
+    const live = hub.ingest(upload(body.stream, "image/jpeg"));
+    await delay(20);
+    hub.close();
+    const answer = await live;
+    assert.equal(answer.status, 503);
+    assert.match(await answer.text(), /^503 the hub was closed/);
+    const later = await hub.ingest(upload(JPEGS[0], "image/jpeg"));
+    assert.equal(later.status, 503);
+  });
+});
