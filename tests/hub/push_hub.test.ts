@@ -404,7 +404,11 @@ describe("PushHub: timing", () => {
       await reader.read();
       hub.publish(text("0"));
       await reader.read();
-      assert.equal(decoder.decode((await reader.read()).value), "\r\n", "its line end, a turn later");
+      assert.equal(
+        decoder.decode((await reader.read()).value),
+        "\r\n",
+        "its line end, a turn later",
+      );
       hub.publish(text("1"));
       const pending = reader.read(); // frame 1 waits out the 1 s gap
       await delay(20);
