@@ -76,10 +76,12 @@ describe("PushHub: wire bytes", () => {
         hub.publish(part);
         await delay(2);
       }
+      await delay(20); // the last frame's delimiter line is complete by now, as in pushStream's
       hub.close();
       const got = await body;
       // Spaced like the publishes, so the encoder's held delimiter line is completed each time
-      // and its push, like the hub's, ends after a complete line (the hub holds no line open).
+      // and its push, like the hub's, ends after a complete line (tests/hub/ending.test.ts has
+      // the close within the turn).
       async function* spaced(): AsyncGenerator<Part> {
         for (const part of parts) {
           yield part;
