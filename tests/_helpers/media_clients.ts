@@ -5,7 +5,10 @@
 
 import { pngPixel } from "./png_pixel.ts";
 
-/** What a client decoded: one entry per frame (its red level at the centre), and its output. */
+/**
+ * What a client read: how many frames, the red level at the centre of each frame it decoded (VLC:
+ * showed), and its output.
+ */
 export type Decoded = { frames: number; reds: number[]; log: string };
 
 async function run(file: string, args: string[], timeoutMs: number): Promise<string> {
@@ -21,10 +24,11 @@ async function run(file: string, args: string[], timeoutMs: number): Promise<str
 }
 
 /**
- * Plays `url` in VLC (`cvlc`, no window, no sound) with the `scene` filter saving every picture it
- * shows as a PNG, late ones included. VLC shows the last picture again as it stops, so a picture
- * equal to the one before is the same frame (the test frames all differ). VLC refuses to run as
- * root, so as root it runs as `nobody` (setpriv).
+ * Plays `url` in VLC (`cvlc`, no window, no sound). `frames` counts the parts its mjpeg demuxer
+ * read (its debug log notes each part's header); the `scene` filter saves every picture it shows
+ * as a PNG, and `reds` are those pictures, a picture equal to the one before counting once (VLC
+ * shows the last one again as it stops; the test frames all differ). VLC refuses to run as root,
+ * so as root it runs as `nobody` (setpriv).
  *
  * @example
  * const { frames, log } = await vlcFrames(`${server.url}stream`);
@@ -39,8 +43,8 @@ export async function vlcFrames(url: string, timeoutMs = 20_000): Promise<Decode
   const dir = await mkdtemp(`${tmpdir()}/vlc-`);
   await chmod(dir, 0o777);
   const vlc = [
-    ["cvlc", "--intf", "dummy", "--play-and-exit", "--no-audio", "--vout", "dummy"],
-    ["--no-drop-late-frames", "--no-skip-frames", "--mjpeg-fps", "20", "--video-filter", "scene"],
+    ["cvlc", "-vv", "--intf", "dummy", "--play-and-exit", "--no-audio", "--vout", "dummy"],
+    ["--no-drop-late-frames", "--no-skip-frames", "--video-filter", "scene"],
     ["--scene-format", "png", "--scene-ratio", "1", "--scene-prefix", "f", "--scene-path", dir],
     [url],
   ].flat();
@@ -55,7 +59,9 @@ export async function vlcFrames(url: string, timeoutMs = 20_000): Promise<Decode
       const { r } = await pngPixel(new Uint8Array(await readFile(`${dir}/${file}`)), 32, 24);
       if (reds.length === 0 || Math.abs(reds.at(-1)! - r) > 12) reds.push(r);
     }
-    return { frames: reds.length, reds, log };
+    const frames = log.match(/mjpeg demux debug: discard MIME header: Content-Length/g)?.length ??
+      0;
+    return { frames, reds, log };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,12 +19,13 @@ const why = !canSpawn
   ? ` (skipped on ${runtime}: tests the clients, not the runtime; runs on node)`
   : "";
 const N = 5;
+const GAP_MS = 50;
 const REDS = Array.from({ length: N }, (_, i) => 40 + i * 50);
 
-/** N frames of distinct reds, 50 ms apart, ending right after the last. */
+/** N frames of distinct reds, GAP_MS apart, ending right after the last. */
 async function* frames(): AsyncGenerator<Part> {
   for (const [i, r] of REDS.entries()) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
     yield {
       contentType: "image/jpeg",
       body: solidJpeg({ r, g: 0, b: 0 }, { width: 64, height: 48 }),
@@ -52,13 +53,18 @@ describe(`VLC and OpenCV read a finite push as N of N frames, on Node's server${
             assert.equal(
               got.frames,
               N,
-              `${client} decoded ${got.frames} frames: ${got.reds}\n${got.log.slice(-1500)}`,
+              `${client} read ${got.frames} frames: ${got.reds}\n${got.log.slice(-1500)}`,
             );
-            if (client === "OpenCV") {
-              for (const [i, r] of got.reds.entries()) {
-                assert.ok(Math.abs(r - REDS[i]) < 12, `frame ${i}: red ${r}, sent ${REDS[i]}`);
-              }
+            // Every frame read is one sent, in order; OpenCV reads them all. VLC, a real-time
+            // player, now and then skips showing one (about 1 run in 10, either ending), so its N
+            // of N is its demuxer's part count and what it shows must be those frames, in order.
+            let at = 0;
+            for (const r of got.reds) {
+              while (at < N && Math.abs(r - REDS[at]) >= 12) at++;
+              assert.ok(at < N, `${client} showed red ${r}, not a frame sent, or out of order`);
             }
+            if (client === "OpenCV") assert.equal(got.reds.length, N, `reds ${got.reds}`);
+            assert.ok(got.reds.length >= N - 1, `${client} showed ${got.reds}`);
             assert.doesNotMatch(got.log, /discard non-JPEG part/);
           } finally {
             await server.close();
