@@ -7,36 +7,14 @@
  * @module
  */
 
-import type { Framing } from "../push/framing.ts";
 import { frameViews, type HubFrame } from "./frame.ts";
 import { HeldFrames } from "./held.ts";
-import type { ViewerMeter, ViewerStats } from "./stats.ts";
+import { HeldLine } from "./held_line.ts";
+import type { SubscriberConfig, SubscriberHost } from "./subscriber_host.ts";
+import type { ViewerStats } from "./stats.ts";
 import { armTimeout } from "./arm_timeout.ts";
 
-/** What a subscriber needs from its hub. */
-export interface SubscriberHost {
-  framing: Framing;
-  /** `Infinity` in replace mode: one slot, latest wins. */
-  maxQueue: number;
-  /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
-  retain(delta: number): void;
-  /** This subscriber took (`1`) or let go of (`-1`) a reference to `frame`'s buffer. */
-  hold(frame: HubFrame, delta: 1 | -1): void;
-  /** The number of subscribers waiting for a new frame changed by `delta`. */
-  demand(delta: number): void;
-  /** The subscriber ended; forget it. */
-  leave(subscriber: HubSubscriber): void;
-}
-
-/** Per-subscriber settings. */
-export interface SubscriberConfig {
-  advanceHeaders: boolean;
-  /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
-  interval: number;
-  signals: AbortSignal[];
-  /** Its counters, for `hub.stats()`. */
-  meter: ViewerMeter;
-}
+export type { SubscriberConfig, SubscriberHost };
 
 /** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
 export class HubSubscriber {
@@ -55,6 +33,8 @@ export class HubSubscriber {
   #done = false;
   /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
   #held: HeldFrames;
+  /** The delimiter line held open after the frame sent last. */
+  #line: HeldLine;
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
   /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
@@ -74,6 +54,7 @@ export class HubSubscriber {
     this.offeredAt = now;
     this.#takenAt = now;
     this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
+    this.#line = new HeldLine(host.framing, host.lines, (chunk) => this.#controller.enqueue(chunk));
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
@@ -139,25 +120,31 @@ export class HubSubscriber {
     if (this.#hungry) this.#rouse();
   }
 
-  /** Ends cleanly with the close delimiter; with `flush`, the frames it holds are sent first. */
+  /**
+   * Ends cleanly; with `flush`, the frames it holds are sent first. Within the
+   * turn after a frame its line is still open: `--` closes right after that
+   * body. Later, the part announced last gets a body before the close
+   * delimiter, as in the encoder.
+   */
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held.clear();
-    let fill = this.#fill?.body;
-    this.#finish();
     try {
-      if (flush) {
-        for (const { views, frame } of held) {
-          for (const view of views) this.#controller.enqueue(view);
-          if (this.#config.advanceHeaders) fill = frame.body;
-        }
-      }
-      // The part announced last gets a body before the close delimiter, as in the encoder.
-      if (fill) this.#controller.enqueue(fill);
-      this.#controller.enqueue(this.#host.framing.close);
+      if (flush) { for (const { views, frame } of held) this.#send(views, frame); }
+      const framing = this.#host.framing;
+      const fill = this.#fill?.body;
+      const ending = this.#line.open
+        ? [framing.closeHeld]
+        : fill
+        ? [fill, framing.close]
+        : [framing.close];
+      this.#finish();
+      for (const chunk of ending) this.#controller.enqueue(chunk);
       this.#controller.close();
     } catch {
       // The consumer tore the stream down first (some runtimes error a body on disconnect).
+    } finally {
+      this.#finish();
     }
   }
 
@@ -172,6 +159,7 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
+    this.#line.drop();
     this.#held.clear();
     this.#setFill(undefined);
     this.#recount();
@@ -194,17 +182,23 @@ export class HubSubscriber {
         continue;
       }
       const { views, frame } = this.#held.shift()!;
-      if (this.#config.advanceHeaders) {
-        this.#announced = frame.key;
-        this.#setFill(frame);
-      }
-      this.#recount();
       this.#sentAt = this.#takenAt = Date.now();
       this.#pulling = false;
       this.#config.meter.sent(this.#sentAt);
-      for (const view of views) this.#controller.enqueue(view);
+      this.#send(views, frame);
+      this.#recount();
       return;
     }
+  }
+
+  /** Sends a frame's views; with `advanceHeaders` its header block is what comes next. */
+  #send(views: Uint8Array[], frame: HubFrame): void {
+    const advance = this.#config.advanceHeaders;
+    if (advance) {
+      this.#announced = frame.key;
+      this.#setFill(frame);
+    }
+    this.#line.send(views, advance ? frame.first.byteLength - frame.plain.byteLength : 0);
   }
 
   /** Keeps `frame` (or nothing) to fill the announced part, counting the reference. */

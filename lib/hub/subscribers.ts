@@ -6,6 +6,7 @@
  */
 
 import type { Framing } from "../push/framing.ts";
+import { LineTurn } from "./held_line.ts";
 import type { HubFrame } from "./frame.ts";
 import { HubSubscriber, type SubscriberConfig, type SubscriberHost } from "./subscriber.ts";
 import type { ViewerStats } from "./stats.ts";
@@ -38,6 +39,7 @@ export interface SubscribersEvents {
  */
 export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
   readonly framing: Framing;
+  readonly lines: LineTurn = new LineTurn();
   readonly maxQueue: number;
   #set = new Set<HubSubscriber>();
   #events: SubscribersEvents;

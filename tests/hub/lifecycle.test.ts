@@ -171,12 +171,26 @@ describe("PushHub: an <img> (advanceHeaders) push never ends with an empty part"
     });
   }
 
-  it("the exact bytes: announced block, previous body (a view, no copy), close delimiter", async () => {
+  it("the exact bytes: closed within the turn after a frame, `--` right after its body", async () => {
+    const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
+    const reader = hub.response(img()).body!.getReader();
+    await reader.read();
+    hub.publish({ contentType: "text/plain", body: "abc" });
+    const frame = new TextDecoder().decode((await reader.read()).value!);
+    assert.ok(frame.endsWith("\r\n\r\nabc\r\n--b"), frame);
+    hub.close();
+    assert.equal(new TextDecoder().decode((await reader.read()).value!), "--\r\n");
+    assert.equal((await reader.read()).done, true);
+  });
+
+  it("the exact bytes: closed later, announced block, previous body (a view, no copy), close delimiter", async () => {
     const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
     const reader = hub.response(img()).body!.getReader();
     await reader.read();
     hub.publish({ contentType: "text/plain", body: "abc" });
     const frame = (await reader.read()).value!;
+    const announced = new TextDecoder().decode((await reader.read()).value!);
+    assert.equal(announced, "\r\nContent-Type: text/plain\r\n\r\n", "the line end, a turn later");
     hub.close();
     const fill = (await reader.read()).value!;
     assert.equal(fill.buffer, frame.buffer, "the fill is a view of the frame's buffer");
@@ -186,7 +200,7 @@ describe("PushHub: an <img> (advanceHeaders) push never ends with an empty part"
     assert.equal((await reader.read()).done, true);
   });
 
-  it("a frame still waiting at close() is sent, then its body fills the part it announced", async () => {
+  it("a frame still waiting at close() is sent, then the push closes right after its body", async () => {
     const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
     const reader = hub.response(img()).body!.getReader();
     await reader.read();
@@ -200,8 +214,8 @@ describe("PushHub: an <img> (advanceHeaders) push never ends with an empty part"
     }
     assert.equal(
       wire,
-      "old\r\n--b\r\nContent-Type: text/html\r\nContent-Length: 3\r\nX-Frame: 2\r\n\r\nnew" +
-        "\r\n--b\r\nContent-Type: text/html\r\nX-Frame: 2\r\n\r\nnew\r\n--b--\r\n",
+      "\r\nContent-Type: text/plain\r\nX-Frame: 1\r\n\r\nold" +
+        "\r\n--b\r\nContent-Type: text/html\r\nContent-Length: 3\r\nX-Frame: 2\r\n\r\nnew\r\n--b--\r\n",
     );
   });
 

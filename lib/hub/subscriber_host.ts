@@ -1,0 +1,39 @@
+/**
+ * What a `PushHub` subscriber needs from its hub, and its own settings
+ * (subscriber.ts).
+ *
+ * @module
+ */
+
+import type { Framing } from "../push/framing.ts";
+import type { HubFrame } from "./frame.ts";
+import type { LineTurn } from "./held_line.ts";
+import type { ViewerMeter } from "./stats.ts";
+import type { HubSubscriber } from "./subscriber.ts";
+
+/** What a subscriber needs from its hub. */
+export interface SubscriberHost {
+  framing: Framing;
+  /** The hub's one timer turn for held delimiter lines. */
+  lines: LineTurn;
+  /** `Infinity` in replace mode: one slot, latest wins. */
+  maxQueue: number;
+  /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
+  retain(delta: number): void;
+  /** This subscriber took (`1`) or let go of (`-1`) a reference to `frame`'s buffer. */
+  hold(frame: HubFrame, delta: 1 | -1): void;
+  /** The number of subscribers waiting for a new frame changed by `delta`. */
+  demand(delta: number): void;
+  /** The subscriber ended; forget it. */
+  leave(subscriber: HubSubscriber): void;
+}
+
+/** Per-subscriber settings. */
+export interface SubscriberConfig {
+  advanceHeaders: boolean;
+  /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
+  interval: number;
+  signals: AbortSignal[];
+  /** Its counters, for `hub.stats()`. */
+  meter: ViewerMeter;
+}
