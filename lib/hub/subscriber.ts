@@ -27,7 +27,7 @@ export class HubSubscriber {
   /** When its consumer last took bytes (or joined), and whether it asks for bytes now. */
   #takenAt: number;
   #pulling = false;
-  #host: SubscriberHost;
+  #host: SubscriberHost<HubSubscriber>;
   #config: SubscriberConfig;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
@@ -47,7 +47,7 @@ export class HubSubscriber {
   #fpsTimer: ReturnType<typeof setTimeout> | undefined;
   #onAbort = (): void => this.end(false);
 
-  constructor(host: SubscriberHost, config: SubscriberConfig, now: number) {
+  constructor(host: SubscriberHost<HubSubscriber>, config: SubscriberConfig, now: number) {
     this.#host = host;
     this.#config = config;
     this.joinedAt = now;

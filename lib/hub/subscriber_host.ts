@@ -9,10 +9,12 @@ import type { Framing } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import type { LineTurn } from "./held_line.ts";
 import type { ViewerMeter } from "./stats.ts";
-import type { HubSubscriber } from "./subscriber.ts";
 
-/** What a subscriber needs from its hub. */
-export interface SubscriberHost {
+/**
+ * What a subscriber needs from its hub. `S` is the subscriber's own type
+ * (`HubSubscriber`), a parameter so that this file needs no import of it.
+ */
+export interface SubscriberHost<S> {
   framing: Framing;
   /** The hub's one timer turn for held delimiter lines. */
   lines: LineTurn;
@@ -25,7 +27,7 @@ export interface SubscriberHost {
   /** The number of subscribers waiting for a new frame changed by `delta`. */
   demand(delta: number): void;
   /** The subscriber ended; forget it. */
-  leave(subscriber: HubSubscriber): void;
+  leave(subscriber: S): void;
 }
 
 /** Per-subscriber settings. */

@@ -37,7 +37,7 @@ export interface SubscribersEvents {
  * const subscriber = subscribers.join(config, undefined, Date.now());
  * ```
  */
-export class HubSubscribers implements SubscriberHost, Iterable<HubSubscriber> {
+export class HubSubscribers implements SubscriberHost<HubSubscriber>, Iterable<HubSubscriber> {
   readonly framing: Framing;
   readonly lines: LineTurn = new LineTurn();
   readonly maxQueue: number;
