@@ -54,7 +54,13 @@ export class HubSubscriber {
     this.offeredAt = now;
     this.#takenAt = now;
     this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
-    this.#line = new HeldLine(host.framing, host.lines, (chunk) => this.#controller.enqueue(chunk));
+    this.#line = new HeldLine(host.framing, host.lines, (chunk) => {
+      try {
+        this.#controller.enqueue(chunk);
+      } catch {
+        this.#finish(); // Torn down under us (Deno errors a body on disconnect): it is gone.
+      }
+    });
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
