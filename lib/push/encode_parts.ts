@@ -87,7 +87,14 @@ export function encodeParts(
     controller.enqueue(framer.after());
     lineTimer = setTimeout(() => {
       lineTimer = undefined;
-      if (!stopper.done) { for (const chunk of framer.lineEnd()) controller.enqueue(chunk); }
+      if (stopper.done) return;
+      try {
+        for (const chunk of framer.lineEnd()) controller.enqueue(chunk);
+      } catch {
+        // Torn down under us (Deno errors a body on disconnect): a throw here would be an
+        // uncaught error in a timer, so stop the source as a cancel would.
+        stopper.finish(true);
+      }
     }, 0);
   }
 
