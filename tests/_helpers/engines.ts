@@ -4,7 +4,7 @@
  * /usr/bin/firefox-esr) and WebKitGTK (WebKitWebDriver + MiniBrowser under Xvfb, see webkit.ts).
  * Client libraries are loaded lazily so that importing this file works on workerd.
  */
-import { canSpawn } from "./runtime.ts";
+import { canSpawn, runtime } from "./runtime.ts";
 
 /** The engines the real-client tests drive. */
 export type EngineName = "chromium" | "firefox" | "webkit";
@@ -12,10 +12,18 @@ export type EngineName = "chromium" | "firefox" | "webkit";
 /** Every engine, in the order tests run them. */
 export const ENGINES: readonly EngineName[] = ["chromium", "firefox", "webkit"];
 
-/** Why browser tests cannot run here, or undefined when they can. */
-export const engineSkipReason: string | undefined = canSpawn
-  ? undefined
-  : "skipped on workerd: no subprocesses";
+/**
+ * Whether this runtime skips the browser tests, and the suffix for their names that says why:
+ * they drive the browsers from Node only, since they test the browsers, not the runtime.
+ */
+export const engineTests: { skip: boolean; why: string } = {
+  skip: !canSpawn || runtime !== "node",
+  why: !canSpawn
+    ? ` (skipped on ${runtime}: no subprocesses)`
+    : runtime !== "node"
+    ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
+    : "",
+};
 
 /** One open page. */
 export interface EngineTab {

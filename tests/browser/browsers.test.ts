@@ -13,18 +13,12 @@ import { pushResponse } from "../../lib/push/response.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { clientScriptResponse, handler } from "../../examples/html_push.ts";
-import { type Engine, ENGINES, launchEngine } from "../_helpers/engines.ts";
+import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
 import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
-import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 
-const skip = !canSpawn || runtime !== "node";
-const why = !canSpawn
-  ? ` (skipped on ${runtime}: no subprocesses)`
-  : runtime !== "node"
-  ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
-  : "";
+const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
 const STALL_MS = 800;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

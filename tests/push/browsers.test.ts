@@ -10,18 +10,18 @@ import assert from "node:assert/strict";
 import { pushResponse } from "../../lib/push/response.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { threePages } from "../../examples/three_pages.ts";
-import { type Engine, type EngineName, ENGINES, launchEngine } from "../_helpers/engines.ts";
+import {
+  type Engine,
+  type EngineName,
+  ENGINES,
+  engineTests,
+  launchEngine,
+} from "../_helpers/engines.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
-import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 
-const skip = !canSpawn || runtime !== "node";
-const why = !canSpawn
-  ? ` (skipped on ${runtime}: no subprocesses)`
-  : runtime !== "node"
-  ? ` (skipped on ${runtime}: tests the browsers, not the runtime; runs on node)`
-  : "";
+const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
