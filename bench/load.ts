@@ -39,7 +39,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 class Reader {
   #i: number;
   #inHead = true; // the HTTP response head
-  #line = ""; // a head line not yet complete
+  #line = ""; // a head or part-head line not yet complete (it may span chunks)
+  #sizeLine = ""; // a chunk-size line not yet complete, kept apart from #line
   #chunked = false;
   #chunkLeft = -1; // bytes of chunk data left; -1 while reading a size line, -2 its CRLF
   #partHead = true;
@@ -65,11 +66,11 @@ class Reader {
     while (pos < buf.length) {
       if (this.#chunkLeft === -1) {
         const lf = buf.indexOf(10, pos);
-        this.#line += buf.toString("latin1", pos, lf === -1 ? buf.length : lf);
+        this.#sizeLine += buf.toString("latin1", pos, lf === -1 ? buf.length : lf);
         if (lf === -1) return;
         pos = lf + 1;
-        this.#chunkLeft = parseInt(this.#line, 16);
-        this.#line = "";
+        this.#chunkLeft = parseInt(this.#sizeLine, 16);
+        this.#sizeLine = "";
         if (this.#chunkLeft === 0) return; // the last chunk
       } else if (this.#chunkLeft === -2) {
         const lf = buf.indexOf(10, pos);
