@@ -45,24 +45,63 @@ interface MediaRange {
 /** Parameters that say nothing about the payload format. */
 const IGNORED = new Set(["q", "boundary", "charset"]);
 
-/** Splits an `Accept` value into media ranges, honouring quoted strings. */
+/**
+ * Splits an `Accept` value into media ranges in one pass that reads each
+ * character once (a regex split rescanned the rest of the header from every
+ * quote left open: quadratic in a hostile header). A quoted string (RFC 9110)
+ * hides `,` `;` and `=`, loses its quotes and its backslash escapes; one left
+ * open runs to the end of the header.
+ */
 function parseAccept(accept: string): MediaRange[] {
   const ranges: MediaRange[] = [];
-  for (const item of accept.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
-    const [range, ...rest] = item.match(/(?:[^;"]|"(?:[^"\\]|\\.)*")+/g) ?? [];
-    const [type, subtype] = (range ?? "").trim().toLowerCase().split("/");
-    if (!type || !subtype) continue;
-    const params = new Map<string, string>();
-    for (const param of rest) {
-      const eq = param.indexOf("=");
-      if (eq < 0) continue;
-      const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
-      params.set(param.slice(0, eq).trim().toLowerCase(), value.toLowerCase());
-    }
-    const q = params.has("q") ? Number(params.get("q")) : 1;
-    ranges.push({ type, subtype, params, q: Number.isFinite(q) ? q : 0 });
+  let fields: string[] = [];
+  let field = "";
+  let start = 0;
+  let quoted = false;
+  let escaped = false;
+  const end = (i: number, last: boolean): void => {
+    fields.push(field + accept.slice(start, i));
+    field = "";
+    start = i + 1;
+    if (!last) return;
+    const range = mediaRange(fields);
+    if (range) ranges.push(range);
+    fields = [];
+  };
+  for (let i = 0; i < accept.length; i++) {
+    const c = accept.charCodeAt(i);
+    if (escaped) escaped = false;
+    else if (quoted && c === BACKSLASH) {
+      field += accept.slice(start, i);
+      start = i + 1;
+      escaped = true;
+    } else if (c === QUOTE) {
+      field += accept.slice(start, i);
+      start = i + 1;
+      quoted = !quoted;
+    } else if (!quoted && (c === COMMA || c === SEMICOLON)) end(i, c === COMMA);
   }
+  end(accept.length, true);
   return ranges;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+
+/** One media range from its fields (`type/subtype`, then `name=value` parameters), or null. */
+function mediaRange([range, ...rest]: string[]): MediaRange | null {
+  const [type, subtype] = range.trim().toLowerCase().split("/");
+  if (!type || !subtype) return null;
+  const params = new Map<string, string>();
+  for (const param of rest) {
+    const eq = param.indexOf("=");
+    if (eq < 0) continue;
+    params.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().toLowerCase());
+  }
+  const q = params.has("q") ? Number(params.get("q")) : 1;
+  return { type, subtype, params, q: Number.isFinite(q) ? q : 0 };
 }
 
 /** How well `range` names `offer`: -1 not at all, higher is more specific. */
