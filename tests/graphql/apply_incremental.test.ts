@@ -1,7 +1,8 @@
 /**
  * applyIncremental merges both incremental formats (and subscription events), and the conversions
  * between the formats keep what the other format can say, errors and labels included. The
- * payloads are graphql-js 17's own, from both executors.
+ * payloads are graphql-js 17's own, from both executors. Errors and extensions grow in place:
+ * a copy per payload made N payloads cost O(N²) (issue 20, finding 6).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -53,6 +54,43 @@ describe("applyIncremental", () => {
       extensions: { cost: 3 },
       hasNext: false,
     });
+  });
+
+  it("N payloads of one error each grow one errors array in place, and one extensions object", () => {
+    const result: GraphQLResult = {};
+    applyIncremental(result, { data: { list: [] }, hasNext: true });
+    let errors: readonly unknown[] | undefined;
+    let extensions: JsonObject | undefined;
+    for (let i = 0; i < 1000; i++) {
+      applyIncremental(result, {
+        incremental: [{ items: [null], path: ["list", i], errors: [{ message: `item ${i}` }] }],
+        extensions: { [`cost${i}`]: i },
+        hasNext: true,
+      });
+      errors ??= result.errors;
+      extensions ??= result.extensions;
+      assert.equal(result.errors, errors, `payload ${i} copied the errors`);
+      assert.equal(result.extensions, extensions, `payload ${i} copied the extensions`);
+    }
+    assert.equal(result.errors!.length, 1000);
+    assert.deepEqual(result.errors![999], { message: "item 999" });
+    assert.equal(Object.keys(result.extensions!).length, 1000);
+  });
+
+  it("never grows an errors array or extensions object it did not make", () => {
+    const own = Object.freeze([{ message: "the caller's" }]);
+    const ownExtensions = Object.freeze({ a: 1 });
+    const result: GraphQLResult = { errors: own, extensions: ownExtensions };
+    applyIncremental(result, { errors: [{ message: "more" }], extensions: { b: 2 } });
+    assert.deepEqual(result.errors, [{ message: "the caller's" }, { message: "more" }]);
+    assert.deepEqual(result.extensions, { a: 1, b: 2 });
+    // A subscription event's own errors become the result's: later errors go to a copy.
+    const event = { payload: { data: null, errors: [{ message: "event" }] } };
+    const fromEvent = event.payload.errors;
+    applyIncremental(result, event);
+    applyIncremental(result, { errors: [{ message: "after" }] });
+    assert.deepEqual(fromEvent, [{ message: "event" }]);
+    assert.deepEqual(result.errors, [{ message: "event" }, { message: "after" }]);
   });
 
   it("a subscription event replaces the data", () => {
