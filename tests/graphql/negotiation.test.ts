@@ -83,13 +83,26 @@ describe("graphqlResponse: the negotiation table", () => {
   });
 });
 
-/** A header that counts how many of its characters are read (`negotiate` reads with charCodeAt). */
-class CountedHeader extends String {
-  reads = 0;
-  override charCodeAt(index: number): number {
-    this.reads++;
-    return super.charCodeAt(index);
+/**
+ * How many characters `negotiate` reads from `accept` and from any string made from it: it reads
+ * with charCodeAt, counted for the call's length (it is synchronous, so nothing else is counted).
+ */
+function reads(accept: string): number {
+  const charCodeAt = Object.getOwnPropertyDescriptor(String.prototype, "charCodeAt")!;
+  let count = 0;
+  Object.defineProperty(String.prototype, "charCodeAt", {
+    ...charCodeAt,
+    value(this: string, index: number): number {
+      count++;
+      return charCodeAt.value.call(this, index);
+    },
+  });
+  try {
+    negotiate(accept, "single");
+  } finally {
+    Object.defineProperty(String.prototype, "charCodeAt", charCodeAt);
   }
+  return count;
 }
 
 /** The shape repeated to 64 KB. */
@@ -108,9 +121,7 @@ const HOSTILE: [string, string][] = [
 describe("negotiate: a hostile Accept", () => {
   for (const [shape, accept] of HOSTILE) {
     it(`${shape}, 64 KB: each character is read once`, () => {
-      const header = new CountedHeader(accept);
-      negotiate(header as unknown as string, "single");
-      assert.equal(header.reads, accept.length);
+      assert.equal(reads(accept), accept.length);
     });
   }
 
