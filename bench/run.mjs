@@ -90,6 +90,15 @@ for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(
 for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(BIN, "bun"), []]]) {
   run(bin, [...pre, "bench/camera.bench.ts", ...(quick ? ["--quick"] : [])]);
 }
+// Issue 20: a hostile Accept and error-heavy incremental results, linear in their size.
+const withGc = [
+  [node, ["--expose-gc"]],
+  [join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc"]],
+  [join(BIN, "bun"), []],
+];
+for (const [bin, pre] of withGc) {
+  run(bin, [...pre, "bench/graphql.bench.ts", ...(quick ? ["--quick"] : [])]);
+}
 console.log(
   `\n- load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
 );
