@@ -16,7 +16,7 @@ export interface Spread {
 
 /** Parts that arrived together. */
 export interface Bursts {
-  /** Share of the parts (after the first) that came within {@linkcode TOGETHER_MS} of the one before. */
+  /** Share of the parts (after the first) that came together with the one before. */
   together: number;
   /** Parts in a typical burst (median over bursts of two or more). */
   parts: number;
@@ -47,8 +47,16 @@ export interface Lateness {
   parts: number;
 }
 
-/** Parts this close (ms) to the previous one arrived together, in one read or back to back. */
-export const TOGETHER_MS = 5;
+/**
+ * Milliseconds within which a part came together with the one before: a quarter of the mean
+ * interval, from 5 to 50 ms. Relative, because a hop's flush reaches the reader in a few reads
+ * spread over some milliseconds (more on a busy machine), while a camera's own parts stay about
+ * one interval apart.
+ */
+function togetherMs(gaps: number[]): number {
+  const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+  return Math.min(50, Math.max(5, mean / 4));
+}
 
 /**
  * The numbers of `parts`, read for `readMs` milliseconds.
@@ -97,9 +105,10 @@ export function latenessOf(parts: ArrivedPart[], sentAt: number): Lateness | nul
 
 function burstsOf(parts: ArrivedPart[], gaps: number[]): Bursts | null {
   if (parts.length < 2) return null;
+  const together = togetherMs(gaps);
   const groups: ArrivedPart[][] = [[parts[0]]];
   gaps.forEach((gap, i) => {
-    if (gap <= TOGETHER_MS) groups[groups.length - 1].push(parts[i + 1]);
+    if (gap <= together) groups[groups.length - 1].push(parts[i + 1]);
     else groups.push([parts[i + 1]]);
   });
   // A burst's bytes: from the end of the part before it to the end of its last part.
@@ -111,7 +120,7 @@ function burstsOf(parts: ArrivedPart[], gaps: number[]): Bursts | null {
     counts.push(group.length);
   });
   return {
-    together: round(gaps.filter((gap) => gap <= TOGETHER_MS).length / gaps.length),
+    together: round(gaps.filter((gap) => gap <= together).length / gaps.length),
     parts: counts.length > 0 ? median(counts) : 1,
     bytes: sizes.length > 0 ? median(sizes) : 0,
   };

@@ -72,8 +72,9 @@ const CASES: Case[] = [
     name: "Hono compress() on a push whose Cache-Control lacks no-transform: compressed",
     start: direct,
     path: "hono/plain",
-    // compress() holds the whole push: no part gets through within the read.
-    problems: ["compressed", "stalled"],
+    // Node's and Bun's CompressionStream hold their output, so no part gets through within the
+    // read; Deno's flushes each write, so parts come compressed but on time.
+    problems: runtime === "deno" ? ["compressed"] : ["compressed", "stalled"],
   },
   {
     name: "control, Hono compress() on the default headers: healthy",
