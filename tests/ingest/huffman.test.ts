@@ -7,7 +7,7 @@ import jpeg from "jpeg-js";
 import { ingest } from "../../lib/ingest/ingest.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
-import { withoutDht } from "../mjpeg/_jpeg_segments.ts";
+import { withoutDht } from "../_helpers/jpeg_segments.ts";
 import { JPEGS, multipart, upload } from "./_uploads.ts";
 
 const pixels = (frame: Uint8Array): Uint8Array => jpeg.decode(frame, { useTArray: true }).data;
