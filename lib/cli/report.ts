@@ -55,10 +55,11 @@ export function reportText(d: Diagnosis): string {
     ]),
     "",
   ];
-  for (const finding of d.findings) {
+  d.findings.forEach((finding, i) => {
     lines.push(`${finding.level === "problem" ? "PROBLEM" : "note   "} ${finding.message}`);
-    if (finding.fix !== "") lines.push(`        fix: ${finding.fix}`);
-  }
+    const same = i > 0 && d.findings[i - 1].fix === finding.fix;
+    if (finding.fix !== "") lines.push(`        fix: ${same ? "as above" : finding.fix}`);
+  });
   const problems = d.findings.filter((finding) => finding.level === "problem").length;
   lines.push(
     problems === 0 ? "healthy: no problem found" : `${problems} problem${problems > 1 ? "s" : ""}`,

@@ -10,7 +10,13 @@ import { STANDARD_DHT, withHuffmanTables } from "../../lib/mjpeg/huffman.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 import { BLUE, GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
-import { ffmpegDecode, ffmpegJpegs, segmentCodes, segments, withoutDht } from "../_helpers/jpeg_segments.ts";
+import {
+  ffmpegDecode,
+  ffmpegJpegs,
+  segmentCodes,
+  segments,
+  withoutDht,
+} from "../_helpers/jpeg_segments.ts";
 
 const skipped = canSpawn ? "" : ` (skipped on ${runtime}: no subprocesses for ffmpeg)`;
 
