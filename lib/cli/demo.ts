@@ -38,7 +38,7 @@ interface HttpModule {
 }
 
 /** The clock face for `now`: hands and the time, 320×320. */
-export function clockFace(now: Date, frame: number): string {
+function clockFace(now: Date, frame: number): string {
   const hand = (turns: number, length: number, width: number, color: string): string => {
     const angle = turns * 2 * Math.PI;
     const x = (160 + length * Math.sin(angle)).toFixed(1);

@@ -6,7 +6,7 @@
  */
 
 import type { Diagnosis, Finding, PushProbe } from "./diagnosis.ts";
-import { imagesLackLength } from "./part_timeline.ts";
+import { imagesLackLength, MAX_PENDING } from "./part_timeline.ts";
 
 /** First part this late (ms), and this many typical gaps late, means something held the start. */
 const LATE_START_MS = 1000;
@@ -128,6 +128,16 @@ const RULES: Rule[] = [
     const faults = probe.timeline?.faults ?? [];
     const inBody = faults.filter((fault) => fault.kind === "boundary-in-body");
     const mismatch = faults.filter((fault) => fault.kind === "length-mismatch");
+    const oversized = faults.find((fault) => fault.kind === "oversized");
+    if (oversized !== undefined) {
+      return problem(
+        "oversized",
+        `no boundary within ${MAX_PENDING / 1048576} MiB (part ${oversized.part}): a part ` +
+          "that large, or a body " +
+          "that does not use the boundary its Content-Type names",
+        "check the boundary parameter and the part sizes",
+      );
+    }
     if (inBody.length > 0) {
       return problem(
         "boundary-in-body",

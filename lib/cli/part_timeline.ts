@@ -27,12 +27,18 @@ export interface ArrivedPart {
 
 /** What went wrong in the framing, where. */
 export interface FramingFault {
-  kind: "boundary-in-body" | "length-mismatch";
+  kind: "boundary-in-body" | "length-mismatch" | "oversized";
   /** The part's number, from 1. */
   part: number;
 }
 
 const latin1 = new TextDecoder("latin1");
+
+/** The most bytes kept while no part ends (a part larger, or no delimiter at all, is a fault). */
+export const MAX_PENDING: number = 32 * 1024 * 1024;
+
+/** The most faults noted: the first ones say what is wrong. */
+const MAX_FAULTS = 100;
 
 /** Where the reading is: before the first delimiter, after a `--B`, in a header block, a body. */
 type State = "preamble" | "line" | "head" | "body";
@@ -69,9 +75,15 @@ export class PartTimeline {
   #bodyFrom = 0;
   #length: number | null = null;
 
-  /** @param boundary The boundary from the response's `Content-Type`. */
-  constructor(boundary: string) {
+  readonly #maxPending: number;
+
+  /**
+   * @param boundary The boundary from the response's `Content-Type`.
+   * @param maxPending The most bytes kept while no part ends.
+   */
+  constructor(boundary: string, maxPending: number = MAX_PENDING) {
     this.#delimiter = `--${boundary}`;
+    this.#maxPending = maxPending;
   }
 
   /** Bytes that arrived `at` milliseconds after the request. */
@@ -81,6 +93,11 @@ export class PartTimeline {
     this.received += bytes.length;
     this.#text += latin1.decode(bytes);
     while (this.#step(at));
+    if (this.#text.length > this.#maxPending) {
+      // No part ends within the bound: drop what is kept and look for the next delimiter.
+      this.#fault("oversized");
+      this.#consume(this.#text.length - this.#delimiter.length, "preamble");
+    }
   }
 
   /** One step of reading; false when more bytes are needed. */
@@ -88,7 +105,11 @@ export class PartTimeline {
     const text = this.#text, delimiter = this.#delimiter;
     if (this.#state === "preamble") {
       const found = text.indexOf(delimiter);
-      if (found === -1) return false;
+      if (found === -1) {
+        // Only a delimiter's start can matter: the rest is preamble (or a body given up on).
+        this.#text = text.slice(-(delimiter.length - 1));
+        return false;
+      }
       this.preamble ??= this.received - text.length + found;
       return this.#consume(found + delimiter.length, "line");
     }
@@ -102,7 +123,7 @@ export class PartTimeline {
       if (!/^-?$|^[ \t]*(\r\n?)?$|^[ \t]*\r\n/.test(text.slice(0, Math.max(2, end + 2)))) {
         // Not a delimiter after all: the boundary's text was inside the last body, which a
         // browser cut there. Read on from the next delimiter.
-        this.faults.push({ kind: "boundary-in-body", part: this.parts.length });
+        this.#fault("boundary-in-body", this.parts.length);
         return this.#consume(0, "preamble");
       }
       if (end === -1) return false;
@@ -155,8 +176,8 @@ export class PartTimeline {
     return this.#consume(end + next.length, "line");
   }
 
-  #fault(kind: FramingFault["kind"]): void {
-    this.faults.push({ kind, part: this.parts.length + 1 });
+  #fault(kind: FramingFault["kind"], part = this.parts.length + 1): void {
+    if (this.faults.length < MAX_FAULTS) this.faults.push({ kind, part });
   }
 
   #consume(n: number, state: State): true {

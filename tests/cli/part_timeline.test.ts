@@ -92,4 +92,13 @@ describe("PartTimeline", () => {
     const timeline = timelineOf([["--B\r\nContent-Length: 5\r\n\r\nabc\r\n--B\r\n", 5]]);
     assert.deepEqual(timeline.faults, [{ kind: "length-mismatch", part: 1 }]);
   });
+
+  it("keeps a bounded amount while no part ends, then reads on from the next delimiter", () => {
+    const timeline = new PartTimeline("B", 1000);
+    timeline.push(bytes("--B\r\nContent-Type: image/jpeg\r\n\r\n"), 1);
+    for (let i = 0; i < 50; i++) timeline.push(bytes("x".repeat(100)), 2);
+    timeline.push(bytes("\r\n--B\r\nContent-Type: image/jpeg\r\n\r\nok\r\n--B"), 3);
+    assert.deepEqual(timeline.faults, [{ kind: "oversized", part: 1 }]);
+    assert.deepEqual(timeline.parts.map((part) => part.size), [2]);
+  });
 });
