@@ -8,14 +8,16 @@
 import type { Diagnosis, Finding, PushProbe } from "./diagnosis.ts";
 import { imagesLackLength, MAX_PENDING } from "./part_timeline.ts";
 
-/** First part this late (ms), and this many typical gaps late, means something held the start. */
+/** A first part this late (ms) and this many mean intervals late: something held the start. */
 const LATE_START_MS = 1000;
+const LATE_START_GAPS = 4;
 /** Share of parts that came together with the one before, from which the push arrives in bursts. */
 const BURSTY = 0.4;
 /** Median lateness (ms, beyond the fastest part) from which parts count as held on the way. */
 const LATE_MS = 50;
 /** Silence at the end of the read (ms, and typical gaps) that counts as a stall. */
 const STALL_MS = 2000;
+const STALL_GAPS = 5;
 
 type Rule = (d: Diagnosis, probe: PushProbe) => Finding | null;
 
@@ -114,13 +116,14 @@ const RULES: Rule[] = [
     );
   },
   (d) => {
-    const gap = d.stats.gaps?.median;
+    // The mean interval, not the median gap: parts in bursts have a median gap near 0.
+    const gap = d.stats.rate > 0 ? 1000 / d.stats.rate : undefined;
     if (d.firstPartMs === null || gap === undefined) return null;
-    if (d.firstPartMs < LATE_START_MS || d.firstPartMs < 4 * gap) return null;
+    if (d.firstPartMs < LATE_START_MS || d.firstPartMs < LATE_START_GAPS * gap) return null;
     return problem(
       "late-start",
       `first bytes late: the first part took ${d.firstPartMs} ms, though parts then came every ` +
-        `${Math.round(gap)} ms`,
+        `${Math.round(gap)} ms on average`,
       BUFFER_FIX,
     );
   },
@@ -133,8 +136,7 @@ const RULES: Rule[] = [
       return problem(
         "oversized",
         `no boundary within ${MAX_PENDING / 1048576} MiB (part ${oversized.part}): a part ` +
-          "that large, or a body " +
-          "that does not use the boundary its Content-Type names",
+          "that large, or a body that does not use the boundary its Content-Type names",
         "check the boundary parameter and the part sizes",
       );
     }
@@ -182,7 +184,7 @@ const RULES: Rule[] = [
     const last = probe.timeline?.parts.at(-1)?.at ?? d.headMs;
     const silence = probe.readMs - last;
     const gap = d.stats.gaps?.median ?? 0;
-    if (silence < STALL_MS || silence < 5 * gap) return null;
+    if (silence < STALL_MS || silence < STALL_GAPS * gap) return null;
     return problem(
       "stalled",
       d.parts === 0
