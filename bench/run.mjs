@@ -68,6 +68,8 @@ run(join(BIN, "deno"), [
 ]);
 run(node, ["--expose-gc", "bench/memory.bench.ts"]);
 run(join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc", "bench/memory.bench.ts"]);
+// The Huffman-table repair of UVC frames (issue 24), on ffmpeg's frames with the DHT cut out.
+run(node, ["bench/huffman.bench.ts", ...(quick ? ["--quick"] : [])]);
 // The splitter bench makes its MJPEG with ffmpeg (scripts/system-deps.sh installs it).
 run(node, ["--expose-gc", "bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "bun"), ["bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);

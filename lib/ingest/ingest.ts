@@ -6,6 +6,7 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import { withHuffmanTablesPart } from "../mjpeg/huffman.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError, messageOf } from "./ingest_error.ts";
@@ -123,7 +124,7 @@ export async function publishAll(
   try {
     for await (const frame of frames) {
       try {
-        const result = target.publish(frame);
+        const result = target.publish(withHuffmanTablesPart(frame));
         if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
       } catch (error) {
         throw new IngestError(500, `publish() refused frame ${count + 1}: ${messageOf(error)}`);

@@ -8,6 +8,7 @@
 import { describeValue } from "../shared/describe.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
 import { nativeSearch } from "../shared/native_search.ts";
+import { withHuffmanTables } from "./huffman.ts";
 
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
@@ -18,6 +19,13 @@ export interface JpegFramesOptions {
    * @default {16777216} 16 MiB
    */
   maxFrameSize?: number;
+  /**
+   * Put JPEG's standard Huffman tables (a DHT segment) before the first SOS of a frame that has
+   * none, as USB webcams send them: Safari and iOS paint such frames black. Frames with a DHT
+   * pass untouched; a repaired one is a copy, 420 bytes longer.
+   * @default false
+   */
+  huffmanTables?: boolean | undefined;
 }
 
 // Parser states. Every partial marker, length and skip is carried across chunk boundaries, so
@@ -73,6 +81,7 @@ function standalone(code: number): boolean {
  * @param options See {@linkcode JpegFramesOptions}.
  * @returns A stream of bytes in, whole JPEG pictures out.
  * @throws {RangeError} when `options.maxFrameSize` is not a positive integer.
+ * @throws {TypeError} when `options.huffmanTables` is not a boolean.
  */
 export function jpegFrames(
   options: JpegFramesOptions = {},
@@ -85,6 +94,12 @@ export function jpegFrames(
     throw new RangeError(
       "options.maxFrameSize must be an integer number of bytes >= 4, got " +
         describeValue(maxFrameSize),
+    );
+  }
+  const huffmanTables = options.huffmanTables ?? false;
+  if (typeof huffmanTables !== "boolean") {
+    throw new TypeError(
+      `options.huffmanTables must be a boolean, got ${describeValue(huffmanTables)}`,
     );
   }
   const native = nativeSearch.byte;
@@ -217,7 +232,7 @@ export function jpegFrames(
         const frame = kept.size === 0 ? chunk.subarray(from, i) : kept.take(chunk, from, size);
         kept.clear();
         state = SEEK;
-        controller.enqueue(frame);
+        controller.enqueue(huffmanTables ? withHuffmanTables(frame) : frame);
       }
 
       function resync(): void {
