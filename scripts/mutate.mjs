@@ -1,15 +1,27 @@
 #!/usr/bin/env node
-// Mutation check, run by hand (not in CI): puts one deliberate bug at a time into lib/, runs the
-// test files that should notice on Node, restores the file, and prints which tests caught it.
-// A mutation no test catches is a gap in the suite (or, said in its `note`, equivalent).
+// Mutation check, run by hand (`npm run mutate`, not in CI; about 30 minutes): puts one deliberate
+// bug at a time into lib/, runs the test files that should notice on Node, and prints which tests
+// caught it. A mutation no test catches is a gap in the suite (SURVIVED), unless its entry argues
+// it equivalent (printed with the reason, not run). A mutation whose search text is no longer in
+// its file exactly once is STALE: the library changed under it and it must be re-pointed.
 //
-//   node scripts/mutate.mjs               every mutation
-//   node scripts/mutate.mjs H1 P4         only these
-//   node scripts/mutate.mjs --check       only check that every `from` is still in its file once
+//   node scripts/mutate.mjs                          every mutation
+//   node scripts/mutate.mjs H1 P4                    only these
+//   node scripts/mutate.mjs --check                  only report STALE mutations
+//   node scripts/mutate.mjs --table=FILE             also write the table as markdown to FILE
 //
-// Refuses to run on a dirty tree (it rewrites lib/ files and restores them from memory).
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+// The mutants run in a temporary copy of the work tree, so the tree itself is never touched.
+import { spawn } from "node:child_process";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,10 +35,22 @@ const hubLife = "tests/hub/lifecycle.test.ts";
 const pushLife = "tests/push/lifecycle.test.ts";
 const pushStream = "tests/push/stream.test.ts";
 const pushResponse = "tests/push/response.test.ts";
+const access = "tests/access/bearer_cors.test.ts";
+const signed = "tests/access/signed_url.test.ts";
+const refresh = "tests/pull/refresh.test.ts";
+const watchImageTest = "tests/browser/watch_image.test.ts";
+const backoffTest = "tests/shared/backoff.test.ts";
+const busFramesTest = "tests/bus/bus_frames.test.ts";
+const envelope = "tests/bus/frame_envelope.test.ts";
+const nats = "tests/nats/nats.test.ts";
+const natsPaths = "tests/nats/nats_paths.test.ts";
+const redis = "tests/redis/redis.test.ts";
+const durable = "tests/durable_object/durable_object.test.ts";
+const node = "tests/node/send_response.test.ts";
 
 /**
- * [id, what the bug is, file, from, to, test files]; `from` must occur exactly once. A bug that
- * needs several edits gives arrays of `from` and `to`, replaced pairwise.
+ * [id, what the bug is, file, from, to, test files, why it is equivalent?]; `from` must occur
+ * exactly once. A bug that needs several edits gives arrays of `from` and `to`, replaced pairwise.
  */
 const MUTATIONS = [
   // The hub (issue 16 items 1-5 among them).
@@ -323,10 +347,628 @@ const MUTATIONS = [
     "if (append) target.innerHTML = part.text();",
     ["tests/browser/push_into.test.ts"],
   ],
+  // Access (issue 21: security checks tested only at the obvious edge).
+  [
+    "A1",
+    "bearer check accepts any prefix of the token",
+    "lib/access/bearer_token.ts",
+    "if (!sameBytes(given, await expected)) {",
+    "if (!(token.startsWith(match[1]) && (await given).length > 0)) {",
+    [access],
+  ],
+  [
+    "A2",
+    "minimum token length 8 instead of 16",
+    "lib/access/bearer_token.ts",
+    "if (token.length < 16 || !TOKEN.test(token)) {",
+    "if (token.length < 8 || !TOKEN.test(token)) {",
+    [access],
+  ],
+  [
+    "A3",
+    "the Bearer scheme matched case-sensitively (RFC 7235: it is case-insensitive)",
+    "lib/access/bearer_token.ts",
+    "const match = /^Bearer +(\\S+) *$/i.exec(header);",
+    "const match = /^Bearer +(\\S+) *$/.exec(header);",
+    [access],
+  ],
+  [
+    "A4",
+    "anything after the token accepted",
+    "lib/access/bearer_token.ts",
+    "const match = /^Bearer +(\\S+) *$/i.exec(header);",
+    "const match = /^Bearer +(\\S+)/i.exec(header);",
+    [access],
+  ],
+  [
+    "A5",
+    "CORS origin matched by prefix",
+    "lib/access/cors.ts",
+    "return (origin) => origins.has(origin.toLowerCase());",
+    "return (origin) => [...origins].some((o) => origin.toLowerCase().startsWith(o));",
+    [access],
+  ],
+  [
+    "A6",
+    "a throwing allowOrigin function allows",
+    "lib/access/cors.ts",
+    "        return false; // a throwing policy refuses; it never breaks the response",
+    "        return true;",
+    [access],
+  ],
+  [
+    "A7",
+    "preflight reflects Access-Control-Request-Headers",
+    "lib/access/cors.ts",
+    'out.set("access-control-allow-headers", allowHeaders);',
+    'out.set("access-control-allow-headers", request.headers.get("access-control-request-headers") ?? allowHeaders);',
+    [access],
+  ],
+  [
+    "A8",
+    "preflight of a refused origin answered 204",
+    "lib/access/cors.ts",
+    'if (!out.has("access-control-allow-origin")) {',
+    "if (false) {",
+    [access],
+  ],
+  [
+    "A9",
+    "no Vary: Origin on a listed-origins policy",
+    "lib/access/cors.ts",
+    '      out.set("vary", "Origin");\n',
+    "",
+    [access],
+  ],
+  [
+    "A10",
+    "apply() replaces the response's Vary instead of adding to it",
+    "lib/access/cors.ts",
+    'if (name === "vary") target.headers.append(name, value);',
+    'if (name === "vary") target.headers.set(name, value);',
+    [access],
+  ],
+  [
+    "A11",
+    "MAC compared on its first 8 bytes",
+    "lib/access/hmac.ts",
+    "for (let i = 0; i < a.byteLength; i++) diff |= a[i] ^ b[i];",
+    "for (let i = 0; i < 8; i++) diff |= a[i] ^ b[i];",
+    [access, signed],
+  ],
+  [
+    "A12",
+    "MAC comparison without the length check (a truncated signature passes)",
+    "lib/access/hmac.ts",
+    "  if (a.byteLength !== b.byteLength) return false;\n",
+    "",
+    [access, signed],
+  ],
+  [
+    "A13",
+    "secrets of 8 bytes accepted",
+    "lib/access/hmac.ts",
+    "const MIN_SECRET_BYTES = 16;",
+    "const MIN_SECRET_BYTES = 8;",
+    [access, signed],
+  ],
+  [
+    "A14",
+    "forged-and-expired URL told \"expired\" (expiry checked before the signature)",
+    "lib/access/signed_url.ts",
+    "  const given = fromBase64url(sigs[0]);\n",
+    '  if (Number(exps[0]) * 1000 <= now) return refuse("the signed URL has expired");\n  const given = fromBase64url(sigs[0]);\n',
+    [signed],
+  ],
+  [
+    "A15",
+    "a signed URL still valid at its expiry instant",
+    "lib/access/signed_url.ts",
+    "if (Number(exps[0]) * 1000 <= now) return refuse",
+    "if (Number(exps[0]) * 1000 < now) return refuse",
+    [signed],
+  ],
+  [
+    "A16",
+    "exp rounded up from the signing instant",
+    "lib/access/signed_url.ts",
+    'String(Math.floor(now / 1000) + expiresIn)',
+    'String(Math.ceil(now / 1000) + expiresIn)',
+    [signed],
+  ],
+  [
+    "A17",
+    "default expiry 3000 s instead of 300",
+    "lib/access/signed_url.ts",
+    "const expiresIn = options?.expiresIn ?? 300;",
+    "const expiresIn = options?.expiresIn ?? 3000;",
+    [signed],
+  ],
+  [
+    "A18",
+    "the signature does not cover the path",
+    "lib/access/signed_url.ts",
+    "return `${CONTEXT}\\n${url.pathname}\\n${params}`;",
+    "return `${CONTEXT}\\n${params}`;",
+    [signed],
+  ],
+  [
+    "A19",
+    "the verifier ignores options.now (reads the wall clock)",
+    "lib/access/signed_url.ts",
+    'const now = clock(options?.now, "options.now");\n  const key = await hmacKey(secret, "secret");\n  const url = new URL(request.url);',
+    'const now = clock(undefined, "options.now");\n  const key = await hmacKey(secret, "secret");\n  const url = new URL(request.url);',
+    [signed],
+  ],
+  // Pull.
+  [
+    "R2",
+    "Refresh allows a scheme-relative URL to another origin",
+    "lib/pull/refresh.ts",
+    "if (resolved ? resolved.origin !== page.origin : SCHEME_RELATIVE.test(url)) {",
+    "if (resolved ? false : SCHEME_RELATIVE.test(url)) {",
+    [refresh],
+  ],
+  [
+    "R3",
+    "Refresh lets a javascript: URL through",
+    "lib/pull/refresh.ts",
+    "    if (!isHttp(absolute)) {\n",
+    "    if (false) {\n",
+    [refresh],
+  ],
+  [
+    "R4",
+    "Refresh does not refuse CR/LF in the URL",
+    "lib/pull/refresh.ts",
+    "  if (CONTROL.test(url)) {\n",
+    "  if (false) {\n",
+    [refresh],
+  ],
+  [
+    "R5",
+    "refreshResponse overrides the caller's Cache-Control",
+    "lib/pull/refresh.ts",
+    'if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");',
+    'headers.set("Cache-Control", "no-store");',
+    [refresh],
+  ],
+  [
+    "R6",
+    "the meta tag's content not HTML-escaped",
+    "lib/pull/refresh.ts",
+    "content=\"${escapeHtml(refreshHeader(seconds, url, base))}\"",
+    "content=\"${refreshHeader(seconds, url, base)}\"",
+    [refresh],
+  ],
+  [
+    "R7",
+    "a quoted relative URL accepted",
+    "lib/pull/refresh.ts",
+    `if (text.startsWith("'") || text.startsWith('"')) {`,
+    `if (text.startsWith("'")) {`,
+    [refresh],
+  ],
+  // Compat.
+  [
+    "C1",
+    "?action=stream answered for POST",
+    "lib/compat/mjpg_streamer.ts",
+    'if (request.method !== "GET" && request.method !== "HEAD") return null;',
+    'if (request.method === "PUT") return null;',
+    [access],
+  ],
+  [
+    "C2",
+    "?action=snapshot serves the stream",
+    "lib/compat/mjpg_streamer.ts",
+    "        return hub.snapshot();",
+    "        return hub.response(request);",
+    [access],
+  ],
+  [
+    "C3",
+    "an unknown action serves the stream",
+    "lib/compat/mjpg_streamer.ts",
+    "      default:\n        return null;",
+    "      default:\n        return hub.response(request);",
+    [access],
+  ],
+  [
+    "C4",
+    "HEAD ?action=stream not served",
+    "lib/compat/mjpg_streamer.ts",
+    'if (request.method !== "GET" && request.method !== "HEAD") return null;',
+    'if (request.method !== "GET") return null;',
+    [access],
+  ],
+  [
+    "C5",
+    "the viewer's request not handed to the hub (its signal and headers lost)",
+    "lib/compat/mjpg_streamer.ts",
+    "        return hub.response(request);",
+    "        return hub.response(new Request(request.url));",
+    [access],
+  ],
+  // Browser.
+  [
+    "B2",
+    "watchImage: a loaded frame does not reset the attempt counter",
+    "lib/browser/watch_image.ts",
+    "    lastFrameAt = Date.now();\n    attempt = 0;\n",
+    "    lastFrameAt = Date.now();\n",
+    [watchImageTest],
+  ],
+  [
+    "B3",
+    "watchImage: no backoff (every reload after retryMs)",
+    "lib/browser/watch_image.ts",
+    "const wait = backoffMs(retryMs, maxRetryMs, attempt);",
+    "const wait = retryMs;",
+    [watchImageTest],
+  ],
+  [
+    "B4",
+    "watchImage: stall detection ignores stallMs (reloads at 4x it)",
+    "lib/browser/watch_image.ts",
+    "if (Date.now() - lastFrameAt >= stallMs) reload(\"stall\");",
+    "if (Date.now() - lastFrameAt >= stallMs * 4) reload(\"stall\");",
+    [watchImageTest],
+  ],
+  [
+    "B5",
+    "watchImage: stop() leaves the error listener",
+    "lib/browser/watch_image.ts",
+    '    img.removeEventListener("error", onError);\n',
+    "",
+    [watchImageTest],
+  ],
+  [
+    "B6",
+    "watchImage: an already-aborted signal does not stop it",
+    "lib/browser/watch_image.ts",
+    "  if (signal?.aborted) stop();\n",
+    "",
+    [watchImageTest],
+  ],
+  [
+    "B7",
+    "watchImage: reload URL drops the page's own query",
+    "lib/browser/watch_image.ts",
+    'url.searchParams.set("reload", String(Date.now()));',
+    'url.search = `?reload=${Date.now()}`;',
+    [watchImageTest],
+  ],
+  // Shared: backoff (issue 21: jitter never checked).
+  [
+    "S3",
+    "backoff without jitter (every wait equal)",
+    "lib/shared/backoff.ts",
+    "* (0.5 + Math.random() / 2)",
+    "* 0.75",
+    [backoffTest],
+  ],
+  [
+    "S4",
+    "backoff jitter down to 0 (a retry at once, a busy loop)",
+    "lib/shared/backoff.ts",
+    "* (0.5 + Math.random() / 2)",
+    "* Math.random()",
+    [backoffTest],
+  ],
+  [
+    "S5",
+    "backoff cap ignored",
+    "lib/shared/backoff.ts",
+    "Math.min(maxRetryMs, retryMs * 2 ** attempt)",
+    "retryMs * 2 ** attempt",
+    [backoffTest],
+  ],
+  [
+    "S6",
+    "backoff grows linearly",
+    "lib/shared/backoff.ts",
+    "retryMs * 2 ** attempt",
+    "retryMs * (attempt + 1)",
+    [backoffTest],
+  ],
+  // Bus.
+  [
+    "U1",
+    "the mailbox drops the newest message instead of the oldest",
+    "lib/bus/mailbox.ts",
+    "if (this.#queue.length >= this.#size) this.#queue.shift();",
+    "if (this.#queue.length >= this.#size) return;",
+    [busFramesTest],
+  ],
+  [
+    "U2",
+    "the mailbox holds one more than maxQueue",
+    "lib/bus/mailbox.ts",
+    "if (this.#queue.length >= this.#size) this.#queue.shift();",
+    "if (this.#queue.length > this.#size) this.#queue.shift();",
+    [busFramesTest],
+  ],
+  [
+    "U3",
+    "a bad frame on the bus ends the source instead of being reported and skipped",
+    "lib/bus/bus_frames.ts",
+    "        report(error);\n        continue;",
+    "        report(error);\n        return;",
+    [busFramesTest],
+  ],
+  [
+    "U4",
+    "the bus source does not unsubscribe when it ends",
+    "lib/bus/bus_frames.ts",
+    "    await unsubscribe();\n",
+    "",
+    [busFramesTest, nats],
+  ],
+  [
+    "U5",
+    "the outage is reported for every dropped frame",
+    "lib/bus/outage.ts",
+    "if (this.#dropped++ === 0) {",
+    "if (++this.#dropped > 0) {",
+    [natsPaths],
+  ],
+  [
+    "U6",
+    "an outage is reported once ever (not again after the link came back)",
+    "lib/bus/outage.ts",
+    "    this.#dropped = 0;\n",
+    "",
+    [natsPaths],
+  ],
+  [
+    "U7",
+    "the envelope's length check allows trailing bytes",
+    "lib/bus/frame_envelope.ts",
+    "if (size !== bytes.byteLength) {",
+    "if (size > bytes.byteLength) {",
+    [envelope],
+  ],
+  [
+    "U8",
+    "the envelope's version byte not checked",
+    "lib/bus/frame_envelope.ts",
+    "if (bytes[2] !== FRAME_VERSION) {",
+    "if (bytes[2] > 200) {",
+    [envelope],
+  ],
+  [
+    "U9",
+    "the envelope's second magic byte not checked",
+    "lib/bus/frame_envelope.ts",
+    "if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {",
+    "if (bytes[0] !== MAGIC_0) {",
+    [envelope],
+  ],
+  [
+    "U10",
+    "the envelope's header fields not checked (CR/LF in a value passes)",
+    "lib/bus/frame_envelope.ts",
+    '      headerLine(pair[0], pair[1], "frame");\n',
+    "",
+    [envelope],
+  ],
+  // NATS.
+  [
+    "N1",
+    "natsPublisher ignores disconnects (publishes into the client's queue)",
+    "lib/nats/nats.ts",
+    'if (type === "disconnect") connected = false;',
+    'if (type === "disconnect") connected = true;',
+    [natsPaths],
+  ],
+  [
+    "N2",
+    "natsPublisher never up again after a reconnect",
+    "lib/nats/nats.ts",
+    'else if (type === "reconnect") connected = true;',
+    'else if (type === "reconnect") connected = false;',
+    [natsPaths],
+  ],
+  [
+    "N3",
+    "a closed NATS subscription is not reported as a failure",
+    "lib/nats/nats.ts",
+    "if (!done) fail(error ?? new Error(`the NATS subscription to ${subject} closed`));",
+    "if (!done && error) fail(error);",
+    [natsPaths],
+  ],
+  [
+    "N4",
+    "natsFrames never unsubscribes",
+    "lib/nats/nats.ts",
+    "      subscription.unsubscribe();\n",
+    "",
+    [nats, natsPaths],
+  ],
+  [
+    "N5",
+    "a NATS wildcard subject accepted",
+    "lib/nats/nats.ts",
+    "!/^[^\\s*>]+$/.test(subject)",
+    "!/^[^\\s]+$/.test(subject)",
+    [natsPaths],
+  ],
+  [
+    "N6",
+    "a subscription error delivered as a message",
+    "lib/nats/nats.ts",
+    "callback: (error, message) => error ? fail(error) : deliver(message.data),",
+    "callback: (error, message) => deliver(message?.data ?? new Uint8Array()),",
+    [natsPaths],
+  ],
+  // Redis.
+  [
+    "E1",
+    "redisPublisher publishes while the client is down",
+    "lib/redis/redis.ts",
+    "isUp: () => client.isReady !== false,",
+    "isUp: () => true,",
+    [redis],
+  ],
+  [
+    "E2",
+    "a failed PUBLISH not reported",
+    "lib/redis/redis.ts",
+    "client.publish(channel, message).catch(report);",
+    "client.publish(channel, message).catch(() => {});",
+    [redis],
+  ],
+  [
+    "E3",
+    "the Redis subscriber's errors not reported",
+    "lib/redis/redis.ts",
+    "report(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));",
+    "void error;",
+    [redis],
+  ],
+  [
+    "E4",
+    "redisFrames never closes its subscriber connection",
+    "lib/redis/redis.ts",
+    "    return () => subscriber.destroy();",
+    "    return () => {};",
+    [redis],
+  ],
+  [
+    "E5",
+    "redisPublisher sends the whole underlying buffer (a subarray's neighbours too)",
+    "lib/redis/redis.ts",
+    "buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)",
+    "buffer.from(frame.buffer, 0, frame.buffer.byteLength)",
+    [redis],
+    "encodeFrame returns a Uint8Array that owns its whole ArrayBuffer (offset 0, full length), so the two calls read the same bytes",
+  ],
+  [
+    "E6",
+    "an empty channel name accepted",
+    "lib/redis/redis.ts",
+    'if (typeof channel !== "string" || channel === "") {',
+    'if (typeof channel !== "string") {',
+    [redis],
+  ],
+  // Durable Objects (issue 21: outcomes hidden by pinning and deduplicating viewers).
+  [
+    "O1",
+    "every unpinned viewer goes to shard 0",
+    "lib/durable_object/worker_side.ts",
+    "const index = shard ?? Math.floor(Math.random() * shards);",
+    "const index = shard ?? 0;",
+    [durable],
+  ],
+  [
+    "O2",
+    "each frame forwarded twice to each shard",
+    "lib/durable_object/hub_object.ts",
+    "await Promise.all(Array.from({ length: shards }, async (_, i) => {\n        const name = shardName(camera, i);",
+    "await Promise.all(Array.from({ length: shards * 2 }, async (_, i) => {\n        const name = shardName(camera, i % shards);",
+    [durable],
+  ],
+  [
+    "O3",
+    "a pinned shard index not range-checked (shard 2 of 2 accepted)",
+    "lib/durable_object/worker_side.ts",
+    "if (!Number.isInteger(index) || index < 0 || index >= shards) {",
+    "if (!Number.isInteger(index) || index < 0 || index > shards) {",
+    [durable],
+  ],
+  [
+    "O4",
+    "stats() forgets the last shard",
+    "lib/durable_object/worker_side.ts",
+    "const names = Array.from({ length: shards }, (_, i) => shardName(camera, i));",
+    "const names = Array.from({ length: shards - 1 }, (_, i) => shardName(camera, i));",
+    [durable],
+  ],
+  [
+    "O5",
+    "the camera's object publishes a frame itself as well as forwarding it",
+    "lib/durable_object/hub_object.ts",
+    "        if (shards > 0) await this.#forward(camera, frame, shards);\n        else this.#hub.publish(part);",
+    "        if (shards > 0) await this.#forward(camera, frame, shards);\n        this.#hub.publish(part);",
+    [durable],
+  ],
+  [
+    "O6",
+    "a frame the object refuses answered 500 instead of 400",
+    "lib/durable_object/hub_object.ts",
+    "return new Response(`400 Bad Request: ${(error as Error).message}\\n`, { status: 400 });",
+    "throw error;",
+    [durable],
+  ],
+  [
+    "O7",
+    "the viewer's request (signal, headers) not passed to the shard",
+    "lib/durable_object/worker_side.ts",
+    'return stub(name).fetch(new Request(path(camera, "view"), request));',
+    'return stub(name).fetch(new Request(path(camera, "view")));',
+    [durable],
+  ],
+  // Node.
+  [
+    "ND1",
+    "HEAD answered with a body",
+    "lib/node/send_response.ts",
+    'if (body === null || res.req?.method === "HEAD") {',
+    "if (body === null) {",
+    [node],
+  ],
+  [
+    "ND2",
+    "backpressure ignored (write() returning false not waited on)",
+    "lib/node/send_response.ts",
+    "if (!gone && !res.write(value)) {",
+    "if (!gone && !res.write(value) && false) {",
+    [node],
+  ],
+  [
+    "ND3",
+    "a client gone does not cancel the body",
+    "lib/node/send_response.ts",
+    "    gone = true;\n    reader.cancel().catch(() => {});\n",
+    "    gone = true;\n",
+    [node],
+  ],
+  [
+    "ND4",
+    "several Set-Cookie headers joined into one",
+    "lib/node/send_response.ts",
+    'for (const [name, value] of headers) if (name !== "set-cookie") record[name] = value;',
+    "for (const [name, value] of headers) record[name] = value;",
+    [node],
+  ],
+  [
+    "ND5",
+    "a body that errors ends the response cleanly (truncation looks complete)",
+    "lib/node/send_response.ts",
+    "res.destroy(error instanceof Error ? error : new Error(String(error)));",
+    "res.end();",
+    [node],
+  ],
+  [
+    "ND6",
+    "headers not flushed before the first part",
+    "lib/node/send_response.ts",
+    "  res.flushHeaders?.();\n",
+    "",
+    [node],
+  ],
 ];
 
-function git(...args) {
-  return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" });
+/** The tree the mutants run in: a copy of this work tree (uncommitted edits included). */
+function copyTree() {
+  const dir = mkdtempSync(join(tmpdir(), "multipart-push-mutate-"));
+  cpSync(ROOT, dir, {
+    recursive: true,
+    filter: (source) => !/\/(\.git|node_modules|dist)$/.test(source),
+  });
+  symlinkSync(realpathSync(join(ROOT, "node_modules")), join(dir, "node_modules"));
+  return dir;
 }
 
 function occurrences(text, needle) {
@@ -335,8 +977,8 @@ function occurrences(text, needle) {
   return n;
 }
 
-/** Runs the test files on Node; resolves with the names of the tests that failed. */
-function runTests(files) {
+/** Runs the test files on Node in `dir`; resolves with the names of the tests that failed. */
+function runTests(dir, files) {
   return new Promise((resolveRun) => {
     // Force-exit: a mutant that leaves a timer running must not keep the run waiting.
     const args = [
@@ -346,9 +988,9 @@ function runTests(files) {
       `--test-timeout=${PER_TEST_MS}`,
       ...files,
     ];
-    const env = { ...process.env };
+    const env = { ...process.env, NO_COLOR: "1" };
     delete env.NODE_TEST_CONTEXT;
-    const child = spawn(NODE, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NODE, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (out += chunk));
@@ -372,76 +1014,122 @@ function runTests(files) {
 
 const args = process.argv.slice(2);
 const checkOnly = args.includes("--check");
+const tableArg = args.find((a) => a.startsWith("--table="));
 const only = args.filter((a) => !a.startsWith("--"));
 const chosen = MUTATIONS.filter(([id]) => only.length === 0 || only.includes(id));
+const ids = new Set();
+for (const [id] of MUTATIONS) {
+  if (ids.has(id)) throw new Error(`mutate: id ${id} used twice`);
+  ids.add(id);
+}
 
-let stale = 0;
 const pairs = (from, to) => Array.isArray(from) ? from.map((f, i) => [f, to[i]]) : [[from, to]];
-for (const [id, , file, from, to] of chosen) {
-  const text = readFileSync(join(ROOT, file), "utf8");
-  for (const [f] of pairs(from, to)) {
-    const n = occurrences(text, f);
-    if (n === 1) continue;
-    stale++;
-    console.log(`${id}: "${f.trim()}" occurs ${n} times in ${file} (the library changed)`);
+/** Why a mutation cannot be applied (its text is not in its file exactly once), or undefined. */
+function staleness(root, file, from) {
+  let text;
+  try {
+    text = readFileSync(join(root, file), "utf8");
+  } catch {
+    return `${file} is gone`;
   }
+  for (const [f] of pairs(from, from)) {
+    const n = occurrences(text, f);
+    if (n !== 1) return `"${f.trim().slice(0, 60)}" occurs ${n} times in ${file}`;
+  }
+  return undefined;
 }
-if (checkOnly || stale > 0) process.exit(stale > 0 ? 1 : 0);
 
-if (git("status", "--porcelain").trim() !== "") {
-  console.error("mutate: the work tree has uncommitted changes; commit or stash them first");
-  process.exit(2);
+if (checkOnly) {
+  let stale = 0;
+  for (const [id, , file, from] of chosen) {
+    const why = staleness(ROOT, file, from);
+    if (why) console.log(`${id}: STALE: ${why} (the library changed; re-point the mutation)`);
+    if (why) stale++;
+  }
+  console.log(`${chosen.length} mutations, ${stale} stale`);
+  process.exit(stale > 0 ? 1 : 0);
 }
 
-let original;
-let mutated;
-const restore = () => {
-  if (mutated) writeFileSync(mutated, original);
-  mutated = undefined;
-};
+const dir = copyTree();
+const cleanUp = () => rmSync(dir, { recursive: true, force: true });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    restore();
+    cleanUp();
     process.exit(130);
   });
 }
+console.log(`mutate: ${chosen.length} mutations, tests run on Node in a copy of the tree (${dir})`);
 
 const rows = [];
-for (const [id, what, file, from, to, tests] of chosen) {
-  const path = join(ROOT, file);
-  original = readFileSync(path, "utf8");
-  const started = Date.now();
-  let failed;
-  try {
-    mutated = path;
-    let text = original;
-    for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
-    writeFileSync(path, text);
-    failed = await runTests(tests);
-  } finally {
-    restore();
+for (const [id, what, file, from, to, tests, equivalent] of chosen) {
+  const change = what;
+  const stale = staleness(dir, file, from);
+  if (stale) {
+    rows.push({ id, file, change, verdict: "STALE", detail: stale });
+  } else if (equivalent) {
+    rows.push({ id, file, change, verdict: "equivalent", detail: equivalent });
+  } else {
+    const path = join(dir, file);
+    const original = readFileSync(path, "utf8");
+    const started = Date.now();
+    let failed;
+    try {
+      let text = original;
+      for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
+      writeFileSync(path, text);
+      failed = await runTests(dir, tests);
+    } finally {
+      writeFileSync(path, original);
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    const names = failed.slice(0, 2).join(" | ") +
+      (failed.length > 2 ? ` | +${failed.length - 2} more` : "");
+    rows.push({
+      id,
+      file,
+      change,
+      verdict: failed.length > 0 ? "caught" : "SURVIVED",
+      detail: failed.length > 0 ? names : `no test failed in ${tests.join(" ")}`,
+      seconds,
+    });
   }
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  const verdict = failed.length > 0 ? "caught" : "SURVIVED";
-  rows.push({ id, what, verdict, failed });
-  const names = failed.slice(0, 3).join(" | ") +
-    (failed.length > 3 ? ` | +${failed.length - 3} more` : "");
+  const row = rows.at(-1);
   console.log(
-    `${id.padEnd(4)} ${verdict.padEnd(8)} ${what} (${file}, ${seconds} s)\n       ${
-      names || "no test failed"
-    }`,
+    `${id.padEnd(5)} ${row.verdict.padEnd(10)} ${what} (${file}${
+      row.seconds ? `, ${row.seconds} s` : ""
+    })\n       ${row.detail}`,
   );
 }
-if (git("status", "--porcelain").trim() !== "") {
-  console.error("mutate: the tree is not clean after restoring; check git diff");
-  process.exit(2);
+cleanUp();
+
+const count = (verdict) => rows.filter((r) => r.verdict === verdict);
+const perFolder = {};
+for (const r of rows) {
+  const folder = r.file.split("/").slice(0, 2).join("/");
+  perFolder[folder] = (perFolder[folder] ?? 0) + 1;
 }
-const survived = rows.filter((r) => r.verdict === "SURVIVED");
+const cell = (text) => String(text).replaceAll("|", "\\|").replaceAll("\n", " ");
+const table = [
+  "| id | file | change | verdict | test that caught it (or why equivalent / stale) |",
+  "|---|---|---|---|---|",
+  ...rows.map((r) =>
+    `| ${r.id} | ${r.file} | ${cell(r.change)} | ${r.verdict} | ${cell(r.detail)} |`
+  ),
+].join("\n");
+console.log(`\n${table}\n`);
 console.log(
-  `\n${rows.length} mutations, ${
-    rows.length - survived.length
-  } caught, ${survived.length} survived${
-    survived.length ? `: ${survived.map((r) => r.id).join(" ")}` : ""
-  }`,
+  `per folder: ${Object.entries(perFolder).map(([f, n]) => `${f} ${n}`).join(", ")}`,
 );
-process.exitCode = survived.length > 0 ? 1 : 0;
+const summary = `${rows.length} mutations: ${count("caught").length} caught, ${
+  count("equivalent").length
+} equivalent, ${count("STALE").length} STALE, ${count("SURVIVED").length} survived`;
+const list = (verdict) =>
+  count(verdict).length ? `\n${verdict}: ${count(verdict).map((r) => r.id).join(" ")}` : "";
+console.log(summary + list("STALE") + list("SURVIVED"));
+if (tableArg) {
+  writeFileSync(
+    tableArg.slice("--table=".length),
+    `# Mutation table\n\n\`node scripts/mutate.mjs\`, ${new Date().toISOString()}\n\n${table}\n\n${summary}\n`,
+  );
+}
+process.exitCode = count("SURVIVED").length + count("STALE").length > 0 ? 1 : 0;
