@@ -1006,8 +1006,13 @@ function runTests(dir, files) {
         const match = /^✖ (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
         if (match) failed.add(match[1]);
       }
-      if (code !== 0 && failed.size === 0) failed.add(`(the run exited ${code ?? "killed"})`);
-      resolveRun([...failed]);
+      // A run that failed without naming a test (it did not load, or was killed) is no catch.
+      const error = code !== 0 && failed.size === 0
+        ? `the run exited ${code ?? "killed"} with no failing test named: ${
+          out.trim().split("\n").slice(-3).join(" / ")
+        }`
+        : undefined;
+      resolveRun({ failed: [...failed], error });
     });
   });
 }
@@ -1050,6 +1055,13 @@ if (checkOnly) {
   process.exit(stale > 0 ? 1 : 0);
 }
 
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(`mutate: Node ${process.version} cannot run .ts tests; run it with the Node of`);
+  console.error('devDependencies: PATH="$PWD/node_modules/.bin:$PATH" node scripts/mutate.mjs');
+  process.exit(2);
+}
+
 const dir = copyTree();
 const cleanUp = () => rmSync(dir, { recursive: true, force: true });
 for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -1059,6 +1071,19 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 console.log(`mutate: ${chosen.length} mutations, tests run on Node in a copy of the tree (${dir})`);
+
+// The baseline: each test file the chosen mutations name, on the unmutated copy. A test that
+// fails there catches nothing; a file whose run errors makes its mutations ERROR.
+const files = [...new Set(chosen.filter((m) => !m[6]).flatMap((m) => m[5]))].sort();
+const baseline = await runTests(dir, files);
+const flaky = new Set(baseline.failed);
+if (baseline.failed.length > 0 || baseline.error) {
+  console.log(
+    `baseline: unmutated, ${baseline.failed.length} tests fail (${baseline.failed.join(" | ")})${
+      baseline.error ? `; ${baseline.error}` : ""
+    }; those are not counted as catches`,
+  );
+}
 
 const rows = [];
 for (const [id, what, file, from, to, tests, equivalent] of chosen) {
@@ -1072,26 +1097,26 @@ for (const [id, what, file, from, to, tests, equivalent] of chosen) {
     const path = join(dir, file);
     const original = readFileSync(path, "utf8");
     const started = Date.now();
-    let failed;
+    let run;
     try {
       let text = original;
       for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
       writeFileSync(path, text);
-      failed = await runTests(dir, tests);
+      run = await runTests(dir, tests);
     } finally {
       writeFileSync(path, original);
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    const failed = run.failed.filter((name) => !flaky.has(name));
     const names = failed.slice(0, 2).join(" | ") +
       (failed.length > 2 ? ` | +${failed.length - 2} more` : "");
-    rows.push({
-      id,
-      file,
-      change,
-      verdict: failed.length > 0 ? "caught" : "SURVIVED",
-      detail: failed.length > 0 ? names : `no test failed in ${tests.join(" ")}`,
-      seconds,
-    });
+    const verdict = failed.length > 0 ? "caught" : run.error ? "ERROR" : "SURVIVED";
+    const detail = {
+      caught: names,
+      ERROR: run.error,
+      SURVIVED: `no test failed in ${tests.join(" ")}`,
+    }[verdict];
+    rows.push({ id, file, change, verdict, detail, seconds });
   }
   const row = rows.at(-1);
   console.log(
@@ -1122,14 +1147,16 @@ console.log(
 );
 const summary = `${rows.length} mutations: ${count("caught").length} caught, ${
   count("equivalent").length
-} equivalent, ${count("STALE").length} STALE, ${count("SURVIVED").length} survived`;
+} equivalent, ${count("STALE").length} STALE, ${count("SURVIVED").length} survived, ${
+  count("ERROR").length
+} errors`;
 const list = (verdict) =>
   count(verdict).length ? `\n${verdict}: ${count(verdict).map((r) => r.id).join(" ")}` : "";
-console.log(summary + list("STALE") + list("SURVIVED"));
+console.log(summary + list("STALE") + list("SURVIVED") + list("ERROR"));
 if (tableArg) {
   writeFileSync(
     tableArg.slice("--table=".length),
     `# Mutation table\n\n\`node scripts/mutate.mjs\`, ${new Date().toISOString()}\n\n${table}\n\n${summary}\n`,
   );
 }
-process.exitCode = count("SURVIVED").length + count("STALE").length > 0 ? 1 : 0;
+process.exitCode = rows.some((r) => !["caught", "equivalent"].includes(r.verdict)) ? 1 : 0;
