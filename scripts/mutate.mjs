@@ -507,7 +507,7 @@ const MUTATIONS = [
     "lib/pull/refresh.ts",
     "if (resolved ? resolved.origin !== page.origin : SCHEME_RELATIVE.test(url)) {",
     "if (resolved ? false : SCHEME_RELATIVE.test(url)) {",
-    [refresh],
+    [refresh, "tests/pull/redirect.test.ts"],
   ],
   [
     "R3",
@@ -609,10 +609,10 @@ const MUTATIONS = [
   ],
   [
     "B4",
-    "watchImage: stall detection ignores stallMs (reloads at 4x it)",
+    "watchImage: a stall declared after a quarter of stallMs (the check interval)",
     "lib/browser/watch_image.ts",
     "if (Date.now() - lastFrameAt >= stallMs) reload(\"stall\");",
-    "if (Date.now() - lastFrameAt >= stallMs * 4) reload(\"stall\");",
+    "if (Date.now() - lastFrameAt >= stallMs / 4) reload(\"stall\");",
     [watchImageTest],
   ],
   [
