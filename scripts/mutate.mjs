@@ -47,6 +47,8 @@ const natsPaths = "tests/nats/nats_paths.test.ts";
 const redis = "tests/redis/redis.test.ts";
 const durable = "tests/durable_object/durable_object.test.ts";
 const node = "tests/node/send_response.test.ts";
+const ingestTest = "tests/ingest/ingest.test.ts";
+const hubIngest = "tests/ingest/hub_ingest.test.ts";
 
 /**
  * [id, what the bug is, file, from, to, test files, why it is equivalent?]; `from` must occur
@@ -711,7 +713,7 @@ const MUTATIONS = [
     "lib/bus/outage.ts",
     "if (this.#dropped++ === 0) {",
     "if (++this.#dropped > 0) {",
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "U6",
@@ -719,7 +721,7 @@ const MUTATIONS = [
     "lib/bus/outage.ts",
     "    this.#dropped = 0;\n",
     "",
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "U7",
@@ -760,7 +762,7 @@ const MUTATIONS = [
     "lib/nats/nats.ts",
     'if (type === "disconnect") connected = false;',
     'if (type === "disconnect") connected = true;',
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "N2",
@@ -768,7 +770,7 @@ const MUTATIONS = [
     "lib/nats/nats.ts",
     'else if (type === "reconnect") connected = true;',
     'else if (type === "reconnect") connected = false;',
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "N3",
@@ -776,7 +778,7 @@ const MUTATIONS = [
     "lib/nats/nats.ts",
     "if (!done) fail(error ?? new Error(`the NATS subscription to ${subject} closed`));",
     "if (!done && error) fail(error);",
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "N4",
@@ -792,7 +794,7 @@ const MUTATIONS = [
     "lib/nats/nats.ts",
     "!/^[^\\s*>]+$/.test(subject)",
     "!/^[^\\s]+$/.test(subject)",
-    [natsPaths],
+    [nats, natsPaths],
   ],
   [
     "N6",
@@ -800,7 +802,7 @@ const MUTATIONS = [
     "lib/nats/nats.ts",
     "callback: (error, message) => error ? fail(error) : deliver(message.data),",
     "callback: (error, message) => deliver(message?.data ?? new Uint8Array()),",
-    [natsPaths],
+    [nats, natsPaths],
   ],
   // Redis.
   [
@@ -813,10 +815,10 @@ const MUTATIONS = [
   ],
   [
     "E2",
-    "a failed PUBLISH not reported",
+    "the subscriber's error report does not name the channel",
     "lib/redis/redis.ts",
-    "client.publish(channel, message).catch(report);",
-    "client.publish(channel, message).catch(() => {});",
+    "report(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));",
+    "report(new Error(`redis subscriber: ${error.message}`, { cause: error }));",
     [redis],
   ],
   [
@@ -957,6 +959,135 @@ const MUTATIONS = [
     "  res.flushHeaders?.();\n",
     "",
     [node],
+  ],
+  // Ingest (issue 21: one method, one content type, one order).
+  [
+    "I1",
+    "authorize consulted on POST only (a PUT publishes unchecked)",
+    "lib/ingest/ingest_request.ts",
+    "  if (config.authorize !== undefined) {\n",
+    '  if (config.authorize !== undefined && request.method === "POST") {\n',
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I2",
+    "allowTakeover ignored while the first upload is live (409 anyway)",
+    "lib/ingest/ingest_slot.ts",
+    ": this.#live !== undefined && !config.allowTakeover",
+    ": this.#live !== undefined",
+    [hubIngest],
+  ],
+  [
+    "I3",
+    "a takeover does not cut the first publisher",
+    "lib/ingest/ingest_slot.ts",
+    '      this.#live?.abort(new IngestError(409, "another publisher took over"));\n',
+    "",
+    [hubIngest],
+  ],
+  [
+    "I4",
+    "not-PNG detected by the first byte only",
+    "lib/ingest/frame_readers.ts",
+    '"image/png": (b) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x),',
+    '"image/png": (b) => b[0] === 0x89,',
+    [ingestTest],
+  ],
+  [
+    "I5",
+    "any RIFF file accepted as WebP",
+    "lib/ingest/frame_readers.ts",
+    ' && latin1.decode(b.subarray(8, 12)) === "WEBP",',
+    ",",
+    [ingestTest],
+  ],
+  [
+    "I6",
+    "default maxFrameSize 16 KiB instead of 16 MiB",
+    "lib/ingest/ingest_options.ts",
+    "maxFrameSize = 16 * 1024 * 1024,",
+    "maxFrameSize = 16 * 1024,",
+    [ingestTest],
+  ],
+  [
+    "I7",
+    "a multipart frame of exactly maxFrameSize refused",
+    "lib/ingest/frame_readers.ts",
+    "if (part.body.byteLength > maxFrameSize) throw tooLarge(n, maxFrameSize);",
+    "if (part.body.byteLength >= maxFrameSize) throw tooLarge(n, maxFrameSize);",
+    [ingestTest],
+  ],
+  [
+    "I8",
+    "a PNG/WebP upload up to twice maxFrameSize accepted",
+    "lib/ingest/frame_readers.ts",
+    "if (size > maxFrameSize) throw tooLarge(1, maxFrameSize);",
+    "if (size > maxFrameSize * 2) throw tooLarge(1, maxFrameSize);",
+    [ingestTest],
+  ],
+  [
+    "I9",
+    "PUT refused (405)",
+    "lib/ingest/ingest_request.ts",
+    'if (request.method !== "POST" && request.method !== "PUT") {',
+    'if (request.method !== "POST") {',
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I10",
+    "authorize returning something other than true/false/Response lets the upload in",
+    "lib/ingest/ingest_request.ts",
+    "    if (verdict !== true) {\n",
+    "    if (verdict === null) {\n",
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I11",
+    "a multipart part without Content-Type published",
+    "lib/ingest/frame_readers.ts",
+    "if (part.contentType === null) throw new IngestError(400, `part ${n} has no Content-Type`);",
+    "if (part.contentType === null) continue;",
+    [ingestTest],
+  ],
+  [
+    "I12",
+    "an upload that stops right after a boundary line (ffmpeg's way) refused",
+    "lib/ingest/frame_readers.ts",
+    'if (error.code === "truncated" && endsAtBoundary(upload.tail(), boundary)) return;',
+    "",
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I13",
+    "an MJPEG upload with no complete picture answered 204",
+    "lib/ingest/frame_readers.ts",
+    "  if (n === 0) {\n    throw new IngestError(400,",
+    "  if (n < 0) {\n    throw new IngestError(400,",
+    [ingestTest],
+  ],
+  [
+    "I14",
+    "a closed hub still takes uploads",
+    "lib/ingest/ingest_slot.ts",
+    "const refusal = this.#closed\n",
+    "const refusal = false\n",
+    [hubIngest],
+  ],
+  [
+    "I15",
+    "the upload's media type compared case-sensitively",
+    "lib/ingest/ingest_request.ts",
+    '.split(";")[0].trim().toLowerCase();',
+    '.split(";")[0].trim();',
+    [ingestTest],
+  ],
+  [
+    "I16",
+    "a silent upload never cut (idleTimeout ignored)",
+    "lib/ingest/ingest_options.ts",
+    "  return { authorize, maxFrameSize, idleTimeout, signal, allowTakeover };",
+    "  return { authorize, maxFrameSize, idleTimeout: Infinity, signal, allowTakeover };",
+    [ingestTest],
   ],
 ];
 

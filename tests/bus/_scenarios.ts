@@ -77,7 +77,8 @@ export async function assertLazySubscription(
  * A frame every 50 ms to 3 viewers of a `keepAlive: 200` hub; the server is
  * killed for 1 s: every viewer keeps getting the last frame, none is dropped,
  * the publisher reports the outage exactly once (matching `report`), and
- * after the restart every viewer gets live frames within 5 s, in order.
+ * after the restart every viewer gets live frames within 5 s, in order. A second
+ * kill is reported once more, and the viewers get live frames after it too.
  */
 export async function assertSurvivesRestart(bus: {
   /** `nats` or `redis`, for the log line. */
@@ -126,6 +127,19 @@ export async function assertSurvivesRestart(bus: {
         `# ${bus.label} restart: live frames ${back.toFixed(0)} ms after restart (down ${
           (restartedAt - killedAt).toFixed(0)
         } ms)`,
+      );
+      // A second outage is reported again, once.
+      await bus.server.kill();
+      await until(() => bus.reports.length === 2, 3000, () => `reports: ${bus.reports}`);
+      await delay(300);
+      assert.equal(bus.reports.length, 2, `reports: ${bus.reports}`);
+      assert.match(String(bus.reports[1]), bus.report);
+      await bus.server.restart();
+      const lastDown = Math.max(...viewers.map((v) => v.seqs.at(-1)!));
+      await until(
+        () => viewers.every((v) => v.seqs.at(-1)! > lastDown + 5),
+        5000,
+        () => `live after the second restart: ${viewers.map((v) => v.seqs.at(-1))}`,
       );
       for (const [i, v] of viewers.entries()) assertInOrder(v.seqs, `viewer ${i}`);
       hub.close();
