@@ -812,10 +812,10 @@ const MUTATIONS = [
   ],
   [
     "N6",
-    "a subscription error delivered as a message",
+    "natsPublisher's connection tracking set up only for clients without status()",
     "lib/nats/nats.ts",
-    "callback: (error, message) => error ? fail(error) : deliver(message.data),",
-    "callback: (error, message) => deliver(message?.data ?? new Uint8Array()),",
+    'if (typeof nc.status === "function") {',
+    'if (typeof nc.status !== "function") {',
     [nats, natsPaths],
   ],
   // Redis.
