@@ -1169,7 +1169,7 @@ const MUTATIONS = [
     "lib/graphql/graphql_payloads.ts",
     "        yield { errors: (payload.errors ?? []) as unknown[] };\n        return;",
     "        yield { errors: (payload.errors ?? []) as unknown[] };\n        continue;",
-    [gqlClients, gqlEndings],
+    [gqlApply, gqlClients, gqlEndings],
   ],
   // Hub: the fps meter and X-Timestamp at fixed instants, the mixed-mode cut (issue 21).
   [

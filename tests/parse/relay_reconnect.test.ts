@@ -104,7 +104,11 @@ describe("relay reconnects to its upstream", () => {
     // Each connection that delivered a part starts the count again at 1.
     assert.deepEqual(infos.map((i) => i.attempt), [1, 2, 1, 2, 1]);
     const clean = [infos[2], infos[4]];
-    assert.deepEqual(clean.map((i) => i.error), [undefined, undefined], "clean ends carry no error");
+    assert.deepEqual(
+      clean.map((i) => i.error),
+      [undefined, undefined],
+      "clean ends carry no error",
+    );
     for (const i of [0, 1, 3]) assert.match(String(infos[i].error), /answered 503/);
   });
 
