@@ -470,7 +470,7 @@ const MUTATIONS = [
   ],
   [
     "A14",
-    "forged-and-expired URL told \"expired\" (expiry checked before the signature)",
+    'forged-and-expired URL told "expired" (expiry checked before the signature)',
     "lib/access/signed_url.ts",
     "  const given = fromBase64url(sigs[0]);\n",
     '  if (Number(exps[0]) * 1000 <= now) return refuse("the signed URL has expired");\n  const given = fromBase64url(sigs[0]);\n',
@@ -488,8 +488,8 @@ const MUTATIONS = [
     "A16",
     "exp rounded up from the signing instant",
     "lib/access/signed_url.ts",
-    'String(Math.floor(now / 1000) + expiresIn)',
-    'String(Math.ceil(now / 1000) + expiresIn)',
+    "String(Math.floor(now / 1000) + expiresIn)",
+    "String(Math.ceil(now / 1000) + expiresIn)",
     [signed],
   ],
   [
@@ -553,8 +553,8 @@ const MUTATIONS = [
     "R6",
     "the meta tag's content not HTML-escaped",
     "lib/pull/refresh.ts",
-    "content=\"${escapeHtml(refreshHeader(seconds, url, base))}\"",
-    "content=\"${refreshHeader(seconds, url, base)}\"",
+    'content="${escapeHtml(refreshHeader(seconds, url, base))}"',
+    'content="${refreshHeader(seconds, url, base)}"',
     [refresh],
   ],
   [
@@ -627,8 +627,8 @@ const MUTATIONS = [
     "B4",
     "watchImage: a stall declared after a quarter of stallMs (the check interval)",
     "lib/browser/watch_image.ts",
-    "if (Date.now() - lastFrameAt >= stallMs) reload(\"stall\");",
-    "if (Date.now() - lastFrameAt >= stallMs / 4) reload(\"stall\");",
+    'if (Date.now() - lastFrameAt >= stallMs) reload("stall");',
+    'if (Date.now() - lastFrameAt >= stallMs / 4) reload("stall");',
     [watchImageTest],
   ],
   [
@@ -652,7 +652,7 @@ const MUTATIONS = [
     "watchImage: reload URL drops the page's own query",
     "lib/browser/watch_image.ts",
     'url.searchParams.set("reload", String(Date.now()));',
-    'url.search = `?reload=${Date.now()}`;',
+    "url.search = `?reload=${Date.now()}`;",
     [watchImageTest],
   ],
   // Shared: backoff (issue 21: jitter never checked).
@@ -1588,7 +1588,9 @@ console.log(summary + list("STALE") + list("SURVIVED") + list("ERROR"));
 if (tableArg) {
   writeFileSync(
     tableArg.slice("--table=".length),
-    `# Mutation table\n\n\`node scripts/mutate.mjs\`, ${new Date().toISOString()}\n\n${table}\n\n${summary}\n`,
+    `# Mutation table\n\n\`node scripts/mutate.mjs\`, ${
+      new Date().toISOString()
+    }\n\n${table}\n\n${summary}\n`,
   );
 }
 process.exitCode = rows.some((r) => !["caught", "equivalent"].includes(r.verdict)) ? 1 : 0;

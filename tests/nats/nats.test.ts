@@ -67,25 +67,28 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
     },
   );
 
-  it(name("the edge's connection closing fails the source: viewers see an error, not a stall"), async () => {
-    const edge = await connect();
-    const errors: unknown[] = [];
-    const hub = PushHub.from(natsFrames(edge, "camera.closed"), {
-      linger: 0,
-      onError: (error) => errors.push(error),
-    });
-    const viewer = parseParts(hub.response());
-    const reading = (async () => {
-      for await (const _ of viewer);
-    })();
-    await untilAsync(
-      async () => (await suite.server.subscriptions("camera.closed")) === 1,
-      5000,
-      "subscribed",
-    );
-    await edge.close();
-    await assert.rejects(within(5000, "the viewer's push fails", reading));
-    assert.match(String(errors[0]), /NATS subscription to camera\.closed closed/);
-    hub.close();
-  });
+  it(
+    name("the edge's connection closing fails the source: viewers see an error, not a stall"),
+    async () => {
+      const edge = await connect();
+      const errors: unknown[] = [];
+      const hub = PushHub.from(natsFrames(edge, "camera.closed"), {
+        linger: 0,
+        onError: (error) => errors.push(error),
+      });
+      const viewer = parseParts(hub.response());
+      const reading = (async () => {
+        for await (const _ of viewer);
+      })();
+      await untilAsync(
+        async () => (await suite.server.subscriptions("camera.closed")) === 1,
+        5000,
+        "subscribed",
+      );
+      await edge.close();
+      await assert.rejects(within(5000, "the viewer's push fails", reading));
+      assert.match(String(errors[0]), /NATS subscription to camera\.closed closed/);
+      hub.close();
+    },
+  );
 });
