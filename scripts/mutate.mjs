@@ -188,7 +188,7 @@ const MUTATIONS = [
     "lib/hub/subscriber.ts",
     "const early = this.#sentAt + this.#config.interval - Date.now();",
     "const early = 0;",
-    [hub],
+    [hub, hubStats],
   ],
   [
     "H16",

@@ -53,27 +53,33 @@ describe("hub.stats()", () => {
     assert.equal(hub.stats().source, "stopped");
   });
 
-  it("fps delivered per viewer follows its fps cap", async () => {
+  it("an fps cap of 5 sends at most one frame per 200 ms; every frame is sent, dropped or held", async () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const capped = drain(hub.response(get(), { fps: 5 }).body!);
     const free = drain(hub.response(get()).body!);
     const t0 = Date.now();
-    const published: number[] = [];
-    for (let i = 0; Date.now() - t0 < 1500; i++) {
-      hub.publish(frame(`f${i}`));
-      published.push(Date.now());
+    let published = 0;
+    for (; Date.now() - t0 < 1500; published++) {
+      hub.publish(frame(`f${published}`));
       await delay(25);
     }
     const [slow, fast] = hub.stats().viewers;
-    // A loaded machine may publish fewer than 12 a second: then the uncapped viewer gets most of them.
-    const now = Date.now();
-    const lastSecond = published.filter((at) => now - at < 1000).length;
-    assert.ok(slow.fps >= 3 && slow.fps <= 7, `capped at 5: ${slow.fps}`);
+    const elapsed = Date.now() - t0;
+    // The cap is a floor on the gap between frames, so this bound holds however loaded the
+    // machine is (the rates themselves: the RateMeter tests below, at fixed instants).
+    assert.ok(slow.framesSent >= 1, "the capped viewer got a frame");
     assert.ok(
-      fast.fps >= Math.min(12, 0.8 * lastSecond),
-      `uncapped at about 30-40: ${fast.fps} (${lastSecond} published in the last second)`,
+      slow.framesSent <= 1 + Math.floor(elapsed / 200),
+      `capped at 5 fps: ${slow.framesSent} frames in ${elapsed} ms`,
     );
-    assert.ok(slow.framesDropped > 10, `${slow.framesDropped} skipped for the cap`);
+    for (const [name, viewer] of [["capped", slow], ["uncapped", fast]] as const) {
+      const held = viewer.bytesHeld > 0 ? 1 : 0;
+      assert.equal(
+        viewer.framesSent + viewer.framesDropped + held,
+        published,
+        `${name}: ${viewer.framesSent} sent, ${viewer.framesDropped} dropped, ${held} held`,
+      );
+    }
     hub.close();
     await Promise.all([capped, free]);
   });
