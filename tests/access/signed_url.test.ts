@@ -76,9 +76,33 @@ describe(`signUrl / verifySignedUrl (${runtime})`, () => {
       ["flipped sig character", signed.replace(sig, (sig[0] === "A" ? "B" : "A") + sig.slice(1))],
       ["truncated sig", signed.replace(sig, sig.slice(0, 42))],
     ];
+    // A flipped last byte: the whole MAC is compared, not a prefix of it.
+    const mac = Uint8Array.from(
+      atob(sig.replaceAll("-", "+").replaceAll("_", "/") + "="),
+      (c) => c.charCodeAt(0),
+    );
+    mac[31] ^= 1;
+    const flipped = btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    cases.push(["flipped last byte of the MAC", signed.replace(sig, flipped)]);
     for (const [what, url] of cases) {
-      assert.match(await verdict(url), /does not match|malformed/, what);
+      assert.match(await verdict(url), /signature does not match/, what);
     }
+  });
+
+  it("a forged URL is told its signature does not match even when its exp has passed too", async () => {
+    const signed = await signUrl("/cam", SECRET, { expiresIn: 60, now: NOW });
+    const forged = signed.replace(/sig=.*/, `sig=${"A".repeat(43)}`);
+    assert.match(await verdict(forged, NOW + 3_600_000), /signature does not match/);
+    assert.match(await verdict(signed, NOW + 3_600_000), /has expired/);
+  });
+
+  it("exp is the signing second rounded down plus expiresIn; refused from that instant on", async () => {
+    const now = NOW + 999; // 1800000000.999 s
+    const signed = await signUrl("/cam", SECRET, { expiresIn: 10, now });
+    assert.equal(new URL(signed, "http://x").searchParams.get("exp"), "1800000010");
+    assert.equal(await verdict(signed, NOW + 9_999), "ok");
+    assert.match(await verdict(signed, NOW + 10_000), /has expired/);
   });
 
   it("malformed or missing signatures get their own reason", async () => {

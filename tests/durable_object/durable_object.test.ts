@@ -44,7 +44,7 @@ const noMiniflare = runtime === "node"
 
 describe("multipart-push/durable-object in miniflare", () => {
   it(
-    `ingest on the camera's object, viewers on two shards, every viewer gets the frames; a viewer that leaves leaves no subscriber${noMiniflare}`,
+    `ingest on the camera's object, unpinned viewers spread over two shards, every viewer gets each frame once; a viewer that leaves leaves no subscriber${noMiniflare}`,
     {
       skip: runtime !== "node",
     },
@@ -69,13 +69,22 @@ describe("multipart-push/durable-object in miniflare", () => {
             camera: number;
             shards: number[];
           };
-        const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
+        // Unpinned, as a browser's viewer is: the Worker picks each one's shard at random. Both
+        // shards must get some (all 16 on one shard by chance: 1 run in 32,768).
+        const VIEWERS = 16;
+        // keepAlive: the objects' hubs resend their last frame every second (replace mode).
+        const viewers = Array.from(
+          { length: VIEWERS },
+          () => watch(`${base}camera/cam-1`, { keepAlive: true }),
+        );
         closers.push(...viewers.map((v) => v.close));
         await untilAsync(
-          async () => String((await stats()).shards) === "2,2",
+          async () => (await stats()).shards.reduce((a, b) => a + b) === VIEWERS,
           10_000,
-          "2 viewers per shard",
+          `${VIEWERS} viewers on the shards`,
         );
+        const spread = (await stats()).shards;
+        assert.ok(spread.every((n) => n > 0), `viewers per shard: ${spread}`);
         for (let seq = 0; seq < 10; seq++) {
           const response = await fetch(`${base}camera/cam-1/ingest`, {
             method: "POST",
@@ -93,15 +102,26 @@ describe("multipart-push/durable-object in miniflare", () => {
         viewers.forEach((v, i) => assertInOrder(v.seqs, `viewer ${i}`));
         // Latest wins, but at 20 ms apart on loopback nearly every frame reaches every viewer.
         viewers.forEach((v, i) => assert.ok(v.seqs.length >= 5, `viewer ${i} got ${v.seqs}`));
+        // Each frame is forwarded once per shard: the only repeats are keep-alives of the last.
+        viewers.forEach((v, i) =>
+          assert.ok(v.repeated.every((seq) => seq === 9), `viewer ${i} repeated ${v.repeated}`)
+        );
         const stats0 = await stats();
         assert.equal(stats0.camera, 0, "viewers are on the shards, not on the camera's object");
+        const before = await stats();
         viewers[0].close();
         await viewers[0].done;
         const left = performance.now();
         await untilAsync(
-          async () => String((await stats()).shards) === "1,2",
+          async () => (await stats()).shards.reduce((a, b) => a + b) === VIEWERS - 1,
           5000,
-          "shard 0 down to 1",
+          "one viewer fewer",
+        );
+        const after = (await stats()).shards;
+        assert.equal(
+          before.shards.filter((n, i) => n !== after[i]).length,
+          1,
+          `one shard dropped one: ${before.shards} then ${after}`,
         );
         console.log(
           `# durable object: the shard dropped the viewer ${
@@ -120,6 +140,12 @@ describe("multipart-push/durable-object in miniflare", () => {
         const uploaded = [10, 11, 12].map((seq) => frame(seq, 20_000));
         const readers = [0, 1].map((shard) => lastBodies(`${base}camera/cam-1?shard=${shard}`));
         closers.push(...readers.map((r) => r.close));
+        // Pinned (?shard=N): one on each.
+        await untilAsync(
+          async () => String((await stats()).shards) === "1,1",
+          5000,
+          "a pinned reader on each shard",
+        );
         await until(() => readers.every((r) => r.bodies.length > 0), 5000, "the replayed frame");
         const upload = pushResponse(uploaded, { mode: "mixed" });
         const answer = await fetch(`${base}camera/cam-1/ingest`, {

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { applyIncremental, graphqlPayloads, graphqlResponse } from "../../lib/graphql/mod.ts";
 import type { GraphQLResult, JsonObject } from "../../lib/graphql/mod.ts";
+import { pushResponse } from "../../lib/push/mod.ts";
 import { experimentalExecuteIncrementally, parse } from "graphql";
 import { DEFER_QUERY, DEFER_RESULT, execute, type Executor, schema } from "./_schema.ts";
 
@@ -98,6 +99,28 @@ describe("applyIncremental", () => {
     applyIncremental(result, { payload: { data: { n: 1 } } });
     applyIncremental(result, { payload: { data: { n: 2 } } });
     assert.deepEqual(result, { data: { n: 2 } });
+  });
+
+  it("2022 @stream items land at the index their path names", () => {
+    const result: GraphQLResult = {};
+    applyIncremental(result, { data: { list: ["a", "b"] }, hasNext: true });
+    applyIncremental(result, { incremental: [{ items: ["x", "y"], path: ["list", 1] }] });
+    assert.deepEqual(result.data, { list: ["a", "x", "y"] });
+  });
+
+  it("a subscription event with a null payload (a transport error) is the last one read", async () => {
+    const events = [
+      { payload: { data: { n: 1 } } },
+      { payload: null, errors: [{ message: "upstream gone" }] },
+      { payload: { data: { n: 2 } } },
+    ];
+    const response = pushResponse(
+      events.map((event) => ({ contentType: "application/json", body: JSON.stringify(event) })),
+      { mode: "mixed" },
+    );
+    const got: JsonObject[] = [];
+    for await (const payload of graphqlPayloads(response)) got.push(payload);
+    assert.deepEqual(got, [{ data: { n: 1 } }, { errors: [{ message: "upstream gone" }] }]);
   });
 
   it("refuses what is not an object, naming it", () => {

@@ -33,6 +33,7 @@ const TABLE: [string, string | null, [string, string, string]][] = [
   ["curl", ACCEPT.curl, [G, L, S]],
   ["application/json only", ACCEPT.jsonOnly, [J, NO, NO]],
   ["no Accept header", null, [J, NO, NO]],
+  ["a deferSpec this module does not speak", "multipart/mixed;deferSpec=20230101", [NO, NO, NO]],
 ];
 
 const QUERIES: Record<Kind, string> = {
@@ -48,7 +49,10 @@ async function answer(accept: string | null, kind: Kind): Promise<string> {
   if (response.status === 406) {
     // The body says what to send instead, as GraphQL errors.
     const { errors } = await response.json() as { errors: { message: string }[] };
-    assert.match(errors[0].message, /Add "multipart\/mixed;/);
+    assert.match(
+      errors[0].message,
+      kind === "single" ? /^This result is JSON/ : /Add "multipart\/mixed;/,
+    );
   } else if (response.headers.get("content-type")!.startsWith("multipart/")) {
     await response.body!.cancel(); // the format is in the header; the payloads are tested elsewhere
   } else {

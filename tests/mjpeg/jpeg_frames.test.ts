@@ -133,6 +133,23 @@ describe("jpegFrames", () => {
     assert.equal((await split([big], big.length)).length, 1);
   });
 
+  it("a picture that never ends errors once it passes maxFrameSize, not at the end of the input", async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(400);
+    const endless = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(Uint8Array.of(0xff, 0xd8, 0xff, 0xda, 0x00, 0x02)),
+      pull(controller) {
+        if (++pulled === 100) controller.close(); // 40 kB, and still no EOI
+        else controller.enqueue(chunk);
+      },
+    });
+    const reading = (async () => {
+      for await (const _ of endless.pipeThrough(jpegFrames({ maxFrameSize: 1000 })));
+    })();
+    await assert.rejects(reading, /maxFrameSize \(1000 bytes\)/);
+    assert.ok(pulled < 10, `read ${pulled} chunks of 400 bytes before refusing`);
+  });
+
   it("rejects bad options and chunks with errors naming them", async () => {
     assert.throws(() => jpegFrames({ maxFrameSize: 0 }), /options\.maxFrameSize/);
     assert.throws(() => jpegFrames({ maxFrameSize: 1.5 }), RangeError);

@@ -75,6 +75,43 @@ describe("relay reconnects to its upstream", () => {
     }
   });
 
+  it("after a clean end it connects again (error undefined); a part received resets the attempt count", async () => {
+    // The upstream, connection by connection: down twice, then one part and a clean end, then
+    // down once, then two parts and a clean end; then the test stops the relay.
+    const script: (string[] | 503)[] = [503, 503, ["p1"], 503, ["p2", "p3"]];
+    const stop = new AbortController();
+    const infos: ReconnectInfo[] = [];
+    const got: string[] = [];
+    const relaying = relay(
+      () => {
+        const next = script.shift();
+        if (next === undefined) {
+          stop.abort();
+          return new Response(null, { status: 503 });
+        }
+        return next === 503 ? new Response(null, { status: 503 }) : camera(next, false)();
+      },
+      (part) => void got.push(new TextDecoder().decode(part.body as Uint8Array)),
+      {
+        signal: stop.signal,
+        retryMs: 1,
+        maxRetryMs: 1,
+        onReconnect: (info) => infos.push(info),
+      },
+    );
+    assert.equal(await within(5000, "relay resolves on abort", relaying), 3);
+    assert.deepEqual(got, ["p1", "p2", "p3"]);
+    // Each connection that delivered a part starts the count again at 1.
+    assert.deepEqual(infos.map((i) => i.attempt), [1, 2, 1, 2, 1]);
+    const clean = [infos[2], infos[4]];
+    assert.deepEqual(
+      clean.map((i) => i.error),
+      [undefined, undefined],
+      "clean ends carry no error",
+    );
+    for (const i of [0, 1, 3]) assert.match(String(infos[i].error), /answered 503/);
+  });
+
   it("with reconnect false, reads one upstream and resolves with its count", async () => {
     const upstream = await serve(camera(["x", "y"], false));
     try {
