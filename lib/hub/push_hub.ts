@@ -44,7 +44,11 @@ export class PushHub {
   #source: SourceRunner | undefined;
   #viewers: HubSourceViewers | undefined;
   // A lookup per frame, not a bound method: `hub.publish` may be wrapped after construction.
-  #ingest = new IngestSlot({ publish: (part) => this.publish(part) }, () => this.#live.goOffline());
+  #ingest = new IngestSlot(
+    { publish: (part) => this.publish(part) },
+    () => this.#live.goOffline(),
+    (error) => this.#options.onError(error),
+  );
   #meter = new HubMeter();
 
   /**
