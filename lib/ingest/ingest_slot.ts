@@ -21,12 +21,13 @@ import type { CorsPolicy } from "../access/cors.ts";
  *
  * const frames: unknown[] = [];
  * const slot = new IngestSlot({ publish: (part) => frames.push(part) });
+ * const options = { authorize: "anyone" } as const;
  * const upload = new Request("http://cam/ingest", {
  *   method: "POST",
  *   headers: { "content-type": "image/jpeg" },
  *   body: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
  * });
- * (await slot.run(upload)).status; // 204
+ * (await slot.run(upload, options)).status; // 204
  * ```
  */
 export class IngestSlot {
@@ -34,15 +35,22 @@ export class IngestSlot {
   #live: AbortController | undefined;
   #closed = false;
   #left: () => void;
+  #onError: ((error: unknown) => void) | undefined;
 
   /**
    * @param target Where frames go.
    * @param left Called when a stream upload (not one picture per request)
    * ended and no other took over: the publisher left.
+   * @param onError Told about refused frames when the options name no `onError` (the hub's).
    */
-  constructor(target: IngestTarget, left: () => void = () => {}) {
+  constructor(
+    target: IngestTarget,
+    left: () => void = () => {},
+    onError?: (error: unknown) => void,
+  ) {
     this.#target = target;
     this.#left = left;
+    this.#onError = onError;
   }
 
   /**
@@ -57,7 +65,7 @@ export class IngestSlot {
       if (preflight) return Promise.resolve(preflight);
       return this.run(request, options).then((answer) => cors.apply(request, answer));
     }
-    return acceptUpload(request, this.#target, options).then((accepted) => {
+    return acceptUpload(request, this.#target, options, this.#onError).then((accepted) => {
       if (accepted instanceof Response) return accepted;
       const { upload, config } = accepted;
       const refusal = this.#closed
@@ -75,7 +83,7 @@ export class IngestSlot {
       const signal = config.signal === undefined
         ? live.signal
         : AbortSignal.any([live.signal, config.signal]);
-      return publishAll(upload.open(signal), this.#target).finally(() => {
+      return publishAll(upload.open(signal), this.#target, config.onError).finally(() => {
         if (this.#live !== live) return;
         this.#live = undefined;
         if (upload.stream) this.#left();
