@@ -18,6 +18,7 @@ import { backoffMs } from "../shared/backoff.ts";
 import { milliseconds } from "../shared/milliseconds.ts";
 import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
+import { RELOAD_PARAM } from "../shared/reload_param.ts";
 
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
 export interface WatchedImage {
@@ -137,7 +138,8 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
       // A throwing callback must not stop the healing.
       onReload({ reason, attempt });
       const url = new URL(base, (globalThis as { location?: { href: string } }).location?.href);
-      url.searchParams.set("reload", String(Date.now()));
+      // A fresh URL makes the engine fetch again; verifySignedUrl leaves this mark unsigned.
+      url.searchParams.set(RELOAD_PARAM, String(Date.now()));
       lastFrameAt = Date.now();
       img.src = url.href;
     }, wait);
