@@ -230,7 +230,9 @@ describe("multipart-push/durable-object in miniflare", () => {
             const refused = await fetch(`${base}camera/cam-1/ingest`, {
               method: "POST",
               headers: { ...auth, "Content-Type": type },
-              body: type === FRAME_TYPE ? encodeFrame(frame(99, 100)) : uploaded[0].body,
+              body: type === FRAME_TYPE
+                ? encodeFrame(frame(99, 100))
+                : uploaded[0].body as Uint8Array<ArrayBuffer>,
             });
             assert.equal(refused.status, 401, `${type} ${JSON.stringify(auth)}`);
             await refused.body?.cancel();
