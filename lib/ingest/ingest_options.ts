@@ -112,7 +112,8 @@ export function resolveIngestOptions(
         `"anyone" (open publishing, on purpose), got ${describe(authorize)}`,
     );
   }
-  const onError = (options as HubIngestOptions).onError ?? fallbackOnError;
+  const given = (options as HubIngestOptions).onError;
+  const onError = given === undefined ? fallbackOnError : given;
   if (typeof onError !== "function") {
     throw new TypeError(`options.onError must be a function, got ${describe(onError)}`);
   }

@@ -138,7 +138,7 @@ export function relay(
       `options.defaultContentType must be a non-empty string, got ${describeValue(fallback)}`,
     );
   }
-  const onError = options?.onError ?? console.error;
+  const onError = options?.onError === undefined ? console.error : options.onError;
   if (typeof onError !== "function") {
     throw new TypeError(`options.onError must be a function, got ${describeValue(onError)}`);
   }
