@@ -35,37 +35,38 @@ export class IngestSlot {
   #live: AbortController | undefined;
   #closed = false;
   #left: () => void;
-  #onError: ((error: unknown) => void) | undefined;
 
   /**
    * @param target Where frames go.
    * @param left Called when a stream upload (not one picture per request)
    * ended and no other took over: the publisher left.
-   * @param onError Told about refused frames when the options name no `onError` (the hub's).
    */
-  constructor(
-    target: IngestTarget,
-    left: () => void = () => {},
-    onError?: (error: unknown) => void,
-  ) {
+  constructor(target: IngestTarget, left: () => void = () => {}) {
     this.#target = target;
     this.#left = left;
-    this.#onError = onError;
   }
 
   /**
    * `ingest(request, target, options)` while no other upload is live; with
-   * `cors`, preflights are answered and answers carry its headers.
+   * `cors`, preflights are answered and answers carry its headers; `onError`
+   * hears of refused frames when the options name none (the hub's).
    * @throws {TypeError|RangeError} at once, on a bad request or option.
    */
-  run(request: Request, options?: HubIngestOptions, cors?: CorsPolicy): Promise<Response> {
+  run(
+    request: Request,
+    options?: HubIngestOptions,
+    cors?: CorsPolicy,
+    onError?: (error: unknown) => void,
+  ): Promise<Response> {
     if (cors && request instanceof Request) {
       // The hub's allowOrigin: a page on another origin may post frames.
       const preflight = cors.preflight(request);
       if (preflight) return Promise.resolve(preflight);
-      return this.run(request, options).then((answer) => cors.apply(request, answer));
+      return this.run(request, options, undefined, onError).then((answer) =>
+        cors.apply(request, answer)
+      );
     }
-    return acceptUpload(request, this.#target, options, this.#onError).then((accepted) => {
+    return acceptUpload(request, this.#target, options, onError).then((accepted) => {
       if (accepted instanceof Response) return accepted;
       const { upload, config } = accepted;
       const refusal = this.#closed
