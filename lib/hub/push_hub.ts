@@ -44,11 +44,7 @@ export class PushHub {
   #source: SourceRunner | undefined;
   #viewers: HubSourceViewers | undefined;
   // A lookup per frame, not a bound method: `hub.publish` may be wrapped after construction.
-  #ingest = new IngestSlot(
-    { publish: (part) => this.publish(part) },
-    () => this.#live.goOffline(),
-    (error) => this.#options.onError(error),
-  );
+  #ingest = new IngestSlot({ publish: (part) => this.publish(part) }, () => this.#live.goOffline());
   #meter = new HubMeter();
 
   /**
@@ -213,7 +209,7 @@ export class PushHub {
 
   /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
   ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
-    return this.#ingest.run(request, options, this.#options.camera.cors);
+    return this.#ingest.run(request, options, this.#options.camera.cors, this.#options.onError);
   }
 
   /**
