@@ -91,6 +91,9 @@ function sampler(): Sampler {
  * Watches an `<img>` push and reloads it when no new frame came for
  * `stallMs` or the image errors, waiting `retryMs`, then twice as long per
  * failed try (with jitter, at most `maxRetryMs`). A new frame resets the wait.
+ * Each reload sets the `src` it started with plus `reload=<ms>` (a fresh URL,
+ * so the engine fetches again); `verifySignedUrl` leaves that one parameter
+ * out of the signature, so a signed `src` heals too (until it expires).
  *
  * @example Keep a camera view alive
  * ```ts ignore
