@@ -9,9 +9,14 @@ import { signUrl, verifySignedUrl } from "../../lib/access/signed_url.ts";
 import { pushResponse } from "../../lib/push/response.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { clientScriptResponse } from "../../examples/html_push.ts";
-import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
-import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
-import { pngPixel } from "../_helpers/png_pixel.ts";
+import {
+  type Engine,
+  ENGINES,
+  engineTests,
+  launchEngine,
+  untilShown,
+} from "../_helpers/engines.ts";
+import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 
 const { skip, why } = engineTests;
@@ -26,10 +31,6 @@ multipartPush.watchImage(document.getElementById("img"), {
   stallMs: 800, retryMs: 200, maxRetryMs: 400, onReload: (info) => reloads.push(info.reason),
 });
 </script></body>`;
-
-function near(a: Rgb, b: Rgb): boolean {
-  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
-}
 
 /** One red frame then silence; after a reload, green frames every 200 ms. */
 async function* camera(reloaded: boolean, signal: AbortSignal): AsyncGenerator<Part> {
@@ -83,15 +84,7 @@ for (const name of ENGINES) {
       async () => {
         const tab = await engine.open(server.url);
         try {
-          let green = false;
-          const end = Date.now() + 8000;
-          while (!green && Date.now() < end) {
-            const pixel = await tab.screenshot().then((png) => pngPixel(png, 16, 16)).catch(() =>
-              undefined
-            );
-            green = pixel !== undefined && near(pixel, GREEN);
-            if (!green) await sleep(50);
-          }
+          const green = await untilShown(tab, GREEN, 8000);
           assert.deepEqual(refused, [], "no reload was refused by verifySignedUrl");
           assert.ok(green, "the reloaded push's green frames were not shown");
           assert.deepEqual(await tab.evaluate<string[]>("window.reloads"), ["stall"]);
