@@ -87,7 +87,9 @@ for (const name of ENGINES) {
           const green = await untilShown(tab, GREEN, 8000);
           assert.deepEqual(refused, [], "no reload was refused by verifySignedUrl");
           assert.ok(green, "the reloaded push's green frames were not shown");
-          assert.deepEqual(await tab.evaluate<string[]>("window.reloads"), ["stall"]);
+          // Never an "error" reload (a refused URL); a loaded machine may see a second stall.
+          const reloads = await tab.evaluate<string[]>("window.reloads");
+          assert.ok(reloads.length >= 1 && reloads.every((r) => r === "stall"), String(reloads));
         } finally {
           await tab.close();
         }
