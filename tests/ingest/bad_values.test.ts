@@ -31,7 +31,7 @@ const table: Record<string, BadCall[]> = {
     ["null", take(null), TypeError, /^options must be an object with authorize .*got null$/],
     [
       "left out, hub.ingest",
-      () => new PushHub().ingest(upload(JPEGS[0], "image/jpeg")),
+      () => new PushHub().ingest(upload(JPEGS[0], "image/jpeg"), undefined as never),
       TypeError,
       /^options must be an object with authorize .*got undefined$/,
     ],
