@@ -207,7 +207,7 @@ export class PushHub {
     });
   }
 
-  /** Publishes a publisher's upload until it ends, one at a time (`options.authorize` required): see {@linkcode ingest}. */
+  /** A publisher's upload published until it ends, one at a time (`options.authorize` required). */
   ingest(request: Request, options: HubIngestOptions): Promise<Response> {
     return this.#ingest.run(request, options, this.#options.camera.cors, this.#options.onError);
   }
