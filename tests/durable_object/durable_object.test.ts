@@ -106,6 +106,30 @@ describe("multipart-push/durable-object: object names (issue 20, 9)", () => {
   });
 });
 
+describe("multipart-push/durable-object: a frame the shards refuse (issue 20, 4)", () => {
+  it("is answered 400 saying why, and the viewers keep their push and get the next frame", async () => {
+    const { namespace } = objectHost();
+    const hub = durableHub(namespace, { shards: 1 });
+    const stop = new AbortController();
+    const viewer = await hub.view("cam", new Request("http://edge/", { signal: stop.signal }));
+    const boundary = /boundary=([^;]+)/.exec(viewer.headers.get("content-type")!)![1];
+    try {
+      const parts = parseParts(viewer);
+      await hub.ingest("cam", { contentType: "image/jpeg", body: "one" });
+      assert.equal((await within(2000, "frame one", parts.next())).value?.text(), "one");
+      await assert.rejects(
+        hub.ingest("cam", { contentType: "image/jpeg", body: `x--${boundary}y` }),
+        /the object of cam refused the frame: 400 Bad Request: shard .* answered 400: .*the hub's boundary/,
+      );
+      await hub.ingest("cam", { contentType: "image/jpeg", body: "two" });
+      assert.equal((await within(2000, "frame two", parts.next())).value?.text(), "two");
+      assert.deepEqual(await hub.stats("cam"), { camera: 0, shards: [1] });
+    } finally {
+      stop.abort();
+    }
+  });
+});
+
 async function firstPart(response: Response): Promise<string> {
   for await (const part of parseParts(response)) return part.text();
   return "(no part)";
