@@ -17,6 +17,7 @@ import type { SubscriberConfig } from "./subscriber.ts";
 import { defaultAdvanceHeaders, pushSignals } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";
+import { containHeaders } from "../shared/contained_content.ts";
 
 const FRAME_OWNED = ["content-type", "content-length"];
 const FULL = "the hub has its maximum number of subscribers";
@@ -64,7 +65,7 @@ export function pushSetup(
   const signals = pushSignals(undefined, request, "");
   const advanceHeaders = defaultAdvanceHeaders(mode, request);
   const interval = fpsInterval(init?.fps);
-  const headers = pushHeaders(mode, boundary, init?.headers, "init.headers");
+  const headers = containHeaders(pushHeaders(mode, boundary, init?.headers, "init.headers"));
   // A fetch() reader asking for multipart/mixed first (pushInto) gets the same bytes labelled
   // multipart/mixed, marked push=replace: WebKit's fetch() cannot read x-mixed-replace, and the
   // replace layout is valid multipart/mixed (lib/shared/fetch_framing.ts).
@@ -81,11 +82,13 @@ export function pushSetup(
 export function unavailableResponse(why: string, retryAfter: string, head = false): Response {
   return new Response(head ? null : `503 Service Unavailable: ${why}\n`, {
     status: 503,
-    headers: {
-      "Retry-After": retryAfter,
-      "Cache-Control": "no-store",
-      "Content-Type": "text/plain; charset=utf-8",
-    },
+    headers: containHeaders(
+      new Headers({
+        "Retry-After": retryAfter,
+        "Cache-Control": "no-store",
+        "Content-Type": "text/plain; charset=utf-8",
+      }),
+    ),
   });
 }
 
@@ -114,10 +117,11 @@ export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }
 /**
  * `frame`'s body with `headers` (from {@linkcode snapshotHeaders}), its own
  * `Content-Type`, its `Content-Length`, and its `X-Timestamp` and `X-Frame`
- * (`timestamps`).
+ * (`timestamps`); `nosniff` and `Content-Security-Policy: sandbox`, since the
+ * frame may come from outside the process (lib/shared/contained_content.ts).
  */
 export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
-  headers = new Headers(headers);
+  headers = containHeaders(new Headers(headers));
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
   for (const line of frame.stamp.split("\r\n")) {

@@ -191,3 +191,37 @@ describe(`signUrl / verifySignedUrl (${runtime})`, () => {
     );
   });
 });
+
+describe(`signed URLs, issue 20 (${runtime})`, () => {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  it("a sig has exactly one spelling: the last character's three other spellings are refused (11)", async () => {
+    const signed = await signUrl("/stream?cam=2", SECRET, { now: NOW });
+    const sig = new URL(signed, "http://x").searchParams.get("sig")!;
+    assert.equal(sig.length, 43, "32 bytes: 43 characters, the last carries 2 unused bits");
+    const last = ALPHABET.indexOf(sig.at(-1)!);
+    assert.equal(last & 3, 0, "signUrl writes the unused bits as zeros");
+    const others = [1, 2, 3].map((bits) => signed.slice(0, -1) + ALPHABET[last | bits]);
+    for (const other of others) {
+      assert.match(await verdict(other), /signature does not match/, other);
+    }
+    assert.equal(await verdict(signed), "ok");
+  });
+
+  it("one numeric reload parameter (watchImage's cache buster) is left out of the signature; anything else is not (7)", async () => {
+    const signed = await signUrl("/stream?cam=2", SECRET, { now: NOW });
+    assert.equal(await verdict(`${signed}&reload=1764322800123`), "ok");
+    assert.equal(await verdict(signed.replace("?", "?reload=5&")), "ok", "wherever it stands");
+    for (const bad of ["&reload=abc", "&reload=1&reload=2", "&reload=", "&reload=1e3"]) {
+      assert.match(await verdict(signed + bad), /signature does not match/, bad);
+    }
+    await assert.rejects(
+      signUrl("/stream?reload=1", SECRET),
+      (error: Error) =>
+        error instanceof RangeError &&
+        /^url must not have an "reload" parameter \(watchImage's cache buster, not signed\)/.test(
+          error.message,
+        ),
+    );
+  });
+});

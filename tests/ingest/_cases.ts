@@ -1,5 +1,5 @@
 // The ingest() table: every format and every refusal, with its status, message and frames.
-import type { ingest } from "../../lib/ingest/ingest.ts";
+import type { IngestOptions } from "../../lib/ingest/ingest_options.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 import { JPEGS, multipart, PNG, upload, WEBP } from "./_uploads.ts";
 
@@ -10,7 +10,8 @@ export type Case = {
   status: number;
   message?: RegExp;
   frames: number;
-  options?: Parameters<typeof ingest>[2];
+  /** Beyond `authorize: "anyone"`. */
+  options?: Partial<IngestOptions>;
 };
 
 /** A multipart upload's Content-Type, as ffmpeg sends it. */

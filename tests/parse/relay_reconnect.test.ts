@@ -140,16 +140,38 @@ describe("relay reconnects to its upstream", () => {
     assert.equal(cancelled, true, "the error response's body is cancelled, not left open");
   });
 
-  it("rejects with publish's error instead of reconnecting", async () => {
-    const upstream = await serve(camera(["x"], false));
+  it("a part the hub refuses (its boundary in the body) is told to onError and skipped; the relay reads on and reconnects (issue 20, 5)", async () => {
+    const hub = new PushHub({ mode: "mixed" });
+    const forged = `--${hub.boundary}\r\nContent-Type: text/html\r\n\r\n<script>`;
+    const upstream = await serve(camera(["a1", forged, "a2"], false));
+    const viewer = parseParts(hub.response());
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const part of viewer) seen.push(part.text());
+    })();
+    const told: unknown[] = [];
+    const infos: ReconnectInfo[] = [];
+    const stop = new AbortController();
+    const relaying = relay(upstream.url, (part) => hub.publish(part), {
+      signal: stop.signal,
+      retryMs: 10,
+      maxRetryMs: 10,
+      onError: (error) => told.push(error),
+      onReconnect: (info) => infos.push(info),
+    });
     try {
-      await assert.rejects(
-        relay(upstream.url, () => {
-          throw new Error("hub full");
-        }, { retryMs: 10 }),
-        /hub full/,
-      );
+      // The upstream ends after its parts: a relay that survived the forged part connects again.
+      while (infos.length < 2) await within(5000, "two reconnections", delay(10));
+      stop.abort();
+      const count = await within(2000, "the relay resolves on abort", relaying);
+      assert.ok(told.length >= 2, `the forged part of two connections told: ${told.length}`);
+      assert.ok(told.every((e) => e instanceof RangeError && /the hub's boundary/.test(e.message)));
+      assert.ok(count >= 4, `a1 and a2 of two connections published: ${count}`);
+      assert.deepEqual(seen.slice(0, 3), ["a1", "a2", "a1"], "viewers are not cut off");
     } finally {
+      stop.abort();
+      hub.close();
+      await watching;
       await upstream.close();
     }
   });
