@@ -7,7 +7,7 @@
 
 import { describeValue } from "../shared/describe.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
-import { nativeSearch } from "../shared/native_search.ts";
+import { nativeSearch, type SearchableBytes } from "../shared/native_search.ts";
 
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
@@ -31,13 +31,26 @@ const LENGTH_LO = 5;
 const SKIP = 6; // skipping a segment's payload: APP/COM/DQT bytes are never scanned for markers
 const SCAN = 7; // entropy-coded data after SOS, where FF is stuffed as FF 00
 const SCAN_FF = 8;
+const HEADER = 9; // the first bytes of an SOF or SOS payload, which say whether a scan is the last
+const LAST_SCAN = 10; // the last scan of a sequential picture: only its EOI can end it
+const LAST_SCAN_FF = 11;
 
 const DEFAULT_MAX = 16 * 1024 * 1024;
 const SOI = new Uint8Array([0xff, 0xd8]);
+const EOI = new Uint8Array([0xff, 0xd9]);
+const SOS = 0xda;
+/** Payload bytes read from an SOF (precision, lines, samples per line, components) and an SOS. */
+const SOF_HEADER = 6;
+const SOS_HEADER = 1;
 
 /** Markers without a length field: TEM, RST0-7, SOI, EOI. */
 function standalone(code: number): boolean {
   return code === 0x01 || (code >= 0xd0 && code <= 0xd9);
+}
+
+/** Start-of-frame markers (SOF0-15; C4, C8 and CC are DHT, JPG and DAC). */
+function startOfFrame(code: number): boolean {
+  return code >= 0xc0 && code <= 0xcf && code !== 0xc4 && code !== 0xc8 && code !== 0xcc;
 }
 
 /**
@@ -46,7 +59,9 @@ function standalone(code: number): boolean {
  *
  * Segments are walked by their length fields, so an `FF D9` inside a segment (an EXIF thumbnail,
  * a comment) does not end the picture, and entropy-coded data is scanned with JPEG's byte-stuffing
- * and restart-marker rules. Bytes between pictures are ignored; a picture broken mid-way (a marker
+ * and restart-marker rules. The last scan of a sequential picture (SOF0 or SOF1, every component
+ * in one scan) can only be followed by its EOI, so where the runtime has a native needle search
+ * it looks for `FF D9` (and `FF D8`, a picture cut off) there instead of stopping at every `FF`. Bytes between pictures are ignored; a picture broken mid-way (a marker
  * where none can be) is dropped and the splitter resynchronises at the next SOI; an incomplete
  * last picture is dropped.
  *
@@ -87,11 +102,20 @@ export function jpegFrames(
         describeValue(maxFrameSize),
     );
   }
-  const native = nativeSearch.byte;
+  const byteSearch = nativeSearch.byte;
+  const needleSearch = nativeSearch.needle;
   const kept = new PartBuffer(); // the current frame's bytes from earlier chunks
   let state = SEEK;
   let code = 0;
   let remaining = 0;
+  // The SOF and SOS payload bytes read so far, and what they said about the current picture.
+  const header = new Uint8Array(SOF_HEADER);
+  let headerSize = 0;
+  let headerRead = 0;
+  let hierarchical = false; // a DHP marker: several frames in one picture
+  let sequential = false; // SOF0 or SOF1 with a line count (no DNL segment after the first scan)
+  let components = 0;
+  let lastScan = false;
 
   function tooLarge(): RangeError {
     kept.clear();
@@ -109,7 +133,10 @@ export function jpegFrames(
       }
       const n = chunk.length;
       // Only FF bytes matter outside segments: found with the fastest single-byte search here.
-      const bytes = native === undefined ? chunk : native.from(chunk.buffer, chunk.byteOffset, n);
+      const bytes = byteSearch === undefined
+        ? chunk
+        : byteSearch.from(chunk.buffer, chunk.byteOffset, n);
+      let needles: SearchableBytes | undefined; // a native view for needles, made when needed
       let from = 0; // where the current frame's bytes start in this chunk
       let i = 0; // the next byte to read
       while (i < n) {
@@ -169,13 +196,47 @@ export function jpegFrames(
           case LENGTH_LO:
             remaining = (remaining | chunk[i++]) - 2;
             if (remaining < 0) resync();
-            else state = remaining === 0 ? afterSegment() : SKIP;
+            else if (code === SOS || startOfFrame(code)) {
+              headerSize = Math.min(remaining, code === SOS ? SOS_HEADER : SOF_HEADER);
+              headerRead = 0;
+              if (headerSize === 0) endHeader();
+              else state = HEADER;
+            } else state = remaining === 0 ? afterSegment() : SKIP;
+            break;
+          case HEADER:
+            header[headerRead++] = chunk[i++];
+            remaining--;
+            if (headerRead === headerSize) endHeader();
             break;
           case SKIP: {
             const skipped = Math.min(remaining, n - i);
             remaining -= skipped;
             i += skipped;
             if (remaining === 0) state = afterSegment();
+            break;
+          }
+          case LAST_SCAN: {
+            // No FF D8 or FF D9 in entropy-coded data (FF is stuffed as FF 00): the first FF D9 is
+            // the EOI, unless an FF D8 before it starts a new picture (this one was cut off).
+            needles ??= needleSearch!.from(chunk.buffer, chunk.byteOffset, n);
+            const eoi = needles.indexOf(EOI, i);
+            const soi = needles.indexOf(SOI, i);
+            if (soi !== -1 && (eoi === -1 || soi < eoi)) {
+              i = soi + 2;
+              marker(0xd8);
+            } else if (eoi !== -1) {
+              i = eoi + 2;
+              marker(0xd9);
+            } else {
+              if (chunk[n - 1] === 0xff) state = LAST_SCAN_FF;
+              i = n;
+            }
+            break;
+          }
+          case LAST_SCAN_FF: {
+            const byte = chunk[i++];
+            if (byte === 0xd8 || byte === 0xd9) marker(byte);
+            else if (byte !== 0xff) state = LAST_SCAN;
             break;
           }
         }
@@ -194,14 +255,28 @@ export function jpegFrames(
           start();
         } else if (standalone(value)) state = MARKER;
         else {
+          if (value === 0xde) hierarchical = true;
           code = value;
           state = LENGTH_HI;
         }
       }
 
+      /** The SOF or SOS payload bytes in `header` are read; the rest of the payload is skipped. */
+      function endHeader(): void {
+        if (code === SOS) {
+          lastScan = sequential && headerSize === SOS_HEADER && header[0] === components;
+        } else {
+          sequential = !hierarchical && (code === 0xc0 || code === 0xc1) &&
+            headerSize === SOF_HEADER && (header[1] | header[2]) !== 0;
+          components = header[5];
+        }
+        state = remaining === 0 ? afterSegment() : SKIP;
+      }
+
       /** The SOI whose D8 is just before `i` starts a frame. */
       function start(): void {
         state = MARKER;
+        hierarchical = sequential = lastScan = false;
         if (i >= 2) from = i - 2;
         else {
           kept.keep(SOI); // its FF came in the previous chunk
@@ -228,6 +303,7 @@ export function jpegFrames(
   });
 
   function afterSegment(): number {
-    return code === 0xda ? SCAN : MARKER;
+    if (code !== SOS) return MARKER;
+    return lastScan && needleSearch !== undefined ? LAST_SCAN : SCAN;
   }
 }
