@@ -7,7 +7,9 @@
 
 import { describeValue } from "../shared/describe.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
-import { nativeSearch, type SearchableBytes } from "../shared/native_search.ts";
+import { nativeSearch } from "../shared/native_search.ts";
+import { LastScan, SOS } from "./last_scan.ts";
+import { FF_AT_END, lastScanEnd, scanEnd } from "./scan_end.ts";
 
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
@@ -37,20 +39,10 @@ const LAST_SCAN_FF = 11;
 
 const DEFAULT_MAX = 16 * 1024 * 1024;
 const SOI = new Uint8Array([0xff, 0xd8]);
-const EOI = new Uint8Array([0xff, 0xd9]);
-const SOS = 0xda;
-/** Payload bytes read from an SOF (precision, lines, samples per line, components) and an SOS. */
-const SOF_HEADER = 6;
-const SOS_HEADER = 1;
 
 /** Markers without a length field: TEM, RST0-7, SOI, EOI. */
 function standalone(code: number): boolean {
   return code === 0x01 || (code >= 0xd0 && code <= 0xd9);
-}
-
-/** Start-of-frame markers (SOF0-15; C4, C8 and CC are DHT, JPG and DAC). */
-function startOfFrame(code: number): boolean {
-  return code >= 0xc0 && code <= 0xcf && code !== 0xc4 && code !== 0xc8 && code !== 0xcc;
 }
 
 /**
@@ -59,11 +51,10 @@ function startOfFrame(code: number): boolean {
  *
  * Segments are walked by their length fields, so an `FF D9` inside a segment (an EXIF thumbnail,
  * a comment) does not end the picture, and entropy-coded data is scanned with JPEG's byte-stuffing
- * and restart-marker rules. The last scan of a sequential picture (SOF0 or SOF1, every component
- * in one scan) can only be followed by its EOI, so where the runtime has a native needle search
- * it looks for `FF D9` (and `FF D8`, a picture cut off) there instead of stopping at every `FF`. Bytes between pictures are ignored; a picture broken mid-way (a marker
- * where none can be) is dropped and the splitter resynchronises at the next SOI; an incomplete
- * last picture is dropped.
+ * and restart-marker rules (in the last scan of a sequential picture, with a native search for
+ * `FF D9`). Bytes between pictures are ignored; a picture broken mid-way (a marker where none
+ * can be) is dropped and the splitter resynchronises at the next SOI; an incomplete last picture
+ * is dropped.
  *
  * A picture that arrived within one chunk is a view into that chunk, not a copy: it keeps the
  * chunk's whole `ArrayBuffer` alive while you keep the picture, and changing the chunk changes
@@ -108,14 +99,7 @@ export function jpegFrames(
   let state = SEEK;
   let code = 0;
   let remaining = 0;
-  // The SOF and SOS payload bytes read so far, and what they said about the current picture.
-  const header = new Uint8Array(SOF_HEADER);
-  let headerSize = 0;
-  let headerRead = 0;
-  let hierarchical = false; // a DHP marker: several frames in one picture
-  let sequential = false; // SOF0 or SOF1 with a line count (no DNL segment after the first scan)
-  let components = 0;
-  let lastScan = false;
+  const scans = new LastScan();
 
   function tooLarge(): RangeError {
     kept.clear();
@@ -133,10 +117,8 @@ export function jpegFrames(
       }
       const n = chunk.length;
       // Only FF bytes matter outside segments: found with the fastest single-byte search here.
-      const bytes = byteSearch === undefined
-        ? chunk
-        : byteSearch.from(chunk.buffer, chunk.byteOffset, n);
-      let needles: SearchableBytes | undefined; // a native view for needles, made when needed
+      const bytes = byteSearch?.from(chunk.buffer, chunk.byteOffset, n) ?? chunk;
+      const needles = needleSearch?.from(chunk.buffer, chunk.byteOffset, n);
       let from = 0; // where the current frame's bytes start in this chunk
       let i = 0; // the next byte to read
       while (i < n) {
@@ -153,23 +135,16 @@ export function jpegFrames(
             else if (byte !== 0xff) state = SEEK;
             break;
           }
-          case SCAN: {
-            // The hot loop: hop from FF to FF over the entropy-coded data.
-            let ff = bytes.indexOf(0xff, i);
-            let byte = 0;
-            while (ff !== -1 && ff + 1 < n) {
-              byte = chunk[ff + 1];
-              if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);
-              else if (byte === 0xff) ff++; // fill bytes before a marker
-              else break;
-            }
-            if (ff === -1) i = n;
-            else if (ff + 1 === n) {
-              i = n;
-              state = SCAN_FF;
-            } else {
+          case SCAN:
+          case LAST_SCAN: {
+            // The hot loop (scan_end.ts).
+            const ff = state === SCAN ? scanEnd(chunk, bytes, i) : lastScanEnd(chunk, needles!, i);
+            if (ff >= 0) {
               i = ff + 2;
-              marker(byte);
+              marker(chunk[ff + 1]);
+            } else {
+              if (ff === FF_AT_END) state = state === SCAN ? SCAN_FF : LAST_SCAN_FF;
+              i = n;
             }
             break;
           }
@@ -196,41 +171,18 @@ export function jpegFrames(
           case LENGTH_LO:
             remaining = (remaining | chunk[i++]) - 2;
             if (remaining < 0) resync();
-            else if (code === SOS || startOfFrame(code)) {
-              headerSize = Math.min(remaining, code === SOS ? SOS_HEADER : SOF_HEADER);
-              headerRead = 0;
-              if (headerSize === 0) endHeader();
-              else state = HEADER;
-            } else state = remaining === 0 ? afterSegment() : SKIP;
+            else if (scans.wants(code, remaining) > 0) state = HEADER;
+            else state = remaining === 0 ? afterSegment() : SKIP;
             break;
           case HEADER:
-            header[headerRead++] = chunk[i++];
             remaining--;
-            if (headerRead === headerSize) endHeader();
+            if (scans.byte(chunk[i++])) state = remaining === 0 ? afterSegment() : SKIP;
             break;
           case SKIP: {
             const skipped = Math.min(remaining, n - i);
             remaining -= skipped;
             i += skipped;
             if (remaining === 0) state = afterSegment();
-            break;
-          }
-          case LAST_SCAN: {
-            // No FF D8 or FF D9 in entropy-coded data (FF is stuffed as FF 00): the first FF D9 is
-            // the EOI, unless an FF D8 before it starts a new picture (this one was cut off).
-            needles ??= needleSearch!.from(chunk.buffer, chunk.byteOffset, n);
-            const eoi = needles.indexOf(EOI, i);
-            const soi = needles.indexOf(SOI, i);
-            if (soi !== -1 && (eoi === -1 || soi < eoi)) {
-              i = soi + 2;
-              marker(0xd8);
-            } else if (eoi !== -1) {
-              i = eoi + 2;
-              marker(0xd9);
-            } else {
-              if (chunk[n - 1] === 0xff) state = LAST_SCAN_FF;
-              i = n;
-            }
             break;
           }
           case LAST_SCAN_FF: {
@@ -255,28 +207,15 @@ export function jpegFrames(
           start();
         } else if (standalone(value)) state = MARKER;
         else {
-          if (value === 0xde) hierarchical = true;
           code = value;
           state = LENGTH_HI;
         }
       }
 
-      /** The SOF or SOS payload bytes in `header` are read; the rest of the payload is skipped. */
-      function endHeader(): void {
-        if (code === SOS) {
-          lastScan = sequential && headerSize === SOS_HEADER && header[0] === components;
-        } else {
-          sequential = !hierarchical && (code === 0xc0 || code === 0xc1) &&
-            headerSize === SOF_HEADER && (header[1] | header[2]) !== 0;
-          components = header[5];
-        }
-        state = remaining === 0 ? afterSegment() : SKIP;
-      }
-
       /** The SOI whose D8 is just before `i` starts a frame. */
       function start(): void {
         state = MARKER;
-        hierarchical = sequential = lastScan = false;
+        scans.reset();
         if (i >= 2) from = i - 2;
         else {
           kept.keep(SOI); // its FF came in the previous chunk
@@ -304,6 +243,6 @@ export function jpegFrames(
 
   function afterSegment(): number {
     if (code !== SOS) return MARKER;
-    return lastScan && needleSearch !== undefined ? LAST_SCAN : SCAN;
+    return scans.last && needleSearch !== undefined ? LAST_SCAN : SCAN;
   }
 }
