@@ -9,6 +9,7 @@
  *
  *   node bench/decode.bench.ts            # every workload (also: bun, deno run -A)
  *   node bench/decode.bench.ts --quick    # fewer rounds
+ *   node bench/decode.bench.ts --only=(b) # the workloads whose name holds "(b)"
  *
  * Every contender must hand out, for each part, its body as one contiguous
  * Uint8Array and its Content-Type; the run is checked (part count, byte total).
@@ -33,6 +34,7 @@ const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 const quick = process.argv.includes("--quick");
 const ROUNDS = quick ? 3 : 5;
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const randomBoundary = Array.from(
   crypto.getRandomValues(new Uint8Array(16)),
   (b) => b.toString(16).padStart(2, "0"),
@@ -375,7 +377,7 @@ console.log(
     CHUNK / 1024
   } KiB chunks`,
 );
-for (const w of workloads) {
+for (const w of workloads.filter((w) => only === undefined || w.name.includes(only))) {
   const results = [...await measureAll(w)];
   const ours = results.find(([name]) => name.startsWith("multipart-push"))![1] as number;
   const floor = results[0][1] as number;
