@@ -45,3 +45,13 @@ export function collect(): void {
 export function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : "-";
 }
+
+/**
+ * `list` rotated by `round` places, so that over as many rounds as there are contenders each one
+ * runs once in every position: a contender then does not always pay the garbage the one before it
+ * left (a contender right after one that copies every frame measured up to 3× slower).
+ */
+export function rotated<T>(list: T[], round: number): T[] {
+  const k = ((round % list.length) + list.length) % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}

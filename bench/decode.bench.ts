@@ -28,7 +28,7 @@ import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
 import { nativeSearch } from "../lib/shared/native_search.ts";
-import { cpuMs, runtimeName } from "./_util.ts";
+import { cpuMs, rotated, runtimeName } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -269,14 +269,15 @@ function checker(w: Workload): Check {
 
 /**
  * Median rate per contender, or a note saying what it got wrong. Rounds are
- * interleaved (every contender once per round) so a busy machine slows all alike.
+ * interleaved (every contender once per round, in an order rotated each round) so a busy machine
+ * slows all alike.
  */
 async function measureAll(w: Workload): Promise<Map<string, number | string>> {
   const check = checker(w);
   const rates = new Map<string, number[]>();
   const failed = new Map<string, string>();
   for (let round = -2; round < ROUNDS; round++) {
-    for (const c of contenders) {
+    for (const c of rotated(contenders, round)) {
       if (failed.has(c.name)) continue;
       try {
         // No forced GC between contenders: V8 shrinks the young generation after one, and the

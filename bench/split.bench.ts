@@ -2,7 +2,8 @@
  * JPEG splitting: `jpegFrames` against npm `pipe2jpeg` (a Node `Transform` that cuts at the next
  * `FF D9` with `Buffer#indexOf`) and a naive `indexOf(FF D9)` splitter written inline (the floor:
  * no segment walk, no streams). Same bytes, same 64 KiB chunks, same process; rounds
- * interleaved, medians reported, every contender's frame count checked against ffmpeg's.
+ * interleaved (in an order rotated each round), medians reported, every contender's frame count
+ * checked against ffmpeg's.
  *
  * The MJPEG is made by ffmpeg (720p `testsrc2` at ffmpeg's default quality, ~22 KB frames, and at
  * `-q:v 5`, ~45 KB; 1080p with temporal noise, ~330 KB) once and cached in the temp directory.
@@ -21,7 +22,7 @@ import { join } from "node:path";
 import Pipe2Jpeg from "pipe2jpeg";
 import { jpegFrames } from "../lib/mjpeg/jpeg_frames.ts";
 import { nativeSearch } from "../lib/shared/native_search.ts";
-import { args, cpuMs, fixed, median, runtimeName } from "./_util.ts";
+import { args, cpuMs, fixed, median, rotated, runtimeName } from "./_util.ts";
 
 const quick = args().includes("--quick");
 const ROUNDS = quick ? 3 : 5;
@@ -189,7 +190,7 @@ async function measure(c: Clip): Promise<Map<string, { rate: number; frames: num
   const counts = new Map<string, number>();
   const failed = new Map<string, string>();
   for (let round = -2; round < ROUNDS; round++) {
-    for (const contender of contenders) {
+    for (const contender of rotated(contenders, round)) {
       if (failed.has(contender.name)) continue;
       // No forced GC between contenders: V8 shrinks the young generation after one, and the
       // next contender then pays its regrowth (3-20× slower runs for tiny parts).
