@@ -157,7 +157,7 @@ const contenders: Contender[] = [
     name: "multipart-push jpegFrames, web-only search",
     async run(c) {
       const saved = { ...nativeSearch };
-      nativeSearch.byte = nativeSearch.needle = undefined;
+      nativeSearch.needle = undefined;
       try {
         return await splitAll(c);
       } finally {

@@ -93,7 +93,6 @@ export function jpegFrames(
         describeValue(maxFrameSize),
     );
   }
-  const byteSearch = nativeSearch.byte;
   const needleSearch = nativeSearch.needle;
   const kept = new PartBuffer(); // the current frame's bytes from earlier chunks
   let state = SEEK;
@@ -116,15 +115,13 @@ export function jpegFrames(
         throw new TypeError(`jpegFrames: chunks must be Uint8Array, got ${describeValue(chunk)}`);
       }
       const n = chunk.length;
-      // Only FF bytes matter outside segments: found with the fastest single-byte search here.
-      const bytes = byteSearch?.from(chunk.buffer, chunk.byteOffset, n) ?? chunk;
       const needles = needleSearch?.from(chunk.buffer, chunk.byteOffset, n);
       let from = 0; // where the current frame's bytes start in this chunk
       let i = 0; // the next byte to read
       while (i < n) {
         switch (state) {
           case SEEK: {
-            const ff = bytes.indexOf(0xff, i);
+            const ff = chunk.indexOf(0xff, i);
             i = ff === -1 ? n : ff + 1;
             if (ff !== -1) state = SEEK_FF;
             break;
@@ -138,7 +135,7 @@ export function jpegFrames(
           case SCAN:
           case LAST_SCAN: {
             // The hot loop (scan_end.ts).
-            const ff = state === SCAN ? scanEnd(chunk, bytes, i) : lastScanEnd(chunk, needles!, i);
+            const ff = state === SCAN ? scanEnd(chunk, i) : lastScanEnd(chunk, needles!, i);
             if (ff >= 0) {
               i = ff + 2;
               marker(chunk[ff + 1]);

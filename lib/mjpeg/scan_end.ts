@@ -23,20 +23,15 @@ const EOI = new Uint8Array([0xff, 0xd9]);
  * import { scanEnd } from "./scan_end.ts";
  *
  * const chunk = new Uint8Array([0x12, 0xff, 0x00, 0xff, 0xd0, 0x34, 0xff, 0xc4]);
- * scanEnd(chunk, chunk, 0); // 6: FF 00 and RST0 stay in the scan, FF C4 ends it
+ * scanEnd(chunk, 0); // 6: FF 00 and RST0 stay in the scan, FF C4 ends it
  * ```
- * @param bytes `chunk`, or a view of it whose `indexOf` finds single bytes faster.
  */
-export function scanEnd(
-  chunk: Uint8Array,
-  bytes: Uint8Array | SearchableBytes,
-  from: number,
-): number {
+export function scanEnd(chunk: Uint8Array, from: number): number {
   const n = chunk.length;
-  let ff = bytes.indexOf(0xff, from);
+  let ff = chunk.indexOf(0xff, from);
   while (ff !== -1 && ff + 1 < n) {
     const byte = chunk[ff + 1];
-    if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);
+    if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = chunk.indexOf(0xff, ff + 2);
     else if (byte === 0xff) ff++; // fill bytes before a marker
     else return ff;
   }

@@ -15,10 +15,9 @@
 import { Buffer } from "node:buffer";
 import { type NativeBytes, nativeSearch } from "../../lib/shared/native_search.ts";
 
-/** One way of searching bytes: which native searches are in use. */
+/** One way of searching bytes: which native search is in use. */
 export interface SearchPath {
   name: string;
-  byte: NativeBytes | undefined;
   needle: NativeBytes | undefined;
 }
 
@@ -26,17 +25,16 @@ const native = Buffer as unknown as NativeBytes;
 
 /** The web-only path, then the native one. */
 export const searchPaths: SearchPath[] = [
-  { name: "web-only search", byte: undefined, needle: undefined },
-  { name: "native Buffer#indexOf", byte: native, needle: native },
+  { name: "web-only search", needle: undefined },
+  { name: "native Buffer#indexOf", needle: native },
 ];
 
 /**
- * Runs `run` with `path`'s searches in use, then puts the detected ones back. The decoder and
+ * Runs `run` with `path`'s search in use, then puts the detected one back. The decoder and
  * `jpegFrames` read them when they are created, so create them inside `run`.
  */
 export async function withSearchPath<T>(path: SearchPath, run: () => Promise<T>): Promise<T> {
   const saved = { ...nativeSearch };
-  nativeSearch.byte = path.byte;
   nativeSearch.needle = path.needle;
   try {
     return await run();
