@@ -28,7 +28,7 @@ import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
 import { nativeSearch } from "../lib/shared/native_search.ts";
-import { cpuMs, rotated, runtimeName } from "./_util.ts";
+import { cpuRate, runtimeName } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -269,28 +269,17 @@ function checker(w: Workload): Check {
 
 /**
  * Median rate per contender, or a note saying what it got wrong. Rounds are
- * interleaved (every contender once per round, in an order rotated each round) so a busy machine
- * slows all alike.
+ * interleaved (every contender once per round) so a busy machine slows all alike.
  */
 async function measureAll(w: Workload): Promise<Map<string, number | string>> {
   const check = checker(w);
   const rates = new Map<string, number[]>();
   const failed = new Map<string, string>();
   for (let round = -2; round < ROUNDS; round++) {
-    for (const c of rotated(contenders, round)) {
+    for (const c of contenders) {
       if (failed.has(c.name)) continue;
       try {
-        // No forced GC between contenders: V8 shrinks the young generation after one, and the
-        // next contender then pays its regrowth (3-20× slower runs for tiny parts).
-        // CPU time, not wall time: the machine is shared, and a descheduled contender loses no
-        // CPU. Runs repeat until 50 ms of it, so the clock's grain does not matter.
-        const t0 = cpuMs();
-        let runs = 0;
-        do {
-          check(await c.run(w));
-          runs++;
-        } while (cpuMs() - t0 < 50);
-        const rate = runs * w.bytes.length / MiB / ((cpuMs() - t0) / 1000);
+        const rate = await cpuRate(async () => check(await c.run(w)), w.bytes.length);
         if (round >= 0) rates.set(c.name, [...rates.get(c.name) ?? [], rate]);
       } catch (error) {
         failed.set(c.name, (error as Error).message);

@@ -2,8 +2,7 @@
  * JPEG splitting: `jpegFrames` against npm `pipe2jpeg` (a Node `Transform` that cuts at the next
  * `FF D9` with `Buffer#indexOf`) and a naive `indexOf(FF D9)` splitter written inline (the floor:
  * no segment walk, no streams). Same bytes, same 64 KiB chunks, same process; rounds
- * interleaved (in an order rotated each round), medians reported, every contender's frame count
- * checked against ffmpeg's.
+ * interleaved, medians reported, every contender's frame count checked against ffmpeg's.
  *
  * The MJPEG is made by ffmpeg (720p `testsrc2` at ffmpeg's default quality, ~22 KB frames, and at
  * `-q:v 5`, ~45 KB; 1080p with temporal noise, ~330 KB) once and cached in the temp directory.
@@ -22,7 +21,7 @@ import { join } from "node:path";
 import Pipe2Jpeg from "pipe2jpeg";
 import { jpegFrames } from "../lib/mjpeg/jpeg_frames.ts";
 import { nativeSearch } from "../lib/shared/native_search.ts";
-import { args, cpuMs, fixed, median, rotated, runtimeName } from "./_util.ts";
+import { args, cpuRate, fixed, median, runtimeName } from "./_util.ts";
 
 const quick = args().includes("--quick");
 const ROUNDS = quick ? 3 : 5;
@@ -190,20 +189,13 @@ async function measure(c: Clip): Promise<Map<string, { rate: number; frames: num
   const counts = new Map<string, number>();
   const failed = new Map<string, string>();
   for (let round = -2; round < ROUNDS; round++) {
-    for (const contender of rotated(contenders, round)) {
+    for (const contender of contenders) {
       if (failed.has(contender.name)) continue;
-      // No forced GC between contenders: V8 shrinks the young generation after one, and the
-      // next contender then pays its regrowth (3-20× slower runs for tiny parts).
       try {
-        // CPU time, not wall time: the machine is shared, and a descheduled contender loses no
-        // CPU. Runs repeat until 50 ms of it, so the clock's grain does not matter.
-        const t0 = cpuMs();
-        let runs = 0;
-        do {
-          counts.set(contender.name, (await contender.run(c)).frames);
-          runs++;
-        } while (cpuMs() - t0 < 50);
-        const rate = runs * c.bytes.length / MiB / ((cpuMs() - t0) / 1000);
+        const rate = await cpuRate(
+          async () => counts.set(contender.name, (await contender.run(c)).frames),
+          c.bytes.length,
+        );
         if (round >= 0) rates.set(contender.name, [...rates.get(contender.name) ?? [], rate]);
       } catch (error) {
         failed.set(contender.name, (error as Error).message);
