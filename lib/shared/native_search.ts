@@ -6,9 +6,9 @@
  * feature detection: a `Buffer` on `globalThis` whose `from(arrayBuffer, offset, length)` makes a
  * view with a real needle search, used on Node and Bun only (Deno's is a JavaScript port,
  * 0.4 GiB/s; BENCHMARKS.md, "Native search"). Single bytes are searched with `Uint8Array#indexOf`
- * everywhere: on Node a `Buffer` view for them measured no faster, and slower in `jpegFrames` next
- * to other `Buffer` users. Everywhere else, and whenever a test clears the field, callers run
- * their own web-only search.
+ * everywhere: `jpegFrames` searches its hot path, the last scan, for a needle, and looks for single
+ * bytes once per picture otherwise. Everywhere else, and whenever a test clears the field, callers
+ * run their own web-only search.
  *
  * @module
  */
