@@ -1,8 +1,7 @@
 /**
  * For Node (and Bun's `node:http`): {@linkcode sendResponse} serves a push (`pushResponse`,
  * `hub.response`) from Node's own `node:http` server or Express, writing the body's chunks to the
- * `ServerResponse` directly; {@linkcode useNativeSearch} hands the decoder and `jpegFrames` Node's
- * `Buffer#indexOf` (the library itself touches no runtime global).
+ * `ServerResponse` directly.
  *
  * @example
  * ```ts ignore
@@ -18,4 +17,3 @@
  */
 
 export { type NodeServerResponse, sendResponse } from "./send_response.ts";
-export { useNativeSearch } from "../shared/native_search.ts";
