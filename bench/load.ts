@@ -7,8 +7,10 @@
  *
  * Connects all, waits `--warmup` s, prints `{"event":"measuring"}`, counts for `--seconds`, then
  * prints `{"event":"done", ...}`: new frames per client per second (mean, slowest, 10th
- * percentile), frames published per second in the window, publish-to-arrival latency (p50, p99)
- * and its own CPU use.
+ * percentile), frames published per second in the window, publish-to-arrival latency (p50, p99),
+ * every part read in the window (new or repeated: what the server sent) and its own CPU use.
+ * `--windows=2` then measures again on the same connections for `--seconds2` (the socket bench
+ * counts the server's send syscalls there, under strace, away from the CPU window).
  *
  *   bun bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2
  *
@@ -25,12 +27,15 @@ const url = new URL(flag("url", "http://127.0.0.1:8080/"));
 const clients = Number(flag("clients", "200"));
 const seconds = Number(flag("seconds", "5"));
 const warmup = Number(flag("warmup", "2"));
+const windows = Number(flag("windows", "1"));
+const seconds2 = Number(flag("seconds2", flag("seconds", "5")));
 
 const BIN_MS = 0.05; // latency histogram: 50 µs bins up to 5 s
 const bins = new Uint32Array(100_000);
 let measuring = false;
 let errors = 0;
 let bytes = 0;
+let parts = 0; // every part read while measuring, new or not
 let newestPublished = 0; // the highest "published so far" count any client has seen
 const counts = new Array<number>(clients).fill(0);
 const now = (): number => performance.timeOrigin + performance.now();
@@ -140,6 +145,7 @@ class Reader {
 
   #frame(): void {
     const arrived = now();
+    if (measuring) parts++;
     this.#partHead = true;
     this.#sawBoundary = false;
     const counter = this.#stamp.readUInt32BE(0);
@@ -183,28 +189,37 @@ for (let i = 0; i < clients; i += 100) {
   await Promise.all(Array.from({ length: Math.min(100, clients - i) }, (_, k) => open(i + k)));
 }
 await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
-measuring = true;
-const published0 = newestPublished;
-const cpu0 = process.cpuUsage();
-console.log(JSON.stringify({ event: "measuring" }));
-const start = performance.now();
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-measuring = false;
-const elapsed = (performance.now() - start) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const rates = counts.map((c) => c / elapsed).sort((a, b) => a - b);
-console.log(JSON.stringify({
-  event: "done",
-  clients,
-  errors,
-  seconds: elapsed,
-  mean: rates.reduce((a, b) => a + b, 0) / clients,
-  min: rates[0],
-  p10: rates[Math.floor(clients * 0.1)],
-  published: (newestPublished - published0) / elapsed,
-  p50: percentile(0.5),
-  p99: percentile(0.99),
-  mibPerSecond: bytes / elapsed / 1048576,
-  loaderCpu: (cpu.user + cpu.system) / 1e4 / elapsed,
-}));
+for (let window = 0; window < windows; window++) {
+  const length = window === 0 ? seconds : seconds2;
+  counts.fill(0);
+  bins.fill(0);
+  bytes = 0;
+  parts = 0;
+  measuring = true;
+  const published0 = newestPublished;
+  const cpu0 = process.cpuUsage();
+  console.log(JSON.stringify({ event: "measuring", window }));
+  const start = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, length * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const rates = counts.map((c) => c / elapsed).sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    event: "done",
+    window,
+    clients,
+    errors,
+    seconds: elapsed,
+    mean: rates.reduce((a, b) => a + b, 0) / clients,
+    min: rates[0],
+    p10: rates[Math.floor(clients * 0.1)],
+    published: (newestPublished - published0) / elapsed,
+    p50: percentile(0.5),
+    p99: percentile(0.99),
+    parts,
+    mibPerSecond: bytes / elapsed / 1048576,
+    loaderCpu: (cpu.user + cpu.system) / 1e4 / elapsed,
+  }));
+}
 process.exit(0);
