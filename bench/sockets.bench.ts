@@ -16,7 +16,7 @@
  * optional (`scripts/system-deps.sh --bench` installs it); without it that column reads "-".
  *
  *   node bench/sockets.bench.ts [--seconds=5] [--clients=200,1000] [--rounds=3] [--only=a,b]
- *     [--strace-seconds=3]   (0: no strace window)
+ *     [--strace-seconds=3]   (0: no strace window)  [--also=DIR=LABEL]  (see `also` below)
  *   node bench/sockets.bench.ts --full      (20 s windows, 200 and 1,000 clients, 3 rounds)
  *   node bench/sockets.bench.ts --ramp=1000,2000,3000,4000   (capacity, see below)
  *
@@ -53,7 +53,9 @@ const bun = join(BIN, "bun");
 // The load generator runs on Bun where present: it costs about half the CPU of Node there.
 const loader = existsSync(bun) ? [bun, "bench/load.ts"] : [process.execPath, "bench/load.ts"];
 
-const servers = [
+type Server = { name: string; cmd: string[]; cwd?: string };
+
+const catalogue: Server[] = [
   {
     name: "PushHub on Deno.serve",
     cmd: [join(BIN, "deno"), "run", "-A", "bench/servers/hub_server.ts"],
@@ -73,6 +75,17 @@ const servers = [
     cmd: [process.execPath, "bench/peers/node_http_server.ts"],
   },
   { name: "raw node:net (floor)", cmd: [process.execPath, "bench/peers/net_floor.ts"] },
+];
+// `--also=DIR=LABEL`: the PushHub servers again, run from another checkout (its lib, its
+// bench/servers), interleaved with these in the same run, e.g. a branch against main.
+const also = flag("also")?.split("=");
+const servers = [
+  ...catalogue,
+  ...(also === undefined ? [] : catalogue.filter((s) => s.name.startsWith("PushHub")).map((s) => ({
+    ...s,
+    name: `${s.name} [${also[1] ?? also[0]}]`,
+    cwd: also[0],
+  }))),
 ].filter((s) => !only || only.some((o) => s.name.toLowerCase().includes(o)));
 
 function hasStrace(): boolean {
@@ -166,9 +179,9 @@ type Row = Record<
   number
 >;
 
-async function measure(server: (typeof servers)[number], clients: number): Promise<Row> {
+async function measure(server: Server, clients: number): Promise<Row> {
   const [cmd, ...args] = server.cmd;
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(cmd, args, { cwd: server.cwd ?? ROOT, stdio: ["ignore", "pipe", "inherit"] });
   try {
     const { port, pid } = (await jsonLines(child).next()).value as { port: number; pid: number };
     const [loadCmd, ...loadArgs] = loader;
@@ -274,18 +287,20 @@ for (const clients of ramp === undefined ? clientCounts : []) {
     })\n`,
   );
   console.log(
-    "| server | published fps | delivered fps (mean) | slowest client fps | p50 latency ms | p99 latency ms | server CPU % of a core | ÷ floor CPU | server RSS MiB | RSS ÷ mjpeg-server | writes per part per viewer (syscw) | send syscalls per part per viewer (strace) | loader CPU % | errors |",
+    "| server | published fps | delivered fps (mean) | slowest client fps | p50 latency ms | p99 latency ms | server CPU % of a core | ÷ floor CPU | CPU per delivered frame ÷ floor's | server RSS MiB | RSS ÷ mjpeg-server | writes per part per viewer (syscw) | send syscalls per part per viewer (strace) | loader CPU % | errors |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(
       `| ${r.name} | ${fixed(r.published)} | ${fixed(r.mean)} | ${fixed(r.min)} | ${
         fixed(r.p50, 2)
       } | ${fixed(r.p99, 1)} | ${fixed(r.cpu, 0)} | ${
         floor ? fixed(r.cpu / floor.cpu, 2) : "-"
-      } | ${fixed(r.rss, 0)} | ${mjpeg ? fixed(r.rss / mjpeg.rss, 2) : "-"} | ${
-        fixed(r.syscw, 2)
-      } | ${fixed(r.sends, 2)} | ${fixed(r.loaderCpu, 0)} | ${r.errors} |`,
+      } | ${floor ? fixed(r.cpu / r.mean / (floor.cpu / floor.mean), 2) : "-"} | ${
+        fixed(r.rss, 0)
+      } | ${mjpeg ? fixed(r.rss / mjpeg.rss, 2) : "-"} | ${fixed(r.syscw, 2)} | ${
+        fixed(r.sends, 2)
+      } | ${fixed(r.loaderCpu, 0)} | ${r.errors} |`,
     );
   }
 }
