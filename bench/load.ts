@@ -12,7 +12,7 @@
  * `--windows=2` then measures again on the same connections for `--seconds2` (the socket bench
  * counts the server's send syscalls there, under strace, away from the CPU window).
  *
- *   bun bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2
+ *   bun bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2 [--as=browser]
  *
  * @module
  */
@@ -20,6 +20,7 @@
 import { connect } from "node:net";
 import process from "node:process";
 import { Buffer } from "node:buffer";
+import { frameSettings } from "./servers/frames.ts";
 
 const flag = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -28,6 +29,11 @@ const clients = Number(flag("clients", "200"));
 const seconds = Number(flag("seconds", "5"));
 const warmup = Number(flag("warmup", "2"));
 const windows = Number(flag("windows", "1"));
+// `--as=browser`: ask as an `<img>` does (Sec-Fetch-Dest, Accept), so a server that picks its
+// framing by client sends what browsers get; parts without Content-Length are then read as
+// FRAME_SIZE bytes, the size of every bench frame (bench/servers/frames.ts).
+const asBrowser = flag("as", "reader") === "browser";
+const { size: frameSize } = frameSettings((name) => process.env[name]);
 const seconds2 = Number(flag("seconds2", flag("seconds", "5")));
 
 const BIN_MS = 0.05; // latency histogram: 50 µs bins up to 5 s
@@ -134,8 +140,10 @@ class Reader {
       pos = lineEnd + 1;
       const line = this.#line.trimEnd();
       this.#line = "";
-      if (line.startsWith("--")) this.#sawBoundary = true;
-      else if (line === "" && this.#sawBoundary) {
+      if (line.startsWith("--")) {
+        this.#sawBoundary = true;
+        this.#length = frameSize;
+      } else if (line === "" && this.#sawBoundary) {
         this.#partHead = false;
         this.#bodyLeft = this.#length;
         this.#stampFill = 0;
@@ -163,7 +171,11 @@ function open(i: number): Promise<void> {
   return new Promise((resolve) => {
     const reader = new Reader(i);
     const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      const browser =
+        "Sec-Fetch-Dest: image\r\nAccept: image/avif,image/webp,image/*,*/*;q=0.8\r\n";
+      socket.write(
+        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n${asBrowser ? browser : ""}\r\n`,
+      );
       resolve();
     });
     socket.on("data", (buf: Buffer) => reader.data(buf));

@@ -16,7 +16,7 @@
  * optional (`scripts/system-deps.sh --bench` installs it); without it that column reads "-".
  *
  *   node bench/sockets.bench.ts [--seconds=5] [--clients=200,1000] [--rounds=3] [--only=a,b]
- *     [--strace-seconds=3]   (0: no strace window)  [--also=DIR=LABEL]  (see `also` below)
+ *     [--strace-seconds=3]   (0: no strace window)  [--as=browser]  (viewers ask as <img> does)  [--also=DIR=LABEL]  (see `also` below)
  *   node bench/sockets.bench.ts --full      (20 s windows, 200 and 1,000 clients, 3 rounds)
  *   node bench/sockets.bench.ts --ramp=1000,2000,3000,4000   (capacity, see below)
  *
@@ -47,6 +47,7 @@ const rounds = Number(flag("rounds") ?? (full ? 3 : 1));
 const warmup = Number(flag("warmup") ?? 2);
 const only = flag("only")?.toLowerCase().split(",");
 const straceSeconds = Number(flag("strace-seconds") ?? 3);
+const viewers = flag("as") ?? "reader"; // "browser": the load generator asks as an <img> does
 const strace = straceSeconds > 0 && hasStrace();
 const TICK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 const bun = join(BIN, "bun");
@@ -193,6 +194,7 @@ async function measure(server: Server, clients: number): Promise<Row> {
       `--warmup=${warmup}`,
       `--windows=${strace ? 2 : 1}`,
       `--seconds2=${straceSeconds}`,
+      `--as=${viewers}`,
     ], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const events = jsonLines(load);
     await events.next(); // measuring
@@ -284,7 +286,7 @@ for (const clients of ramp === undefined ? clientCounts : []) {
       fixed(load0, 2)
     } before, ${fixed(loadavg()[0], 2)} after; loader: ${loader[0].split("/").pop()}; ${
       strace ? `strace window ${straceSeconds} s` : "no strace"
-    })\n`,
+    }; viewers ask as ${viewers === "browser" ? "an <img>" : "a bare GET"})\n`,
   );
   console.log(
     "| server | published fps | delivered fps (mean) | slowest client fps | p50 latency ms | p99 latency ms | server CPU % of a core | ÷ floor CPU | CPU per delivered frame ÷ floor's | server RSS MiB | RSS ÷ mjpeg-server | writes per part per viewer (syscw) | send syscalls per part per viewer (strace) | loader CPU % | errors |",
