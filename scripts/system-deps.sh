@@ -22,6 +22,11 @@ gst-inspect-1.0 multipartdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-tools g
 # HAProxy and Caddy in front of a push for the doctor's tests (tests/cli/doctor_proxies.test.ts).
 [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/bin/caddy ] || missing+=(caddy)
+# `--bench`: also strace, with which bench/sockets.bench.ts counts the send syscalls of Bun and Deno
+# (no test needs it; without it the bench prints "-" there).
+if [ "${1:-}" = "--bench" ]; then
+  command -v strace >/dev/null 2>&1 || missing+=(strace)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} from Debian's packages"
 as_root=()
