@@ -6,7 +6,6 @@
  */
 
 import process from "node:process";
-import { type NativeSearch, nativeSearch } from "../lib/shared/native_search.ts";
 
 /** The runtime running this bench, with its version. */
 export function runtimeName(): string {
@@ -65,21 +64,4 @@ export async function cpuRate(run: () => Promise<unknown>, bytes: number): Promi
     runs++;
   } while (cpuMs() - t0 < 50);
   return runs * bytes / (1024 * 1024) / ((cpuMs() - t0) / 1000);
-}
-
-/**
- * Runs `run` with some of the detected native fast paths replaced (undefined: the web platform's
- * way, as on Deno and workerd), then puts them back.
- */
-export async function withNative<T>(
-  paths: Partial<NativeSearch>,
-  run: () => Promise<T>,
-): Promise<T> {
-  const saved = { ...nativeSearch };
-  Object.assign(nativeSearch, paths);
-  try {
-    return await run();
-  } finally {
-    Object.assign(nativeSearch, saved);
-  }
 }

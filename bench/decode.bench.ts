@@ -27,7 +27,8 @@ import * as Multipasta from "multipasta";
 import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
-import { cpuRate, runtimeName, withNative } from "./_util.ts";
+import { nativeSearch } from "../lib/shared/native_search.ts";
+import { cpuRate, runtimeName } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -156,14 +157,17 @@ const contenders: Contender[] = [
   // As a user runs it: the native search where it was detected (Node and Bun).
   { name: "multipart-push parseParts", run: parseAll },
   {
-    // Native search, but spanning parts copied into a zero-filled `new Uint8Array` (issue 22).
-    name: "multipart-push parseParts, zeroed copies",
-    run: (w) => withNative({ unzeroed: undefined }, () => parseAll(w)),
-  },
-  {
     // The default web-only path, as on Deno and workerd (shared/native_search.ts).
     name: "multipart-push parseParts, web-only search",
-    run: (w) => withNative({ needle: undefined, unzeroed: undefined }, () => parseAll(w)),
+    async run(w) {
+      const saved = nativeSearch.needle;
+      nativeSearch.needle = undefined;
+      try {
+        return await parseAll(w);
+      } finally {
+        nativeSearch.needle = saved;
+      }
+    },
   },
   {
     name: "@mjackson/multipart-parser",

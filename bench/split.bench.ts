@@ -20,7 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Pipe2Jpeg from "pipe2jpeg";
 import { jpegFrames } from "../lib/mjpeg/jpeg_frames.ts";
-import { args, cpuRate, fixed, median, runtimeName, withNative } from "./_util.ts";
+import { nativeSearch } from "../lib/shared/native_search.ts";
+import { args, cpuRate, fixed, median, runtimeName } from "./_util.ts";
 
 const quick = args().includes("--quick");
 const ROUNDS = quick ? 3 : 5;
@@ -151,14 +152,17 @@ const contenders: Contender[] = [
   // As a user runs it: the native search where it was detected (Node and Bun).
   { name: "multipart-push jpegFrames", run: splitAll },
   {
-    // Native search, but frames spanning chunks copied into a zero-filled `new Uint8Array`.
-    name: "multipart-push jpegFrames, zeroed copies",
-    run: (c) => withNative({ unzeroed: undefined }, () => splitAll(c)),
-  },
-  {
     // The default web-only path, as on Deno and workerd (shared/native_search.ts).
     name: "multipart-push jpegFrames, web-only search",
-    run: (c) => withNative({ needle: undefined, unzeroed: undefined }, () => splitAll(c)),
+    async run(c) {
+      const saved = { ...nativeSearch };
+      nativeSearch.needle = undefined;
+      try {
+        return await splitAll(c);
+      } finally {
+        Object.assign(nativeSearch, saved);
+      }
+    },
   },
   {
     name: "pipe2jpeg",
