@@ -1,6 +1,5 @@
 /**
- * A native needle search, and a native allocation that skips zero-filling, where the runtime has
- * them faster than the web platform's.
+ * A native needle search where the runtime has one faster than the web platform's.
  *
  * The web platform finds one byte only (`Uint8Array#indexOf`); Node's and Bun's `Buffer#indexOf`
  * finds a short needle with a vectorised search (13–50 GiB/s for 2 to 4 bytes). It is found by
@@ -10,14 +9,6 @@
  * everywhere: `jpegFrames` searches its hot path, the last scan, for a needle, and looks for single
  * bytes once per picture otherwise. Everywhere else, and whenever a test clears the field, callers
  * run their own web-only search.
- *
- * The same `Buffer`'s `allocUnsafeSlow` makes the one copy of a part that spans chunks without
- * zero-filling bytes the copy overwrites at once: on Bun, 1.3–2× the allocation and copy of
- * `new Uint8Array` for 20–200 KB (BENCHMARKS.md, "Unzeroed copies"). It is the slow one on
- * purpose: `allocUnsafe` carves small arrays from a shared pool, so a part's `.buffer` would show
- * other bytes of the process; `allocUnsafeSlow` gives each array its own `ArrayBuffer`, which is
- * checked here, and the copy is handed out as a plain `Uint8Array` (a `Buffer`'s `slice` is a view,
- * not a copy).
  *
  * @module
  */
@@ -34,15 +25,10 @@ export interface SearchableBytes {
   indexOf(needle: Uint8Array, byteOffset: number): number;
 }
 
-/** A new array of `length` (> 0) bytes, not zero-filled, alone in its `ArrayBuffer`. */
-export type Unzeroed = (length: number) => Uint8Array;
-
-/** The native search (and allocation) in use. */
+/** The native search in use. */
 export interface NativeSearch {
   /** Finds multi-byte needles natively, or undefined. */
   needle: NativeBytes | undefined;
-  /** Allocates arrays to be filled at once, or undefined. */
-  unzeroed: Unzeroed | undefined;
 }
 
 /**
@@ -53,12 +39,12 @@ export interface NativeSearch {
  * import { Buffer } from "node:buffer";
  * import { chooseNativeSearch } from "./native_search.ts";
  *
- * chooseNativeSearch(Buffer, "Bun/1.4.5"); // { needle: Buffer, unzeroed: a function }
- * chooseNativeSearch(Uint8Array, "Node.js/24"); // both undefined: no view over a buffer
+ * chooseNativeSearch(Buffer, "Bun/1.4.5"); // { needle: Buffer }
+ * chooseNativeSearch(Uint8Array, "Node.js/24"); // { needle: undefined }: no view over a buffer
  * ```
  */
 export function chooseNativeSearch(found: unknown, agent: string): NativeSearch {
-  const none = { needle: undefined, unzeroed: undefined };
+  const none = { needle: undefined };
   const probe = found as Partial<NativeBytes> | undefined;
   if (typeof probe?.from !== "function") return none;
   try {
@@ -70,23 +56,8 @@ export function chooseNativeSearch(found: unknown, agent: string): NativeSearch 
   } catch {
     return none; // Some other class's `from` (Uint8Array's takes other arguments).
   }
-  if (!/^(Node\.js|Bun)\//.test(agent)) return none;
-  return { needle: probe as NativeBytes, unzeroed: unzeroedOf(found) };
-}
-
-/** `found.allocUnsafeSlow` as an `Unzeroed`, if it gives each array an `ArrayBuffer` of its own. */
-function unzeroedOf(found: unknown): Unzeroed | undefined {
-  const allocate = (found as { allocUnsafeSlow?: unknown }).allocUnsafeSlow;
-  if (typeof allocate !== "function") return undefined;
-  try {
-    const probe: unknown = allocate.call(found, 3);
-    const alone = probe instanceof Uint8Array && probe.byteOffset === 0 &&
-      probe.buffer.byteLength === 3;
-    if (!alone) return undefined;
-  } catch {
-    return undefined;
-  }
-  return (length) => new Uint8Array((allocate.call(found, length) as Uint8Array).buffer, 0, length);
+  const native = /^(Node\.js|Bun)\//.test(agent);
+  return { needle: native ? probe as NativeBytes : undefined };
 }
 
 /**

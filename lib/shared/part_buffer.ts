@@ -1,8 +1,7 @@
 /**
  * The bytes of a part that is still arriving, kept as the chunks (views) they
  * came in, without copying. When the part is complete it is read back as a
- * view if it lies in one piece, else copied once into a new array of the exact
- * size (not zero-filled where the runtime allows: shared/native_search.ts).
+ * view if it lies in one piece, else copied once into a new array.
  *
  * Small pieces (a slow or byte-wise sender) are copied into scratch blocks
  * instead, which grow with the part: a part handed out as a view of a block
@@ -10,8 +9,6 @@
  *
  * @module
  */
-
-import { nativeSearch } from "./native_search.ts";
 
 /** Pieces shorter than this are copied into a scratch block. */
 const SMALL = 1024;
@@ -44,8 +41,6 @@ export class PartBuffer {
   #scratchIndex = -1;
   /** Whether the first piece is a scratch block (not a view of a chunk). */
   #firstIsScratch = false;
-  /** Read when created, as the searches are, so a test can run both paths. */
-  #unzeroed = nativeSearch.unzeroed;
 
   /**
    * Keeps a piece (not copied: do not change it). Small pieces, from a slow
@@ -100,7 +95,7 @@ export class PartBuffer {
       const spare = this.#firstIsScratch ? first.buffer.byteLength - length : 0;
       return spare > SPARE ? first.slice(0, length) : first.subarray(0, length);
     }
-    const out = this.#unzeroed?.(length) ?? new Uint8Array(length);
+    const out = new Uint8Array(length);
     let offset = 0;
     for (const piece of pieces) {
       if (offset + piece.length >= length) {

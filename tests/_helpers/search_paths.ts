@@ -1,8 +1,7 @@
 /**
  * The decoder's and `jpegFrames`' two byte-search paths, so a test can run on both whatever the
- * runtime detected: the web-only one (`Uint8Array#indexOf`, Horspool, a stop at every `FF`, parts
- * spanning chunks copied into `new Uint8Array`) and the native one (`Buffer#indexOf` and
- * `Buffer.allocUnsafeSlow` from node:buffer, which every runtime here can import).
+ * runtime detected: the web-only one (`Uint8Array#indexOf`, Horspool, a stop at every `FF`) and the
+ * native one (`Buffer#indexOf` from node:buffer, which every runtime here can import).
  *
  * @example
  * ```ts
@@ -14,21 +13,20 @@
  */
 
 import { Buffer } from "node:buffer";
-import {
-  chooseNativeSearch,
-  type NativeSearch,
-  nativeSearch,
-} from "../../lib/shared/native_search.ts";
+import { type NativeBytes, nativeSearch } from "../../lib/shared/native_search.ts";
 
-/** One way of searching bytes: which native search (and allocation) is in use. */
-export interface SearchPath extends NativeSearch {
+/** One way of searching bytes: which native search is in use. */
+export interface SearchPath {
   name: string;
+  needle: NativeBytes | undefined;
 }
+
+const native = Buffer as unknown as NativeBytes;
 
 /** The web-only path, then the native one. */
 export const searchPaths: SearchPath[] = [
-  { name: "web-only search", needle: undefined, unzeroed: undefined },
-  { name: "native Buffer search and copy", ...chooseNativeSearch(Buffer, "Node.js/24") },
+  { name: "web-only search", needle: undefined },
+  { name: "native Buffer#indexOf", needle: native },
 ];
 
 /**
@@ -38,7 +36,6 @@ export const searchPaths: SearchPath[] = [
 export async function withSearchPath<T>(path: SearchPath, run: () => Promise<T>): Promise<T> {
   const saved = { ...nativeSearch };
   nativeSearch.needle = path.needle;
-  nativeSearch.unzeroed = path.unzeroed;
   try {
     return await run();
   } finally {
