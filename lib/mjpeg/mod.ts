@@ -14,5 +14,6 @@
  * @module
  */
 
-export { jpegFrames, type JpegFramesOptions } from "./jpeg_frames.ts";
+export { jpegFrames } from "./jpeg_frames.ts";
+export type { JpegFramesOptions } from "./jpeg_frames_options.ts";
 export { STANDARD_DHT, withHuffmanTables } from "./huffman.ts";
