@@ -6,12 +6,29 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
-import { checkedOptions, type JpegFramesOptions } from "./jpeg_frames_options.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
 import { nativeSearch } from "../shared/native_search.ts";
 import { LastScan, SOS } from "./last_scan.ts";
 import { FF_AT_END, lastScanEnd, scanEnd } from "./scan_end.ts";
 import { withHuffmanTables } from "./huffman.ts";
+
+/** Options of {@linkcode jpegFrames}. */
+export interface JpegFramesOptions {
+  /**
+   * The largest frame accepted, in bytes. A stream that is not JPEG, or a frame that never ends,
+   * would otherwise grow memory without bound; past the limit the stream errors with a
+   * `RangeError`.
+   * @default {16777216} 16 MiB
+   */
+  maxFrameSize?: number;
+  /**
+   * Put JPEG's standard Huffman tables (a DHT segment) before the first SOS of a frame that has
+   * none, as USB webcams send them: Safari and iOS paint such frames black. Frames with a DHT
+   * pass untouched; a repaired one is a copy, 420 bytes longer.
+   * @default false
+   */
+  huffmanTables?: boolean | undefined;
+}
 
 // Parser states. Every partial marker, length and skip is carried across chunk boundaries, so
 // any chunking gives the same frames.
@@ -28,6 +45,7 @@ const HEADER = 9; // the first bytes of an SOF or SOS payload, which say whether
 const LAST_SCAN = 10; // the last scan of a sequential picture: only its EOI can end it
 const LAST_SCAN_FF = 11;
 
+const DEFAULT_MAX = 16 * 1024 * 1024;
 const SOI = new Uint8Array([0xff, 0xd8]);
 
 /** Markers without a length field: TEM, RST0-7, SOI, EOI. */
@@ -74,7 +92,22 @@ function standalone(code: number): boolean {
 export function jpegFrames(
   options: JpegFramesOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
-  const { maxFrameSize, huffmanTables } = checkedOptions(options);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  const maxFrameSize = options.maxFrameSize === undefined ? DEFAULT_MAX : options.maxFrameSize;
+  if (!Number.isSafeInteger(maxFrameSize) || maxFrameSize < 4) {
+    throw new RangeError(
+      "options.maxFrameSize must be an integer number of bytes >= 4, got " +
+        describeValue(maxFrameSize),
+    );
+  }
+  const huffmanTables = options.huffmanTables ?? false;
+  if (typeof huffmanTables !== "boolean") {
+    throw new TypeError(
+      `options.huffmanTables must be a boolean, got ${describeValue(huffmanTables)}`,
+    );
+  }
   const needleSearch = nativeSearch.needle;
   const kept = new PartBuffer(); // the current frame's bytes from earlier chunks
   let state = SEEK;

@@ -14,6 +14,5 @@
  * @module
  */
 
-export { jpegFrames } from "./jpeg_frames.ts";
-export type { JpegFramesOptions } from "./jpeg_frames_options.ts";
+export { jpegFrames, type JpegFramesOptions } from "./jpeg_frames.ts";
 export { STANDARD_DHT, withHuffmanTables } from "./huffman.ts";
