@@ -20,7 +20,7 @@ export interface JpegFramesOptions {
    * `RangeError`.
    * @default {16777216} 16 MiB
    */
-  maxFrameSize?: number;
+  maxFrameSize?: number | undefined;
   /**
    * Put JPEG's standard Huffman tables (a DHT segment) before the first SOS of a frame that has
    * none, as USB webcams send them: Safari and iOS paint such frames black. Frames with a DHT
