@@ -7,7 +7,8 @@
  *
  * `deno run -A examples/graphql_defer.ts` (or `bun` / `node`), then
  * `curl -N -H 'accept: multipart/mixed' -H 'content-type: application/json' -d '{"query":"{ user { name ... @defer { bio } friends @stream } }"}' http://127.0.0.1:8000/graphql`
- * or, for the subscription, `-d '{"query":"subscription { clock(count: 3) }"}'`.
+ * or, for the subscription, `-d '{"query":"subscription { clock(count: 3) }"}'`. `PORT` picks the
+ * port.
  *
  * @module
  */

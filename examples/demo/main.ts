@@ -4,7 +4,7 @@
  * Deploys to Deno Deploy as it is (no subprocess, no file access on this path).
  *
  * A real camera: `npm run demo -- --ffmpeg "-f v4l2 -i /dev/video0"` (Linux webcam), or
- * `--ffmpeg "-f lavfi -i testsrc=size=640x360:rate=25"` to try it without one. ffmpeg's MJPEG
+ * `--ffmpeg "-re -f lavfi -i testsrc=size=640x360:rate=25"` to try it without one. ffmpeg's MJPEG
  * output is split into pictures by `jpegFrames` and published to the hub.
  *
  * `/broadcast` sends your webcam: the publisher token is `PUBLISH_TOKEN` (random if unset, printed

@@ -1,0 +1,291 @@
+// Every run command the README and the examples' doc comments write, started as written (as its
+// own program, on a free loopback port) and checked with a real client: fetch and the decoder,
+// curl for the command the GraphQL example prints, the JPEG's own size for the demo's ffmpeg
+// camera. A guard reads the README and the doc comments, so a new command must be added here.
+// The commands name their runtime themselves, so they run once, from the Node test run.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { parseParts } from "../../lib/parse/parse_parts.ts";
+import type { ReceivedPart } from "../../lib/parse/received_part.ts";
+import { checkClock } from "../_helpers/clock_check.ts";
+import { outputOf, repoRoot, runCommand } from "../_helpers/commands.ts";
+import { RED, solidJpeg } from "../_helpers/jpeg.ts";
+import { runtime } from "../_helpers/runtime.ts";
+
+/** The first `count` parts of the push at `url` (leaving the loop closes the connection). */
+async function parts(url: URL, count = Infinity): Promise<ReceivedPart[]> {
+  const response = await fetch(url);
+  assert.equal(response.status, 200, url.href);
+  const got: ReceivedPart[] = [];
+  for await (const part of parseParts(response)) {
+    got.push(part);
+    if (got.length === count) break;
+  }
+  return got;
+}
+
+/** Width and height from a JPEG's first SOF marker. */
+function jpegSize(jpeg: Uint8Array): { width: number; height: number } {
+  for (let i = 2; i + 9 < jpeg.length;) {
+    const marker = jpeg[i + 1];
+    if (marker >= 0xc0 && marker <= 0xc3) {
+      return { height: (jpeg[i + 5] << 8) | jpeg[i + 6], width: (jpeg[i + 7] << 8) | jpeg[i + 8] };
+    }
+    i += 2 + ((jpeg[i + 2] << 8) | jpeg[i + 3]);
+  }
+  throw new Error("no SOF marker");
+}
+
+const checkProcesses = async (base: string): Promise<void> => {
+  const got = await parts(new URL("processes?every=0.2&count=2", base));
+  assert.equal(got.length, 2);
+  for (const part of got) assert.match(part.text(), /Processes On This Server[^]*PID/);
+};
+
+const checkPleaseWait = async (base: string): Promise<void> => {
+  assert.match(await (await fetch(base)).text(), /<form method="post" action="\/jobs">/);
+  const started = await fetch(new URL("jobs", base), { method: "POST", redirect: "manual" });
+  assert.equal(started.status, 303);
+  const waiting = await fetch(started.headers.get("location")!);
+  assert.equal(waiting.headers.get("refresh"), "1");
+  assert.match(await waiting.text(), /Please wait/);
+};
+
+const checkPleaseWaitPush = async (base: string): Promise<void> => {
+  const got = await parts(new URL("search?q=cats&ms=50", base));
+  assert.deepEqual(got.map((part) => /Please wait|Results for “cats”/.exec(part.text())?.[0]), [
+    "Please wait",
+    "Results for “cats”",
+  ]);
+};
+
+const checkThreePages = async (base: string): Promise<void> => {
+  const got = await parts(new URL("pages?ms=20", base));
+  assert.deepEqual(got.map((part) => part.text()), [
+    "<p>First Page</p>",
+    "<p>Second Page</p>",
+    "<p>Third Page</p>",
+  ]);
+};
+
+const checkHtmlPush = async (base: string): Promise<void> => {
+  assert.match(await (await fetch(base)).text(), /pushInto\(/);
+  const got = await parts(new URL("ticker?count=2&ms=20", base));
+  assert.equal(got.length, 2);
+  for (const part of got) assert.equal(part.contentType, "text/html; charset=utf-8");
+  assert.notEqual(got[0].text(), got[1].text());
+};
+
+/** The doc comment's curl command, pointed at the started example's port. */
+async function checkGraphql(base: string): Promise<void> {
+  const port = new URL(base).port;
+  const query = '{"query":"{ user { name ... @defer { bio } friends @stream } }"}';
+  const out = await outputOf("curl", [
+    "-sN",
+    "-H",
+    "accept: multipart/mixed",
+    "-H",
+    "content-type: application/json",
+    "-d",
+    query,
+    `http://127.0.0.1:${port}/graphql?ms=10`,
+  ]);
+  for (
+    const text of ["Ada Lovelace", "Wrote the first program.", "Michael Faraday", '"hasNext":false']
+  ) {
+    assert.ok(out.includes(text), `curl's answer lacks ${text}: ${out}`);
+  }
+  const subscription = await outputOf("curl", [
+    "-sN",
+    "-H",
+    "accept: multipart/mixed",
+    "-H",
+    "content-type: application/json",
+    "-d",
+    '{"query":"subscription { clock(count: 3) }"}',
+    `http://127.0.0.1:${port}/graphql?ms=10`,
+  ]);
+  assert.equal(subscription.match(/"clock":"\d{4}-\d\d-\d\dT/g)?.length, 3, subscription);
+}
+
+/** The demo: its page, two JPEG frames of `size` from /stream, and a JPEG /snapshot. */
+function checkDemo(width: number, height: number): (base: string) => Promise<void> {
+  return async (base) => {
+    assert.match(await (await fetch(base)).text(), /<img class="live" id="live" src="\/stream"/);
+    const frames = await parts(new URL("stream", base), 2);
+    for (const frame of frames) {
+      assert.equal(frame.contentType, "image/jpeg");
+      assert.deepEqual(jpegSize(frame.body), { width, height });
+    }
+    const snapshot = await fetch(new URL("snapshot", base));
+    assert.equal(snapshot.headers.get("content-type"), "image/jpeg");
+    assert.deepEqual(jpegSize(new Uint8Array(await snapshot.arrayBuffer())), { width, height });
+  };
+}
+
+/** The README's first snippet as a file importing this clone's mod.ts, as the README says. */
+async function readmeSnippet(): Promise<string> {
+  const [fs, os] = ["node:fs/promises", "node:os"];
+  const { mkdtemp, readFile, writeFile } = await import(fs) as typeof import("node:fs/promises");
+  const { tmpdir } = await import(os) as typeof import("node:os");
+  const readme = await readFile(`${repoRoot()}README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("## Use it in your project"));
+  const code = /```ts\n([^]*?)```/.exec(section)![1];
+  assert.match(code, /from "multipart-push";/);
+  const file = `${await mkdtemp(`${tmpdir()}/mpush-readme-`)}/clock.ts`;
+  await writeFile(file, code.replace('from "multipart-push";', `from "${repoRoot()}mod.ts";`));
+  return file;
+}
+
+/** A folder holding `picture.jpg` and a link to the clone's examples/, for image_file.ts. */
+async function pictureFolder(): Promise<string> {
+  const [fs, os] = ["node:fs/promises", "node:os"];
+  const { mkdtemp, symlink, writeFile } = await import(fs) as typeof import("node:fs/promises");
+  const { tmpdir } = await import(os) as typeof import("node:os");
+  const dir = await mkdtemp(`${tmpdir()}/mpush-picture-`);
+  await writeFile(`${dir}/picture.jpg`, solidJpeg(RED));
+  for (const name of ["examples", "lib", "mod.ts", "node_modules", "package.json", "deno.json"]) {
+    await symlink(`${repoRoot()}${name}`, `${dir}/${name}`);
+  }
+  return dir;
+}
+
+const checkImageFile = async (base: string): Promise<void> => {
+  const [first] = await parts(new URL("image", base), 1);
+  assert.deepEqual(first.body, solidJpeg(RED));
+  const snapshot = await fetch(new URL("snapshot", base));
+  assert.deepEqual(new Uint8Array(await snapshot.arrayBuffer()), solidJpeg(RED));
+};
+
+async function exists(path: string): Promise<boolean> {
+  const name = "node:fs/promises";
+  const { access } = await import(name) as typeof import("node:fs/promises");
+  return await access(path).then(() => true, () => false);
+}
+
+interface Documented {
+  /** The command as written (after `(or bun / node)` is spelled out). */
+  command: string;
+  check: (base: string) => Promise<void>;
+  cwd?: () => Promise<string>;
+  /** Why it cannot run here, when it cannot. */
+  skip?: string | undefined;
+}
+
+const seeds: [string, (base: string) => Promise<void>][] = [
+  ["processes", checkProcesses],
+  ["please_wait", checkPleaseWait],
+  ["please_wait_push", checkPleaseWaitPush],
+  ["three_pages", checkThreePages],
+  ["html_push", checkHtmlPush],
+  ["graphql_defer", checkGraphql],
+];
+
+const lavfi = 'npm run demo -- --ffmpeg "-re -f lavfi -i testsrc=size=640x360:rate=25"';
+
+/** Every command run here. */
+const documented: Documented[] = [
+  { command: "deno run --allow-net --allow-env examples/deno.ts", check: checkClock },
+  {
+    command: "node_modules/.bin/deno run --allow-net --allow-env examples/deno.ts",
+    check: checkClock,
+  },
+  { command: "bun examples/bun.ts", check: checkClock },
+  { command: "node examples/node.ts", check: checkClock },
+  { command: "deno serve --allow-net examples/hono.ts", check: checkClock },
+  { command: "bun examples/hono.ts", check: checkClock },
+  ...seeds.flatMap(([name, check]) =>
+    ["deno run -A", "bun", "node"].map((run) => ({ command: `${run} examples/${name}.ts`, check }))
+  ),
+  ...["deno run --allow-net --allow-read --allow-env", "bun", "node"].map((run) => ({
+    command: `${run} examples/image_file.ts picture.jpg`,
+    check: checkImageFile,
+    cwd: pictureFolder,
+  })),
+  { command: "npm run demo", check: checkDemo(320, 240) },
+  { command: "deno run --allow-net --allow-env examples/demo/main.ts", check: checkDemo(320, 240) },
+  { command: lavfi, check: checkDemo(640, 360) },
+  {
+    command: 'npm run demo -- --ffmpeg "-f v4l2 -i /dev/video0"',
+    check: checkDemo(640, 480),
+    skip: runtime === "node" && !await exists("/dev/video0")
+      ? "skipped: no camera at /dev/video0 on this machine"
+      : undefined,
+  },
+];
+
+/**
+ * Commands written down that are run elsewhere or not at all, with where or why. The guard below
+ * fails on any written command in neither list.
+ */
+const elsewhere: Record<string, string> = {
+  "npm test": "the whole suite",
+  "npm run bench": "the benchmarks (minutes; BENCHMARKS.md)",
+  "npm run soak": "the soak run (minutes)",
+  "node bench/hub.bench.ts --scan": "a benchmark (BENCHMARKS.md)",
+  "node --test": "the suite's own runner",
+  "bun test": "the suite's own runner",
+  "npm run demo:cluster": "run by tests/examples/demo_cluster.test.ts",
+  "npx wrangler dev": "wrangler is not a dependency: runtimes.test.ts runs examples/worker.ts " +
+    "with wrangler.toml's settings in workerd through miniflare",
+  "npx wrangler dev --env durable_object":
+    "wrangler is not a dependency: tests/bus/ run the Durable Object in workerd through miniflare",
+  "deno run -A examples/<name>.ts": "spelled out above for each seed example",
+  "deno run -A": "examples/cluster/camera.ts, run by demo_cluster.test.ts",
+  "deno run --allow-net clock.ts": "the README's first snippet, run below",
+};
+
+/** Backticked commands in the README and in the examples' doc comments. */
+async function writtenCommands(): Promise<Set<string>> {
+  const name = "node:fs/promises";
+  const { readdir, readFile } = await import(name) as typeof import("node:fs/promises");
+  const root = repoRoot();
+  const texts = [await readFile(`${root}README.md`, "utf8")];
+  const files = await readdir(`${root}examples`, { recursive: true });
+  for (const file of files.filter((file) => file.endsWith(".ts")).sort()) {
+    const source = await readFile(`${root}examples/${file}`, "utf8");
+    const doc = /^\/\*\*[^]*?\*\//.exec(source)?.[0] ?? "";
+    texts.push(doc.replace(/\n \* ?/g, " "));
+  }
+  const command =
+    /`((?:node_modules\/\.bin\/)?(?:deno (?:run|serve)|bun |node |npm run|npm test|npx )[^`]*)`/g;
+  return new Set(texts.flatMap((text) => [...text.matchAll(command)].map((match) => match[1])));
+}
+
+const skipHere = runtime === "node"
+  ? undefined
+  : `skipped on ${runtime}: the commands name their runtime and run once, from Node`;
+const why = skipHere ? ` (${skipHere})` : "";
+
+describe("documented commands", { concurrency: 4 }, () => {
+  it(`every command in the README and the examples' doc comments is run here${why}`, {
+    skip: skipHere !== undefined,
+  }, async () => {
+    const run = new Set(documented.map(({ command }) => command));
+    const missing = [...await writtenCommands()].filter((c) => !run.has(c) && !(c in elsewhere));
+    assert.deepEqual(missing, []);
+  });
+
+  it(`the README's first snippet serves the clock on every path${why}`, {
+    skip: skipHere !== undefined,
+  }, async () => {
+    const file = await readmeSnippet();
+    await runCommand(`deno run --allow-net ${file}`, async (base) => {
+      const faces = await parts(new URL("any/path", base), 2);
+      for (const face of faces) {
+        assert.equal(face.contentType, "image/svg+xml");
+        assert.match(
+          face.text(),
+          /<text y="30" font-size="24">\d{4}-\d\d-\d\dT[\d:.]+Z #\d<\/text>/,
+        );
+      }
+    });
+  });
+
+  for (const { command, check, cwd, skip } of documented) {
+    const reason = skipHere ?? skip;
+    it(`${command}${reason ? ` (${reason})` : ""}`, { skip: reason !== undefined }, async () => {
+      await runCommand(command, check, { cwd: await cwd?.() });
+    });
+  }
+});
