@@ -6,6 +6,7 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { ResultKind } from "./negotiate.ts";
 
 /** Options of {@linkcode graphqlResponse}. */

@@ -8,6 +8,7 @@
 
 import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { Part } from "../push/part.ts";
 import { flag, seconds } from "./option_checks.ts";
 

@@ -5,6 +5,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { PushMode } from "../push/framing.ts";
 import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
 import type { ViewerStats } from "./stats.ts";

@@ -8,6 +8,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { multipartContentType } from "../shared/boundary.ts";
 import { asksForMixed, REPLACE_PARAM } from "../shared/fetch_framing.ts";
 import type { PushMode } from "../push/framing.ts";

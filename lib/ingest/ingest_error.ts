@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { HeadersInit } from "../shared/web_types.ts";
 
 /**
  * An upload refused or stopped: `status` and `message` become the answer to the publisher.

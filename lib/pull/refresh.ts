@@ -7,6 +7,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { BodyInit } from "../shared/web_types.ts";
 
 // Control characters are what must be refused: CR/LF would split the header.
 // deno-lint-ignore no-control-regex

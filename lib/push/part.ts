@@ -7,6 +7,7 @@
 
 import type { BoundaryGuard } from "./boundary_guard.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 
 /** What a part's body may be. Bytes are sent as they are, without a copy. */

@@ -6,6 +6,7 @@
 
 import { multipartContentType } from "../shared/boundary.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { headerLine, headerPairs } from "../shared/header_fields.ts";
 import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
