@@ -1,5 +1,7 @@
 // Run by check-package.sh in a scratch project: imports the packed npm package the way a
-// Node user would and checks that every public name is there and works.
+// Node user would and checks that every public name is there and works, and that the README's
+// pictures load on the npm page (absolute links to files the package ships).
+import { existsSync, readFileSync } from "node:fs";
 import * as mod from "multipart-push";
 
 const expected = [
@@ -67,3 +69,19 @@ for (const [subpath, names] of Object.entries(subpaths)) {
   }
 }
 console.log(`multipart-push: ${Object.keys(subpaths).length} subpath entry points import`);
+
+// npm's page shows the README without the repository around it: a relative picture is broken
+// there, so each picture is linked on the CDN at this version, and the package ships it.
+const pkg = "node_modules/multipart-push";
+const { version } = JSON.parse(readFileSync(`${pkg}/package.json`, "utf8"));
+const readme = readFileSync(`${pkg}/README.md`, "utf8");
+const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+const cdn = `https://cdn.jsdelivr.net/npm/multipart-push@${version}/`;
+const broken = pictures.filter((url) =>
+  !url.startsWith(cdn) || !existsSync(`${pkg}/${url.slice(cdn.length)}`)
+);
+if (pictures.length === 0 || broken.length > 0) {
+  console.error(`README pictures not shipped at ${cdn}: ${broken.join(", ") || "none found"}`);
+  process.exit(1);
+}
+console.log(`multipart-push: ${pictures.length} README picture(s) shipped and linked absolutely`);
