@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run demo [-- --ffmpeg "<ffmpeg input args>"] [-- --fps N]`: the live demo on Deno, so Node
-// is the only thing needed beforehand. PORT (default 8000), HOST (default 127.0.0.1), NATS_URL,
-// PUBLISH_TOKEN and STREAM_SECRET are passed on.
+// is the only thing needed beforehand. The environment is passed on: PORT (default 8000), HOST
+// (default 127.0.0.1), NATS_URL, PUBLISH_TOKEN and STREAM_SECRET (examples/demo/main.ts).
 //
 // With the devDependencies installed (`npm install`, or `npm test` once), it runs the Deno from
 // node_modules. Without them it fetches only what the demo needs: the `deno` npm package at the
 // lockfile's version (into node_modules/.cache/, which `npm install` leaves alone), and Deno
-// fetches the demo's one npm import, jpeg-js, at the lockfile's version into its own cache.
+// fetches the demo's npm imports (jpeg-js; the NATS client with NATS_URL) at the lockfile's
+// versions into its own cache.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -57,12 +58,14 @@ function deno() {
   }
   // The platform binary itself (the package's bin is a Node shim that would not pass signals on).
   const command = createRequire(import.meta.url)(api).runInstall();
-  // Only jpeg-js, pinned: without the package.json, Deno does not resolve every devDependency.
+  // The demo's imports, pinned: without the package.json, Deno does not resolve every
+  // devDependency. Deno fetches each only when imported (the NATS clients with NATS_URL).
+  const imports = {};
+  for (const name of ["jpeg-js", "@nats-io/nats-core", "@nats-io/transport-node"]) {
+    imports[name] = `npm:${name}@${locked(name)}`;
+  }
   const importMap = join(cache, "import_map.json");
-  writeFileSync(
-    importMap,
-    JSON.stringify({ imports: { "jpeg-js": `npm:jpeg-js@${locked("jpeg-js")}` } }),
-  );
+  writeFileSync(importMap, JSON.stringify({ imports }));
   return {
     command,
     flags: ["--no-config", "--node-modules-dir=none", "--import-map", importMap],

@@ -136,8 +136,8 @@ describe("demo: server", () => {
     await reader.read();
     try {
       const stats = await (await fetch(new URL("stats", server.url))).json();
-      assert.equal(stats.viewers, 1);
-      assert.ok(stats.frames > 0);
+      assert.equal(stats.camera.viewers, 1);
+      assert.ok(stats.camera.framesDrawn > 0);
       const [badge] = await firstParts(new URL("viewers", server.url).href, 1);
       assert.equal(badge.contentType, "image/svg+xml");
       assert.match(badge.text(), />1 viewer watching</);
