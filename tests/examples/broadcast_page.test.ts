@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { createDemo, type Demo } from "../../examples/demo/demo.ts";
+import { launchChromium } from "../_helpers/chromium.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 import { until } from "../_helpers/streams.ts";
@@ -43,18 +44,7 @@ describe("demo: the /broadcast page in Chromium", () => {
     if (skip) return;
     demo = createDemo({ width: 160, height: 120, token: TOKEN, offlineAfter: 1000 });
     server = await serve(demo.handler);
-    const name = "playwright-core";
-    const { chromium } = await import(name) as typeof import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-      ],
-    });
+    browser = await launchChromium({ fakeCamera: true });
   });
   after(async () => {
     demo?.close();

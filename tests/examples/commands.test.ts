@@ -76,35 +76,24 @@ const checkHtmlPush = async (base: string): Promise<void> => {
   assert.notEqual(got[0].text(), got[1].text());
 };
 
-/** The doc comment's curl command, pointed at the started example's port. */
+/** The doc comment's curl command, pointed at the started example's port, with `body`. */
+async function curlGraphql(base: string, body: string): Promise<string> {
+  const url = `http://127.0.0.1:${new URL(base).port}/graphql?ms=10`;
+  const json = ["-H", "accept: multipart/mixed", "-H", "content-type: application/json"];
+  return await outputOf("curl", ["-sN", ...json, "-d", body, url]);
+}
+
 async function checkGraphql(base: string): Promise<void> {
-  const port = new URL(base).port;
-  const query = '{"query":"{ user { name ... @defer { bio } friends @stream } }"}';
-  const out = await outputOf("curl", [
-    "-sN",
-    "-H",
-    "accept: multipart/mixed",
-    "-H",
-    "content-type: application/json",
-    "-d",
-    query,
-    `http://127.0.0.1:${port}/graphql?ms=10`,
-  ]);
+  const out = await curlGraphql(
+    base,
+    '{"query":"{ user { name ... @defer { bio } friends @stream } }"}',
+  );
   for (
     const text of ["Ada Lovelace", "Wrote the first program.", "Michael Faraday", '"hasNext":false']
   ) {
     assert.ok(out.includes(text), `curl's answer lacks ${text}: ${out}`);
   }
-  const subscription = await outputOf("curl", [
-    "-sN",
-    "-H",
-    "accept: multipart/mixed",
-    "-H",
-    "content-type: application/json",
-    "-d",
-    '{"query":"subscription { clock(count: 3) }"}',
-    `http://127.0.0.1:${port}/graphql?ms=10`,
-  ]);
+  const subscription = await curlGraphql(base, '{"query":"subscription { clock(count: 3) }"}');
   assert.equal(subscription.match(/"clock":"\d{4}-\d\d-\d\dT/g)?.length, 3, subscription);
 }
 
