@@ -40,19 +40,15 @@ export async function runCommand(
   const name = "node:child_process";
   const { spawn } = await import(name) as typeof import("node:child_process");
   const port = await freePort();
-  const root = repoRoot();
-  const env = globalThis.process?.env ?? {};
   const child = spawn("sh", ["-c", command], {
-    cwd: options.cwd ?? root,
+    cwd: options.cwd ?? repoRoot(),
     detached: true, // its own process group, so everything it starts is stopped with it
     stdio: ["ignore", "pipe", "pipe"],
     env: {
-      ...env,
-      PATH: `${root}node_modules/.bin:${env.PATH}`,
+      ...commandEnv(),
       HOST: "127.0.0.1",
       PORT: String(port),
       DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`,
-      NO_COLOR: "1",
       ...options.env,
     },
   });
@@ -115,12 +111,23 @@ async function stopGroup(child: ChildProcess, exited: Promise<number | null>): P
   signal("SIGKILL");
 }
 
-/** `command`'s standard output once it exits 0 (e.g. curl against a started example). */
-export async function outputOf(command: string, args: string[]): Promise<string> {
+/** The environment documented commands run in: node_modules/.bin first on PATH, no colours. */
+function commandEnv(): Record<string, string | undefined> {
+  const env = globalThis.process?.env ?? {};
+  return { ...env, PATH: `${repoRoot()}node_modules/.bin:${env.PATH}`, NO_COLOR: "1" };
+}
+
+/**
+ * `command`'s standard output once it exits 0: a program and its arguments (curl against a
+ * started example), or one string run by `sh -c` as written, in the repository root.
+ */
+export async function outputOf(command: string, args?: string[]): Promise<string> {
   const name = "node:child_process";
   const { execFile } = await import(name) as typeof import("node:child_process");
+  const [file, argv] = args ? [command, args] : ["sh", ["-c", command]];
+  const options = { maxBuffer: 16 << 20, cwd: repoRoot(), env: commandEnv() };
   return await new Promise((resolve, reject) =>
-    execFile(command, args, { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(file, argv, options, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} failed: ${error.message}\n${stderr}`));
       else resolve(String(stdout));
     })

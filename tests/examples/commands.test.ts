@@ -11,6 +11,7 @@ import { checkClock } from "../_helpers/clock_check.ts";
 import { outputOf, repoRoot, runCommand } from "../_helpers/commands.ts";
 import { RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { runtime } from "../_helpers/runtime.ts";
+import { startNats } from "../_helpers/bus_servers.ts";
 
 /** The first `count` parts of the push at `url` (leaving the loop closes the connection). */
 async function parts(url: URL, count = Infinity): Promise<ReceivedPart[]> {
@@ -220,6 +221,13 @@ const documented: Documented[] = [
   },
 ];
 
+// The cluster's commands, as their doc comments write them (indented, with optional arguments).
+const CAMERA =
+  "node examples/cluster/camera.ts [--bus nats://127.0.0.1:4222] [--subject camera.1] " +
+  '[--fps 10] [--frames N] [--ffmpeg "<ffmpeg input args>"]';
+const EDGE =
+  "PORT=8001 node examples/cluster/edge.ts [--bus nats://127.0.0.1:4222] [--subject camera.1]";
+
 /**
  * Commands written down that are run elsewhere or not at all, with where or why. The guard below
  * fails on any written command in neither list.
@@ -237,7 +245,9 @@ const elsewhere: Record<string, string> = {
   "npx wrangler dev --env durable_object":
     "wrangler is not a dependency: tests/bus/ run the Durable Object in workerd through miniflare",
   "deno run -A examples/<name>.ts": "spelled out above for each seed example",
-  "deno run -A": "examples/cluster/camera.ts, run by demo_cluster.test.ts",
+  "deno run -A": "examples/cluster/camera.ts's `(or deno run -A / bun it)`, run below",
+  [CAMERA]: "run below with each runtime, a nats-server's port and --frames",
+  [EDGE]: "run below on a free port, with a nats-server's port",
   "deno run --allow-net clock.ts": "the README's first snippet, run below",
 };
 
@@ -247,15 +257,23 @@ async function writtenCommands(): Promise<Set<string>> {
   const { readdir, readFile } = await import(name) as typeof import("node:fs/promises");
   const root = repoRoot();
   const texts = [await readFile(`${root}README.md`, "utf8")];
+  const written = new Set<string>();
   const files = await readdir(`${root}examples`, { recursive: true });
   for (const file of files.filter((file) => file.endsWith(".ts")).sort()) {
     const source = await readFile(`${root}examples/${file}`, "utf8");
     const doc = /^\/\*\*[^]*?\*\//.exec(source)?.[0] ?? "";
     texts.push(doc.replace(/\n \* ?/g, " "));
+    // An indented line starting with a command is a command; its continuation lines are indented
+    // further.
+    const blocks = /^ \* {3}(?:PORT=\S+ )?(?:node|deno|bun|npm|npx) .*\n(?:^ \* {4,}.*\n)*/gm;
+    for (const [block] of doc.matchAll(blocks)) {
+      written.add(block.replace(/^ \* +/gm, "").replace(/\s+/g, " ").trim());
+    }
   }
   const command =
     /`((?:node_modules\/\.bin\/)?(?:deno (?:run|serve)|bun |node |npm run|npm test|npx )[^`]*)`/g;
-  return new Set(texts.flatMap((text) => [...text.matchAll(command)].map((match) => match[1])));
+  for (const text of texts) for (const match of text.matchAll(command)) written.add(match[1]);
+  return written;
 }
 
 const skipHere = runtime === "node"
@@ -287,6 +305,38 @@ describe("documented commands", { concurrency: 4 }, () => {
       }
     });
   });
+
+  for (const run of ["node", "deno run -A", "bun"]) {
+    it(
+      `${run} examples/cluster/camera.ts publishes through NATS, node examples/cluster/edge.ts serves it${why}`,
+      {
+        skip: skipHere !== undefined,
+      },
+      async () => {
+        const nats = await startNats();
+        const bus = `--bus nats://${nats.url} --subject camera.1`;
+        try {
+          await runCommand(`node examples/cluster/edge.ts ${bus}`, async (base) => {
+            const response = await fetch(new URL("camera", base));
+            assert.equal(response.status, 200);
+            const camera = outputOf(
+              `${run} examples/cluster/camera.ts ${bus} --fps 20 --frames 40`,
+            );
+            const seqs: number[] = [];
+            for await (const part of parseParts(response)) {
+              assert.deepEqual([...part.body.subarray(0, 2)], [0xff, 0xd8], "a JPEG");
+              seqs.push(Number(part.headers.get("x-seq")));
+              if (seqs.length === 5) break;
+            }
+            assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]), `in order: ${seqs}`);
+            await camera;
+          });
+        } finally {
+          await nats.kill();
+        }
+      },
+    );
+  }
 
   for (const { command, check, cwd, skip } of documented) {
     const reason = skipHere ?? skip;
