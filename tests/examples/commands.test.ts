@@ -113,18 +113,41 @@ function checkDemo(width: number, height: number): (base: string) => Promise<voi
   };
 }
 
-/** The README's first snippet as a file importing this clone's mod.ts, as the README says. */
-async function readmeSnippet(): Promise<string> {
+/** The README, read once. */
+async function readme(): Promise<string> {
+  const name = "node:fs/promises";
+  const { readFile } = await import(name) as typeof import("node:fs/promises");
+  return await readFile(`${repoRoot()}README.md`, "utf8");
+}
+
+/** A fresh temporary folder. */
+async function tempDir(prefix: string): Promise<string> {
   const [fs, os] = ["node:fs/promises", "node:os"];
-  const { mkdtemp, readFile, writeFile } = await import(fs) as typeof import("node:fs/promises");
+  const { mkdtemp } = await import(fs) as typeof import("node:fs/promises");
   const { tmpdir } = await import(os) as typeof import("node:os");
-  const readme = await readFile(`${repoRoot()}README.md`, "utf8");
-  const section = readme.slice(readme.indexOf("## Use it in your project"));
-  const code = /```ts\n([^]*?)```/.exec(section)![1];
+  return await mkdtemp(`${tmpdir()}/${prefix}`);
+}
+
+/**
+ * The first ```ts block under the README's `heading`, as a file importing this clone's mod.ts
+ * (as the README says to until the package is published).
+ */
+async function readmeSnippet(heading: string): Promise<string> {
+  const name = "node:fs/promises";
+  const { writeFile } = await import(name) as typeof import("node:fs/promises");
+  const text = await readme();
+  const code = /```ts\n([^]*?)```/.exec(text.slice(text.indexOf(heading)))![1];
   assert.match(code, /from "multipart-push";/);
-  const file = `${await mkdtemp(`${tmpdir()}/mpush-readme-`)}/clock.ts`;
+  const file = `${await tempDir("mpush-readme-")}/snippet.ts`;
   await writeFile(file, code.replace('from "multipart-push";', `from "${repoRoot()}mod.ts";`));
   return file;
+}
+
+/** The README's ffmpeg publishing command, as written but for its placeholders. */
+async function readmeFfmpeg(): Promise<string> {
+  const text = await readme();
+  const block = /```sh\n(ffmpeg [^]*?)\n#/.exec(text)![1];
+  return block.replace(/\\\n\s*/g, "");
 }
 
 /** A folder holding `picture.jpg` and a link to the clone's examples/, for image_file.ts. */
@@ -273,6 +296,13 @@ async function writtenCommands(): Promise<Set<string>> {
   const command =
     /`((?:node_modules\/\.bin\/)?(?:deno (?:run|serve)|bun |node |npm run|npm test|npx )[^`]*)`/g;
   for (const text of texts) for (const match of text.matchAll(command)) written.add(match[1]);
+  // The README's shell blocks: each command line (continuations joined), without its comment.
+  for (const [, block] of texts[0].matchAll(/```sh\n([^]*?)```/g)) {
+    for (const line of block.replace(/\\\n\s*/g, "").split("\n")) {
+      const command = line.replace(/\s+#.*$/, "").trim();
+      if (command && !command.startsWith("#")) written.add(command);
+    }
+  }
   return written;
 }
 
@@ -286,6 +316,7 @@ describe("documented commands", { concurrency: 4 }, () => {
     skip: skipHere !== undefined,
   }, async () => {
     const run = new Set(documented.map(({ command }) => command));
+    run.add(await readmeFfmpeg()); // run by the camera server test below
     const missing = [...await writtenCommands()].filter((c) => !run.has(c) && !(c in elsewhere));
     assert.deepEqual(missing, []);
   });
@@ -293,7 +324,7 @@ describe("documented commands", { concurrency: 4 }, () => {
   it(`the README's first snippet serves the clock on every path${why}`, {
     skip: skipHere !== undefined,
   }, async () => {
-    const file = await readmeSnippet();
+    const file = await readmeSnippet("## Use it in your project");
     await runCommand(`deno run --allow-net ${file}`, async (base) => {
       const faces = await parts(new URL("any/path", base), 2);
       for (const face of faces) {
@@ -305,6 +336,41 @@ describe("documented commands", { concurrency: 4 }, () => {
       }
     });
   });
+
+  it(
+    `the README's camera server takes the README's ffmpeg upload; its signed <img> shows it${why}`,
+    {
+      skip: skipHere !== undefined,
+    },
+    async () => {
+      const token = "a-publisher-token-for-the-test";
+      const dir = await tempDir("mpush-ffmpeg-");
+      await outputOf("ffmpeg", [
+        ...["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2"],
+        `${dir}/input.mp4`,
+      ]);
+      const file = await readmeSnippet("## Camera server");
+      const env = { PUBLISH_TOKEN: token, STREAM_SECRET: "a-stream-secret-for-the-test" };
+      await runCommand(`deno run --allow-net --allow-env ${file}`, async (base) => {
+        const page = await (await fetch(base)).text();
+        const src = /<img src="([^"]+)">/.exec(page)![1];
+        const viewer = await fetch(new URL(src, base), { signal: AbortSignal.timeout(20_000) });
+        assert.equal(viewer.status, 200);
+        const upload = (await readmeFfmpeg())
+          .replace("<token>", token)
+          .replace("http://host:8000/", base);
+        const publishing = outputOf("bash", ["-c", `cd ${dir} && ${upload}`]);
+        const frames: number[][] = [];
+        for await (const part of parseParts(viewer)) {
+          assert.equal(part.contentType, "image/jpeg");
+          frames.push([...part.body.subarray(0, 2)]);
+          if (frames.length === 5) break;
+        }
+        assert.deepEqual(frames, Array(5).fill([0xff, 0xd8]));
+        await publishing;
+      }, { env });
+    },
+  );
 
   for (const run of ["node", "deno run -A", "bun"]) {
     it(
