@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { handler as clockHandler } from "../../examples/clock.ts";
+import { handler as graphqlHandler } from "../../examples/graphql_defer.ts";
 import { app } from "../../examples/hono.ts";
 import worker from "../../examples/worker.ts";
 import { startWorker, wranglerToml } from "../_helpers/miniflare.ts";
@@ -22,6 +23,25 @@ describe("runtime examples", () => {
 
   it("examples/worker.ts fetch export pushes on this runtime's server", async () => {
     await served((request) => worker.fetch(request), checkClock);
+  });
+
+  it("handlers given Deno.serve's second argument (serve info, no waitUntil) still answer", async () => {
+    const info = { remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 } };
+    const clock = clockHandler(new Request("http://x/clock?count=1&ms=10"), info);
+    assert.equal(clock.status, 200);
+    await clock.body?.cancel();
+    const query = JSON.stringify({ query: "{ user { name ... @defer { bio } } }" });
+    const graphql = await graphqlHandler(
+      new Request("http://x/graphql?ms=1", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "multipart/mixed" },
+        body: query,
+      }),
+      info,
+    );
+    const text = await graphql.text();
+    assert.equal(graphql.status, 200, text);
+    assert.match(text, /Wrote the first program\./);
   });
 
   it("answers 404 off its routes", () => {
