@@ -163,6 +163,27 @@ async function pictureFolder(): Promise<string> {
   return dir;
 }
 
+/** The files a clone has (what git tracks that the demo reads), without node_modules. */
+async function freshClone(): Promise<string> {
+  const name = "node:fs/promises";
+  const { cp } = await import(name) as typeof import("node:fs/promises");
+  const dir = await tempDir("mpush-clone-");
+  for (
+    const path of [
+      "package.json",
+      "package-lock.json",
+      "deno.json",
+      "mod.ts",
+      "lib",
+      "examples",
+      "scripts",
+    ]
+  ) {
+    await cp(`${repoRoot()}${path}`, `${dir}/${path}`, { recursive: true });
+  }
+  return dir;
+}
+
 const checkImageFile = async (base: string): Promise<void> => {
   const [first] = await parts(new URL("image", base), 1);
   assert.deepEqual(first.body, solidJpeg(RED));
@@ -181,6 +202,8 @@ interface Documented {
   command: string;
   check: (base: string) => Promise<void>;
   cwd?: () => Promise<string>;
+  /** Where it runs, when that is not this checkout. */
+  where?: string;
   /** Why it cannot run here, when it cannot. */
   skip?: string | undefined;
 }
@@ -233,6 +256,12 @@ const documented: Documented[] = [
     cwd: pictureFolder,
   })),
   { command: "npm run demo", check: checkDemo(320, 240) },
+  {
+    command: "npm run demo",
+    check: checkDemo(320, 240),
+    cwd: freshClone,
+    where: "on a fresh clone: no node_modules, so it fetches Deno alone",
+  },
   { command: "deno run --allow-net --allow-env examples/demo/main.ts", check: checkDemo(320, 240) },
   { command: lavfi, check: checkLavfi },
   {
@@ -404,9 +433,10 @@ describe("documented commands", { concurrency: 4 }, () => {
     );
   }
 
-  for (const { command, check, cwd, skip } of documented) {
+  for (const { command, check, cwd, where, skip } of documented) {
     const reason = skipHere ?? skip;
-    it(`${command}${reason ? ` (${reason})` : ""}`, { skip: reason !== undefined }, async () => {
+    const name = `${command}${where ? `, ${where}` : ""}${reason ? ` (${reason})` : ""}`;
+    it(name, { skip: reason !== undefined }, async () => {
       await runCommand(command, check, { cwd: await cwd?.() });
     });
   }
