@@ -3,7 +3,7 @@
 // curl for the command the GraphQL example prints, the JPEG's own size for the demo's ffmpeg
 // camera. A guard reads the README and the doc comments, so a new command must be added here.
 // The commands name their runtime themselves, so they run once, from the Node test run.
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import type { ReceivedPart } from "../../lib/parse/received_part.ts";
@@ -120,12 +120,17 @@ async function readme(): Promise<string> {
   return await readFile(`${repoRoot()}README.md`, "utf8");
 }
 
-/** A fresh temporary folder. */
+/** The temporary folders the tests made, removed after them. */
+const made: string[] = [];
+
+/** A fresh temporary folder, removed after the tests. */
 async function tempDir(prefix: string): Promise<string> {
   const [fs, os] = ["node:fs/promises", "node:os"];
   const { mkdtemp } = await import(fs) as typeof import("node:fs/promises");
   const { tmpdir } = await import(os) as typeof import("node:os");
-  return await mkdtemp(`${tmpdir()}/${prefix}`);
+  const dir = await mkdtemp(`${tmpdir()}/${prefix}`);
+  made.push(dir);
+  return dir;
 }
 
 /**
@@ -152,10 +157,9 @@ async function readmeFfmpeg(): Promise<string> {
 
 /** A folder holding `picture.jpg` and a link to the clone's examples/, for image_file.ts. */
 async function pictureFolder(): Promise<string> {
-  const [fs, os] = ["node:fs/promises", "node:os"];
-  const { mkdtemp, symlink, writeFile } = await import(fs) as typeof import("node:fs/promises");
-  const { tmpdir } = await import(os) as typeof import("node:os");
-  const dir = await mkdtemp(`${tmpdir()}/mpush-picture-`);
+  const name = "node:fs/promises";
+  const { symlink, writeFile } = await import(name) as typeof import("node:fs/promises");
+  const dir = await tempDir("mpush-picture-");
   await writeFile(`${dir}/picture.jpg`, solidJpeg(RED));
   for (const name of ["examples", "lib", "mod.ts", "node_modules", "package.json", "deno.json"]) {
     await symlink(`${repoRoot()}${name}`, `${dir}/${name}`);
@@ -341,6 +345,13 @@ const skipHere = runtime === "node"
 const why = skipHere ? ` (${skipHere})` : "";
 
 describe("documented commands", { concurrency: 4 }, () => {
+  after(async () => {
+    if (made.length === 0) return; // nothing ran (another runtime than Node)
+    const name = "node:fs/promises";
+    const { rm } = await import(name) as typeof import("node:fs/promises");
+    for (const dir of made) await rm(dir, { recursive: true, force: true });
+  });
+
   it(`every command in the README and the examples' doc comments is run here${why}`, {
     skip: skipHere !== undefined,
   }, async () => {
