@@ -14,7 +14,7 @@ interface Offer {
   format: GraphQLWireFormat;
   type: string;
   /** The spec parameter this format is named by (lowercase name), if any. */
-  spec?: [string, string];
+  spec?: [string, string] | undefined;
 }
 
 const JSON_OFFERS: Offer[] = [

@@ -101,7 +101,9 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
  *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
-export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
+export function snapshotHeaders(
+  init: { headers?: HeadersInit | undefined; maxAge?: number | undefined },
+): Headers {
   const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
   return mergeHeaders(
     new Headers({ "Cache-Control": cache }),

@@ -46,7 +46,7 @@ export interface SourceSettings {
 type Run = {
   iterator: AsyncIterator<Part> | Iterator<Part>;
   controller: AbortController;
-  wake?: () => void;
+  wake?: (() => void) | undefined;
 };
 
 /**

@@ -15,26 +15,26 @@ export interface IngestOptions {
    * a byte of the body is read; a check that throws answers `500`.
    * @default undefined (anyone who reaches the route may publish)
    */
-  authorize?: AccessCheck;
+  authorize?: AccessCheck | undefined;
   /**
    * Largest frame in bytes; a larger one ends the upload with `413` (the
    * frames before it were published). A single-frame upload whose
    * `Content-Length` is larger is refused before its body is read.
    * @default 16777216 (16 MiB)
    */
-  maxFrameSize?: number;
+  maxFrameSize?: number | undefined;
   /**
    * Longest silence (milliseconds without a byte) before the upload is cut
    * with `408`, so a publisher lost behind NAT does not hold the hub.
    * `Infinity` waits forever.
    * @default 30000
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Aborting it stops reading the upload; the answer is `503` with the reason.
    * @default undefined (the upload runs until it ends)
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for `hub.ingest`: those of {@linkcode ingest}, and one more. */
@@ -44,7 +44,7 @@ export interface HubIngestOptions extends IngestOptions {
    * answered `409`). Without it, a second publisher gets `409` at once.
    * @default false
    */
-  allowTakeover?: boolean;
+  allowTakeover?: boolean | undefined;
 }
 
 /** Options after the checks. */

@@ -17,7 +17,7 @@ export interface JpegFramesOptions {
    * `RangeError`.
    * @default {16777216} 16 MiB
    */
-  maxFrameSize?: number;
+  maxFrameSize?: number | undefined;
 }
 
 // Parser states. Every partial marker, length and skip is carried across chunk boundaries, so

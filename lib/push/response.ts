@@ -20,14 +20,14 @@ export interface PushResponseOptions extends PushOptions {
    * The response status: 200–599, not a null-body status (204, 205, 304).
    * @default {200}
    */
-  status?: number;
+  status?: number | undefined;
   /**
    * More response headers (CORS, say). They may replace `Cache-Control` but
    * not `Content-Type`, and may not set the hop-by-hop or length headers the
    * server owns.
    * @default {undefined} only the push's own headers
    */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];

@@ -27,7 +27,9 @@ export interface SearchableBytes {
 
 type Probe = Partial<NativeBytes>;
 
-function choose(found: Probe): { byte?: NativeBytes; needle?: NativeBytes } {
+function choose(
+  found: Probe,
+): { byte?: NativeBytes | undefined; needle?: NativeBytes | undefined } {
   if (typeof found?.from !== "function") return {};
   try {
     const probe = found.from(new Uint8Array([1, 2, 3, 2, 3]).buffer, 1, 4) as Partial<
@@ -38,7 +40,8 @@ function choose(found: Probe): { byte?: NativeBytes; needle?: NativeBytes } {
   } catch {
     return {}; // Some other class's `from` (Uint8Array's takes other arguments).
   }
-  const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? "";
+  const agent =
+    (globalThis as { navigator?: { userAgent?: string | undefined } }).navigator?.userAgent ?? "";
   const native = found as NativeBytes;
   if (agent.startsWith("Node.js/")) return { byte: native, needle: native };
   if (agent.startsWith("Bun/")) return { needle: native };
