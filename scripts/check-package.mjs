@@ -85,3 +85,25 @@ if (pictures.length === 0 || broken.length > 0) {
   process.exit(1);
 }
 console.log(`multipart-push: ${pictures.length} README picture(s) shipped and linked absolutely`);
+
+// exactOptionalPropertyTypes: every optional property of the public types accepts `undefined`
+// (`foo?: T | undefined`), so a caller may pass a value that is sometimes undefined.
+const { readdirSync } = await import("node:fs");
+const strict = [];
+for (const file of readdirSync(`${pkg}/dist`, { recursive: true })) {
+  if (!file.endsWith(".d.ts")) continue;
+  readFileSync(`${pkg}/dist/${file}`, "utf8").split("\n").forEach((line, i) => {
+    if (/^\s*(\*|\/\/|\/\*)/.test(line)) return; // documentation
+    const own = /^\s+(?:readonly\s+)?[\w$]+\?: (.+);$/.exec(line)?.[1];
+    const inline = [...line.matchAll(/[{;] (?:readonly )?[\w$]+\?: ([^;{}()]+?)(?= \}|;)/g)];
+    const types = [own, ...inline.map((match) => match[1])].filter((type) => type !== undefined);
+    if (types.some((type) => !/\bundefined$|^unknown$/.test(type.trim()))) {
+      strict.push(`dist/${file}:${i + 1}: ${line.trim()}`);
+    }
+  });
+}
+if (strict.length > 0) {
+  console.error(`optional properties that refuse undefined:\n${strict.join("\n")}`);
+  process.exit(1);
+}
+console.log("multipart-push: every optional property in the .d.ts accepts undefined");

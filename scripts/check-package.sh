@@ -54,5 +54,6 @@ JSON
   echo "  types: $1 config compiles a consumer of every subpath"
 }
 config dom '["ES2022", "DOM", "DOM.Iterable"]' '[]' false
+config exact-optional '["ES2022", "DOM", "DOM.Iterable"]' '[]' true
 config node-only '["ES2022"]' '["node"]' false
 echo "npm package: imports in Node (ESM and require) and type-checks in three TypeScript configs"
