@@ -8,6 +8,7 @@
  * @module
  */
 import { type Part, pushResponse } from "../mod.ts";
+import { waitUntilOf } from "./worker_context.ts";
 
 /** One SVG clock face: the time and a counter. */
 export function clockSvg(frame: number, now: Date = new Date()): string {
@@ -52,12 +53,7 @@ export function handler(request: Request, ctx?: unknown): Response {
     const count = number(url.searchParams.get("count"), 86_400, 1, 86_400);
     const ms = number(url.searchParams.get("ms"), 1000, 10, 60_000);
     // A Worker's ExecutionContext keeps a left viewer's push alive until clock()'s finally ran.
-    // Deno.serve and Bun.serve pass something else second (serve info, the server).
-    const context = ctx as { waitUntil?: (promise: Promise<unknown>) => void } | undefined;
-    const waitUntil = typeof context?.waitUntil === "function"
-      ? (promise: Promise<void>) => context.waitUntil!(promise)
-      : undefined;
-    return pushResponse(clock(count, ms), { request, waitUntil });
+    return pushResponse(clock(count, ms), { request, waitUntil: waitUntilOf(ctx) });
   }
   if (url.pathname === "/") {
     return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });

@@ -7,7 +7,8 @@
  *
  * `deno run -A examples/graphql_defer.ts` (or `bun` / `node`), then
  * `curl -N -H 'accept: multipart/mixed' -H 'content-type: application/json' -d '{"query":"{ user { name ... @defer { bio } friends @stream } }"}' http://127.0.0.1:8000/graphql`
- * or, for the subscription, `-d '{"query":"subscription { clock(count: 3) }"}'`.
+ * or, for the subscription, `-d '{"query":"subscription { clock(count: 3) }"}'`. `PORT` picks the
+ * port.
  *
  * @module
  */
@@ -23,6 +24,7 @@ import {
 } from "graphql";
 import { Hono } from "hono";
 import { graphqlResponse } from "../lib/graphql/mod.ts";
+import { waitUntilOf } from "./worker_context.ts";
 
 /** The schema: a user with a slow `bio` to defer and `friends` to stream, and a clock. */
 export const schema: GraphQLSchema = buildSchema(`
@@ -67,10 +69,7 @@ function rootValue(ms: number) {
  * Deno.serve(handler);
  * ```
  */
-export async function handler(
-  request: Request,
-  ctx?: { waitUntil(promise: Promise<unknown>): void },
-): Promise<Response> {
+export async function handler(request: Request, ctx?: unknown): Promise<Response> {
   const url = new URL(request.url);
   if (url.pathname !== "/graphql") return new Response("not found\n", { status: 404 });
   if (request.method !== "POST") {
@@ -105,7 +104,7 @@ export async function handler(
     ? await subscribe(args)
     : await experimentalExecuteIncrementally(args);
   // On Workers, waitUntil lets the resolvers' finally blocks run after the client has left.
-  return graphqlResponse(request, result, { waitUntil: ctx && ((p) => ctx.waitUntil(p)) });
+  return graphqlResponse(request, result, { waitUntil: waitUntilOf(ctx) });
 }
 
 /** The same endpoint as a Hono route, on every runtime Hono runs on. */

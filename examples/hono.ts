@@ -2,7 +2,8 @@
  * Server push from a Hono app, which runs unchanged on every runtime:
  * `deno serve --allow-net examples/hono.ts`, `bun examples/hono.ts`, `wrangler dev` with
  * `main = "examples/hono.ts"`, or on Node through `serve({ fetch: app.fetch })` from
- * @hono/node-server. A Hono route returns the push's `Response` as it is.
+ * @hono/node-server. A Hono route returns the push's `Response` as it is. Bun's server takes the
+ * port from `PORT`, deno serve from its `--port` (default 8000).
  *
  * @module
  */

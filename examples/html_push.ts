@@ -3,8 +3,8 @@
  * `pushInto` (lib/browser/push_into.ts) and shows each part in an element. Chromium no longer
  * renders `multipart/x-mixed-replace` documents, only images, so HTML needs this helper.
  *
- * `deno run -A examples/html_push.ts`, then open http://127.0.0.1:8000/. The other HTML examples
- * (processes.ts, please_wait_push.ts, three_pages.ts) reuse {@linkcode pushPage} and
+ * `deno run -A examples/html_push.ts` (or `bun`/`node` it), then open http://127.0.0.1:8000/;
+ * `PORT` picks the port. The other HTML examples (processes.ts, please_wait_push.ts, three_pages.ts) reuse {@linkcode pushPage} and
  * {@linkcode clientScript} from here.
  *
  * @module

@@ -9,7 +9,8 @@
  * itself when its `<img>` fails to load.
  *
  * `deno run --allow-net --allow-read --allow-env examples/image_file.ts picture.jpg`
- * (or `bun`/`node` it), then open http://127.0.0.1:8000/ and overwrite picture.jpg.
+ * (or `bun`/`node` it), then open http://127.0.0.1:8000/ and overwrite picture.jpg. `PORT` picks
+ * the port.
  *
  * @module
  */

@@ -4,8 +4,9 @@
  * then goes to the result. No JavaScript, no open connection, works in every
  * browser and through every proxy.
  *
- * Run it: `deno serve examples/please_wait.ts`, or `bun examples/please_wait.ts`,
- * or deploy it as a Worker (a Worker keeps the job table per isolate only).
+ * Run it: `deno run -A examples/please_wait.ts` (or `bun`/`node` it), then open
+ * http://127.0.0.1:8000/. `PORT` picks the port. As a Worker, `export default createApp()`
+ * (a Worker keeps the job table per isolate only).
  *
  * @module
  */
@@ -100,5 +101,7 @@ export function createApp(
   };
 }
 
-/** `deno serve`, Bun and Workers pick up a default export with `fetch`. */
-export default createApp();
+if (import.meta.main) {
+  const { serve } = await import("./serve_main.ts");
+  await serve(createApp().fetch);
+}

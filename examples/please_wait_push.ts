@@ -3,7 +3,8 @@
  * with a "Please wait" part, so nobody clicks Submit again, and the result replaces it when it is
  * ready, on the same connection. (examples/please_wait.ts does the same by client pull.)
  *
- * `deno run -A examples/please_wait_push.ts`, then open http://127.0.0.1:8000/.
+ * `deno run -A examples/please_wait_push.ts` (or `bun`/`node` it), then open
+ * http://127.0.0.1:8000/. `PORT` picks the port.
  *
  * @module
  */

@@ -3,6 +3,7 @@
  * again every 5 seconds over one connection (the 1995 shell script, without the shell).
  *
  * `deno run -A examples/processes.ts` (or `bun`/`node` it), then open http://127.0.0.1:8000/.
+ * `PORT` picks the port.
  * Firefox shows `/processes` by itself; Chromium needs the page, which uses `pushInto`.
  *
  * @module

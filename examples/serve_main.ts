@@ -9,6 +9,9 @@ type Handler = (request: Request) => Response | Promise<Response>;
 
 /** Serve `handler` and print the URL. */
 export async function serve(handler: Handler): Promise<void> {
+  // Only the request goes in: Deno.serve's second argument (connection info) and Bun's (the
+  // server) are not a Worker's `ctx`, which a handler written for Workers would take them for.
+  const fetch: Handler = (request) => handler(request);
   const g = globalThis as {
     Deno?: {
       env: { get(name: string): string | undefined };
@@ -33,12 +36,12 @@ export async function serve(handler: Handler): Promise<void> {
   const listening = (actual: number): void =>
     console.log(`Listening on http://${hostname}:${actual}/`);
   if (g.Deno) {
-    g.Deno.serve({ hostname, port, onListen: ({ port }) => listening(port) }, handler);
+    g.Deno.serve({ hostname, port, onListen: ({ port }) => listening(port) }, fetch);
   } else if (g.Bun) {
-    listening(g.Bun.serve({ hostname, port, idleTimeout: 0, fetch: handler }).port);
+    listening(g.Bun.serve({ hostname, port, idleTimeout: 0, fetch }).port);
   } else {
     const name = "@hono/node-server";
     const hono = await import(name) as typeof import("@hono/node-server");
-    hono.serve({ fetch: handler, hostname, port }, (info) => listening(info.port));
+    hono.serve({ fetch, hostname, port }, (info) => listening(info.port));
   }
 }

@@ -2,7 +2,8 @@
  * The seeds' three-page push (Microsoft KB 250983): "First Page", "Second Page", then "Third
  * Page", each replacing the last; then the push ends and the last page stays on screen.
  *
- * `deno run -A examples/three_pages.ts`, then open http://127.0.0.1:8000/.
+ * `deno run -A examples/three_pages.ts` (or `bun`/`node` it), then open http://127.0.0.1:8000/.
+ * `PORT` picks the port.
  *
  * @module
  */

@@ -1,5 +1,7 @@
 // Run by check-package.sh in a scratch project: imports the packed npm package the way a
-// Node user would and checks that every public name is there and works.
+// Node user would and checks that every public name is there and works, and that the README's
+// pictures load on the npm page (absolute links to files the package ships).
+import { existsSync, readFileSync } from "node:fs";
 import * as mod from "multipart-push";
 
 const expected = [
@@ -72,7 +74,6 @@ console.log(`multipart-push: ${Object.keys(subpaths).length} subpath entry point
 // dependency: --help, then the demo checked by the doctor (exit 0, healthy), then a refused port
 // (exit 2).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 
 const installed = JSON.parse(readFileSync("node_modules/multipart-push/package.json", "utf8"));
 if (Object.keys(installed.dependencies ?? {}).length > 0) {
@@ -114,3 +115,41 @@ if (refused.status !== 2) {
 console.log(
   `npx multipart-push (${process.version}): --help, demo, doctor (${diagnosis.parts} parts, healthy), exit 2 when refused`,
 );
+
+// npm's page shows the README without the repository around it: a relative picture is broken
+// there, so each picture is linked on the CDN at this version, and the package ships it.
+const pkg = "node_modules/multipart-push";
+const { version } = JSON.parse(readFileSync(`${pkg}/package.json`, "utf8"));
+const readme = readFileSync(`${pkg}/README.md`, "utf8");
+const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+const cdn = `https://cdn.jsdelivr.net/npm/multipart-push@${version}/`;
+const broken = pictures.filter((url) =>
+  !url.startsWith(cdn) || !existsSync(`${pkg}/${url.slice(cdn.length)}`)
+);
+if (pictures.length === 0 || broken.length > 0) {
+  console.error(`README pictures not shipped at ${cdn}: ${broken.join(", ") || "none found"}`);
+  process.exit(1);
+}
+console.log(`multipart-push: ${pictures.length} README picture(s) shipped and linked absolutely`);
+
+// exactOptionalPropertyTypes: every optional property of the public types accepts `undefined`
+// (`foo?: T | undefined`), so a caller may pass a value that is sometimes undefined.
+const { readdirSync } = await import("node:fs");
+const strict = [];
+for (const file of readdirSync(`${pkg}/dist`, { recursive: true })) {
+  if (!file.endsWith(".d.ts")) continue;
+  readFileSync(`${pkg}/dist/${file}`, "utf8").split("\n").forEach((line, i) => {
+    if (/^\s*(\*|\/\/|\/\*)/.test(line)) return; // documentation
+    const own = /^\s+(?:readonly\s+)?[\w$]+\?: (.+);$/.exec(line)?.[1];
+    const inline = [...line.matchAll(/[{;] (?:readonly )?[\w$]+\?: ([^;{}()]+?)(?= \}|;)/g)];
+    const types = [own, ...inline.map((match) => match[1])].filter((type) => type !== undefined);
+    if (types.some((type) => !/\bundefined$|^unknown$/.test(type.trim()))) {
+      strict.push(`dist/${file}:${i + 1}: ${line.trim()}`);
+    }
+  });
+}
+if (strict.length > 0) {
+  console.error(`optional properties that refuse undefined:\n${strict.join("\n")}`);
+  process.exit(1);
+}
+console.log("multipart-push: every optional property in the .d.ts accepts undefined");

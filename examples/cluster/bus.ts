@@ -1,7 +1,9 @@
 /**
- * The cluster example's connection to its bus: NATS (`nats://host:port`, the
- * default) or Redis (`redis://host:port`), by URL. The client libraries are
- * loaded only for the bus in use, so an edge on NATS needs no Redis client.
+ * The cluster example's connection to its bus, and the demo's with `NATS_URL`: NATS
+ * (`nats://host:port`, the default; `ws://` or `wss://` for NATS over WebSocket, where a
+ * process cannot open TCP sockets, as on Deno Deploy) or Redis (`redis://host:port`), by URL.
+ * The client libraries are loaded only for the bus in use, so an edge on NATS needs no Redis
+ * client.
  *
  * @module
  */
@@ -46,16 +48,19 @@ export async function connectBus(url: string): Promise<Bus> {
       close: () => client.close(),
     };
   }
-  if (!url.startsWith("nats://")) {
-    throw new TypeError(`--bus must be nats://… or redis://…, got ${url}`);
+  const reconnect = { servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 250 };
+  let nc;
+  if (url.startsWith("ws://") || url.startsWith("wss://")) {
+    // A literal specifier: Deno Deploy's install step (`deno install --entrypoint`) follows it.
+    const nats = await import("@nats-io/nats-core");
+    nc = await nats.wsconnect(reconnect);
+  } else if (url.startsWith("nats://")) {
+    const name = "@nats-io/transport-node";
+    const nats = await import(name) as typeof import("@nats-io/transport-node");
+    nc = await nats.connect(reconnect);
+  } else {
+    throw new TypeError(`the bus must be nats://…, ws(s)://… or redis://…, got ${url}`);
   }
-  const name = "@nats-io/transport-node";
-  const nats = await import(name) as typeof import("@nats-io/transport-node");
-  const nc = await nats.connect({
-    servers: url,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-  });
   return {
     kind: "nats",
     publisher: (subject) => natsPublisher(nc, subject),

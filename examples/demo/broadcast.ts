@@ -6,10 +6,19 @@
  * `<img>`; while nobody broadcasts, viewers see an OFFLINE picture and the picture comes back by
  * itself when a broadcaster starts again.
  *
+ * With a `bus` (the demo's `NATS_URL`), `/ingest` publishes each frame on the bus and the viewers'
+ * hub is fed from it, so a broadcast posted to one process (a Deno Deploy isolate) is watched
+ * through any other: the hub slot of one process cannot see the others, so there is no
+ * one-publisher rule then, and every process must share the token and the secret.
+ *
  * @module
  */
-import { bearerToken, PushHub, signUrl, verifySignedUrl } from "../../mod.ts";
+import { bearerToken, ingest, PushHub, signUrl, verifySignedUrl } from "../../mod.ts";
+import type { Bus } from "../cluster/bus.ts";
 import { broadcastPage, watchPage } from "./broadcast_pages.ts";
+
+/** The bus subject the broadcast's frames travel on. */
+export const BROADCAST_SUBJECT = "multipart-push.demo.webcam";
 
 /** Options of {@linkcode createBroadcast}. */
 export interface BroadcastOptions {
@@ -24,6 +33,8 @@ export interface BroadcastOptions {
    * @default {2000}
    */
   offlineAfter?: number;
+  /** Where frames travel between processes; without it, the broadcast stays in this one. */
+  bus?: Bus | undefined;
 }
 
 /** The broadcast routes: `handle` answers `/broadcast`, `/ingest`, `/watch-link`, `/webcam` and a signed `/`. */
@@ -47,13 +58,18 @@ const HTML = { "content-type": "text/html; charset=utf-8", "cache-control": "no-
  * ```
  */
 export function createBroadcast(options: BroadcastOptions): Broadcast {
-  const { token, secret, offline, offlineAfter = 2000 } = options;
+  const { token, secret, offline, offlineAfter = 2000, bus } = options;
   // One picture per POST: the publisher has left once offlineAfter passes without one.
-  const hub = new PushHub({
+  const camera = {
     offline: { contentType: "image/jpeg", body: offline },
     idleTimeout: offlineAfter,
     keepAlive: 1000,
-  });
+  };
+  const onError = (error: unknown): void => console.error("broadcast bus:", error);
+  const hub = bus
+    ? PushHub.from(bus.frames(BROADCAST_SUBJECT, { onError }), { ...camera, linger: 2000 })
+    : new PushHub(camera);
+  const toBus = bus && { publish: bus.publisher(BROADCAST_SUBJECT) };
   const publisher = bearerToken(token);
   const watchLink = (expiresIn = 3600): Promise<string> => signUrl("/", secret, { expiresIn });
 
@@ -70,8 +86,10 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
     switch (url.pathname) {
       case "/broadcast":
         return Promise.resolve(new Response(broadcastPage(), { headers: HTML }));
-      case "/ingest":
-        return hub.ingest(request, { authorize: publisher, idleTimeout: 10_000 });
+      case "/ingest": {
+        const rules = { authorize: publisher, idleTimeout: 10_000 };
+        return toBus ? ingest(request, toBus, rules) : hub.ingest(request, rules);
+      }
       case "/watch-link":
         // The broadcaster's page asks with its token for a link to hand out.
         return (async () => {

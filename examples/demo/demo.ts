@@ -4,15 +4,17 @@
  *
  * Routes: `/` the page, `/stream` the live MJPEG push (`?fps=` caps it per viewer), `/snapshot`
  * one picture (for clients that cannot take a push), `/viewers` a pushed SVG badge with the viewer
- * count (no JavaScript needed), `/stats` the same as JSON, with `hub.stats()` less what says who
- * the viewers are (their User-Agent and `?key=`: `/stats` is public). `/broadcast` sends the visitor's webcam to `/ingest`; a
- * signed `/?exp=…&sig=…` watches it (see broadcast.ts).
+ * count (no JavaScript needed), `/stats` counts as JSON for both hubs, the camera's and the
+ * broadcast's (counts only: the page is public, so no viewer's user agent or `?key=`).
+ * `/broadcast` sends the visitor's webcam to `/ingest`; a signed `/?exp=…&sig=…` watches it
+ * (see broadcast.ts).
  *
  * @module
  */
 import { type Part, PushHub, pushResponse } from "../../mod.ts";
 import { SyntheticCamera } from "./camera.ts";
 import { type Broadcast, createBroadcast } from "./broadcast.ts";
+import type { Bus } from "../cluster/bus.ts";
 
 /** Options of {@linkcode createDemo}. */
 export interface DemoOptions {
@@ -47,6 +49,8 @@ export interface DemoOptions {
    * @default {2000}
    */
   offlineAfter?: number;
+  /** The bus the webcam broadcast travels on between processes (see broadcast.ts). */
+  bus?: Bus | undefined;
 }
 
 /** A running demo: its fetch handler, its hub, and how to stop it. */
@@ -110,6 +114,12 @@ code{background:#eef2f5;padding:0 .25em}
 </body></html>`;
 }
 
+/** A hub's public figures: counts and rates, none of its viewers' own data. */
+function counts(hub: PushHub): Record<string, string | number> {
+  const { source, framesPublished, fpsIn, fpsOut, retainedBytes } = hub.stats();
+  return { source, viewers: hub.subscribers, framesPublished, fpsIn, fpsOut, retainedBytes };
+}
+
 function badge(viewers: number): string {
   const text = `${viewers} viewer${viewers === 1 ? "" : "s"} watching`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="28">` +
@@ -142,6 +152,7 @@ export function createDemo(options: DemoOptions = {}): Demo {
     secret: options.secret ?? randomHex(32),
     offline: new SyntheticCamera({ width, height }).offline(),
     offlineAfter: options.offlineAfter,
+    bus: options.bus,
   });
   let closed = false;
 
@@ -185,12 +196,11 @@ export function createDemo(options: DemoOptions = {}): Demo {
       }
       case "/viewers":
         return pushResponse(viewerCount(request.signal), { request });
-      case "/stats": {
-        const stats = hub.stats();
-        const viewers = stats.viewers.map(({ userAgent: _ua, key: _key, ...figures }) => figures);
-        const hubStats = { ...stats, viewers };
-        return Response.json({ viewers: hub.subscribers, frames: camera.frames, hub: hubStats });
-      }
+      case "/stats":
+        return Response.json({
+          camera: { ...counts(hub), framesDrawn: camera.frames },
+          broadcast: { ...counts(broadcast.hub), bus: options.bus?.kind ?? null },
+        });
       default:
         return new Response("not found\n", { status: 404 });
     }

@@ -4,14 +4,19 @@
  * Deploys to Deno Deploy as it is (no subprocess, no file access on this path).
  *
  * A real camera: `npm run demo -- --ffmpeg "-f v4l2 -i /dev/video0"` (Linux webcam), or
- * `--ffmpeg "-f lavfi -i testsrc=size=640x360:rate=25"` to try it without one. ffmpeg's MJPEG
+ * `--ffmpeg "-re -f lavfi -i testsrc=size=640x360:rate=25"` to try it without one. ffmpeg's MJPEG
  * output is split into pictures by `jpegFrames` and published to the hub.
  *
  * `/broadcast` sends your webcam: the publisher token is `PUBLISH_TOKEN` (random if unset, printed
  * at start), the viewers' link is signed with `STREAM_SECRET` (random if unset) and printed too.
  *
+ * `NATS_URL` (`nats://host:4222`, or `ws://`/`wss://` for NATS over WebSocket, as on Deno Deploy)
+ * sends the broadcast through NATS, so that any process (any Deploy isolate) serves any viewer;
+ * give every process the same `PUBLISH_TOKEN` and `STREAM_SECRET`. Without it, one process.
+ *
  * @module
  */
+import { connectBus } from "../cluster/bus.ts";
 import { createDemo } from "./demo.ts";
 import { ffmpegCamera, splitArgs } from "./ffmpeg.ts";
 
@@ -30,7 +35,10 @@ if (import.meta.main) {
     } else if (args[i] === "--fps") fps = Number(args[++i]);
     else usage(`unknown argument ${args[i]}`);
   }
+  const natsUrl = Deno.env.get("NATS_URL");
+  const bus = natsUrl ? await connectBus(natsUrl) : undefined;
   const demo = createDemo({
+    bus,
     fps,
     token: Deno.env.get("PUBLISH_TOKEN"),
     secret: Deno.env.get("STREAM_SECRET"),
@@ -45,6 +53,7 @@ if (import.meta.main) {
       console.log(`multipart-push demo: ${base}/  (Ctrl+C to stop)`);
       console.log(`broadcast your webcam: ${base}/broadcast#token=${demo.token}`);
       console.log(`watch it (signed, 1 h): ${base}${await demo.broadcast.watchLink()}`);
+      if (bus) console.log(`the broadcast travels through NATS at ${natsUrl}`);
     },
   }, demo.handler);
 }

@@ -21,18 +21,18 @@ export interface CorsOptions {
    * Methods a preflight allows.
    * @default ["GET", "HEAD", "POST"]
    */
-  allowMethods?: readonly string[];
+  allowMethods?: readonly string[] | undefined;
   /**
    * Request headers a preflight allows (`Authorization` for a publisher's token,
    * `Content-Type` for a frame upload).
    * @default ["Authorization", "Content-Type"]
    */
-  allowHeaders?: readonly string[];
+  allowHeaders?: readonly string[] | undefined;
   /**
    * Seconds a browser may cache a preflight's answer.
    * @default 600
    */
-  maxAge?: number;
+  maxAge?: number | undefined;
 }
 
 /** What {@linkcode corsPolicy} returns. */

@@ -30,12 +30,12 @@ export interface SignUrlOptions {
    * that started in time keeps running after it.
    * @default 300
    */
-  expiresIn?: number;
+  expiresIn?: number | undefined;
   /**
    * The clock, in milliseconds since 1970 (for tests).
    * @default Date.now()
    */
-  now?: number;
+  now?: number | undefined;
 }
 
 /** Options for {@linkcode verifySignedUrl}. */
@@ -44,7 +44,7 @@ export interface VerifySignedUrlOptions {
    * The clock, in milliseconds since 1970 (for tests).
    * @default Date.now()
    */
-  now?: number;
+  now?: number | undefined;
 }
 
 const CONTEXT = "multipart-push signed URL v1";

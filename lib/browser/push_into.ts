@@ -22,18 +22,18 @@ export interface PushIntoOptions {
    * Stops reading the push (the connection is closed).
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * More for the `fetch` (headers, credentials) when `source` is a URL or a Request.
    * @default {undefined}
    */
-  init?: RequestInit;
+  init?: RequestInit | undefined;
   /**
    * Called after each part is shown, with the part (HTML or not); a part that is not
    * `text/html` is only passed here.
    * @default {undefined}
    */
-  onPart?: (part: ReceivedPart) => void;
+  onPart?: ((part: ReceivedPart) => void) | undefined;
 }
 
 const HTML = /^\s*text\/html\s*(;|$)/i;

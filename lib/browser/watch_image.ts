@@ -38,27 +38,27 @@ export interface WatchImageOptions {
    * Milliseconds without a new frame after which the push is reloaded.
    * @default {10000}
    */
-  stallMs?: number;
+  stallMs?: number | undefined;
   /**
    * The first wait before a reload after an error; doubled per failed try.
    * @default {1000}
    */
-  retryMs?: number;
+  retryMs?: number | undefined;
   /**
    * The longest wait between two reloads.
    * @default {30000}
    */
-  maxRetryMs?: number;
+  maxRetryMs?: number | undefined;
   /**
    * Stops watching.
    * @default {undefined} watches until the returned function is called
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called before each reload, with why and how many reloads in a row.
    * @default {undefined}
    */
-  onReload?: (info: { reason: "stall" | "error"; attempt: number }) => void;
+  onReload?: ((info: { reason: "stall" | "error"; attempt: number }) => void) | undefined;
 }
 
 type Sampler = (img: WatchedImage) => string | undefined;

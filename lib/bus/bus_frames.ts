@@ -44,14 +44,14 @@ export interface BusFramesOptions {
    * `maxQueue` or more.
    * @default {1}
    */
-  maxQueue?: number;
+  maxQueue?: number | undefined;
   /**
    * Called with what goes wrong without ending the stream: a message that is
    * not a frame (it is skipped), a lost connection the client reconnects.
    * Pass the hub's `onError` to see it with the hub's own errors.
    * @default {console.error}
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** `BusFramesOptions` after checks and defaults. */

@@ -22,8 +22,8 @@ export interface Demo {
 }
 
 interface IncomingRequest {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
 }
 interface HttpServer {

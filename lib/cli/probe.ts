@@ -36,7 +36,7 @@ interface Emitter {
   on(event: string, listener: (value: never) => void): unknown;
 }
 interface IncomingMessage extends Emitter {
-  statusCode?: number;
+  statusCode?: number | undefined;
   httpVersion: string;
   headers: Record<string, string | string[] | undefined>;
   pipe<T>(destination: T): T;

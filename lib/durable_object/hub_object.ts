@@ -22,7 +22,7 @@ export interface PushHubObjectOptions extends PushHubOptions {
    * reaches its shards through it.
    * @default {"PUSH_HUB"}
    */
-  binding?: string;
+  binding?: string | undefined;
 }
 
 /** A Durable Object class, as `pushHubObject` makes it. */

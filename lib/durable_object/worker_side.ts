@@ -19,7 +19,7 @@ export interface DurableHubOptions {
    * once to K shard objects and viewers are spread over those.
    * @default {0}
    */
-  shards?: number;
+  shards?: number | undefined;
 }
 
 /** What a Worker does with the push hub objects of one namespace. */
@@ -30,7 +30,11 @@ export interface DurableHub {
    * A viewer's push, from a random shard (or `shard` when given, e.g. for
    * tests or stickiness), or from the camera's object when there are no shards.
    */
-  view(camera: string, request: Request, options?: { shard?: number }): Promise<Response>;
+  view(
+    camera: string,
+    request: Request,
+    options?: { shard?: number | undefined },
+  ): Promise<Response>;
   /** Subscribers now: on the camera's object, and on each shard. */
   stats(camera: string): Promise<{ camera: number; shards: number[] }>;
 }

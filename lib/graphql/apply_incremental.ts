@@ -11,7 +11,7 @@ import type { GraphQLResult, JsonObject, ResultPath } from "./types.ts";
 
 interface Pending {
   path: ResultPath;
-  label?: string;
+  label?: string | undefined;
 }
 
 /** The `pending` announcements of each result being merged, by id. */

@@ -47,7 +47,7 @@ export type Converter = (payload: JsonObject) => JsonObject | undefined;
  */
 export function toLegacy(): Converter {
   const merged: GraphQLResult = {};
-  const announced = new Map<string, { path: ResultPath; label?: string }>();
+  const announced = new Map<string, { path: ResultPath; label?: string | undefined }>();
   return (payload) => {
     if (!("incremental" in payload || "completed" in payload || "pending" in payload)) {
       applyIncremental(merged, payload);

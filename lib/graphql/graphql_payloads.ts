@@ -15,12 +15,12 @@ export interface GraphQLPayloadsOptions {
    * Aborting it stops the iteration with the signal's reason and cancels the body.
    * @default {undefined} the iteration runs until the body ends
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Longest payload in bytes.
    * @default 16777216 (16 MiB)
    */
-  maxPartSize?: number;
+  maxPartSize?: number | undefined;
 }
 
 /**

@@ -25,6 +25,7 @@
 
 export { graphqlResponse } from "./graphql_response.ts";
 export type { GraphQLResponseOptions } from "./options.ts";
+export type { HeadersInit } from "../shared/web_types.ts";
 export { graphqlPayloads, type GraphQLPayloadsOptions } from "./graphql_payloads.ts";
 export { applyIncremental } from "./apply_incremental.ts";
 export type {

@@ -15,7 +15,7 @@ interface Offer {
   type: string;
   subtype: string;
   /** The spec parameter this format is named by (lowercase name), if any. */
-  spec?: [string, string];
+  spec?: [string, string] | undefined;
 }
 
 const JSON_OFFERS: Offer[] = [

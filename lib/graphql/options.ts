@@ -6,6 +6,7 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { ResultKind } from "./negotiate.ts";
 
 /** Options of {@linkcode graphqlResponse}. */
@@ -18,31 +19,31 @@ export interface GraphQLResponseOptions {
    * on a `{}` before the first event).
    * @default {5000 for subscriptions (Apollo Router's rate), false for `@defer`/`@stream`}
    */
-  heartbeat?: number | false;
+  heartbeat?: number | false | undefined;
   /**
    * Ends the response: a subscription cleanly (a closing `{}` part), an
    * incremental one broken off (it is not complete). The client leaving
    * (`request.signal`, or the body being cancelled) ends it too.
    * @default {undefined} only the results' end or the client leaving ends it
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Called with what went wrong when the results throw or cannot become JSON.
    * @default {undefined} errors only end the response
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /**
    * Called once with a promise that settles when the response is over and
    * the results' `return()` has finished; on Cloudflare Workers pass
    * `(promise) => ctx.waitUntil(promise)`.
    * @default {undefined}
    */
-  waitUntil?: (promise: Promise<void>) => void;
+  waitUntil?: ((promise: Promise<void>) => void) | undefined;
   /**
    * More response headers (CORS, say); not `Content-Type` or the server's length headers.
    * @default {undefined} `Content-Type` and `Cache-Control: no-cache` only
    */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];

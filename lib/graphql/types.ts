@@ -25,13 +25,13 @@ export type ResultPath = readonly (string | number)[];
  */
 export interface GraphQLResult {
   /** The result's data; `null` after a field error reached the root, absent after a request error. */
-  data?: JsonObject | null;
+  data?: JsonObject | null | undefined;
   /** What went wrong, as the GraphQL spec formats errors. */
-  errors?: readonly unknown[];
+  errors?: readonly unknown[] | undefined;
   /** The server's extensions. */
-  extensions?: JsonObject;
+  extensions?: JsonObject | undefined;
   /** Incremental delivery: whether more payloads follow. */
-  hasNext?: boolean;
+  hasNext?: boolean | undefined;
 }
 
 /**

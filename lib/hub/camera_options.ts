@@ -8,6 +8,7 @@
 
 import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { Part } from "../push/part.ts";
 import { flag, seconds } from "./option_checks.ts";
 
@@ -22,7 +23,7 @@ export interface CameraOptions {
    * first frame. Checked like a published part. The next live frame replaces it.
    * @default {undefined (viewers keep the last picture; idle viewers are ended)}
    */
-  offline?: Part;
+  offline?: Part | undefined;
   /**
    * Adds `X-Timestamp` (seconds.microseconds of the publish, as µStreamer
    * writes it) and `X-Frame` (1, 2, 3… per published frame) to every part.
@@ -30,14 +31,14 @@ export interface CameraOptions {
    * on parts whose headers were not announced; decoders see them on each part.
    * @default {false}
    */
-  timestamps?: boolean;
+  timestamps?: boolean | undefined;
   /**
    * With `dropSame`: the first repeat of a frame is sent once more before the
    * rest of the run is dropped, because Safari (WebKit) paints a part only
    * when the next one starts (µStreamer's `--dual-final-frames`).
    * @default {false}
    */
-  dualFinalFrames?: boolean;
+  dualFinalFrames?: boolean | undefined;
   /**
    * Origins that may read push and snapshot responses (a `<canvas>` drawing
    * an `<img crossorigin>`): `"*"`, an origin, a list, or a function of the
@@ -46,7 +47,7 @@ export interface CameraOptions {
    * `Access-Control-Allow-Origin`.
    * @default {undefined (no CORS headers)}
    */
-  allowOrigin?: AllowOrigin;
+  allowOrigin?: AllowOrigin | undefined;
 }
 
 /** Options of `hub.snapshot()`. */
@@ -55,31 +56,31 @@ export interface SnapshotInit {
    * More response headers (not `Content-Type` or `Content-Length`).
    * @default {undefined}
    */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
   /**
    * The viewer's request: with `allowOrigin`, answers its `OPTIONS` preflight
    * and gets CORS headers.
    * @default {undefined}
    */
-  request?: Request;
+  request?: Request | undefined;
   /**
    * Wait for the next frame published after the call instead of serving the
    * latest one (up to `timeout` ms; then `503` with `Retry-After`, or the
    * `offline` picture while offline). The promise is the response.
    * @default {false}
    */
-  fresh?: boolean;
+  fresh?: boolean | undefined;
   /**
    * With `fresh`: the longest wait in milliseconds.
    * @default {2000}
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * Seconds a client or proxy may reuse the snapshot: `Cache-Control:
    * max-age=N` instead of `no-store`.
    * @default {undefined (no-store)}
    */
-  maxAge?: number;
+  maxAge?: number | undefined;
 }
 
 /** Camera options after the checks. */

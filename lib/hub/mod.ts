@@ -26,3 +26,4 @@ export type { PushHubSource } from "./source.ts";
 export type { HubIngestOptions } from "../ingest/ingest_options.ts";
 export type { HubStats, SourceState, ViewerStats } from "./stats.ts";
 export type { CameraOptions, SnapshotInit } from "./camera_options.ts";
+export type { HeadersInit } from "../shared/web_types.ts";

@@ -5,6 +5,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { PushMode } from "../push/framing.ts";
 import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
 import type { ViewerStats } from "./stats.ts";
@@ -18,42 +19,42 @@ export interface PushHubOptions extends CameraOptions {
    * (`multipart/mixed`, every part kept in order).
    * @default {"replace"}
    */
-  mode?: PushMode;
+  mode?: PushMode | undefined;
   /**
    * The boundary of every subscriber's push. A caller's boundary is checked
    * against RFC 2046, and a body containing `--boundary` is refused.
    * @default {createBoundary()}
    */
-  boundary?: string;
+  boundary?: string | undefined;
   /**
    * Send the latest frame to a new subscriber at once, so a new viewer sees a
    * picture without waiting for the next publish.
    * @default {true in replace mode, false in mixed mode}
    */
-  replay?: boolean;
+  replay?: boolean | undefined;
   /**
    * Milliseconds without a frame for a subscriber after which the latest frame
    * is sent to it again: proxies keep the connection, Chromium paints the last
    * frame. `Infinity` turns it off.
    * @default {1000 in replace mode, Infinity in mixed mode}
    */
-  keepAlive?: number;
+  keepAlive?: number | undefined;
   /**
    * Do not send a frame byte-equal (headers and body) to the previous one.
    * @default {false}
    */
-  dropSame?: boolean;
+  dropSame?: boolean | undefined;
   /**
    * Subscribers at once; `hub.response()` answers `503` past it.
    * @default {Infinity}
    */
-  maxSubscribers?: number;
+  maxSubscribers?: number | undefined;
   /**
    * Mixed mode: parts held for one subscriber that does not read; one more and
    * its connection is broken (an error, not a clean end: it lost parts).
    * @default {100}
    */
-  maxQueue?: number;
+  maxQueue?: number | undefined;
   /**
    * Milliseconds without a publish after which each subscriber ends cleanly.
    * Also the bound for a subscriber that takes no bytes (a response never
@@ -62,36 +63,36 @@ export interface PushHubOptions extends CameraOptions {
    * both off.
    * @default {60000}
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Milliseconds after which each subscriber ends cleanly.
    * @default {Infinity}
    */
-  maxDuration?: number;
+  maxDuration?: number | undefined;
   /**
    * Seconds sent in `Retry-After` with a `503` (hub full, no frame yet, closed).
    * @default {1}
    */
-  retryAfter?: number;
+  retryAfter?: number | undefined;
   /**
    * Called with what went wrong when a `PushHub.from` source throws, yields
    * a bad part, or does not stop within `stopTimeout`. If it throws, that is
    * ignored: the hub and its source carry on.
    * @default {undefined}
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /**
    * Called when a viewer joins (a `GET` that got a push, not a `HEAD` or a
    * `503`), with its figures as in `hub.stats()`. If it throws, that is ignored.
    * @default {undefined}
    */
-  onSubscribe?: (viewer: ViewerStats) => void;
+  onSubscribe?: ((viewer: ViewerStats) => void) | undefined;
   /**
    * Called when a viewer leaves, whatever the reason, with its final figures.
    * If it throws, that is ignored.
    * @default {undefined}
    */
-  onUnsubscribe?: (viewer: ViewerStats) => void;
+  onUnsubscribe?: ((viewer: ViewerStats) => void) | undefined;
 }
 
 /** Options of `PushHub.from()`. */
@@ -101,14 +102,14 @@ export interface PushHubFromOptions extends PushHubOptions {
    * a page reload does not restart the camera. `0` stops it at once.
    * @default {5000}
    */
-  linger?: number;
+  linger?: number | undefined;
   /**
    * Milliseconds the hub waits for a stopped run's `return()` (its `finally`)
    * before starting a new run anyway, telling `onError`: a source that
    * ignores its `AbortSignal` and never settles cannot wedge the hub.
    * @default {10000}
    */
-  stopTimeout?: number;
+  stopTimeout?: number | undefined;
 }
 
 /** Options of `hub.response()` for one subscriber. */
@@ -120,9 +121,9 @@ export interface HubResponseInit {
    * beyond what `setTimeout` can arm.
    * @default {Infinity}
    */
-  fps?: number;
+  fps?: number | undefined;
   /** More response headers, as in `pushResponse`. */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 /** Hub options after defaults and checks. */

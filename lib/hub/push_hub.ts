@@ -189,7 +189,7 @@ export class PushHub {
    * @throws {TypeError|RangeError} on a bad init, or when `init.headers` sets
    * `Content-Type` or `Content-Length`.
    */
-  snapshot(init?: SnapshotInit & { fresh?: false }): Response;
+  snapshot(init?: SnapshotInit & { fresh?: false | undefined }): Response;
   /** With `fresh: true`: a promise of the next frame's response. */
   snapshot(init: SnapshotInit & { fresh: true }): Promise<Response>;
   /** A response, or with `fresh: true` a promise of one. */

@@ -8,6 +8,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { multipartContentType } from "../shared/boundary.ts";
 import { asksForMixed, REPLACE_PARAM } from "../shared/fetch_framing.ts";
 import type { PushMode } from "../push/framing.ts";
@@ -103,7 +104,9 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
  *
  * @throws {TypeError} when `init.headers` sets `Content-Type` or `Content-Length`.
  */
-export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
+export function snapshotHeaders(
+  init: { headers?: HeadersInit | undefined; maxAge?: number | undefined },
+): Headers {
   const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
   return mergeHeaders(
     new Headers({ "Cache-Control": cache }),

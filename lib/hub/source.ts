@@ -47,7 +47,7 @@ export interface SourceSettings {
 type Run = {
   iterator: AsyncIterator<Part> | Iterator<Part>;
   controller: AbortController;
-  wake?: () => void;
+  wake?: (() => void) | undefined;
 };
 
 /**

@@ -21,7 +21,7 @@ export interface IngestFrame {
   contentType: string;
   body: Uint8Array;
   /** The part header fields a viewer gets (multipart uploads: `X-Timestamp`, `X-Frame`). */
-  headers?: Headers;
+  headers?: Headers | undefined;
 }
 
 /** Longest header block of an uploaded part. */

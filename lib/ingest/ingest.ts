@@ -8,6 +8,7 @@
 import { describeValue as describe } from "../shared/describe.ts";
 import { withHuffmanTablesPart } from "../mjpeg/huffman.ts";
 import { containHeaders } from "../shared/contained_content.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError, messageOf } from "./ingest_error.ts";

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { HeadersInit } from "../shared/web_types.ts";
 
 import { containHeaders } from "../shared/contained_content.ts";
 

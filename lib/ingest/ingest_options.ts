@@ -41,7 +41,7 @@ export interface IngestOptions {
    * `Content-Length` is larger is refused before its body is read.
    * @default 16777216 (16 MiB)
    */
-  maxFrameSize?: number;
+  maxFrameSize?: number | undefined;
   /**
    * Longest wait for the next complete frame (milliseconds; for the first,
    * from the start of the upload) before the upload is cut with `408`, so a
@@ -49,12 +49,12 @@ export interface IngestOptions {
    * hub. `Infinity` waits forever.
    * @default 30000
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Aborting it stops reading the upload; the answer is `503` with the reason.
    * @default undefined (the upload runs until it ends)
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for `hub.ingest`: those of {@linkcode ingest}, and one more. */
@@ -64,7 +64,7 @@ export interface HubIngestOptions extends IngestOptions {
    * answered `409`). Without it, a second publisher gets `409` at once.
    * @default false
    */
-  allowTakeover?: boolean;
+  allowTakeover?: boolean | undefined;
 }
 
 /** Options after the checks. */

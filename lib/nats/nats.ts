@@ -40,7 +40,7 @@ export interface NatsPublisherOptions {
    * is down (nats.js would otherwise queue every one of them).
    * @default {console.error}
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /**

@@ -12,11 +12,11 @@ import { describeValue as describe } from "../shared/describe.ts";
 /** What {@linkcode sendResponse} uses of Node's `http.ServerResponse` (Express's `res` too). */
 export interface NodeServerResponse {
   /** The request, to answer `HEAD` without a body. */
-  readonly req?: { readonly method?: string };
+  readonly req?: { readonly method?: string | undefined } | undefined;
   /** True once the response was destroyed (the client may have left before we started). */
-  readonly destroyed?: boolean;
+  readonly destroyed?: boolean | undefined;
   /** True once the connection closed. */
-  readonly closed?: boolean;
+  readonly closed?: boolean | undefined;
   /** Sends the status line and header fields. */
   writeHead(status: number, headers: Record<string, string | string[]>): unknown;
   /** Sends the header block before the first body chunk, if the server supports it. */

@@ -18,7 +18,7 @@ export type PartsInput = Response | ReadableStream<Uint8Array> | AsyncIterable<U
  */
 export interface ChunkSource {
   /** The next result of the stream or iterator; check its `value` with {@linkcode checkedChunk}. */
-  read(): Promise<{ done?: boolean; value?: unknown }>;
+  read(): Promise<{ done?: boolean | undefined; value?: unknown }>;
   /** Stops the input (cancels the stream, calls the iterator's `return`). */
   cancel(reason?: unknown): Promise<void>;
   /**

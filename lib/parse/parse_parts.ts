@@ -19,27 +19,27 @@ export interface ParsePartsOptions {
    * cameras send it works too). Required for streams and iterables.
    * @default the `boundary` parameter of the Response's `Content-Type`
    */
-  boundary?: string;
+  boundary?: string | undefined;
   /**
    * Aborting it stops the iteration with the signal's reason and cancels the input.
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Longest header block of a part, and longest rest of a boundary line, in bytes.
    * @default 16384
    */
-  maxHeaderSize?: number;
+  maxHeaderSize?: number | undefined;
   /**
    * Longest part (header block plus body) in bytes, and longest preamble.
    * @default 16777216 (16 MiB)
    */
-  maxPartSize?: number;
+  maxPartSize?: number | undefined;
   /**
    * Most parts to read; one more is a `"too-many-parts"` error.
    * @default Infinity
    */
-  maxParts?: number;
+  maxParts?: number | undefined;
 }
 
 /**

@@ -163,13 +163,15 @@ export class PartIterator implements AsyncIterableIterator<ReceivedPart> {
    * it: one promise shared by all reads would, while the signal lives, collect a
    * reaction holding every chunk.
    */
-  #read(): Promise<{ done?: boolean; value?: unknown }> {
+  #read(): Promise<{ done?: boolean | undefined; value?: unknown }> {
     const signal = this.#signal;
     if (signal === undefined || this.#source.cancelEndsRead) return this.#source.read();
     return this.#readOrAbort(signal);
   }
 
-  async #readOrAbort(signal: AbortSignal): Promise<{ done?: boolean; value?: unknown }> {
+  async #readOrAbort(
+    signal: AbortSignal,
+  ): Promise<{ done?: boolean | undefined; value?: unknown }> {
     if (signal.aborted) throw signal.reason;
     let fail = (): void => {};
     const aborted = new Promise<never>((_, reject) => {

@@ -40,28 +40,28 @@ export interface RelayOptions extends ParsePartsOptions {
    * `Content-Type` for upstream parts that have none, or an empty one.
    * @default "application/octet-stream"
    */
-  defaultContentType?: string;
+  defaultContentType?: string | undefined;
   /**
    * With a URL or a connect function as input: connect again when the
    * upstream drops, ends, refuses or answers an error, until `signal` aborts.
    * @default {true}
    */
-  reconnect?: boolean;
+  reconnect?: boolean | undefined;
   /**
    * The first wait before connecting again; doubled per try without a part.
    * @default {1000}
    */
-  retryMs?: number;
+  retryMs?: number | undefined;
   /**
    * The longest wait between two connections (each wait has up to 50% jitter off).
    * @default {30000}
    */
-  maxRetryMs?: number;
+  maxRetryMs?: number | undefined;
   /**
    * Called before each reconnection with why and how long the wait is.
    * @default {undefined}
    */
-  onReconnect?: (info: ReconnectInfo) => void;
+  onReconnect?: ((info: ReconnectInfo) => void) | undefined;
   /**
    * Told about each part `publish` refused (threw for): a hub refuses a body
    * or header holding its boundary. The part is skipped and the relay goes

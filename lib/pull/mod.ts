@@ -13,3 +13,4 @@
  */
 
 export { refreshHeader, refreshMetaTag, type RefreshOptions, refreshResponse } from "./refresh.ts";
+export type { BodyInit } from "../shared/web_types.ts";

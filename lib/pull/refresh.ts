@@ -7,6 +7,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import type { BodyInit } from "../shared/web_types.ts";
 
 // Control characters are what must be refused: CR/LF would split the header.
 // deno-lint-ignore no-control-regex
@@ -64,12 +65,12 @@ export interface RefreshOptions {
    * Where to go; the same URL again when left out.
    * @default {undefined}
    */
-  url?: string | URL;
+  url?: string | URL | undefined;
   /**
    * What a relative `url` is resolved against (the request's URL, say).
    * @default {undefined} relative URLs are sent as they are
    */
-  base?: string | URL;
+  base?: string | URL | undefined;
 }
 
 /**

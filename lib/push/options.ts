@@ -26,18 +26,18 @@ export interface PushOptions {
    * `fetch()` cannot read `multipart/x-mixed-replace`.
    * @default {"replace"}
    */
-  mode?: PushMode;
+  mode?: PushMode | undefined;
   /**
    * The boundary. A caller's boundary is checked against RFC 2046, and a body
    * or header field containing `--boundary` is refused before it is sent.
    * @default {createBoundary()} 128 random bits
    */
-  boundary?: string;
+  boundary?: string | undefined;
   /**
    * Ends the push cleanly (close delimiter) when aborted.
    * @default {undefined} ends only by the source, a timeout or `request.signal`
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Milliseconds without a new part after which the push ends cleanly, so
    * nobody camps on an endless push. A streamed body that sends no byte for
@@ -45,12 +45,12 @@ export interface PushOptions {
    * errors). `Infinity` turns it off.
    * @default {60000}
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /**
    * Milliseconds after which the push ends cleanly, whatever the source does.
    * @default {Infinity}
    */
-  maxDuration?: number;
+  maxDuration?: number | undefined;
   /**
    * Replace mode only: after each delimiter, send the next part's header block
    * (the previous part's `Content-Type`) at once. Chromium paints a part only
@@ -58,13 +58,13 @@ export interface PushOptions {
    * soon as it is sent. Parts then carry no `Content-Length`.
    * @default {true when `request` is an `<img>` load, else false}
    */
-  advanceHeaders?: boolean;
+  advanceHeaders?: boolean | undefined;
   /**
    * The request being answered: picks `advanceHeaders` for the client, and
    * ends the push when `request.signal` aborts (the client went away).
    * @default {undefined}
    */
-  request?: Request;
+  request?: Request | undefined;
   /**
    * Called with what went wrong when the source throws, yields a bad part, or
    * its `return()` fails. The stream errors too, so the client sees a broken
@@ -72,7 +72,7 @@ export interface PushOptions {
    * ignored: a failing logger never becomes an unhandled rejection.
    * @default {undefined} errors only error the stream
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /**
    * Called once with a promise that settles when the push is over and the
    * source's `return()` has finished. On Cloudflare Workers pass
@@ -81,7 +81,7 @@ export interface PushOptions {
    * never resumes to run its `finally`.
    * @default {undefined}
    */
-  waitUntil?: (promise: Promise<void>) => void;
+  waitUntil?: ((promise: Promise<void>) => void) | undefined;
 }
 
 /** Options after defaults and checks. */

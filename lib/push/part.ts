@@ -7,6 +7,7 @@
 
 import type { BoundaryGuard } from "./boundary_guard.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 
 /** What a part's body may be. Bytes are sent as they are, without a copy. */
@@ -42,7 +43,7 @@ export interface Part {
   /** The part's bytes. Its size, when known up front, becomes `Content-Length`. */
   body: PartBody;
   /** More header fields for this part (not `Content-Type` or `Content-Length`); values as `contentType`'s. */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 /** What `pushStream` and `pushResponse` read parts from. */
@@ -54,9 +55,9 @@ export interface WirePart {
   fields: string;
   /** The header block without `Content-Length`: equal keys mean an announced block fits. */
   key: string;
-  bytes?: Uint8Array;
-  stream?: ReadableStream<Uint8Array>;
-  size?: number;
+  bytes?: Uint8Array | undefined;
+  stream?: ReadableStream<Uint8Array> | undefined;
+  size?: number | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -115,7 +116,7 @@ function bodyOf(
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
     const isView = ArrayBuffer.isView(body);
     // A transferred buffer reads as empty (or throws): refuse it rather than send nothing.
-    if (((isView ? body.buffer : body) as { detached?: boolean }).detached === true) {
+    if (((isView ? body.buffer : body) as { detached?: boolean | undefined }).detached === true) {
       throw new TypeError(
         `${where} is a detached ArrayBuffer (its memory was transferred, e.g. by postMessage): ` +
           "pass a copy made before the transfer",

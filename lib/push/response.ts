@@ -6,6 +6,7 @@
 
 import { multipartContentType } from "../shared/boundary.ts";
 import { describeValue } from "../shared/describe.ts";
+import type { HeadersInit } from "../shared/web_types.ts";
 import { headerLine, headerPairs } from "../shared/header_fields.ts";
 import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
@@ -19,14 +20,14 @@ export interface PushResponseOptions extends PushOptions {
    * The response status: 200–599, not a null-body status (204, 205, 304).
    * @default {200}
    */
-  status?: number;
+  status?: number | undefined;
   /**
    * More response headers (CORS, say). They may replace `Cache-Control` but
    * not `Content-Type`, and may not set the hop-by-hop or length headers the
    * server owns.
    * @default {undefined} only the push's own headers
    */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];

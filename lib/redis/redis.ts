@@ -22,7 +22,7 @@ export interface RedisClientLike {
    */
   publish(channel: string, message: never): Promise<unknown>;
   /** node-redis `client.isReady`: false while the connection is down (frames are dropped then). */
-  readonly isReady?: boolean;
+  readonly isReady?: boolean | undefined;
   /** `client.duplicate()`: a new, unconnected client with the same options. */
   duplicate(): RedisSubscriberLike;
 }
@@ -51,7 +51,7 @@ export interface RedisPublisherOptions {
    * publish fails; the next frame is published as usual.
    * @default {console.error}
    */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 type BufferView = { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array };
@@ -84,7 +84,7 @@ export function redisPublisher(
   checkChannel(channel);
   // node-redis (v5, v6) throws a TypeError for a plain Uint8Array ("must be of type string |
   // Buffer"); it runs only where Node's Buffer exists (Node, Bun, Deno).
-  const buffer = (globalThis as { Buffer?: BufferView }).Buffer;
+  const buffer = (globalThis as { Buffer?: BufferView | undefined }).Buffer;
   if (!buffer) throw new TypeError("redisPublisher needs Node's Buffer, as node-redis does");
   const { publish, report } = outagePublisher({
     what: `Redis channel ${channel}`,

@@ -7,6 +7,7 @@
  */
 
 import { describeValue } from "./describe.ts";
+import type { HeadersInit } from "./web_types.ts";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;

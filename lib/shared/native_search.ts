@@ -75,5 +75,5 @@ export function chooseNativeSearch(found: unknown, agent: string): NativeSearch 
  */
 export const nativeSearch: NativeSearch = chooseNativeSearch(
   (globalThis as { Buffer?: unknown }).Buffer,
-  (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? "",
+  (globalThis as { navigator?: { userAgent?: string | undefined } }).navigator?.userAgent ?? "",
 );

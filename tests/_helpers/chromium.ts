@@ -13,16 +13,20 @@ export const chromiumSkipReason: string | undefined = canSpawn
   : "skipped on workerd: no subprocesses";
 
 /**
- * Launch headless /usr/bin/chromium with the project's flags.
+ * Launch headless /usr/bin/chromium with the project's flags (`fakeCamera`: a test-pattern webcam).
  *
  * @example
  * const browser = await launchChromium();
  * await browser.close();
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { fakeCamera?: boolean } = {}): Promise<Browser> {
   // A non-literal specifier keeps bundlers (the workerd harness) from pulling playwright in.
   const name = "playwright-core";
   const { chromium } = await import(name) as typeof import("playwright-core");
+  // fakeCamera: getUserMedia gets Chromium's test pattern, without asking.
+  const camera = options.fakeCamera
+    ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    : [];
   return await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -32,6 +36,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
+      ...camera,
     ],
   });
 }

@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { createDemo, type Demo } from "../../examples/demo/demo.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
-import { readImg, waitForColor } from "../_helpers/chromium.ts";
+import { launchChromium, readImg, waitForColor } from "../_helpers/chromium.ts";
 import { until } from "../_helpers/streams.ts";
 
 const TOKEN = "publisher-token-0123456789";
@@ -48,18 +48,7 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
     if (skip) return;
     demo = createDemo({ width: 160, height: 120, token: TOKEN, offlineAfter: 1000 });
     server = await serve(demo.handler);
-    const name = "playwright-core";
-    const { chromium } = await import(name) as typeof import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-      ],
-    });
+    browser = await launchChromium({ fakeCamera: true });
   });
   after(async () => {
     demo?.close();

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The demo (`npm run demo`): the synthetic camera, the demo server on this runtime's own server
-// read with fetch and ffprobe, the --ffmpeg camera, the launcher started as a program, and
+// read with fetch and ffprobe, the --ffmpeg camera (`npm run demo` itself: commands.test.ts), and
 // Chromium showing the live page (it also takes the README's screenshot, docs/demo.png).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -136,8 +136,8 @@ describe("demo: server", () => {
     await reader.read();
     try {
       const stats = await (await fetch(new URL("stats", server.url))).json();
-      assert.equal(stats.viewers, 1);
-      assert.ok(stats.frames > 0);
+      assert.equal(stats.camera.viewers, 1);
+      assert.ok(stats.camera.framesDrawn > 0);
       const [badge] = await firstParts(new URL("viewers", server.url).href, 1);
       assert.equal(badge.contentType, "image/svg+xml");
       assert.match(badge.text(), />1 viewer watching</);
@@ -204,42 +204,6 @@ describe("demo: real camera through ffmpeg", () => {
     } finally {
       demo.close();
       await server.close();
-    }
-  });
-});
-
-describe("demo: npm run demo", () => {
-  it(`scripts/demo.mjs starts the demo on Deno and prints its URL${noSpawn}`, {
-    skip: !canSpawn,
-  }, async () => {
-    const { spawn } = await spawnModule();
-    const node = new URL("node_modules/.bin/node", root()).pathname;
-    const child = spawn(node, ["scripts/demo.mjs"], {
-      cwd: root().pathname,
-      env: { ...globalThis.process?.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        const timer = setTimeout(() => reject(new Error(`no URL in 30 s: ${out}`)), 30_000);
-        child.stdout!.on("data", (chunk: Uint8Array) => {
-          out += new TextDecoder().decode(chunk);
-          const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[0]);
-          }
-        });
-        child.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
-      });
-      assert.match(await (await fetch(url)).text(), /src="\/stream"/);
-      const parts = await firstParts(new URL("stream", url).href, 2);
-      assert.equal(decode(parts[1].body).width, 320);
-    } finally {
-      child.kill("SIGTERM");
-      await exited;
     }
   });
 });
