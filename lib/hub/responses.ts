@@ -8,7 +8,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
-import type { PushMode } from "../push/framing.ts";
+import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
 import type { SubscriberConfig } from "./subscriber.ts";
@@ -65,7 +65,7 @@ export function pushSetup(
   const interval = fpsInterval(init?.fps);
   const label = labelsMixed(mode, advanceHeaders, request) ? "over-mixed" : mode;
   const headers = pushHeaders(label, boundary, init?.headers, "init.headers");
-  return { config: { advanceHeaders, interval, signals }, headers };
+  return { config: { wire: wireFor(mode, advanceHeaders), interval, signals }, headers };
 }
 
 /**

@@ -54,7 +54,7 @@ export class HubSubscriber {
     this.offeredAt = now;
     this.#takenAt = now;
     this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
-    this.#writer = new PartWriter<HubFrame>(host.boundary, config.advanceHeaders);
+    this.#writer = new PartWriter<HubFrame>(host.boundary, config.wire);
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;

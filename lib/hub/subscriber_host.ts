@@ -6,6 +6,7 @@
  */
 
 import type { HubFrame } from "./frame.ts";
+import type { Wire } from "../push/framing.ts";
 import type { ViewerMeter } from "./stats.ts";
 
 /**
@@ -29,8 +30,8 @@ export interface SubscriberHost<S> {
 
 /** Per-subscriber settings. */
 export interface SubscriberConfig {
-  /** Browser framing for this subscriber's client (lib/push/framing.ts). */
-  advanceHeaders: boolean;
+  /** The framing for this subscriber's client (lib/push/framing.ts). */
+  wire: Wire;
   /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
   interval: number;
   signals: AbortSignal[];

@@ -8,7 +8,7 @@
  */
 
 import { boundaryGuard } from "./boundary_guard.ts";
-import { PartWriter, wireFrame } from "./framing.ts";
+import { PartWriter, wireFor, wireFrame } from "./framing.ts";
 import {
   badIteratorResult,
   openPartSource,
@@ -38,7 +38,7 @@ export function encodeParts(
 ): ReadableStream<Uint8Array> {
   const guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
   const iterator = openPartSource(parts, guard);
-  const writer = new PartWriter(config.boundary, config.advanceHeaders);
+  const writer = new PartWriter(config.boundary, wireFor(config.mode, config.advanceHeaders));
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let index = 0;
   /** The reader of the streamed body in flight, if any. */

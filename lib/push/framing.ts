@@ -15,18 +15,29 @@
  * only once the delimiter line is complete. So each frame is painted as soon
  * as its one chunk arrives, without a second send or a timer. The next part
  * whose header block is the announced one is its body alone; one with another
- * block first fills the announced part with the previous body. A push that
- * ends (its source returns, an abort, a timeout, `hub.close()`) fills the
- * announced part with the last body again, then `CRLF --B-- CRLF`: an empty
- * part there blanks a Firefox document and breaks a Chromium or WebKit `<img>`
- * (issue 14). Decoders therefore read one part more than was pushed: the last
- * one, twice.
+ * block first fills the announced part with the previous body.
  *
  * Reader framing (replace mode for media readers and `fetch()`, and all of
  * mixed mode): `CRLF --B` opens, each part is `CRLF fields CRLF body CRLF --B`
- * (the line's `CRLF` starts the next part), `-- CRLF` closes. N parts read as
- * N, each with its `Content-Length`; but a browser would show each frame one
- * late, so browsers are not given it.
+ * (the line's `CRLF` starts the next part), `-- CRLF` closes. Each part has
+ * its `Content-Length`, which FFmpeg (ffmpeg, OpenCV) needs to hand a part
+ * over as it arrives rather than one part late; but browsers would show each
+ * frame one late (and a lone frame never), so they are not given it.
+ *
+ * The ending, whatever ends a replace push (its source returns, at once or
+ * later, an abort, a timeout, `hub.close()`): the last part again, then the
+ * close. Browser framing must fill the part it announced: an empty part there
+ * blanks a Firefox document and breaks a Chromium or WebKit `<img>` (issue
+ * 14), and GStreamer, Python's `email` and our decoder would read it as a part.
+ * Reader framing repeats it too, since VLC drops the part that the close
+ * delimiter ends. So readers count one part more than was pushed, the last
+ * one twice (VLC: exactly those pushed). Mixed mode repeats nothing.
+ *
+ * Measured in issue 19 (WebKitGTK 2.50, libsoup 3.2): WebKit shows nothing of
+ * a response until 512 bytes of its body have come (libsoup's content sniffer
+ * buffers them, `X-Content-Type-Options: nosniff` or not); browser framing
+ * opens with a 512-byte preamble, which every reader skips, so a lone small
+ * first part shows at once.
  *
  * @module
  */
@@ -56,8 +67,8 @@ export interface WireFrame {
 
 /**
  * What WebKit needs before it shows a small first part: its network layer
- * holds back a response's first bytes until 512 have come (libsoup's content
- * sniffer buffer). Text before the first delimiter is a preamble (RFC 2046)
+ * holds back a response's first 512 body bytes (libsoup's content sniffer,
+ * `BUFFER_SIZE 512`). Text before the first delimiter is a preamble (RFC 2046)
  * that every reader skips, so browser framing opens with 510 spaces and CRLF.
  */
 const PREAMBLE = `${" ".repeat(510)}\r\n`;
@@ -102,13 +113,27 @@ export function wireFrame(
 }
 
 /**
+ * The framing one client gets: `browser` and `reader` for replace mode (see
+ * the module doc), `mixed` for mixed mode (reader framing, nothing repeated).
+ */
+export type Wire = "browser" | "reader" | "mixed";
+
+/**
+ * The framing of a push in `mode`, `announce` telling browser framing
+ * (`advanceHeaders`, picked per client in options.ts) from reader framing.
+ */
+export function wireFor(mode: PushMode, announce: boolean): Wire {
+  return mode === "mixed" ? "mixed" : announce ? "browser" : "reader";
+}
+
+/**
  * The framing of one push to one client: it frames each part as it goes out
- * and knows what ends the push. `announce` picks browser framing (see the
- * module doc); mixed mode is always reader framing.
+ * and knows what ends the push, keeping (by reference) the last part to
+ * repeat at the end in replace mode.
  *
  * @example
  * ```ts ignore
- * const writer = new PartWriter("B", true);
+ * const writer = new PartWriter("B", "browser");
  * enqueue(writer.open);
  * enqueue(writer.part(wireFrame("B", wire.fields, wire.key, wire.bytes)));
  * for (const chunk of writer.close()) enqueue(chunk);
@@ -117,73 +142,87 @@ export function wireFrame(
 export class PartWriter<F extends WireFrame = WireFrame> {
   /** Sent first, on its own: the push's opening. */
   readonly open: Uint8Array;
-  readonly #announce: boolean;
+  readonly #wire: Wire;
   readonly #line: string;
   /** The header block announced last (browser framing), `undefined` before the first part. */
   #announced: string | undefined;
-  /** The body that fills the announced part (the last body sent), by reference. */
+  /**
+   * What repeats the last part at the end: its body (browser framing: the
+   * announced block is out already) or the whole part (reader framing).
+   */
   #fill: Uint8Array[] = [];
-  /** The frame whose body `#fill` is, when the part was sent whole. */
+  /** The frame `#fill` comes from, when the part was sent whole. */
   #fillFrame: F | undefined;
   /** The tail of a streamed body for its key, kept while the key stays. */
   #tail: { key: string; bytes: Uint8Array } | undefined;
 
-  constructor(boundary: string, announce: boolean) {
-    this.#announce = announce;
+  constructor(boundary: string, wire: Wire) {
+    this.#wire = wire;
     this.#line = `\r\n--${boundary}`;
-    this.open = latin1Bytes(announce ? `${PREAMBLE}--${boundary}\r\n` : this.#line);
+    this.open = latin1Bytes(wire === "browser" ? `${PREAMBLE}--${boundary}\r\n` : this.#line);
   }
 
-  /** The frame whose body fills the announced part (the hub counts the buffer it keeps). */
+  /** The frame kept to repeat at the end (the hub counts the buffer it keeps). */
   get filling(): F | undefined {
     return this.#fillFrame;
   }
 
   /** A whole part, as the one chunk to send. */
   part(frame: F): Uint8Array {
-    if (!this.#announce) return frame.reader;
+    if (this.#wire !== "browser") {
+      this.#keep(frame, frame.reader);
+      return frame.reader;
+    }
     const announced = this.#announced;
     const fill = this.#fill;
     this.#announced = frame.key;
-    this.#fill = [frame.body];
-    this.#fillFrame = frame;
+    this.#keep(frame, frame.body);
     if (announced === undefined) return frame.first;
     if (announced === frame.key) return frame.fits;
     return concatBytes([...fill, frame.switched]);
   }
 
   /**
-   * A frame waiting to be sent (a hub viewer's slot) whose header block is
-   * the announced one fills that part as well as the body sent last: the
-   * older body is let go, so a stalled viewer keeps one frame, not two.
+   * A frame waiting to be sent (a hub viewer's slot) that could repeat at
+   * the end as well as the part sent last (browser framing: one with the
+   * announced header block) takes its place: the older one is let go, so a
+   * stalled viewer keeps one frame, not two.
    */
   refill(frame: F): void {
-    if (!this.#announce || this.#announced !== frame.key) return;
-    this.#fill = [frame.body];
-    this.#fillFrame = frame;
+    if (this.#wire === "reader") this.#keep(frame, frame.reader);
+    else if (this.#wire === "browser" && this.#announced === frame.key) {
+      this.#keep(frame, frame.body);
+    }
   }
 
   /** What goes before a streamed body with header `fields` (`key` without its length). */
   begin(fields: string, key: string): Uint8Array {
-    if (!this.#announce) return latin1Bytes(`\r\n${fields}\r\n`);
+    if (this.#wire !== "browser") {
+      const head = latin1Bytes(`\r\n${fields}\r\n`);
+      this.#keep(undefined, head);
+      return head;
+    }
     const announced = this.#announced;
     const fill = this.#fill;
     this.#announced = key;
-    this.#fill = [];
-    this.#fillFrame = undefined;
+    this.#keep(undefined);
     if (announced === key) return new Uint8Array(0);
     if (announced === undefined) return latin1Bytes(`${fields}\r\n`);
     return concatBytes([...fill, latin1Bytes(`${this.#line}\r\n${fields}\r\n`)]);
   }
 
-  /** Notes one chunk of a streamed body as it is sent: with browser framing it may fill a part. */
+  /** Notes one chunk of a streamed body as it is sent: it may repeat at the end. */
   chunk(bytes: Uint8Array): void {
-    if (this.#announce) this.#fill.push(bytes);
+    if (this.#wire !== "mixed") this.#fill.push(bytes);
   }
 
   /** What goes after a streamed body. */
   end(): Uint8Array {
-    if (!this.#announce) return latin1Bytes(this.#line);
+    if (this.#wire !== "browser") {
+      const line = latin1Bytes(this.#line);
+      if (this.#wire === "reader") this.#fill.push(line);
+      return line;
+    }
     const key = this.#announced!;
     if (this.#tail?.key !== key) {
       this.#tail = { key, bytes: latin1Bytes(`${this.#line}\r\n${key}\r\n`) };
@@ -192,14 +231,22 @@ export class PartWriter<F extends WireFrame = WireFrame> {
   }
 
   /**
-   * The last chunks of the push, between parts: the announced part's fill (by
-   * reference, not copied: an ending is no steady state), and the close.
+   * The last chunks of the push, between parts: in replace mode the last part
+   * again (by reference, not copied: an ending is no steady state), then the
+   * close delimiter.
    */
   close(): Uint8Array[] {
-    if (!this.#announce) return [latin1Bytes("--\r\n")];
-    const fill = this.#announced === undefined ? [] : this.#fill;
-    this.#fill = [];
-    this.#fillFrame = undefined;
+    const fill = this.#fill;
+    this.#keep(undefined);
+    if (this.#wire !== "browser") return [...fill, latin1Bytes("--\r\n")];
+    if (this.#announced === undefined) return [latin1Bytes(`${this.#line}--\r\n`)];
     return [...fill, latin1Bytes(`${this.#line}--\r\n`)];
+  }
+
+  /** Keeps what repeats the last part (nothing in mixed mode). */
+  #keep(frame: F | undefined, ...fill: Uint8Array[]): void {
+    if (this.#wire === "mixed") return;
+    this.#fill = fill;
+    this.#fillFrame = frame;
   }
 }

@@ -1,8 +1,8 @@
 // The ending × client table (issue 19), decoder side: every ending of a replace push, from
-// pushResponse and from PushHub, read by our decoder as each client gets it. Browser framing (no
-// request, a browser load) fills the announced part with the last body before the close, so a
-// decoder reads the last part twice; reader framing (a media reader's request) reads N of N. No
-// ending leaves an empty part. The browsers' side is tests/browser/ending.test.ts; sends per
+// pushResponse and from PushHub, read by our decoder as each client gets it. Every framing ends
+// with the last part again before the close (browser framing fills the part it announced; reader
+// framing repeats it for VLC, which drops the part the close ends), so a decoder reads N+1, the
+// last twice. No ending leaves an empty part. The browsers' side is tests/browser/ending.test.ts; sends per
 // frame are counted at the end of this file.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -16,12 +16,13 @@ import { endingResponse, ENDINGS, hasEnding, type Via } from "../_helpers/ending
 const frame = (body: string): Part => ({ contentType: "image/jpeg", body });
 const BODIES = ["one", "two", "three"];
 
-/** The clients, by the request they send, and whether they get browser framing. */
+/** The clients, by the request they send. */
 const CLIENTS = [
-  ["no request", undefined, true],
-  ["<img>", { "Sec-Fetch-Dest": "image", Accept: "image/avif,image/webp,*/*" }, true],
-  ["top-level page", { "Sec-Fetch-Dest": "document", Accept: "text/html,*/*;q=0.8" }, true],
-  ["ffmpeg (Lavf)", { "User-Agent": "Lavf/61.7.100", Accept: "*/*" }, false],
+  ["no request", undefined],
+  ["<img>", { "Sec-Fetch-Dest": "image", Accept: "image/avif,image/webp,*/*" }],
+  ["top-level page", { "Sec-Fetch-Dest": "document", Accept: "text/html,*/*;q=0.8" }],
+  ["ffmpeg (Lavf)", { "User-Agent": "Lavf/61.7.100", Accept: "*/*" }],
+  ["fetch() reader (pushInto)", { "Sec-Fetch-Dest": "empty", Accept: "multipart/mixed" }],
 ] as const;
 
 /** Every part's body as our decoder reads it. */
@@ -34,13 +35,13 @@ async function bodiesOf(response: Response): Promise<string[]> {
 describe("every ending × client, read by our decoder: every part, none empty", () => {
   for (const via of ["pushResponse", "PushHub"] as Via[]) {
     for (const ending of ENDINGS) {
-      for (const [client, headers, browser] of CLIENTS) {
+      for (const [client, headers] of CLIENTS) {
         if (!hasEnding(ending, via, headers !== undefined)) continue;
-        it(`${via}, ${ending}, ${client}: ${browser ? "N+1 (the last twice)" : "N of N"}`, async () => {
+        it(`${via}, ${ending}, ${client}: N+1 (the last twice)`, async () => {
           const request = headers && new Request("http://h/", { headers });
           const response = endingResponse(ending, via, BODIES.map(frame), 30, request)!;
           const got = await bodiesOf(response);
-          assert.deepEqual(got, browser ? [...BODIES, "three"] : BODIES);
+          assert.deepEqual(got, [...BODIES, "three"]);
         });
       }
     }
