@@ -79,7 +79,11 @@ export function endingResponse(
   }
   const hub = PushHub.from(source, { ...options, keepAlive: Infinity, linger: 0 });
   // The hub ends a viewer on its request's signal: the abort is the request's.
-  const viewer = ending === "signal abort" ? new Request(request!, { signal: abort.signal }) : request;
+  // (A new Request from the parts, not `new Request(request, …)`: a server's own Request class
+  // need not be the global one.)
+  const viewer = ending === "signal abort"
+    ? new Request(request!.url, { headers: request!.headers, signal: abort.signal })
+    : request;
   if (ending === "hub.close()") timers.push(setTimeout(() => hub.close(), last + AFTER));
   const response = hub.response(viewer);
   // The hub is closed once its viewer has gone, whatever the ending (stops the waiting source).
