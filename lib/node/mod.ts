@@ -1,7 +1,8 @@
 /**
  * For Node (and Bun's `node:http`): {@linkcode sendResponse} serves a push (`pushResponse`,
  * `hub.response`) from Node's own `node:http` server or Express, writing the body's chunks to the
- * `ServerResponse` directly; {@linkcode useNativeSearch} hands the decoder and `jpegFrames` Node's
+ * `ServerResponse` directly, and {@linkcode toRequest} hands the push the client's request (so an
+ * `<img>` gets browser framing and a media reader reader framing); {@linkcode useNativeSearch} hands the decoder and `jpegFrames` Node's
  * `Buffer#indexOf` (the library itself touches no runtime global).
  *
  * @example
@@ -11,11 +12,16 @@
  * import { sendResponse } from "multipart-push/node";
  *
  * const hub = new PushHub();
- * createServer((req, res) => void sendResponse(hub.response(), res)).listen(8080);
+ * createServer((req, res) => void sendResponse(hub.response(toRequest(req, res)), res)).listen(8080);
  * ```
  *
  * @module
  */
 
-export { type NodeServerResponse, sendResponse } from "./send_response.ts";
+export {
+  type NodeIncomingMessage,
+  type NodeServerResponse,
+  sendResponse,
+  toRequest,
+} from "./send_response.ts";
 export { useNativeSearch } from "../shared/native_search.ts";

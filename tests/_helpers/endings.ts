@@ -40,7 +40,9 @@ const AFTER = 150;
  * The push of `parts`, `gap` ms apart, ending as `ending` says. `request` goes to the engine as
  * is (`undefined`: the design card's `pushResponse(iter)`, `hub.response()`). Returns `undefined`
  * for an ending the engine does not have: "hub.close()" with `pushResponse`, and "signal abort"
- * with a hub and no request (a hub viewer's only signal is its request's).
+ * with a hub and no request (a hub viewer's only signal is its request's). `yielded` gets the
+ * index of each part as the source yields it: a deadline may come before the last one on a busy
+ * machine, and the ending must then keep the last part that was sent.
  */
 export function endingResponse(
   ending: EndingName,
@@ -48,6 +50,7 @@ export function endingResponse(
   parts: readonly Part[],
   gap: number,
   request: Request | undefined,
+  yielded: number[] = [],
 ): Response | undefined {
   if (!hasEnding(ending, via, request !== undefined)) return undefined;
   const last = (parts.length - 1) * gap;
@@ -64,6 +67,7 @@ export function endingResponse(
   async function* source(): AsyncGenerator<Part> {
     for (const [i, part] of parts.entries()) {
       if (i > 0) await delay(gap);
+      yielded.push(i);
       yield part;
     }
     if (tail >= 0) await delay(tail);

@@ -9,7 +9,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Part } from "../../lib/push/part.ts";
 import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
-import { endingResponse, ENDINGS, type EndingName, hasEnding, type Via } from "../_helpers/endings.ts";
+import {
+  type EndingName,
+  endingResponse,
+  ENDINGS,
+  hasEnding,
+  type Via,
+} from "../_helpers/endings.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
@@ -47,7 +53,11 @@ const SETTLED = (FRAMES.length - 1) * GAP + 400 + 500;
 const IMG_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/stream"></body>`;
 
 /** Without a request, a subset: the endings that differ in kind (at once, later, a deadline). */
-const WITHOUT: readonly EndingName[] = ["source ends at once", "source ends 400 ms later", "maxDuration"];
+const WITHOUT: readonly EndingName[] = [
+  "source ends at once",
+  "source ends 400 ms later",
+  "maxDuration",
+];
 
 for (const name of ENGINES) {
   describe(`every ending in ${name}${why}`, () => {
@@ -87,7 +97,10 @@ for (const name of ENGINES) {
             try {
               await sleep(SETTLED);
               const shown = await onScreen(tab);
-              assert.ok(near(shown, BLUE), `after the end the image shows ${JSON.stringify(shown)}`);
+              assert.ok(
+                near(shown, BLUE),
+                `after the end the image shows ${JSON.stringify(shown)}`,
+              );
               const broken = await tab.evaluate<boolean>(
                 `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
               );
@@ -99,7 +112,9 @@ for (const name of ENGINES) {
 
           const docSkip = skip || name === "chromium";
           const docWhy = why ||
-            (name === "chromium" ? " (skipped on chromium: it renders no multipart documents)" : "");
+            (name === "chromium"
+              ? " (skipped on chromium: it renders no multipart documents)"
+              : "");
           it(`a top-level HTML push keeps its last page: ${how}${docWhy}`, {
             ...opts,
             skip: docSkip,

@@ -73,7 +73,7 @@ describe("one wire rule: the hub sends what the encoder sends", () => {
  */
 async function chunksPerFrame(
   stream: ReadableStream<Uint8Array>,
-  publish: (i: number) => Promise<void>,
+  publish: (i: number) => Promise<void> | void,
   frames: number,
 ): Promise<number[]> {
   const reader = stream.getReader();
@@ -103,7 +103,7 @@ describe("one send per viewer per frame (chunks counted, not timed)", () => {
     it(`PushHub, ${client}: each frame is one chunk, in steady state`, async () => {
       const hub = new PushHub({ keepAlive: Infinity });
       const request = headers && new Request("http://h/", { headers });
-      const counts = await chunksPerFrame(hub.response(request).body!, async (i) => {
+      const counts = await chunksPerFrame(hub.response(request).body!, (i) => {
         hub.publish(body(i));
       }, 20);
       hub.close();
