@@ -9,7 +9,6 @@
 
 import type { HubFrame } from "./frame.ts";
 
-
 /**
  * A subscriber's queue (one slot in replace mode).
  *

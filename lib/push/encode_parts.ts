@@ -75,7 +75,9 @@ export function encodeParts(
   function sendPart(wire: WirePart, where: string): void {
     if (wire.bytes) {
       guard?.checkBody(wire.bytes, where);
-      controller.enqueue(writer.part(wireFrame(config.boundary, wire.fields, wire.key, wire.bytes)));
+      controller.enqueue(
+        writer.part(wireFrame(config.boundary, wire.fields, wire.key, wire.bytes)),
+      );
     } else {
       guard?.reset();
       const before = writer.begin(wire.fields, wire.key);

@@ -238,5 +238,7 @@ const SHOWN = /^(?:document|iframe|frame|embed|object|image)$/i;
 export function isBrowserLoad(request: Request): boolean {
   const dest = request.headers.get("sec-fetch-dest");
   if (dest !== null) return SHOWN.test(dest.trim());
-  return /^\s*(?:image\/|text\/html|application\/xhtml\+xml)/i.test(request.headers.get("accept") ?? "");
+  return /^\s*(?:image\/|text\/html|application\/xhtml\+xml)/i.test(
+    request.headers.get("accept") ?? "",
+  );
 }

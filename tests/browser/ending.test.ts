@@ -91,14 +91,16 @@ for (const name of ENGINES) {
           const how = `${via}, ${ending}${withRequest ? "" : ", no request"}`;
 
           it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
+            const yielded: number[] = [];
             respond = (request) =>
-              endingResponse(ending, via, FRAMES, GAP, withRequest ? request : undefined)!;
+              endingResponse(ending, via, FRAMES, GAP, withRequest ? request : undefined, yielded)!;
             const tab = await engine.open(server.url);
             try {
               await sleep(SETTLED);
               const shown = await onScreen(tab);
+              // The last frame sent: BLUE, unless a deadline came first on a busy machine.
               assert.ok(
-                near(shown, BLUE),
+                near(shown, [RED, BLUE][yielded.at(-1)!]),
                 `after the end the image shows ${JSON.stringify(shown)}`,
               );
               const broken = await tab.evaluate<boolean>(
@@ -119,15 +121,16 @@ for (const name of ENGINES) {
             ...opts,
             skip: docSkip,
           }, async () => {
+            const yielded: number[] = [];
             respond = (request) =>
-              endingResponse(ending, via, PAGES, GAP, withRequest ? request : undefined)!;
+              endingResponse(ending, via, PAGES, GAP, withRequest ? request : undefined, yielded)!;
             const tab = await engine.open(`${server.url}stream`);
             try {
               await sleep(SETTLED);
               const text = await tab.evaluate<string>(
                 `document.body ? document.body.innerText : "(no body)"`,
               );
-              assert.equal(text.trim(), "Last Page");
+              assert.equal(text.trim(), ["First Page", "Last Page"][yielded.at(-1)!]);
             } finally {
               await tab.close();
             }

@@ -79,7 +79,9 @@ describe("PushHub: wire bytes", () => {
       hub.close();
       const got = await body;
       // Timestamps aside (none here), one wire rule: the same bytes whenever the push ends.
-      const expected = await readAll(pushStream(parts, { boundary: "hub-b", mode, advanceHeaders }));
+      const expected = await readAll(
+        pushStream(parts, { boundary: "hub-b", mode, advanceHeaders }),
+      );
       assert.equal(got, expected);
     });
   }
@@ -404,7 +406,11 @@ describe("PushHub: timing", () => {
       assert.equal(timers.live(), 1, "the gap timer while the viewer waits");
       controller.abort();
       assert.equal(timers.live(), 0, "the gap timer is cleared when the viewer leaves");
-      assert.match(decoder.decode((await pending).value), /\r\n\r\n1\r\n--t$/, "the held frame, to end");
+      assert.match(
+        decoder.decode((await pending).value),
+        /\r\n\r\n1\r\n--t$/,
+        "the held frame, to end",
+      );
       hub.close();
     } finally {
       timers.stop();

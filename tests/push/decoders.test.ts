@@ -6,7 +6,7 @@ import { ffprobeFrameCount } from "../_helpers/ffprobe.ts";
 import { BLUE, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { served } from "../_helpers/serve.ts";
-import { endingResponse, type EndingName, type Via } from "../_helpers/endings.ts";
+import { type EndingName, endingResponse, type Via } from "../_helpers/endings.ts";
 import { opencvFrames } from "../_helpers/media_clients.ts";
 
 const FRAMES = 5;
@@ -67,7 +67,9 @@ describe(`replace-mode endings in real decoders, on ${runtime}`, () => {
             endingResponse(ending, via, PARTS, 30, withRequest ? request : undefined)!;
           await served(handler, async (url) => {
             const bodies: number[] = [];
-            for await (const part of parseParts(await fetch(url))) bodies.push(part.body.byteLength);
+            for await (const part of parseParts(await fetch(url))) {
+              bodies.push(part.body.byteLength);
+            }
             assert.equal(bodies.length, FRAMES + 1, "parseParts");
             assert.equal(await ffprobeFrameCount(url), FRAMES + 1, "ffprobe");
             assert.equal(await gstreamerFrames(url), FRAMES + 1, "GStreamer");

@@ -198,7 +198,10 @@ describe("pushStream ending", () => {
       readText(pushStream(source(), { boundary: "B", idleTimeout: 100 })),
     );
     assert.ok(Date.now() - lastAt >= 98, `ended ${Date.now() - lastAt} ms after the last part`);
-    assert.ok(out.endsWith("frame 7\r\n--B\r\nContent-Type: text/plain\r\n\r\nframe 7\r\n--B--\r\n"), out);
+    assert.ok(
+      out.endsWith("frame 7\r\n--B\r\nContent-Type: text/plain\r\n\r\nframe 7\r\n--B--\r\n"),
+      out,
+    );
     never.resolve();
   });
 

@@ -51,7 +51,9 @@ describe("pushResponse headers", () => {
     const boundary = response.headers.get("content-type")!.split("boundary=")[1];
     assert.match(boundary, /^[0-9a-f]{32}$/);
     // After the 512-byte preamble of browser framing (no request): WebKit's sniffer (framing.ts).
-    assert.ok((await readText(response.body!)).startsWith(`${" ".repeat(510)}\r\n--${boundary}\r\n`));
+    assert.ok(
+      (await readText(response.body!)).startsWith(`${" ".repeat(510)}\r\n--${boundary}\r\n`),
+    );
   });
 });
 

@@ -29,7 +29,8 @@ describe("pushStream wire format", () => {
       const bb = "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nbb\r\n--B";
       assert.equal(
         out,
-        "\r\n--B\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\na\r\n--B" + bb + bb + "--\r\n",
+        "\r\n--B\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\na\r\n--B" + bb + bb +
+          "--\r\n",
       );
     });
 
@@ -80,7 +81,11 @@ describe("pushStream wire format", () => {
   it("sends every body byte exactly, including CR, LF, dashes and NUL", async () => {
     const body = new Uint8Array(256).map((_, i) => i);
     const out = await readText(pushStream([{ contentType: "x/y", body }], { boundary: "B" }));
-    assert.ok(out.endsWith(`\r\n\r\n${latin1(body)}\r\n--B\r\nContent-Type: x/y\r\n\r\n${latin1(body)}\r\n--B--\r\n`));
+    assert.ok(
+      out.endsWith(
+        `\r\n\r\n${latin1(body)}\r\n--B\r\nContent-Type: x/y\r\n\r\n${latin1(body)}\r\n--B--\r\n`,
+      ),
+    );
   });
 
   it("scans each body for the caller's boundary on its own: a seam between two bodies is no match", async () => {
@@ -170,7 +175,10 @@ describe("pushStream advanceHeaders", () => {
     ["Accept: */* (ffmpeg, VLC, curl)", { Accept: "*/*", "User-Agent": "Lavf/61.7.100" }, false],
     ["no Accept (GStreamer)", { "User-Agent": "GStreamer souphttpsrc" }, false],
     ["Sec-Fetch-Dest: empty (a fetch())", { "Sec-Fetch-Dest": "empty", Accept: "*/*" }, false],
-    ["Accept: multipart/mixed first (pushInto)", { Accept: "multipart/mixed", "Sec-Fetch-Dest": "image" }, false],
+    ["Accept: multipart/mixed first (pushInto)", {
+      Accept: "multipart/mixed",
+      "Sec-Fetch-Dest": "image",
+    }, false],
   ];
   for (const [name, headers, on] of cases) {
     it(`defaults to ${on ? "on" : "off"} for a request with ${name}`, async () => {
