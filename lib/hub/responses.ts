@@ -85,7 +85,8 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 
 /**
  * A snapshot's headers before its frame is known: `Cache-Control: no-store`
- * (`max-age=N` with `maxAge`), then `init.headers`.
+ * (`max-age=N` with `maxAge`), `X-Content-Type-Options: nosniff`, then
+ * `init.headers`.
  *
  * @example
  * ```ts ignore
@@ -97,7 +98,8 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
   const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
   return mergeHeaders(
-    new Headers({ "Cache-Control": cache }),
+    // The browser takes the frame's Content-Type as given (no sniffing), as for the push.
+    new Headers({ "Cache-Control": cache, "X-Content-Type-Options": "nosniff" }),
     init.headers,
     FRAME_OWNED,
     "init.headers",

@@ -16,6 +16,29 @@ describe("pushResponse headers", () => {
     assert.equal(response.headers.get("x-accel-buffering"), "no");
   });
 
+  it("sets X-Content-Type-Options: nosniff on every push and snapshot response", async () => {
+    const { PushHub } = await import("../../lib/hub/push_hub.ts");
+    const hub = new PushHub();
+    hub.publish({ contentType: "image/jpeg", body: "x" });
+    const img = new Request("http://h/", { headers: { "Sec-Fetch-Dest": "image" } });
+    const fetchReader = new Request("http://h/", { headers: { Accept: "multipart/mixed" } });
+    for (
+      const response of [
+        pushResponse([]),
+        pushResponse([], { request: fetchReader }),
+        pushResponse([], { mode: "mixed" }),
+        hub.response(),
+        hub.response(img),
+        hub.response(fetchReader),
+        hub.snapshot(),
+      ]
+    ) {
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+      await response.body?.cancel();
+    }
+    hub.close();
+  });
+
   it("never sets Transfer-Encoding, Connection or Content-Length itself", () => {
     const response = pushResponse([]);
     for (const name of ["transfer-encoding", "connection", "content-length"]) {
