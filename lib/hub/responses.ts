@@ -8,6 +8,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import { optionsObject } from "../shared/checks.ts";
 import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
@@ -52,9 +53,7 @@ export function pushSetup(
   request: Request | undefined,
   init: HubResponseInit | undefined,
 ): { config: Omit<SubscriberConfig, "meter">; headers: Headers } {
-  if (init !== undefined && (typeof init !== "object" || init === null)) {
-    throw new TypeError(`init must be an object, got ${describeValue(init)}`);
-  }
+  optionsObject(init, "init");
   // The hub checked its mode and boundary once; per viewer only the request is new.
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`request must be a Request, got ${describeValue(request)}`);

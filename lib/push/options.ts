@@ -7,13 +7,10 @@
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { contained } from "../shared/contained.ts";
-import { milliseconds } from "../shared/milliseconds.ts";
+import { flag, hook, milliseconds, optionsObject } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
-
-// lib/hub/options.ts takes these from here with the other push options.
-export { contained, milliseconds };
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
@@ -116,10 +113,7 @@ export interface ResolvedPushOptions {
  * @throws {TypeError|RangeError} on a bad option, naming it.
  */
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  }
+  options = optionsObject(options, "options");
   // Only `undefined` means "the default": a null is a mistake, not a wish for the default.
   const mode = options.mode === undefined ? "replace" : options.mode;
   if (mode !== "replace" && mode !== "mixed") {
@@ -131,24 +125,16 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     throw new TypeError(`options.request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(options.signal, request, "options.");
-  const advanceHeaders = options.advanceHeaders === undefined
-    ? wantsAnnounce(mode, request)
-    : options.advanceHeaders;
-  if (typeof advanceHeaders !== "boolean") {
-    throw new TypeError(
-      `options.advanceHeaders must be a boolean, got ${describeValue(advanceHeaders)}`,
-    );
-  }
+  const advanceHeaders = flag(
+    options.advanceHeaders,
+    wantsAnnounce(mode, request),
+    "options.advanceHeaders",
+  );
   if (advanceHeaders && mode !== "replace") {
     throw new RangeError('options.advanceHeaders applies to mode "replace" only');
   }
-  for (const name of ["onError", "waitUntil"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(
-        `options.${name} must be a function, got ${describeValue(options[name])}`,
-      );
-    }
-  }
+  const onError = hook<(error: unknown) => void>(options.onError, "options.onError");
+  const waitUntil = hook<(promise: Promise<void>) => void>(options.waitUntil, "options.waitUntil");
   return {
     mode,
     replaceOverMixed: labelsMixed(mode, advanceHeaders, request),
@@ -158,8 +144,8 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
     maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
     advanceHeaders,
-    onError: contained(options.onError),
-    waitUntil: options.waitUntil,
+    onError: contained(onError),
+    waitUntil,
   };
 }
 
