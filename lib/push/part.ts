@@ -9,7 +9,7 @@ import type { BoundaryGuard } from "./boundary_guard.ts";
 import { describeValue } from "../shared/describe.ts";
 import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 
-/** What a part's body may be. Bytes are sent as they are, without a copy. */
+/** What a part's body may be. Bytes go out copied once, with their framing, as one chunk. */
 export type PartBody =
   | string
   | Uint8Array
