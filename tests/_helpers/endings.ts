@@ -40,9 +40,10 @@ const AFTER = 150;
  * The push of `parts`, `gap` ms apart, ending as `ending` says. `request` goes to the engine as
  * is (`undefined`: the design card's `pushResponse(iter)`, `hub.response()`). Returns `undefined`
  * for an ending the engine does not have: "hub.close()" with `pushResponse`, and "signal abort"
- * with a hub and no request (a hub viewer's only signal is its request's). `yielded` gets the
- * index of each part as the source yields it: a deadline may come before the last one on a busy
- * machine, and the ending must then keep the last part that was sent.
+ * with a hub and no request (a hub viewer's only signal is its request's). `delivered` gets the
+ * index of each part whose body went out on the response, in order: on a busy machine a deadline
+ * may come before the last part is sent (or while the source is still producing it), and the
+ * ending must then keep the last part that was sent.
  */
 export function endingResponse(
   ending: EndingName,
@@ -50,7 +51,7 @@ export function endingResponse(
   parts: readonly Part[],
   gap: number,
   request: Request | undefined,
-  yielded: number[] = [],
+  delivered: number[] = [],
 ): Response | undefined {
   if (!hasEnding(ending, via, request !== undefined)) return undefined;
   const last = (parts.length - 1) * gap;
@@ -67,7 +68,6 @@ export function endingResponse(
   async function* source(): AsyncGenerator<Part> {
     for (const [i, part] of parts.entries()) {
       if (i > 0) await delay(gap);
-      yielded.push(i);
       yield part;
     }
     if (tail >= 0) await delay(tail);
@@ -79,7 +79,11 @@ export function endingResponse(
   const timers: ReturnType<typeof setTimeout>[] = [];
   if (ending === "signal abort") timers.push(setTimeout(() => abort.abort(), last + AFTER));
   if (via === "pushResponse") {
-    return pushResponse(source(), { ...options, request, signal: abort.signal });
+    return watched(
+      pushResponse(source(), { ...options, request, signal: abort.signal }),
+      parts,
+      delivered,
+    );
   }
   const hub = PushHub.from(source, { ...options, keepAlive: Infinity, linger: 0 });
   // The hub ends a viewer on its request's signal: the abort is the request's.
@@ -89,17 +93,47 @@ export function endingResponse(
     ? new Request(request!.url, { headers: request!.headers, signal: abort.signal })
     : request;
   if (ending === "hub.close()") timers.push(setTimeout(() => hub.close(), last + AFTER));
-  const response = hub.response(viewer);
   // The hub is closed once its viewer has gone, whatever the ending (stops the waiting source).
+  return watched(hub.response(viewer), parts, delivered, () => {
+    for (const timer of timers) clearTimeout(timer);
+    hub.close();
+  });
+}
+
+/**
+ * `response` with its body passed through unchanged, noting in `delivered` each part whose body
+ * goes out (every framing sends a body whole, in one chunk), and calling `done` at its end.
+ */
+function watched(
+  response: Response,
+  parts: readonly Part[],
+  delivered: number[],
+  done = (): void => {},
+): Response {
+  const bodies = parts.map((part) =>
+    typeof part.body === "string" ? new TextEncoder().encode(part.body) : part.body as Uint8Array
+  );
   const body = response.body!.pipeThrough(
-    new TransformStream({
-      flush: () => {
-        for (const timer of timers) clearTimeout(timer);
-        hub.close();
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bodies.forEach((bytes, i) => {
+          if (i > (delivered.at(-1) ?? -1) && holds(chunk, bytes)) delivered.push(i);
+        });
+        controller.enqueue(chunk);
       },
+      flush: done,
     }),
   );
   return new Response(body, response);
+}
+
+/** Whether `bytes` occurs in `chunk`. */
+function holds(chunk: Uint8Array, bytes: Uint8Array): boolean {
+  outer: for (let at = 0; at + bytes.length <= chunk.length; at++) {
+    for (let j = 0; j < bytes.length; j++) if (chunk[at + j] !== bytes[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Whether an engine has `ending` (see {@linkcode endingResponse}). */

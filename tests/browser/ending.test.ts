@@ -91,16 +91,23 @@ for (const name of ENGINES) {
           const how = `${via}, ${ending}${withRequest ? "" : ", no request"}`;
 
           it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
-            const yielded: number[] = [];
+            const delivered: number[] = [];
             respond = (request) =>
-              endingResponse(ending, via, FRAMES, GAP, withRequest ? request : undefined, yielded)!;
+              endingResponse(
+                ending,
+                via,
+                FRAMES,
+                GAP,
+                withRequest ? request : undefined,
+                delivered,
+              )!;
             const tab = await engine.open(server.url);
             try {
               await sleep(SETTLED);
               const shown = await onScreen(tab);
               // The last frame sent: BLUE, unless a deadline came first on a busy machine.
               assert.ok(
-                near(shown, [RED, BLUE][yielded.at(-1)!]),
+                near(shown, [RED, BLUE][delivered.at(-1)!]),
                 `after the end the image shows ${JSON.stringify(shown)}`,
               );
               const broken = await tab.evaluate<boolean>(
@@ -121,16 +128,23 @@ for (const name of ENGINES) {
             ...opts,
             skip: docSkip,
           }, async () => {
-            const yielded: number[] = [];
+            const delivered: number[] = [];
             respond = (request) =>
-              endingResponse(ending, via, PAGES, GAP, withRequest ? request : undefined, yielded)!;
+              endingResponse(
+                ending,
+                via,
+                PAGES,
+                GAP,
+                withRequest ? request : undefined,
+                delivered,
+              )!;
             const tab = await engine.open(`${server.url}stream`);
             try {
               await sleep(SETTLED);
               const text = await tab.evaluate<string>(
                 `document.body ? document.body.innerText : "(no body)"`,
               );
-              assert.equal(text.trim(), ["First Page", "Last Page"][yielded.at(-1)!]);
+              assert.equal(text.trim(), ["First Page", "Last Page"][delivered.at(-1)!]);
             } finally {
               await tab.close();
             }
