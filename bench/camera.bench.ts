@@ -95,6 +95,7 @@ async function offlineSwitch(): Promise<void> {
         body,
         duplex: "half",
       } as RequestInit),
+      { authorize: "anyone", allowTypes: ["text/plain"] },
     );
     const count = arrivals.length;
     let start = performance.now();

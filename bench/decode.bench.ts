@@ -3,9 +3,13 @@
  * multipasta and meros, plus a plain native `Buffer#indexOf` scan for the
  * delimiter over the same chunks (the floor: it finds boundaries and builds
  * nothing). Same bytes, same chunks, same process for every contender.
+ * Workloads: synthetic parts (1 MiB, 100 B, 20/50/200 KB camera-sized) and
+ * ffmpeg's own `-f mpjpeg` of a 720p test pattern (~22 KB and ~45 KB frames),
+ * made once per temp directory.
  *
  *   node bench/decode.bench.ts            # every workload (also: bun, deno run -A)
  *   node bench/decode.bench.ts --quick    # fewer rounds
+ *   node bench/decode.bench.ts --only=(b) # the workloads whose name holds "(b)"
  *
  * Every contender must hand out, for each part, its body as one contiguous
  * Uint8Array and its Content-Type; the run is checked (part count, byte total).
@@ -13,22 +17,24 @@
  * @module
  */
 
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { Buffer } from "node:buffer";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseMultipartStream } from "@mjackson/multipart-parser";
 import * as Multipasta from "multipasta";
 import * as MultipastaWeb from "multipasta/web";
 import { meros } from "meros/node";
 import { parseParts } from "../lib/parse/parse_parts.ts";
-import { nativeSearch, useNativeSearch } from "../lib/shared/native_search.ts";
-import { cpuMs, runtimeName } from "./_util.ts";
-
-useNativeSearch(Buffer);
+import { nativeSearch } from "../lib/shared/native_search.ts";
+import { cpuRate, runtimeName } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 const quick = process.argv.includes("--quick");
-const ROUNDS = quick ? 3 : 9;
+const ROUNDS = quick ? 3 : 5;
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const randomBoundary = Array.from(
   crypto.getRandomValues(new Uint8Array(16)),
   (b) => b.toString(16).padStart(2, "0"),
@@ -148,7 +154,7 @@ const contenders: Contender[] = [
       return Promise.resolve({ parts: w.parts, bytes: w.bodyBytes });
     },
   },
-  // With useNativeSearch(Buffer) (multipart-push/node), as a Node or Bun user would run it.
+  // As a user runs it: the native search where it was detected (Node and Bun).
   { name: "multipart-push parseParts", run: parseAll },
   {
     // The default web-only path, as on Deno and workerd (shared/native_search.ts).
@@ -273,17 +279,7 @@ async function measureAll(w: Workload): Promise<Map<string, number | string>> {
     for (const c of contenders) {
       if (failed.has(c.name)) continue;
       try {
-        // No forced GC between contenders: V8 shrinks the young generation after one, and the
-        // next contender then pays its regrowth (3-20× slower runs for tiny parts).
-        // CPU time, not wall time: the machine is shared, and a descheduled contender loses no
-        // CPU. Runs repeat until 50 ms of it, so the clock's grain does not matter.
-        const t0 = cpuMs();
-        let runs = 0;
-        do {
-          check(await c.run(w));
-          runs++;
-        } while (cpuMs() - t0 < 50);
-        const rate = runs * w.bytes.length / MiB / ((cpuMs() - t0) / 1000);
+        const rate = await cpuRate(async () => check(await c.run(w)), w.bytes.length);
         if (round >= 0) rates.set(c.name, [...rates.get(c.name) ?? [], rate]);
       } catch (error) {
         failed.set(c.name, (error as Error).message);
@@ -305,6 +301,36 @@ function cameraBodies(size: number, total: number): Uint8Array[] {
     const length = Math.round(size * (0.9 + 0.2 * ((i * 7919) % 101) / 100));
     return pool.subarray(i % size, (i % size) + length);
   });
+}
+
+/**
+ * ffmpeg's `-f mpjpeg` of 150 frames of a 720p test pattern at a JPEG quality (`-q:v`, or
+ * ffmpeg's default), made once per temp directory. ffmpeg ends with a boundary line, not the close
+ * delimiter (cameras never close), which the peers need: it is written as the close.
+ */
+function ffmpegWorkload(name: string, quality: string[]): Workload {
+  const file = join(tmpdir(), `multipart-push-bench-720p${quality.join("")}.mpjpeg`);
+  if (!existsSync(file)) {
+    execFileSync("ffmpeg", [
+      ...["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30"],
+      ...["-frames:v", "150", ...quality, "-f", "mpjpeg", "-y", file],
+    ]);
+  }
+  const raw = readFileSync(file);
+  const bytes = Buffer.concat([raw.subarray(0, raw.length - 2), Buffer.from("--\r\n")]);
+  const lengths = [...raw.toString("latin1").matchAll(/Content-length: (\d+)\r\n/g)];
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += CHUNK) chunks.push(bytes.subarray(i, i + CHUNK));
+  const bodyBytes = lengths.reduce((sum, [, length]) => sum + Number(length), 0);
+  const frame = (bodyBytes / lengths.length / 1000).toFixed(0);
+  return {
+    name: `${name}: ${frame} KB frames`,
+    boundary: "ffmpeg",
+    bytes,
+    chunks,
+    parts: lengths.length,
+    bodyBytes,
+  };
 }
 
 const workloads = [
@@ -330,6 +356,8 @@ const workloads = [
       "ffmpeg",
     )
   ),
+  ffmpegWorkload("(d) ffmpeg -f mpjpeg, 720p testsrc2, default quality", []),
+  ffmpegWorkload("(d) ffmpeg -f mpjpeg, 720p testsrc2, -q:v 5", ["-q:v", "5"]),
 ];
 
 console.log(
@@ -339,12 +367,21 @@ console.log(
     CHUNK / 1024
   } KiB chunks`,
 );
-for (const w of workloads) {
+for (const w of workloads.filter((w) => only === undefined || w.name.includes(only))) {
   const results = [...await measureAll(w)];
   const ours = results.find(([name]) => name.startsWith("multipart-push"))![1] as number;
   const floor = results[0][1] as number;
   const floor2 = results[1][1] as number;
+  const peers = results.filter(([name]) => /mjackson|multipasta/.test(name))
+    .map(([, rate]) => rate).filter((rate) => typeof rate === "number") as number[];
   console.log(`\n${w.name}: ${(w.bytes.length / MiB).toFixed(1)} MiB in ${w.chunks.length} chunks`);
+  console.log(
+    `parseParts ÷ indexOf floor ${(ours / floor).toFixed(2)}, ÷ floor 2 ${
+      (ours / floor2).toFixed(2)
+    }, ÷ fastest of @mjackson/multipart-parser and multipasta ${
+      (ours / Math.max(...peers)).toFixed(2)
+    }\n`,
+  );
   console.log(`| decoder | MiB/s | ours ÷ it | it ÷ floor | it ÷ floor 2 |`);
   console.log(`|---|---:|---:|---:|---:|`);
   for (const [name, rate] of results) {

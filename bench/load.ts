@@ -7,10 +7,12 @@
  *
  * Connects all, waits `--warmup` s, prints `{"event":"measuring"}`, counts for `--seconds`, then
  * prints `{"event":"done", ...}`: new frames per client per second (mean, slowest, 10th
- * percentile), frames published per second in the window, publish-to-arrival latency (p50, p99)
- * and its own CPU use.
+ * percentile), frames published per second in the window, publish-to-arrival latency (p50, p99),
+ * every part read in the window (new or repeated: what the server sent) and its own CPU use.
+ * `--windows=2` then measures again on the same connections for `--seconds2` (the socket bench
+ * counts the server's send syscalls there, under strace, away from the CPU window).
  *
- *   bun bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2
+ *   bun bench/load.ts --url=http://127.0.0.1:PORT/ --clients=200 --seconds=5 --warmup=2 [--as=browser]
  *
  * @module
  */
@@ -18,6 +20,7 @@
 import { connect } from "node:net";
 import process from "node:process";
 import { Buffer } from "node:buffer";
+import { frameSettings } from "./servers/frames.ts";
 
 const flag = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -25,12 +28,20 @@ const url = new URL(flag("url", "http://127.0.0.1:8080/"));
 const clients = Number(flag("clients", "200"));
 const seconds = Number(flag("seconds", "5"));
 const warmup = Number(flag("warmup", "2"));
+const windows = Number(flag("windows", "1"));
+// `--as=browser`: ask as an `<img>` does (Sec-Fetch-Dest, Accept), so a server that picks its
+// framing by client sends what browsers get; parts without Content-Length are then read as
+// FRAME_SIZE bytes, the size of every bench frame (bench/servers/frames.ts).
+const asBrowser = flag("as", "reader") === "browser";
+const { size: frameSize } = frameSettings((name) => process.env[name]);
+const seconds2 = Number(flag("seconds2", flag("seconds", "5")));
 
 const BIN_MS = 0.05; // latency histogram: 50 µs bins up to 5 s
 const bins = new Uint32Array(100_000);
 let measuring = false;
 let errors = 0;
 let bytes = 0;
+let parts = 0; // every part read while measuring, new or not
 let newestPublished = 0; // the highest "published so far" count any client has seen
 const counts = new Array<number>(clients).fill(0);
 const now = (): number => performance.timeOrigin + performance.now();
@@ -129,8 +140,10 @@ class Reader {
       pos = lineEnd + 1;
       const line = this.#line.trimEnd();
       this.#line = "";
-      if (line.startsWith("--")) this.#sawBoundary = true;
-      else if (line === "" && this.#sawBoundary) {
+      if (line.startsWith("--")) {
+        this.#sawBoundary = true;
+        this.#length = frameSize;
+      } else if (line === "" && this.#sawBoundary) {
         this.#partHead = false;
         this.#bodyLeft = this.#length;
         this.#stampFill = 0;
@@ -140,6 +153,7 @@ class Reader {
 
   #frame(): void {
     const arrived = now();
+    if (measuring) parts++;
     this.#partHead = true;
     this.#sawBoundary = false;
     const counter = this.#stamp.readUInt32BE(0);
@@ -157,7 +171,11 @@ function open(i: number): Promise<void> {
   return new Promise((resolve) => {
     const reader = new Reader(i);
     const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      const browser =
+        "Sec-Fetch-Dest: image\r\nAccept: image/avif,image/webp,image/*,*/*;q=0.8\r\n";
+      socket.write(
+        `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n${asBrowser ? browser : ""}\r\n`,
+      );
       resolve();
     });
     socket.on("data", (buf: Buffer) => reader.data(buf));
@@ -183,28 +201,37 @@ for (let i = 0; i < clients; i += 100) {
   await Promise.all(Array.from({ length: Math.min(100, clients - i) }, (_, k) => open(i + k)));
 }
 await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
-measuring = true;
-const published0 = newestPublished;
-const cpu0 = process.cpuUsage();
-console.log(JSON.stringify({ event: "measuring" }));
-const start = performance.now();
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-measuring = false;
-const elapsed = (performance.now() - start) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const rates = counts.map((c) => c / elapsed).sort((a, b) => a - b);
-console.log(JSON.stringify({
-  event: "done",
-  clients,
-  errors,
-  seconds: elapsed,
-  mean: rates.reduce((a, b) => a + b, 0) / clients,
-  min: rates[0],
-  p10: rates[Math.floor(clients * 0.1)],
-  published: (newestPublished - published0) / elapsed,
-  p50: percentile(0.5),
-  p99: percentile(0.99),
-  mibPerSecond: bytes / elapsed / 1048576,
-  loaderCpu: (cpu.user + cpu.system) / 1e4 / elapsed,
-}));
+for (let window = 0; window < windows; window++) {
+  const length = window === 0 ? seconds : seconds2;
+  counts.fill(0);
+  bins.fill(0);
+  bytes = 0;
+  parts = 0;
+  measuring = true;
+  const published0 = newestPublished;
+  const cpu0 = process.cpuUsage();
+  console.log(JSON.stringify({ event: "measuring", window }));
+  const start = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, length * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const rates = counts.map((c) => c / elapsed).sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    event: "done",
+    window,
+    clients,
+    errors,
+    seconds: elapsed,
+    mean: rates.reduce((a, b) => a + b, 0) / clients,
+    min: rates[0],
+    p10: rates[Math.floor(clients * 0.1)],
+    published: (newestPublished - published0) / elapsed,
+    p50: percentile(0.5),
+    p99: percentile(0.99),
+    parts,
+    mibPerSecond: bytes / elapsed / 1048576,
+    loaderCpu: (cpu.user + cpu.system) / 1e4 / elapsed,
+  }));
+}
 process.exit(0);

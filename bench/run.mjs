@@ -68,6 +68,8 @@ run(join(BIN, "deno"), [
 ]);
 run(node, ["--expose-gc", "bench/memory.bench.ts"]);
 run(join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc", "bench/memory.bench.ts"]);
+// The Huffman-table repair of UVC frames (issue 24), on ffmpeg's frames with the DHT cut out.
+run(node, ["bench/huffman.bench.ts", ...(quick ? ["--quick"] : [])]);
 // The splitter bench makes its MJPEG with ffmpeg (scripts/system-deps.sh installs it).
 run(node, ["--expose-gc", "bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
 run(join(BIN, "bun"), ["bench/split.bench.ts", ...(quick ? ["--quick"] : [])]);
@@ -89,6 +91,15 @@ for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(
 }
 for (const [bin, pre] of [[node, []], [join(BIN, "deno"), ["run", "-A"]], [join(BIN, "bun"), []]]) {
   run(bin, [...pre, "bench/camera.bench.ts", ...(quick ? ["--quick"] : [])]);
+}
+// Issue 20: a hostile Accept and error-heavy incremental results, linear in their size.
+const withGc = [
+  [node, ["--expose-gc"]],
+  [join(BIN, "deno"), ["run", "-A", "--v8-flags=--expose-gc"]],
+  [join(BIN, "bun"), []],
+];
+for (const [bin, pre] of withGc) {
+  run(bin, [...pre, "bench/graphql.bench.ts", ...(quick ? ["--quick"] : [])]);
 }
 console.log(
   `\n- load average at end (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,

@@ -2,10 +2,12 @@
  * One camera, viewers on Cloudflare Workers, through Durable Objects:
  * `npx wrangler dev --env durable_object` (wrangler.toml's `[env.durable_object]` section).
  *
- * - `POST /camera/NAME/ingest`: frames, either one frame envelope (`Content-Type:
- *   application/vnd.multipart-push.frame`, what `encodeFrame` makes, with the part's own headers)
- *   or anything `ingest` takes: ffmpeg's `-f mpjpeg` upload, a camera's raw MJPEG, one picture.
- *   Each frame goes to the camera's object before the next is read.
+ * - `POST /camera/NAME/ingest` with `Authorization: Bearer <PUBLISH_TOKEN>` (a secret of at least
+ *   16 characters: `npx wrangler secret put PUBLISH_TOKEN`, or `.dev.vars` for `wrangler dev`):
+ *   frames, either one frame envelope (`Content-Type: application/vnd.multipart-push.frame`, what
+ *   `encodeFrame` makes, with the part's own headers) or anything `ingest` takes: ffmpeg's
+ *   `-f mpjpeg` upload, a camera's raw MJPEG, one picture. Each frame goes to the camera's object
+ *   before the next is read.
  * - `GET /camera/NAME`: the push (`<img src="/camera/NAME">`), from one of SHARDS shard objects
  *   (`?shard=N` picks one).
  * - `GET /camera/NAME/stats`: subscribers on the camera's object and on each shard.
@@ -14,6 +16,7 @@
  */
 import { decodeFrame } from "../lib/bus/mod.ts";
 import { ingest } from "../lib/ingest/mod.ts";
+import { bearerToken } from "../lib/access/mod.ts";
 import {
   durableHub,
   type DurableObjectNamespaceLike,
@@ -29,7 +32,7 @@ const SHARDS = 2;
 const FRAME_TYPE = "application/vnd.multipart-push.frame";
 
 /** The Worker's bindings. */
-type Env = { PUSH_HUB: DurableObjectNamespaceLike };
+type Env = { PUSH_HUB: DurableObjectNamespaceLike; PUBLISH_TOKEN?: string };
 
 async function handle(request: Request, env: Env): Promise<Response> {
   const hub = durableHub(env.PUSH_HUB, { shards: SHARDS });
@@ -41,11 +44,16 @@ async function handle(request: Request, env: Env): Promise<Response> {
   }
   const [, camera, action] = match;
   if (action === "/ingest" && request.method === "POST") {
+    // Only the camera publishes; without the secret the route stays shut (a 500 saying so).
+    if (env.PUBLISH_TOKEN === undefined) throw new Error("set the PUBLISH_TOKEN secret");
+    const authorize = bearerToken(env.PUBLISH_TOKEN);
     if (request.headers.get("Content-Type") === FRAME_TYPE) {
+      const verdict = await authorize(request);
+      if (verdict !== true) return verdict;
       await hub.ingest(camera, decodeFrame(new Uint8Array(await request.arrayBuffer())));
       return new Response(null, { status: 204 });
     }
-    return await ingest(request, { publish: (part) => hub.ingest(camera, part) });
+    return await ingest(request, { publish: (part) => hub.ingest(camera, part) }, { authorize });
   }
   if (action === "/stats") return Response.json(await hub.stats(camera));
   const shard = url.searchParams.has("shard") ? Number(url.searchParams.get("shard")) : undefined;

@@ -67,3 +67,50 @@ for (const [subpath, names] of Object.entries(subpaths)) {
   }
 }
 console.log(`multipart-push: ${Object.keys(subpaths).length} subpath entry points import`);
+
+// The bin, as `npx multipart-push` runs it from the packed package on plain Node with no
+// dependency: --help, then the demo checked by the doctor (exit 0, healthy), then a refused port
+// (exit 2).
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const installed = JSON.parse(readFileSync("node_modules/multipart-push/package.json", "utf8"));
+if (Object.keys(installed.dependencies ?? {}).length > 0) {
+  console.error(`multipart-push has dependencies: ${JSON.stringify(installed.dependencies)}`);
+  process.exit(1);
+}
+const npx = (args) =>
+  spawnSync("npx", ["--no-install", "multipart-push", ...args], { encoding: "utf8" });
+const help = npx(["--help"]);
+if (help.status !== 0 || !help.stdout.includes("multipart-push doctor <url>")) {
+  console.error(`npx multipart-push --help: exit ${help.status}\n${help.stdout}${help.stderr}`);
+  process.exit(1);
+}
+// The link npx runs, started directly so that stopping it stops the demo (npx would leave it).
+const demo = spawn("node_modules/.bin/multipart-push", ["demo", "--port", "0"]);
+const url = await new Promise((resolve, reject) => {
+  let out = "";
+  demo.stdout.on("data", (chunk) => {
+    out += chunk;
+    const found = /open (http:\/\/\S+\/)/.exec(out);
+    if (found) resolve(found[1]);
+  });
+  demo.once("exit", (code) => reject(new Error(`demo exited ${code}: ${out}`)));
+});
+const checked = npx(["doctor", `${url}stream`, "--seconds", "2", "--json"]);
+demo.kill("SIGTERM");
+const diagnosis = checked.stdout ? JSON.parse(checked.stdout) : null;
+if (checked.status !== 0 || diagnosis?.healthy !== true || diagnosis.parts < 10) {
+  console.error(
+    `npx multipart-push doctor: exit ${checked.status}\n${checked.stdout}${checked.stderr}`,
+  );
+  process.exit(1);
+}
+const refused = npx(["doctor", "http://127.0.0.1:1/stream", "--seconds", "1"]);
+if (refused.status !== 2) {
+  console.error(`doctor on a refused port: exit ${refused.status}, not 2\n${refused.stderr}`);
+  process.exit(1);
+}
+console.log(
+  `npx multipart-push (${process.version}): --help, demo, doctor (${diagnosis.parts} parts, healthy), exit 2 when refused`,
+);

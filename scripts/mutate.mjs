@@ -1,15 +1,27 @@
 #!/usr/bin/env node
-// Mutation check, run by hand (not in CI): puts one deliberate bug at a time into lib/, runs the
-// test files that should notice on Node, restores the file, and prints which tests caught it.
-// A mutation no test catches is a gap in the suite (or, said in its `note`, equivalent).
+// Mutation check, run by hand (`npm run mutate`, not in CI; about 30 minutes): puts one deliberate
+// bug at a time into lib/, runs the test files that should notice on Node, and prints which tests
+// caught it. A mutation no test catches is a gap in the suite (SURVIVED), unless its entry argues
+// it equivalent (printed with the reason, not run). A mutation whose search text is no longer in
+// its file exactly once is STALE: the library changed under it and it must be re-pointed.
 //
-//   node scripts/mutate.mjs               every mutation
-//   node scripts/mutate.mjs H1 P4         only these
-//   node scripts/mutate.mjs --check       only check that every `from` is still in its file once
+//   node scripts/mutate.mjs                          every mutation
+//   node scripts/mutate.mjs H1 P4                    only these
+//   node scripts/mutate.mjs --check                  only report STALE mutations
+//   node scripts/mutate.mjs --table=FILE             also write the table as markdown to FILE
 //
-// Refuses to run on a dirty tree (it rewrites lib/ files and restores them from memory).
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+// The mutants run in a temporary copy of the work tree, so the tree itself is never touched.
+import { spawn } from "node:child_process";
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,10 +35,38 @@ const hubLife = "tests/hub/lifecycle.test.ts";
 const pushLife = "tests/push/lifecycle.test.ts";
 const pushStream = "tests/push/stream.test.ts";
 const pushResponse = "tests/push/response.test.ts";
+const access = "tests/access/bearer_cors.test.ts";
+const signed = "tests/access/signed_url.test.ts";
+const refresh = "tests/pull/refresh.test.ts";
+const watchImageTest = "tests/browser/watch_image.test.ts";
+const backoffTest = "tests/shared/backoff.test.ts";
+const busFramesTest = "tests/bus/bus_frames.test.ts";
+const envelope = "tests/bus/frame_envelope.test.ts";
+const nats = "tests/nats/nats.test.ts";
+const natsPaths = "tests/nats/nats_paths.test.ts";
+const redis = "tests/redis/redis.test.ts";
+const durable = "tests/durable_object/durable_object.test.ts";
+const node = "tests/node/send_response.test.ts";
+const ingestTest = "tests/ingest/ingest.test.ts";
+const hubIngest = "tests/ingest/hub_ingest.test.ts";
+const gqlNegotiation = "tests/graphql/negotiation.test.ts";
+const hubStats = "tests/hub/stats.test.ts";
+const timestampsTest = "tests/camera/timestamps.test.ts";
+const parseContentType = "tests/parse/content_type.test.ts";
+const parseErrors = "tests/parse/errors.test.ts";
+const parsePartsTest = "tests/parse/parse_parts.test.ts";
+const parseRoundtrip = "tests/parse/roundtrip.test.ts";
+const parseCameraEnd = "tests/parse/camera_end.test.ts";
+const relayReconnect = "tests/parse/relay_reconnect.test.ts";
+const relayHeaders = "tests/parse/relay_headers.test.ts";
+const mjpegTest = "tests/mjpeg/jpeg_frames.test.ts";
+const gqlApply = "tests/graphql/apply_incremental.test.ts";
+const gqlClients = "tests/graphql/clients.test.ts";
+const gqlEndings = "tests/graphql/endings.test.ts";
 
 /**
- * [id, what the bug is, file, from, to, test files]; `from` must occur exactly once. A bug that
- * needs several edits gives arrays of `from` and `to`, replaced pairwise.
+ * [id, what the bug is, file, from, to, test files, why it is equivalent?]; `from` must occur
+ * exactly once. A bug that needs several edits gives arrays of `from` and `to`, replaced pairwise.
  */
 const MUTATIONS = [
   // The hub (issue 16 items 1-5 among them).
@@ -66,7 +106,7 @@ const MUTATIONS = [
     "H5",
     "hub idleTimeout ignored",
     "lib/hub/timer.ts",
-    "const idle = now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;",
+    "const idle = !this.#idle && now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;",
     "const idle = false;",
     [hub, hubLife],
   ],
@@ -90,8 +130,8 @@ const MUTATIONS = [
     "H8",
     "hub end fill of the announced part removed",
     "lib/hub/subscriber.ts",
-    "      if (fill) this.#controller.enqueue(fill);\n",
-    "",
+    ": fill\n        ? [fill, framing.close]",
+    ": fill\n        ? [framing.close]",
     [hubLife],
   ],
   [
@@ -106,15 +146,15 @@ const MUTATIONS = [
     "H10",
     "dropSame ignored",
     "lib/hub/push_hub.ts",
-    "if (this.#options.dropSame && latest && sameFrame(latest, wire.fields, wire.bytes)) return;",
-    "if (false) return;",
+    "if (this.#options.dropSame && last && sameFrame(last, wire.fields, wire.bytes)) {",
+    "if (false) {",
     [hub],
   ],
   [
     "H11",
     "replay ignored",
     "lib/hub/push_hub.ts",
-    "const replay = this.#options.replay ? this.#latest : undefined;",
+    "const replay = this.#options.replay ? this.#live.latest : undefined;",
     "const replay = undefined;",
     [hub],
   ],
@@ -122,8 +162,8 @@ const MUTATIONS = [
     "H12",
     "maxSubscribers off by one",
     "lib/hub/push_hub.ts",
-    "const full = this.#subscribers.size >= this.#options.maxSubscribers;",
-    "const full = this.#subscribers.size > this.#options.maxSubscribers;",
+    "const full = this.#subscribers.size >= maxSubscribers;",
+    "const full = this.#subscribers.size > maxSubscribers;",
     [hub],
   ],
   [
@@ -148,7 +188,7 @@ const MUTATIONS = [
     "lib/hub/subscriber.ts",
     "const early = this.#sentAt + this.#config.interval - Date.now();",
     "const early = 0;",
-    [hub],
+    [hub, hubStats],
   ],
   [
     "H16",
@@ -214,8 +254,8 @@ const MUTATIONS = [
     "P5",
     "encoder mid-stream fill removed",
     "lib/push/part_framer.ts",
-    "const out = announced === undefined || fits ? [] : [...previous, framing.delimiter];",
-    "const out = announced === undefined || fits ? [] : [framing.delimiter];",
+    ": [...previous, framing.delimiter];",
+    ": [framing.delimiter];",
     [pushStream],
   ],
   [
@@ -246,8 +286,8 @@ const MUTATIONS = [
     "P9",
     "caller's boundary inside a body not refused",
     "lib/push/boundary_guard.ts",
-    "if (search.search(chunk, 0) === -1) return;",
-    "return;",
+    "if (search.search(chunk, 0) !== -1) throw refuse(where, undefined);",
+    "if (false) throw refuse(where, undefined);",
     ["tests/push/bad_input.test.ts", pushLife],
   ],
   [
@@ -311,8 +351,8 @@ const MUTATIONS = [
     "M1",
     "jpegFrames allows twice maxFrameSize",
     "lib/mjpeg/jpeg_frames.ts",
-    "if (size > maxFrameSize) {",
-    "if (size > maxFrameSize * 2) {",
+    "if (size > maxFrameSize) throw tooLarge();",
+    "if (size > maxFrameSize * 2) throw tooLarge();",
     ["tests/mjpeg/jpeg_frames.test.ts"],
   ],
   [
@@ -323,10 +363,1044 @@ const MUTATIONS = [
     "if (append) target.innerHTML = part.text();",
     ["tests/browser/push_into.test.ts"],
   ],
+  // Access (issue 21: security checks tested only at the obvious edge).
+  [
+    "A1",
+    "bearer check accepts any prefix of the token",
+    "lib/access/bearer_token.ts",
+    "if (!sameBytes(given, await expected)) {",
+    "if (!(token.startsWith(match[1]) && (await given).length > 0)) {",
+    [access],
+  ],
+  [
+    "A2",
+    "minimum token length 8 instead of 16",
+    "lib/access/bearer_token.ts",
+    "if (token.length < 16 || !TOKEN.test(token)) {",
+    "if (token.length < 8 || !TOKEN.test(token)) {",
+    [access],
+  ],
+  [
+    "A3",
+    "the Bearer scheme matched case-sensitively (RFC 7235: it is case-insensitive)",
+    "lib/access/bearer_token.ts",
+    "const match = /^Bearer +(\\S+) *$/i.exec(header);",
+    "const match = /^Bearer +(\\S+) *$/.exec(header);",
+    [access],
+  ],
+  [
+    "A4",
+    "anything after the token accepted",
+    "lib/access/bearer_token.ts",
+    "const match = /^Bearer +(\\S+) *$/i.exec(header);",
+    "const match = /^Bearer +(\\S+)/i.exec(header);",
+    [access],
+  ],
+  [
+    "A5",
+    "CORS origin matched by prefix",
+    "lib/access/cors.ts",
+    "return (origin) => origins.has(origin.toLowerCase());",
+    "return (origin) => [...origins].some((o) => origin.toLowerCase().startsWith(o));",
+    [access],
+  ],
+  [
+    "A6",
+    "a throwing allowOrigin function allows",
+    "lib/access/cors.ts",
+    "        return false; // a throwing policy refuses; it never breaks the response",
+    "        return true;",
+    [access],
+  ],
+  [
+    "A7",
+    "preflight reflects Access-Control-Request-Headers",
+    "lib/access/cors.ts",
+    'out.set("access-control-allow-headers", allowHeaders);',
+    'out.set("access-control-allow-headers", request.headers.get("access-control-request-headers") ?? allowHeaders);',
+    [access],
+  ],
+  [
+    "A8",
+    "preflight of a refused origin answered 204",
+    "lib/access/cors.ts",
+    'if (!out.has("access-control-allow-origin")) {',
+    "if (false) {",
+    [access],
+  ],
+  [
+    "A9",
+    "no Vary: Origin on a listed-origins policy",
+    "lib/access/cors.ts",
+    '      out.set("vary", "Origin");\n',
+    "",
+    [access],
+  ],
+  [
+    "A10",
+    "apply() replaces the response's Vary instead of adding to it",
+    "lib/access/cors.ts",
+    'if (name === "vary") target.headers.append(name, value);',
+    'if (name === "vary") target.headers.set(name, value);',
+    [access],
+  ],
+  [
+    "A11",
+    "MAC compared on its first 8 bytes",
+    "lib/access/hmac.ts",
+    "for (let i = 0; i < a.byteLength; i++) diff |= a[i] ^ b[i];",
+    "for (let i = 0; i < 8; i++) diff |= a[i] ^ b[i];",
+    [access, signed],
+  ],
+  [
+    "A12",
+    "MAC comparison without the length check (a truncated signature passes)",
+    "lib/access/hmac.ts",
+    "  if (a.byteLength !== b.byteLength) return false;\n",
+    "",
+    [access, signed],
+  ],
+  [
+    "A13",
+    "secrets of 8 bytes accepted",
+    "lib/access/hmac.ts",
+    "const MIN_SECRET_BYTES = 16;",
+    "const MIN_SECRET_BYTES = 8;",
+    [access, signed],
+  ],
+  [
+    "A14",
+    'forged-and-expired URL told "expired" (expiry checked before the signature)',
+    "lib/access/signed_url.ts",
+    "  const given = fromBase64url(sigs[0]);\n",
+    '  if (Number(exps[0]) * 1000 <= now) return refuse("the signed URL has expired");\n  const given = fromBase64url(sigs[0]);\n',
+    [signed],
+  ],
+  [
+    "A15",
+    "a signed URL still valid at its expiry instant",
+    "lib/access/signed_url.ts",
+    "if (Number(exps[0]) * 1000 <= now) return refuse",
+    "if (Number(exps[0]) * 1000 < now) return refuse",
+    [signed],
+  ],
+  [
+    "A16",
+    "exp rounded up from the signing instant",
+    "lib/access/signed_url.ts",
+    "String(Math.floor(now / 1000) + expiresIn)",
+    "String(Math.ceil(now / 1000) + expiresIn)",
+    [signed],
+  ],
+  [
+    "A17",
+    "default expiry 3000 s instead of 300",
+    "lib/access/signed_url.ts",
+    "const expiresIn = options?.expiresIn ?? 300;",
+    "const expiresIn = options?.expiresIn ?? 3000;",
+    [signed],
+  ],
+  [
+    "A18",
+    "the signature does not cover the path",
+    "lib/access/signed_url.ts",
+    "return `${CONTEXT}\\n${url.pathname}\\n${params}`;",
+    "return `${CONTEXT}\\n${params}`;",
+    [signed],
+  ],
+  [
+    "A19",
+    "the verifier ignores options.now (reads the wall clock)",
+    "lib/access/signed_url.ts",
+    'const now = clock(options?.now, "options.now");\n  const key = await hmacKey(secret, "secret");\n  const url = new URL(request.url);',
+    'const now = clock(undefined, "options.now");\n  const key = await hmacKey(secret, "secret");\n  const url = new URL(request.url);',
+    [signed],
+  ],
+  // Pull.
+  [
+    "R2",
+    "Refresh allows a scheme-relative URL to another origin",
+    "lib/pull/refresh.ts",
+    "if (resolved ? resolved.origin !== page.origin : SCHEME_RELATIVE.test(url)) {",
+    "if (resolved ? false : SCHEME_RELATIVE.test(url)) {",
+    [refresh, "tests/pull/redirect.test.ts"],
+  ],
+  [
+    "R3",
+    "Refresh lets a javascript: URL through",
+    "lib/pull/refresh.ts",
+    "    if (!isHttp(absolute)) {\n",
+    "    if (false) {\n",
+    [refresh],
+  ],
+  [
+    "R4",
+    "Refresh does not refuse CR/LF in the URL",
+    "lib/pull/refresh.ts",
+    "  if (CONTROL.test(url)) {\n",
+    "  if (false) {\n",
+    [refresh],
+  ],
+  [
+    "R5",
+    "refreshResponse overrides the caller's Cache-Control",
+    "lib/pull/refresh.ts",
+    'if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");',
+    'headers.set("Cache-Control", "no-store");',
+    [refresh],
+  ],
+  [
+    "R6",
+    "the meta tag's content not HTML-escaped",
+    "lib/pull/refresh.ts",
+    'content="${escapeHtml(refreshHeader(seconds, url, base))}"',
+    'content="${refreshHeader(seconds, url, base)}"',
+    [refresh],
+  ],
+  [
+    "R7",
+    "a quoted relative URL accepted",
+    "lib/pull/refresh.ts",
+    `if (text.startsWith("'") || text.startsWith('"')) {`,
+    `if (text.startsWith("'")) {`,
+    [refresh],
+  ],
+  // Compat.
+  [
+    "C1",
+    "?action=stream answered for POST",
+    "lib/compat/mjpg_streamer.ts",
+    'if (request.method !== "GET" && request.method !== "HEAD") return null;',
+    'if (request.method === "PUT") return null;',
+    [access],
+  ],
+  [
+    "C2",
+    "?action=snapshot serves the stream",
+    "lib/compat/mjpg_streamer.ts",
+    "        return hub.snapshot();",
+    "        return hub.response(request);",
+    [access],
+  ],
+  [
+    "C3",
+    "an unknown action serves the stream",
+    "lib/compat/mjpg_streamer.ts",
+    "      default:\n        return null;",
+    "      default:\n        return hub.response(request);",
+    [access],
+  ],
+  [
+    "C4",
+    "HEAD ?action=stream not served",
+    "lib/compat/mjpg_streamer.ts",
+    'if (request.method !== "GET" && request.method !== "HEAD") return null;',
+    'if (request.method !== "GET") return null;',
+    [access],
+  ],
+  [
+    "C5",
+    "the viewer's request not handed to the hub (its signal and headers lost)",
+    "lib/compat/mjpg_streamer.ts",
+    "        return hub.response(request);",
+    "        return hub.response(new Request(request.url));",
+    [access],
+  ],
+  // Browser.
+  [
+    "B2",
+    "watchImage: a loaded frame does not reset the attempt counter",
+    "lib/browser/watch_image.ts",
+    "    lastFrameAt = Date.now();\n    attempt = 0;\n",
+    "    lastFrameAt = Date.now();\n",
+    [watchImageTest],
+  ],
+  [
+    "B3",
+    "watchImage: no backoff (every reload after retryMs)",
+    "lib/browser/watch_image.ts",
+    "const wait = backoffMs(retryMs, maxRetryMs, attempt);",
+    "const wait = retryMs;",
+    [watchImageTest],
+  ],
+  [
+    "B4",
+    "watchImage: a stall declared after a quarter of stallMs (the check interval)",
+    "lib/browser/watch_image.ts",
+    'if (Date.now() - lastFrameAt >= stallMs) reload("stall");',
+    'if (Date.now() - lastFrameAt >= stallMs / 4) reload("stall");',
+    [watchImageTest],
+  ],
+  [
+    "B5",
+    "watchImage: stop() leaves the error listener",
+    "lib/browser/watch_image.ts",
+    '    img.removeEventListener("error", onError);\n',
+    "",
+    [watchImageTest],
+  ],
+  [
+    "B6",
+    "watchImage: an already-aborted signal does not stop it",
+    "lib/browser/watch_image.ts",
+    "  if (signal?.aborted) stop();\n",
+    "",
+    [watchImageTest],
+  ],
+  [
+    "B7",
+    "watchImage: reload URL drops the page's own query",
+    "lib/browser/watch_image.ts",
+    'url.searchParams.set("reload", String(Date.now()));',
+    "url.search = `?reload=${Date.now()}`;",
+    [watchImageTest],
+  ],
+  // Shared: backoff (issue 21: jitter never checked).
+  [
+    "S3",
+    "backoff without jitter (every wait equal)",
+    "lib/shared/backoff.ts",
+    "* (0.5 + Math.random() / 2)",
+    "* 0.75",
+    [backoffTest],
+  ],
+  [
+    "S4",
+    "backoff jitter down to 0 (a retry at once, a busy loop)",
+    "lib/shared/backoff.ts",
+    "* (0.5 + Math.random() / 2)",
+    "* Math.random()",
+    [backoffTest],
+  ],
+  [
+    "S5",
+    "backoff cap ignored",
+    "lib/shared/backoff.ts",
+    "Math.min(maxRetryMs, retryMs * 2 ** attempt)",
+    "retryMs * 2 ** attempt",
+    [backoffTest],
+  ],
+  [
+    "S6",
+    "backoff grows linearly",
+    "lib/shared/backoff.ts",
+    "retryMs * 2 ** attempt",
+    "retryMs * (attempt + 1)",
+    [backoffTest],
+  ],
+  // Bus.
+  [
+    "U1",
+    "the mailbox drops the newest message instead of the oldest",
+    "lib/bus/mailbox.ts",
+    "if (this.#queue.length >= this.#size) this.#queue.shift();",
+    "if (this.#queue.length >= this.#size) return;",
+    [busFramesTest],
+  ],
+  [
+    "U2",
+    "the mailbox holds one more than maxQueue",
+    "lib/bus/mailbox.ts",
+    "if (this.#queue.length >= this.#size) this.#queue.shift();",
+    "if (this.#queue.length > this.#size) this.#queue.shift();",
+    [busFramesTest],
+  ],
+  [
+    "U3",
+    "a bad frame on the bus ends the source instead of being reported and skipped",
+    "lib/bus/bus_frames.ts",
+    "        report(error);\n        continue;",
+    "        report(error);\n        return;",
+    [busFramesTest],
+  ],
+  [
+    "U4",
+    "the bus source does not unsubscribe when it ends",
+    "lib/bus/bus_frames.ts",
+    "    await unsubscribe();\n",
+    "",
+    [busFramesTest, nats],
+  ],
+  [
+    "U5",
+    "the outage is reported for every dropped frame",
+    "lib/bus/outage.ts",
+    "if (this.#dropped++ === 0) {",
+    "if (++this.#dropped > 0) {",
+    [nats, natsPaths],
+  ],
+  [
+    "U6",
+    "an outage is reported once ever (not again after the link came back)",
+    "lib/bus/outage.ts",
+    "    this.#dropped = 0;\n",
+    "",
+    [nats, natsPaths],
+  ],
+  [
+    "U7",
+    "the envelope's length check allows trailing bytes",
+    "lib/bus/frame_envelope.ts",
+    "if (size !== bytes.byteLength) {",
+    "if (size > bytes.byteLength) {",
+    [envelope],
+  ],
+  [
+    "U8",
+    "the envelope's version byte not checked",
+    "lib/bus/frame_envelope.ts",
+    "if (bytes[2] !== FRAME_VERSION) {",
+    "if (bytes[2] > 200) {",
+    [envelope],
+  ],
+  [
+    "U9",
+    "the envelope's second magic byte not checked",
+    "lib/bus/frame_envelope.ts",
+    "if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) {",
+    "if (bytes[0] !== MAGIC_0) {",
+    [envelope],
+  ],
+  [
+    "U10",
+    "the envelope's header fields not checked (CR/LF in a value passes)",
+    "lib/bus/frame_envelope.ts",
+    '      headerLine(pair[0], pair[1], "frame");\n',
+    "",
+    [envelope],
+  ],
+  // NATS.
+  [
+    "N1",
+    "natsPublisher ignores disconnects (publishes into the client's queue)",
+    "lib/nats/nats.ts",
+    'if (type === "disconnect") connected = false;',
+    'if (type === "disconnect") connected = true;',
+    [nats, natsPaths],
+  ],
+  [
+    "N2",
+    "natsPublisher never up again after a reconnect",
+    "lib/nats/nats.ts",
+    'else if (type === "reconnect") connected = true;',
+    'else if (type === "reconnect") connected = false;',
+    [nats, natsPaths],
+  ],
+  [
+    "N3",
+    "a closed NATS subscription is not reported as a failure",
+    "lib/nats/nats.ts",
+    "if (!done) fail(error ?? new Error(`the NATS subscription to ${subject} closed`));",
+    "if (!done && error) fail(error);",
+    [nats, natsPaths],
+  ],
+  [
+    "N4",
+    "natsFrames never unsubscribes",
+    "lib/nats/nats.ts",
+    "      subscription.unsubscribe();\n",
+    "",
+    [nats, natsPaths],
+  ],
+  [
+    "N5",
+    "a NATS wildcard subject accepted",
+    "lib/nats/nats.ts",
+    "!/^[^\\s*>]+$/.test(subject)",
+    "!/^[^\\s]+$/.test(subject)",
+    [nats, natsPaths],
+  ],
+  [
+    "N6",
+    "natsPublisher's connection tracking set up only for clients without status()",
+    "lib/nats/nats.ts",
+    'if (typeof nc.status === "function") {',
+    'if (typeof nc.status !== "function") {',
+    [nats, natsPaths],
+  ],
+  // Redis.
+  [
+    "E1",
+    "redisPublisher publishes while the client is down",
+    "lib/redis/redis.ts",
+    "isUp: () => client.isReady !== false,",
+    "isUp: () => true,",
+    [redis],
+  ],
+  [
+    "E2",
+    "the subscriber's error report does not name the channel",
+    "lib/redis/redis.ts",
+    "report(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));",
+    "report(new Error(`redis subscriber: ${error.message}`, { cause: error }));",
+    [redis],
+  ],
+  [
+    "E3",
+    "the Redis subscriber's errors not reported",
+    "lib/redis/redis.ts",
+    "report(new Error(`redis subscriber for ${channel}: ${error.message}`, { cause: error }));",
+    "void error;",
+    [redis],
+  ],
+  [
+    "E4",
+    "redisFrames never closes its subscriber connection",
+    "lib/redis/redis.ts",
+    "    return () => subscriber.destroy();",
+    "    return () => {};",
+    [redis],
+  ],
+  [
+    "E5",
+    "redisPublisher sends the whole underlying buffer (a subarray's neighbours too)",
+    "lib/redis/redis.ts",
+    "buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)",
+    "buffer.from(frame.buffer, 0, frame.buffer.byteLength)",
+    [redis],
+    "encodeFrame returns a Uint8Array that owns its whole ArrayBuffer (offset 0, full length), so the two calls read the same bytes",
+  ],
+  [
+    "E6",
+    "an empty channel name accepted",
+    "lib/redis/redis.ts",
+    'if (typeof channel !== "string" || channel === "") {',
+    'if (typeof channel !== "string") {',
+    [redis],
+  ],
+  // Durable Objects (issue 21: outcomes hidden by pinning and deduplicating viewers).
+  [
+    "O1",
+    "every unpinned viewer goes to shard 0",
+    "lib/durable_object/worker_side.ts",
+    "const index = shard ?? Math.floor(Math.random() * shards);",
+    "const index = shard ?? 0;",
+    [durable],
+  ],
+  [
+    "O2",
+    "each frame forwarded twice to each shard",
+    "lib/durable_object/hub_object.ts",
+    "await Promise.all(Array.from({ length: shards }, async (_, i) => {\n        const name = shardName(camera, i);",
+    "await Promise.all(Array.from({ length: shards * 2 }, async (_, i) => {\n        const name = shardName(camera, i % shards);",
+    [durable],
+  ],
+  [
+    "O3",
+    "a pinned shard index not range-checked (shard 2 of 2 accepted)",
+    "lib/durable_object/worker_side.ts",
+    "if (!Number.isInteger(index) || index < 0 || index >= shards) {",
+    "if (!Number.isInteger(index) || index < 0 || index > shards) {",
+    [durable],
+  ],
+  [
+    "O4",
+    "stats() forgets the last shard",
+    "lib/durable_object/worker_side.ts",
+    "const names = Array.from({ length: shards }, (_, i) => shardName(camera, i));",
+    "const names = Array.from({ length: shards - 1 }, (_, i) => shardName(camera, i));",
+    [durable],
+  ],
+  [
+    "O5",
+    "the camera's object forwards to the first shard only",
+    "lib/durable_object/hub_object.ts",
+    'const shards = Number(url.searchParams.get("shards") ?? 0);',
+    'const shards = Math.min(1, Number(url.searchParams.get("shards") ?? 0));',
+    [durable],
+  ],
+  [
+    "O6",
+    "every shard index names the same object",
+    "lib/durable_object/routes.ts",
+    "return `${camera}#shard-${index}`;",
+    "return `${camera}#shard`;",
+    [durable],
+  ],
+  [
+    "O7",
+    "the shard count not sent with a frame (the camera's object keeps it to itself)",
+    "lib/durable_object/worker_side.ts",
+    'const url = `${path(camera, "ingest")}?shards=${shards}`;',
+    'const url = path(camera, "ingest");',
+    [durable],
+  ],
+  // Node.
+  [
+    "ND1",
+    "HEAD answered with a body",
+    "lib/node/send_response.ts",
+    'if (body === null || res.req?.method === "HEAD") {',
+    "if (body === null) {",
+    [node],
+  ],
+  [
+    "ND2",
+    "backpressure ignored (write() returning false not waited on)",
+    "lib/node/send_response.ts",
+    "if (!gone && !res.write(value)) {",
+    "if (!gone && !res.write(value) && false) {",
+    [node],
+  ],
+  [
+    "ND3",
+    "a client gone does not cancel the body",
+    "lib/node/send_response.ts",
+    "    gone = true;\n    reader.cancel().catch(() => {});\n",
+    "    gone = true;\n",
+    [node],
+  ],
+  [
+    "ND4",
+    "Set-Cookie copied as any other header (only the last cookie is sent)",
+    "lib/node/send_response.ts",
+    [
+      'for (const [name, value] of headers) if (name !== "set-cookie") record[name] = value;',
+      '  if (cookies.length > 0) record["set-cookie"] = cookies;\n',
+    ],
+    ["for (const [name, value] of headers) record[name] = value;", ""],
+    [node],
+  ],
+  [
+    "ND5",
+    "a body that errors ends the response cleanly (truncation looks complete)",
+    "lib/node/send_response.ts",
+    "res.destroy(error instanceof Error ? error : new Error(String(error)));",
+    "res.end();",
+    [node],
+  ],
+  [
+    "ND6",
+    "headers not flushed before the first part",
+    "lib/node/send_response.ts",
+    "  res.flushHeaders?.();\n",
+    "",
+    [node],
+  ],
+  // Ingest (issue 21: one method, one content type, one order).
+  [
+    "I1",
+    "authorize consulted on POST only (a PUT publishes unchecked)",
+    "lib/ingest/ingest_request.ts",
+    "  if (config.authorize !== undefined) {\n",
+    '  if (config.authorize !== undefined && request.method === "POST") {\n',
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I2",
+    "allowTakeover ignored while the first upload is live (409 anyway)",
+    "lib/ingest/ingest_slot.ts",
+    ": this.#live !== undefined && !config.allowTakeover",
+    ": this.#live !== undefined",
+    [hubIngest],
+  ],
+  [
+    "I3",
+    "a takeover does not cut the first publisher",
+    "lib/ingest/ingest_slot.ts",
+    '      this.#live?.abort(new IngestError(409, "another publisher took over"));\n',
+    "",
+    [hubIngest],
+  ],
+  [
+    "I4",
+    "not-PNG detected by the first byte only",
+    "lib/ingest/frame_readers.ts",
+    '"image/png": (b) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x),',
+    '"image/png": (b) => b[0] === 0x89,',
+    [ingestTest],
+  ],
+  [
+    "I5",
+    "any RIFF file accepted as WebP",
+    "lib/ingest/frame_readers.ts",
+    ' && latin1.decode(b.subarray(8, 12)) === "WEBP",',
+    ",",
+    [ingestTest],
+  ],
+  [
+    "I6",
+    "default maxFrameSize 16 KiB instead of 16 MiB",
+    "lib/ingest/ingest_options.ts",
+    "maxFrameSize = 16 * 1024 * 1024,",
+    "maxFrameSize = 16 * 1024,",
+    [ingestTest],
+  ],
+  [
+    "I7",
+    "a multipart frame of exactly maxFrameSize refused",
+    "lib/ingest/frame_readers.ts",
+    "if (part.body.byteLength > maxFrameSize) throw tooLarge(n, maxFrameSize);",
+    "if (part.body.byteLength >= maxFrameSize) throw tooLarge(n, maxFrameSize);",
+    [ingestTest],
+  ],
+  [
+    "I8",
+    "a PNG/WebP upload up to twice maxFrameSize accepted",
+    "lib/ingest/frame_readers.ts",
+    "if (size > maxFrameSize) throw tooLarge(1, maxFrameSize);",
+    "if (size > maxFrameSize * 2) throw tooLarge(1, maxFrameSize);",
+    [ingestTest],
+  ],
+  [
+    "I9",
+    "PUT refused (405)",
+    "lib/ingest/ingest_request.ts",
+    'if (request.method !== "POST" && request.method !== "PUT") {',
+    'if (request.method !== "POST") {',
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I10",
+    "authorize returning something other than true/false/Response lets the upload in",
+    "lib/ingest/ingest_request.ts",
+    "    if (verdict !== true) {\n",
+    "    if (verdict === null) {\n",
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I11",
+    "a multipart part without Content-Type published",
+    "lib/ingest/frame_readers.ts",
+    "if (part.contentType === null) throw new IngestError(400, `part ${n} has no Content-Type`);",
+    "if (part.contentType === null) continue;",
+    [ingestTest],
+  ],
+  [
+    "I12",
+    "an upload that stops right after a boundary line (ffmpeg's way) refused",
+    "lib/ingest/frame_readers.ts",
+    'if (error.code === "truncated" && endsAtBoundary(upload.tail(), boundary)) return;',
+    "",
+    [ingestTest, hubIngest],
+  ],
+  [
+    "I13",
+    "an MJPEG upload with no complete picture answered 204",
+    "lib/ingest/frame_readers.ts",
+    "  if (n === 0) {\n    throw new IngestError(400,",
+    "  if (n < 0) {\n    throw new IngestError(400,",
+    [ingestTest],
+  ],
+  [
+    "I14",
+    "a closed hub still takes uploads",
+    "lib/ingest/ingest_slot.ts",
+    "const refusal = this.#closed\n",
+    "const refusal = false\n",
+    [hubIngest],
+  ],
+  [
+    "I15",
+    "the upload's media type compared case-sensitively",
+    "lib/ingest/ingest_request.ts",
+    '.split(";")[0].trim().toLowerCase();',
+    '.split(";")[0].trim();',
+    [ingestTest],
+  ],
+  [
+    "I16",
+    "a silent upload never cut (idleTimeout ignored)",
+    "lib/ingest/ingest_options.ts",
+    "  return { authorize, maxFrameSize, idleTimeout, signal, allowTakeover };",
+    "  return { authorize, maxFrameSize, idleTimeout: Infinity, signal, allowTakeover };",
+    [ingestTest],
+  ],
+  // GraphQL.
+  [
+    "G1",
+    "an Accept range with q=0 still chosen",
+    "lib/graphql/negotiate.ts",
+    "if (most >= 0 && q > bestQ) [best, bestQ]",
+    "if (most >= 0 && q >= bestQ) [best, bestQ]",
+    [gqlNegotiation],
+  ],
+  [
+    "G2",
+    "no Accept header read as */* (graphql-response+json) instead of application/json",
+    "lib/graphql/negotiate.ts",
+    'accept === null || accept.trim() === "" ? "application/json" : accept',
+    'accept === null || accept.trim() === "" ? "*/*" : accept',
+    [gqlNegotiation],
+  ],
+  [
+    "G3",
+    "the spec parameter's value ignored (deferSpec=anything accepted)",
+    "lib/graphql/negotiate.ts",
+    "if (offer.spec?.[0] !== name || offer.spec[1] !== value) return -1;",
+    "if (offer.spec?.[0] !== name) return -1;",
+    [gqlNegotiation],
+  ],
+  [
+    "G4",
+    "legacy @stream items appended at the end instead of at their index",
+    "lib/graphql/apply_incremental.ts",
+    "const start = legacy ? Number(path[path.length - 1]) : target.length;",
+    "const start = target.length;",
+    [gqlApply],
+  ],
+  [
+    "G5",
+    "a later payload's errors replace the earlier ones",
+    "lib/graphql/apply_incremental.ts",
+    "result.errors = [...(result.errors ?? []), ...errors];",
+    "result.errors = [...errors];",
+    [gqlApply],
+  ],
+  [
+    "G6",
+    "a completed entry's errors dropped",
+    "lib/graphql/apply_incremental.ts",
+    "    addErrors(result, entry.errors);\n    pending.delete(String(entry.id));",
+    "    pending.delete(String(entry.id));",
+    [gqlApply],
+  ],
+  [
+    "G7",
+    "a heartbeat {} handed out as a payload",
+    "lib/graphql/graphql_payloads.ts",
+    'if (typeof payload !== "object" || payload === null || Object.keys(payload).length === 0) {',
+    'if (typeof payload !== "object" || payload === null) {',
+    [gqlClients, gqlEndings],
+  ],
+  [
+    "G8",
+    "a subscription event with a null payload (transport error) not ending the stream",
+    "lib/graphql/graphql_payloads.ts",
+    "        yield { errors: (payload.errors ?? []) as unknown[] };\n        return;",
+    "        yield { errors: (payload.errors ?? []) as unknown[] };\n        continue;",
+    [gqlApply, gqlClients, gqlEndings],
+  ],
+  // Hub: the fps meter and X-Timestamp at fixed instants, the mixed-mode cut (issue 21).
+  [
+    "H19",
+    "the fps meter reads only the current second",
+    "lib/hub/stats.ts",
+    "const rate = this.#previous * (1 - (now % 1000) / 1000) + this.#count;",
+    "const rate = this.#count;",
+    [hubStats],
+  ],
+  [
+    "H20",
+    "the fps meter keeps the second before a gap",
+    "lib/hub/stats.ts",
+    "this.#previous = bucket === this.#bucket + 1 ? this.#count : 0;",
+    "this.#previous = this.#count;",
+    [hubStats],
+  ],
+  [
+    "H21",
+    "the fps meter weighs the previous second the wrong way round",
+    "lib/hub/stats.ts",
+    "this.#previous * (1 - (now % 1000) / 1000)",
+    "this.#previous * ((now % 1000) / 1000)",
+    [hubStats],
+  ],
+  [
+    "H22",
+    "X-Timestamp's fraction not padded to six digits",
+    "lib/hub/timestamp.ts",
+    '.padStart(6, "0")',
+    "",
+    [timestampsTest],
+  ],
+  [
+    "H23",
+    "X-Timestamp's fraction padded on the wrong side",
+    "lib/hub/timestamp.ts",
+    '.padStart(6, "0")',
+    '.padEnd(6, "0")',
+    [timestampsTest],
+  ],
+  [
+    "H24",
+    "X-Timestamp from the process's clock, not the epoch",
+    "lib/hub/live.ts",
+    "Math.round((performance.timeOrigin + performance.now()) * 1000)",
+    "Math.round(performance.now() * 1000)",
+    [timestampsTest],
+  ],
+  [
+    "H25",
+    "a mixed-mode cut counts one frame dropped instead of every unseen one",
+    "lib/hub/subscriber.ts",
+    "this.#config.meter.dropped(held.length + 1);",
+    "this.#config.meter.dropped(1);",
+    [hubStats],
+  ],
+  [
+    "H26",
+    "X-Frame counts from 0",
+    "lib/hub/live.ts",
+    "X-Frame: ${++this.#count}",
+    "X-Frame: ${this.#count++}",
+    [timestampsTest],
+  ],
+  // Parse: Content-Type, header blocks, part ends, relay (issue 21: paths never taken).
+  [
+    "D3",
+    "the boundary parameter's name matched case-sensitively",
+    "lib/parse/content_type_boundary.ts",
+    "const name = text.slice(nameStart, i).trim().toLowerCase();",
+    "const name = text.slice(nameStart, i).trim();",
+    [parseContentType],
+  ],
+  [
+    "D4",
+    "a backslash escape in a quoted boundary not undone",
+    "lib/parse/content_type_boundary.ts",
+    '        if (text[i] === "\\\\" && i + 1 < text.length) i++;\n',
+    "",
+    [parseContentType],
+  ],
+  [
+    "D5",
+    "an empty boundary parameter accepted",
+    "lib/parse/content_type_boundary.ts",
+    'if (name === "boundary") return value === "" ? null : value;',
+    'if (name === "boundary") return value;',
+    [parseContentType],
+  ],
+  [
+    "D6",
+    "a bare CR in a header value accepted",
+    "lib/parse/part_headers.ts",
+    "if (b === 0 || b === CR) throw malformed(",
+    "if (b === 0) throw malformed(",
+    [parseErrors, parsePartsTest],
+  ],
+  [
+    "D7",
+    "the CR before a delimiter kept in the body",
+    "lib/parse/assembler.ts",
+    "    if (length > 0 && buffer.byteAt(chunk, from, length - 1) === CR) length--;\n",
+    "",
+    [parsePartsTest, parseRoundtrip],
+  ],
+  [
+    "D8",
+    "a header line with an empty name accepted",
+    "lib/parse/part_headers.ts",
+    "if (tokenEnd === pos || i === end || bytes[i] !== COLON) {",
+    "if (i === end || bytes[i] !== COLON) {",
+    [parseErrors, parsePartsTest],
+  ],
+  [
+    "D9",
+    "of two Content-Type fields the last wins (instead of both, joined)",
+    "lib/parse/part_headers.ts",
+    "contentType = contentType === null ? value : `${contentType}, ${value}`;",
+    "contentType = value;",
+    [parsePartsTest, parseErrors],
+  ],
+  [
+    "D10",
+    "a camera stream cut inside a part's body emits the short body",
+    "lib/parse/assembler.ts",
+    "if (rest < 0 || rest > 2 || (rest > 0 && bytes[size - 1] !== LF)) return false;",
+    "if (rest > 2 || (rest > 0 && bytes[size - 1] !== LF)) return false;",
+    [parseCameraEnd],
+  ],
+  [
+    "D11",
+    "relay: a part received does not reset the attempt count",
+    "lib/parse/relay_reconnect.ts",
+    "    if (counter.count > before) attempt = 0;\n",
+    "",
+    [relayReconnect],
+  ],
+  [
+    "D12",
+    "relay: a clean end of the upstream stops the relay instead of reconnecting",
+    "lib/parse/relay_reconnect.ts",
+    "    if (signal?.aborted) break;\n",
+    "    if (signal?.aborted || error === undefined) break;\n",
+    [relayReconnect],
+  ],
+  [
+    "D13",
+    "relay: the upstream's Content-Length passed on with the part",
+    "lib/parse/relay.ts",
+    '    headers.delete("content-length");\n',
+    "",
+    [relayHeaders],
+  ],
+  [
+    "D14",
+    "relay: an error answer's body left open",
+    "lib/parse/relay_reconnect.ts",
+    "    await response.body?.cancel().catch(() => {});\n",
+    "",
+    [relayReconnect],
+  ],
+  [
+    "D15",
+    "relay: an empty Content-Type passed on instead of defaultContentType",
+    "lib/parse/relay.ts",
+    "contentType: part.contentType || fallback,",
+    "contentType: part.contentType ?? fallback,",
+    [relayHeaders],
+  ],
+  // MJPEG.
+  [
+    "M2",
+    "FF 00 (a stuffed byte) read as a marker inside the scan",
+    "lib/mjpeg/jpeg_frames.ts",
+    "if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);",
+    "if (byte >= 0xd0 && byte <= 0xd7) ff = bytes.indexOf(0xff, ff + 2);",
+    [mjpegTest],
+  ],
+  [
+    "M3",
+    "RST7 read as a marker inside the scan",
+    "lib/mjpeg/jpeg_frames.ts",
+    "if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);",
+    "if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd6)) ff = bytes.indexOf(0xff, ff + 2);",
+    [mjpegTest],
+  ],
+  [
+    "M4",
+    "an RST marker split across chunks (FF | D0) ends the scan",
+    "lib/mjpeg/jpeg_frames.ts",
+    "if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) state = SCAN;",
+    "if (byte === 0x00) state = SCAN;",
+    [mjpegTest],
+  ],
+  [
+    "M5",
+    "an SOI inside a picture keeps the cut-off picture's bytes",
+    "lib/mjpeg/jpeg_frames.ts",
+    "          kept.clear();\n          start();",
+    "          start();",
+    [mjpegTest],
+  ],
+  [
+    "M6",
+    "a segment's length read without subtracting its own 2 bytes",
+    "lib/mjpeg/jpeg_frames.ts",
+    "remaining = (remaining | chunk[i++]) - 2;",
+    "remaining = remaining | chunk[i++];",
+    [mjpegTest],
+  ],
+  [
+    "M7",
+    "a picture that never ends is buffered past maxFrameSize",
+    "lib/mjpeg/jpeg_frames.ts",
+    "        if (kept.size > maxFrameSize) throw tooLarge();\n",
+    "",
+    [mjpegTest, "tests/mjpeg/jpeg_frames.memory.test.ts"],
+  ],
 ];
 
-function git(...args) {
-  return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" });
+/** The tree the mutants run in: a copy of this work tree (uncommitted edits included). */
+function copyTree() {
+  const dir = mkdtempSync(join(tmpdir(), "multipart-push-mutate-"));
+  cpSync(ROOT, dir, {
+    recursive: true,
+    filter: (source) => !/\/(\.git|node_modules|dist)$/.test(source),
+  });
+  symlinkSync(realpathSync(join(ROOT, "node_modules")), join(dir, "node_modules"));
+  return dir;
 }
 
 function occurrences(text, needle) {
@@ -335,8 +1409,8 @@ function occurrences(text, needle) {
   return n;
 }
 
-/** Runs the test files on Node; resolves with the names of the tests that failed. */
-function runTests(files) {
+/** Runs the test files on Node in `dir`; resolves with the names of the tests that failed. */
+function runTests(dir, files) {
   return new Promise((resolveRun) => {
     // Force-exit: a mutant that leaves a timer running must not keep the run waiting.
     const args = [
@@ -346,9 +1420,9 @@ function runTests(files) {
       `--test-timeout=${PER_TEST_MS}`,
       ...files,
     ];
-    const env = { ...process.env };
+    const env = { ...process.env, NO_COLOR: "1" };
     delete env.NODE_TEST_CONTEXT;
-    const child = spawn(NODE, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NODE, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (out += chunk));
@@ -364,84 +1438,159 @@ function runTests(files) {
         const match = /^✖ (.+?)(?: \([\d.]+m?s\))?$/.exec(line);
         if (match) failed.add(match[1]);
       }
-      if (code !== 0 && failed.size === 0) failed.add(`(the run exited ${code ?? "killed"})`);
-      resolveRun([...failed]);
+      // A run that failed without naming a test (it did not load, or was killed) is no catch.
+      const error = code !== 0 && failed.size === 0
+        ? `the run exited ${code ?? "killed"} with no failing test named: ${
+          out.trim().split("\n").slice(-3).join(" / ")
+        }`
+        : undefined;
+      resolveRun({ failed: [...failed], error });
     });
   });
 }
 
 const args = process.argv.slice(2);
 const checkOnly = args.includes("--check");
+const tableArg = args.find((a) => a.startsWith("--table="));
 const only = args.filter((a) => !a.startsWith("--"));
 const chosen = MUTATIONS.filter(([id]) => only.length === 0 || only.includes(id));
-
-let stale = 0;
-const pairs = (from, to) => Array.isArray(from) ? from.map((f, i) => [f, to[i]]) : [[from, to]];
-for (const [id, , file, from, to] of chosen) {
-  const text = readFileSync(join(ROOT, file), "utf8");
-  for (const [f] of pairs(from, to)) {
-    const n = occurrences(text, f);
-    if (n === 1) continue;
-    stale++;
-    console.log(`${id}: "${f.trim()}" occurs ${n} times in ${file} (the library changed)`);
-  }
+const ids = new Set();
+for (const [id] of MUTATIONS) {
+  if (ids.has(id)) throw new Error(`mutate: id ${id} used twice`);
+  ids.add(id);
 }
-if (checkOnly || stale > 0) process.exit(stale > 0 ? 1 : 0);
 
-if (git("status", "--porcelain").trim() !== "") {
-  console.error("mutate: the work tree has uncommitted changes; commit or stash them first");
+const pairs = (from, to) => Array.isArray(from) ? from.map((f, i) => [f, to[i]]) : [[from, to]];
+/** Why a mutation cannot be applied (its text is not in its file exactly once), or undefined. */
+function staleness(root, file, from) {
+  let text;
+  try {
+    text = readFileSync(join(root, file), "utf8");
+  } catch {
+    return `${file} is gone`;
+  }
+  for (const [f] of pairs(from, from)) {
+    const n = occurrences(text, f);
+    if (n !== 1) return `"${f.trim().slice(0, 60)}" occurs ${n} times in ${file}`;
+  }
+  return undefined;
+}
+
+if (checkOnly) {
+  let stale = 0;
+  for (const [id, , file, from] of chosen) {
+    const why = staleness(ROOT, file, from);
+    if (why) console.log(`${id}: STALE: ${why} (the library changed; re-point the mutation)`);
+    if (why) stale++;
+  }
+  console.log(`${chosen.length} mutations, ${stale} stale`);
+  process.exit(stale > 0 ? 1 : 0);
+}
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(`mutate: Node ${process.version} cannot run .ts tests; run it with the Node of`);
+  console.error('devDependencies: PATH="$PWD/node_modules/.bin:$PATH" node scripts/mutate.mjs');
   process.exit(2);
 }
 
-let original;
-let mutated;
-const restore = () => {
-  if (mutated) writeFileSync(mutated, original);
-  mutated = undefined;
-};
+const dir = copyTree();
+const cleanUp = () => rmSync(dir, { recursive: true, force: true });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    restore();
+    cleanUp();
     process.exit(130);
   });
 }
+console.log(`mutate: ${chosen.length} mutations, tests run on Node in a copy of the tree (${dir})`);
 
-const rows = [];
-for (const [id, what, file, from, to, tests] of chosen) {
-  const path = join(ROOT, file);
-  original = readFileSync(path, "utf8");
-  const started = Date.now();
-  let failed;
-  try {
-    mutated = path;
-    let text = original;
-    for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
-    writeFileSync(path, text);
-    failed = await runTests(tests);
-  } finally {
-    restore();
-  }
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  const verdict = failed.length > 0 ? "caught" : "SURVIVED";
-  rows.push({ id, what, verdict, failed });
-  const names = failed.slice(0, 3).join(" | ") +
-    (failed.length > 3 ? ` | +${failed.length - 3} more` : "");
+// The baseline: each test file the chosen mutations name, on the unmutated copy. A test that
+// fails there catches nothing; a file whose run errors makes its mutations ERROR.
+const files = [...new Set(chosen.filter((m) => !m[6]).flatMap((m) => m[5]))].sort();
+const baseline = await runTests(dir, files);
+const flaky = new Set(baseline.failed);
+if (baseline.failed.length > 0 || baseline.error) {
   console.log(
-    `${id.padEnd(4)} ${verdict.padEnd(8)} ${what} (${file}, ${seconds} s)\n       ${
-      names || "no test failed"
-    }`,
+    `baseline: unmutated, ${baseline.failed.length} tests fail (${baseline.failed.join(" | ")})${
+      baseline.error ? `; ${baseline.error}` : ""
+    }; those are not counted as catches`,
   );
 }
-if (git("status", "--porcelain").trim() !== "") {
-  console.error("mutate: the tree is not clean after restoring; check git diff");
-  process.exit(2);
+
+const rows = [];
+for (const [id, what, file, from, to, tests, equivalent] of chosen) {
+  const change = what;
+  const stale = staleness(dir, file, from);
+  if (stale) {
+    rows.push({ id, file, change, verdict: "STALE", detail: stale });
+  } else if (equivalent) {
+    rows.push({ id, file, change, verdict: "equivalent", detail: equivalent });
+  } else {
+    const path = join(dir, file);
+    const original = readFileSync(path, "utf8");
+    const started = Date.now();
+    let run;
+    try {
+      let text = original;
+      for (const [f, t] of pairs(from, to)) text = text.replace(f, () => t);
+      writeFileSync(path, text);
+      run = await runTests(dir, tests);
+    } finally {
+      writeFileSync(path, original);
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    const failed = run.failed.filter((name) => !flaky.has(name));
+    const names = failed.slice(0, 2).join(" | ") +
+      (failed.length > 2 ? ` | +${failed.length - 2} more` : "");
+    const verdict = failed.length > 0 ? "caught" : run.error ? "ERROR" : "SURVIVED";
+    const detail = {
+      caught: names,
+      ERROR: run.error,
+      SURVIVED: `no test failed in ${tests.join(" ")}`,
+    }[verdict];
+    rows.push({ id, file, change, verdict, detail, seconds });
+  }
+  const row = rows.at(-1);
+  console.log(
+    `${id.padEnd(5)} ${row.verdict.padEnd(10)} ${what} (${file}${
+      row.seconds ? `, ${row.seconds} s` : ""
+    })\n       ${row.detail}`,
+  );
 }
-const survived = rows.filter((r) => r.verdict === "SURVIVED");
+cleanUp();
+
+const count = (verdict) => rows.filter((r) => r.verdict === verdict);
+const perFolder = {};
+for (const r of rows) {
+  const folder = r.file.split("/").slice(0, 2).join("/");
+  perFolder[folder] = (perFolder[folder] ?? 0) + 1;
+}
+const cell = (text) => String(text).replaceAll("|", "\\|").replaceAll("\n", " ");
+const table = [
+  "| id | file | change | verdict | test that caught it (or why equivalent / stale) |",
+  "|---|---|---|---|---|",
+  ...rows.map((r) =>
+    `| ${r.id} | ${r.file} | ${cell(r.change)} | ${r.verdict} | ${cell(r.detail)} |`
+  ),
+].join("\n");
+console.log(`\n${table}\n`);
 console.log(
-  `\n${rows.length} mutations, ${
-    rows.length - survived.length
-  } caught, ${survived.length} survived${
-    survived.length ? `: ${survived.map((r) => r.id).join(" ")}` : ""
-  }`,
+  `per folder: ${Object.entries(perFolder).map(([f, n]) => `${f} ${n}`).join(", ")}`,
 );
-process.exitCode = survived.length > 0 ? 1 : 0;
+const summary = `${rows.length} mutations: ${count("caught").length} caught, ${
+  count("equivalent").length
+} equivalent, ${count("STALE").length} STALE, ${count("SURVIVED").length} survived, ${
+  count("ERROR").length
+} errors`;
+const list = (verdict) =>
+  count(verdict).length ? `\n${verdict}: ${count(verdict).map((r) => r.id).join(" ")}` : "";
+console.log(summary + list("STALE") + list("SURVIVED") + list("ERROR"));
+if (tableArg) {
+  writeFileSync(
+    tableArg.slice("--table=".length),
+    `# Mutation table\n\n\`node scripts/mutate.mjs\`, ${
+      new Date().toISOString()
+    }\n\n${table}\n\n${summary}\n`,
+  );
+}
+process.exitCode = rows.some((r) => !["caught", "equivalent"].includes(r.verdict)) ? 1 : 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the real-client tests drive (Debian's chromium,
 # ffmpeg for ffprobe, curl, firefox-esr, WebKitGTK's WebKitWebDriver under
-# xvfb, nginx, GStreamer's multipartdemux, VLC, OpenCV; nats-server and redis-server for the
+# xvfb, nginx, HAProxy, Caddy, GStreamer's multipartdemux, VLC, OpenCV; nats-server and redis-server for the
 # bus adapter tests) when they are missing. Only Debian's packages.
 set -euo pipefail
 missing=()
@@ -19,6 +19,14 @@ gst-inspect-1.0 multipartdemux >/dev/null 2>&1 || missing+=(gstreamer1.0-tools g
 # VLC and OpenCV as push readers (tests/push/media_clients.test.ts): ~35 + ~110 small packages, ~25 s.
 [ -x /usr/bin/cvlc ] || missing+=(vlc-bin vlc-plugin-base)
 /usr/bin/python3 -c "import cv2" >/dev/null 2>&1 || missing+=(python3-opencv)
+# HAProxy and Caddy in front of a push for the doctor's tests (tests/cli/doctor_proxies.test.ts).
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/bin/caddy ] || missing+=(caddy)
+# `--bench`: also strace, with which bench/sockets.bench.ts counts the send syscalls of Bun and Deno
+# (no test needs it; without it the bench prints "-" there).
+if [ "${1:-}" = "--bench" ]; then
+  command -v strace >/dev/null 2>&1 || missing+=(strace)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} from Debian's packages"
 as_root=()

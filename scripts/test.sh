@@ -1,26 +1,62 @@
 #!/usr/bin/env bash
 # `npm test`: every check and every test, on Deno, Bun, Node and workerd.
 # Installs what it needs first (npm devDependencies, Debian's chromium and ffmpeg).
+#
+# Prints one line per step (✔/✖, seconds), each failing test with its error output, each runtime's
+# closing lines and the totals; every step's whole output goes to a log file whose path is printed.
+# `npm test -- --verbose` (or VERBOSE=1 npm test) prints every step's whole output as it runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# npm ci refuses this lockfile (it lacks other platforms' optional binaries); install reads it as is.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund || exit 1
-fi
-bash scripts/system-deps.sh || exit 1
+verbose=${VERBOSE:-}
+for arg in "$@"; do
+  case $arg in
+  --verbose | -v) verbose=1 ;;
+  *)
+    echo "usage: npm test [-- --verbose]" >&2
+    exit 2
+    ;;
+  esac
+done
+[ "$verbose" = 0 ] && verbose=
+# Before npm install too: the step reports run on the Node from devDependencies once it is there.
 export PATH="$PWD/node_modules/.bin:$PATH"
-logs=$(mktemp -d)
+logs=$(mktemp -d "${TMPDIR:-/tmp}/multipart-push-test.XXXXXX")
+echo "logs: $logs"
 failed=()
 
-step() { # step NAME COMMAND...: runs a step, keeps its output and exit status, remembers a failure
+step() { # step NAME COMMAND...: runs a step into its log, prints its outcome, remembers a failure
   local name=$1
   shift
-  echo "::: $name"
-  "$@" 2>&1 | tee "$logs/$name.log"
-  local rc=${PIPESTATUS[0]}
+  local started=$SECONDS rc
+  if [ -n "$verbose" ]; then
+    echo "::: $name"
+    "$@" 2>&1 | tee "$logs/$name.log"
+    rc=${PIPESTATUS[0]}
+  else
+    "$@" >"$logs/$name.log" 2>&1
+    rc=$?
+  fi
   echo "$rc" >"$logs/$name.rc"
-  [ "$rc" -eq 0 ] || failed+=("$name")
+  local mark="✔"
+  if [ "$rc" -ne 0 ]; then
+    mark="✖"
+    failed+=("$name")
+  fi
+  printf '%s %s (%ss)%s\n' "$mark" "$name" "$((SECONDS - started))" \
+    "$([ "$rc" -ne 0 ] && echo ", exit $rc, log $logs/$name.log")"
+  case $name in
+  node | deno | bun | workerd) node scripts/test-report.mjs "$name" "$logs/$name.log" "$rc" ;;
+  *) [ "$rc" -eq 0 ] || tail -n 40 "$logs/$name.log" | sed 's/^/    /' ;;
+  esac
 }
+
+# npm ci refuses this lockfile (it lacks other platforms' optional binaries); install reads it as is.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step npm-install npm install --no-audit --no-fund
+  [ ${#failed[@]} -eq 0 ] || exit 1
+fi
+step system-deps bash scripts/system-deps.sh
+[ ${#failed[@]} -eq 0 ] || exit 1
 
 step fmt deno fmt --check
 step lint deno lint
@@ -46,6 +82,6 @@ echo
 # summary is a failure (tests/_harness/totals.ts).
 node scripts/test-totals.mjs "$logs"
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "failed steps: ${failed[*]}"
+  echo "failed steps: ${failed[*]} (logs in $logs)"
 fi
 [ ${#failed[@]} -eq 0 ]

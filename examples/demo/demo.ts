@@ -4,8 +4,8 @@
  *
  * Routes: `/` the page, `/stream` the live MJPEG push (`?fps=` caps it per viewer), `/snapshot`
  * one picture (for clients that cannot take a push), `/viewers` a pushed SVG badge with the viewer
- * count (no JavaScript needed), `/stats` the same as JSON, with `hub.stats()` (`?key=` on
- * `/stream` labels a viewer there). `/broadcast` sends the visitor's webcam to `/ingest`; a
+ * count (no JavaScript needed), `/stats` the same as JSON, with `hub.stats()` less what says who
+ * the viewers are (their User-Agent and `?key=`: `/stats` is public). `/broadcast` sends the visitor's webcam to `/ingest`; a
  * signed `/?exp=…&sig=…` watches it (see broadcast.ts).
  *
  * @module
@@ -185,8 +185,12 @@ export function createDemo(options: DemoOptions = {}): Demo {
       }
       case "/viewers":
         return pushResponse(viewerCount(request.signal), { request });
-      case "/stats":
-        return Response.json({ viewers: hub.subscribers, frames: camera.frames, hub: hub.stats() });
+      case "/stats": {
+        const stats = hub.stats();
+        const viewers = stats.viewers.map(({ userAgent: _ua, key: _key, ...figures }) => figures);
+        const hubStats = { ...stats, viewers };
+        return Response.json({ viewers: hub.subscribers, frames: camera.frames, hub: hubStats });
+      }
       default:
         return new Response("not found\n", { status: 404 });
     }

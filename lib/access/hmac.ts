@@ -124,16 +124,21 @@ export function base64url(bytes: Uint8Array): string {
 }
 
 /**
- * The bytes of an unpadded base64url string, or null when it is not one.
+ * The bytes of an unpadded base64url string, or null when it is not one or
+ * not the canonical spelling (unused trailing bits set).
  *
  * @example
  * ```ts ignore
  * fromBase64url("-_8"); // Uint8Array [0xfb, 0xff]
  * fromBase64url("a+b"); // null
+ * fromBase64url("-_9"); // null: the same bytes as "-_8", spelled with a stray bit
  * ```
  */
 export function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  // atob ignores the unused low bits of the last character, so several strings decode to the
+  // same bytes: only the one base64url(bytes) writes is accepted (one spelling per signature).
+  return base64url(bytes) === text ? bytes : null;
 }

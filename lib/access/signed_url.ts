@@ -9,14 +9,19 @@
  *     HMAC-SHA-256(secret, "multipart-push signed URL v1\n" + pathname + "\n" + query)
  *
  * where `query` is the URL's parameters without `sig`, serialized by
- * `URLSearchParams`, and `sig` is the MAC in unpadded base64url. Scheme, host,
- * port and fragment are not covered, so one URL works behind any proxy name.
+ * `URLSearchParams`, and `sig` is the MAC in unpadded base64url (exactly the
+ * spelling `signUrl` writes). Scheme, host, port and fragment are not
+ * covered, so one URL works behind any proxy name; nor is one numeric
+ * `reload` parameter, the cache buster `watchImage` adds when it reloads a
+ * stalled `<img>` (lib/shared/reload_param.ts), so a watched signed `<img>`
+ * heals.
  *
  * @module
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
 import { base64url, fromBase64url, hmac, hmacKey, sameBytes, type Secret } from "./hmac.ts";
+import { dropReloadMark, RELOAD_PARAM } from "../shared/reload_param.ts";
 
 /** Options for {@linkcode signUrl}. */
 export interface SignUrlOptions {
@@ -46,7 +51,7 @@ const CONTEXT = "multipart-push signed URL v1";
 const RELATIVE_BASE = "http://relative.invalid";
 
 function payload(url: URL): string {
-  const params = new URLSearchParams(url.search);
+  const params = dropReloadMark(new URLSearchParams(url.search));
   params.delete("sig");
   return `${CONTEXT}\n${url.pathname}\n${params}`;
 }
@@ -76,7 +81,7 @@ function clock(value: unknown, name: string): number {
  * @param options See {@linkcode SignUrlOptions}.
  * @returns The signed URL.
  * @throws {TypeError|RangeError} on a bad URL, secret or option, or a URL that already has
- * `exp` or `sig`.
+ * `exp`, `sig` or `reload`.
  */
 export async function signUrl(
   url: string | URL,
@@ -94,10 +99,13 @@ export async function signUrl(
   }
   const now = clock(options?.now, "options.now");
   const { target, relative } = parseUrl(url);
-  for (const name of ["exp", "sig"]) {
+  for (const name of ["exp", "sig", RELOAD_PARAM]) {
     if (target.searchParams.has(name)) {
+      const why = name === RELOAD_PARAM
+        ? "watchImage's cache buster, not signed"
+        : "signUrl adds it";
       throw new RangeError(
-        `url must not have an "${name}" parameter (signUrl adds it), got ${target}`,
+        `url must not have an "${name}" parameter (${why}), got ${target}`,
       );
     }
   }

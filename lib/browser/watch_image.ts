@@ -18,6 +18,7 @@ import { backoffMs } from "../shared/backoff.ts";
 import { milliseconds } from "../shared/checks.ts";
 import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
+import { RELOAD_PARAM } from "../shared/reload_param.ts";
 
 /** The `<img>` being watched (typed by what is used, so no DOM library is needed). */
 export interface WatchedImage {
@@ -90,6 +91,9 @@ function sampler(): Sampler {
  * Watches an `<img>` push and reloads it when no new frame came for
  * `stallMs` or the image errors, waiting `retryMs`, then twice as long per
  * failed try (with jitter, at most `maxRetryMs`). A new frame resets the wait.
+ * Each reload sets the `src` it started with plus `reload=<ms>` (a fresh URL,
+ * so the engine fetches again); `verifySignedUrl` leaves that one parameter
+ * out of the signature, so a signed `src` heals too (until it expires).
  *
  * @example Keep a camera view alive
  * ```ts ignore
@@ -137,7 +141,8 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
       // A throwing callback must not stop the healing.
       onReload({ reason, attempt });
       const url = new URL(base, (globalThis as { location?: { href: string } }).location?.href);
-      url.searchParams.set("reload", String(Date.now()));
+      // A fresh URL makes the engine fetch again; verifySignedUrl leaves this mark unsigned.
+      url.searchParams.set(RELOAD_PARAM, String(Date.now()));
       lastFrameAt = Date.now();
       img.src = url.href;
     }, wait);

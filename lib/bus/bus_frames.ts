@@ -10,6 +10,7 @@ import { decodeFrame } from "./frame_envelope.ts";
 import { Mailbox } from "./mailbox.ts";
 import { reporter } from "./outage.ts";
 import { describeValue } from "../shared/describe.ts";
+import { fromOutside } from "../shared/outside_source.ts";
 
 /**
  * Starts one subscription: call `deliver` with each message's bytes, and
@@ -88,7 +89,10 @@ export function resolveBusOptions(options: BusFramesOptions | undefined): Resolv
 /**
  * A `PushHub` source from a bus: each run (the hub has viewers) starts one
  * subscription and decodes its messages with `decodeFrame`; the run's stop
- * (`linger` ms after the last viewer left) ends it.
+ * (`linger` ms after the last viewer left) ends it. A message that is not a
+ * frame goes to `options.onError`; a frame the hub refuses (a body holding
+ * its boundary) goes to the hub's `onError`; both are skipped, so no message
+ * fails the run or cuts a viewer off.
  *
  * @example A bus of your own: a WebSocket that carries frame envelopes
  * ```ts ignore
@@ -109,7 +113,8 @@ export function busFrames(subscribe: BusSubscribe, options?: BusFramesOptions): 
     throw new TypeError(`subscribe must be a function, got ${describeValue(subscribe)}`);
   }
   const config = resolveBusOptions(options);
-  return (signal) => frames(subscribe, signal, config);
+  // Any client of the bus may publish: a message the hub refuses is reported and skipped.
+  return fromOutside((signal: AbortSignal) => frames(subscribe, signal, config));
 }
 
 async function* frames(

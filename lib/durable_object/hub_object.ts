@@ -80,9 +80,14 @@ export function pushHubObject(options?: PushHubObjectOptions): PushHubObjectClas
           return new Response(`400 Bad Request: ${(error as Error).message}\n`, { status: 400 });
         }
         const shards = Number(url.searchParams.get("shards") ?? 0);
-        // The camera's object forwards each frame once per shard; the shards' hubs serve viewers.
-        if (shards > 0) await this.#forward(camera, frame, shards);
-        else this.#hub.publish(part);
+        try {
+          // The camera's object forwards each frame once per shard; the shards' hubs serve viewers.
+          if (shards > 0) await this.#forward(camera, frame, shards);
+          else this.#hub.publish(part);
+        } catch (error) {
+          // A frame the hub refuses (its boundary in the body) is the sender's fault, not ours.
+          return new Response(`400 Bad Request: ${(error as Error).message}\n`, { status: 400 });
+        }
         return new Response(null, { status: 204 });
       }
       if (request.method === "GET" && action === "view") return this.#hub.response(request);
@@ -103,7 +108,9 @@ export function pushHubObject(options?: PushHubObjectOptions): PushHubObjectClas
         const stub = namespace.get(namespace.idFromName(name));
         const url = `https://push-hub/${encodeURIComponent(camera)}/ingest`;
         const response = await stub.fetch(new Request(url, { method: "POST", body: frame }));
-        if (!response.ok) throw new Error(`shard ${name} answered ${response.status}`);
+        if (!response.ok) {
+          throw new Error(`shard ${name} answered ${response.status}: ${await response.text()}`);
+        }
       }));
     }
   };

@@ -20,13 +20,27 @@ export interface DurableObjectNamespaceLike<Id = unknown> {
 }
 
 /**
- * The name of shard `index` of `camera`'s object.
+ * The name of `camera`'s object. Camera objects and shard objects are named
+ * as JSON arrays of different shapes, so no camera name, whatever characters
+ * it holds, names another camera's object or any shard.
  *
  * @example
  * ```ts ignore
- * shardName("camera-1", 0); // "camera-1#shard-0"
+ * cameraObjectName("camera-1"); // '["camera","camera-1"]'
+ * ```
+ */
+export function cameraObjectName(camera: string): string {
+  return JSON.stringify(["camera", camera]);
+}
+
+/**
+ * The name of shard `index` of `camera`'s object (see {@linkcode cameraObjectName}).
+ *
+ * @example
+ * ```ts ignore
+ * shardName("camera-1", 0); // '["shard","camera-1",0]'
  * ```
  */
 export function shardName(camera: string, index: number): string {
-  return `${camera}#shard-${index}`;
+  return JSON.stringify(["shard", camera, index]);
 }

@@ -9,7 +9,7 @@
 import { encodeFrame } from "../bus/frame_envelope.ts";
 import type { Part } from "../push/part.ts";
 import { describeValue } from "../shared/describe.ts";
-import { type DurableObjectNamespaceLike, shardName } from "./routes.ts";
+import { cameraObjectName, type DurableObjectNamespaceLike, shardName } from "./routes.ts";
 
 /** Options of `durableHub`. */
 export interface DurableHubOptions {
@@ -69,7 +69,7 @@ export function durableHub(
   const path = (camera: string, action: string) =>
     `https://push-hub/${encodeURIComponent(checkCamera(camera))}/${action}`;
   const shardFor = (camera: string, shard: number | undefined): string => {
-    if (shards === 0) return camera;
+    if (shards === 0) return cameraObjectName(camera);
     const index = shard ?? Math.floor(Math.random() * shards);
     if (!Number.isInteger(index) || index < 0 || index >= shards) {
       throw new RangeError(
@@ -86,7 +86,9 @@ export function durableHub(
     async ingest(camera, part) {
       const body = encodeFrame(part);
       const url = `${path(camera, "ingest")}?shards=${shards}`;
-      const response = await stub(camera).fetch(new Request(url, { method: "POST", body }));
+      const response = await stub(cameraObjectName(camera)).fetch(
+        new Request(url, { method: "POST", body }),
+      );
       if (!response.ok) {
         throw new Error(`the object of ${camera} refused the frame: ${await response.text()}`);
       }
@@ -98,7 +100,9 @@ export function durableHub(
     },
     async stats(camera) {
       const names = Array.from({ length: shards }, (_, i) => shardName(camera, i));
-      const counts = await Promise.all([camera, ...names].map((name) => stats(name, camera)));
+      const counts = await Promise.all(
+        [cameraObjectName(camera), ...names].map((name) => stats(name, camera)),
+      );
       return { camera: counts[0], shards: counts.slice(1) };
     },
   };

@@ -21,8 +21,15 @@ const pendingOf = new WeakMap<object, Map<string, Pending>>();
  * Merges one payload into `result` and returns it: the initial result, a
  * subsequent payload of either incremental format, or a subscription event
  * (`{ payload }`, which replaces `data`). Errors of entries and of failed
- * `completed` fragments are appended to `result.errors`; `hasNext` is copied.
- * Deferred data is merged deeply; streamed items go to their index.
+ * `completed` fragments are appended to `result.errors` (one array, grown in
+ * place); `hasNext` is copied. Deferred data is merged deeply; streamed items
+ * go to their index.
+ *
+ * Only own properties are followed and written: a path or a key named
+ * `__proto__`, `constructor` or `prototype` never reaches a prototype. Data
+ * holding such a key (as `JSON.parse` makes it) keeps it as data; an entry
+ * whose path does not lead to an object (or, for items, to a list and an index
+ * no further than its end) is skipped, like one whose parent is `null`.
  *
  * @example Read a `@defer` response without a GraphQL client
  * ```ts ignore
@@ -98,34 +105,50 @@ function applyEntry(result: GraphQLResult, entry: JsonObject, pending: Map<strin
     const target = at(result.data, legacy ? path.slice(0, -1) : path);
     if (!Array.isArray(target)) return;
     const start = legacy ? Number(path[path.length - 1]) : target.length;
+    // Past the end would leave holes, and a huge index a list no one can serialize.
+    if (!Number.isInteger(start) || start < 0 || start > target.length) return;
     entry.items.forEach((item, i) => (target[start + i] = merge(target[start + i], item)));
   } else if (entry.data !== undefined && entry.data !== null) {
     if (path.length === 0) result.data = merge(result.data, entry.data) as JsonObject;
     else {
-      const parent = at(result.data, path.slice(0, -1));
-      const key = path[path.length - 1] as string;
-      if (parent && typeof parent === "object") {
-        (parent as JsonObject)[key] = merge((parent as JsonObject)[key], entry.data);
-      }
+      const target = at(result.data, path);
+      if (isObject(target)) merge(target, entry.data);
     }
   }
 }
 
-/** Deep merge: objects key by key, arrays index by index, anything else replaced. */
+/**
+ * Deep merge: objects key by key (own keys, each defined as an own property,
+ * so `__proto__` is a key like any other), arrays index by index, anything
+ * else replaced.
+ */
 function merge(into: unknown, from: unknown): unknown {
   if (Array.isArray(into) && Array.isArray(from)) {
     from.forEach((value, i) => (into[i] = merge(into[i], value)));
     return into;
   }
   if (isObject(into) && isObject(from)) {
-    for (const [key, value] of Object.entries(from)) into[key] = merge(into[key], value);
+    for (const key of Object.keys(from)) {
+      define(into, key, merge(Object.hasOwn(into, key) ? into[key] : undefined, from[key]));
+    }
     return into;
   }
   return from;
 }
 
+/** Sets `object[key]` as an own data property: never a setter, never the prototype. */
+function define(object: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /**
- * The value at `path` in `data`, or undefined where the path breaks off (a null parent).
+ * The value at `path` in `data`, or undefined where the path breaks off (a
+ * null parent, a key that is not an own property: never a prototype).
  *
  * @example
  * ```ts ignore
@@ -136,20 +159,37 @@ function merge(into: unknown, from: unknown): unknown {
 export function at(data: unknown, path: ResultPath): unknown {
   let value = data;
   for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string | number, unknown>)[key];
   }
   return value;
 }
 
+/**
+ * The `errors` arrays and `extensions` objects this module made, and so may
+ * grow in place: a copy per payload made N payloads cost O(N²). One it did not
+ * make (the caller's, or a subscription event's) is copied once first.
+ */
+const grown = new WeakSet<object>();
+
 function addErrors(result: GraphQLResult, errors: unknown): void {
-  if (Array.isArray(errors) && errors.length > 0) {
-    result.errors = [...(result.errors ?? []), ...errors];
+  if (!Array.isArray(errors) || errors.length === 0) return;
+  let into = result.errors as unknown[] | undefined;
+  if (into === undefined || !grown.has(into)) {
+    result.errors = into = [...(into ?? [])];
+    grown.add(into);
   }
+  for (const error of errors) into.push(error);
 }
 
 function addExtensions(result: GraphQLResult, extensions: unknown): void {
-  if (isObject(extensions)) result.extensions = { ...result.extensions, ...extensions };
+  if (!isObject(extensions)) return;
+  let into = result.extensions;
+  if (into === undefined || !grown.has(into)) {
+    result.extensions = into = { ...into };
+    grown.add(into);
+  }
+  for (const key of Object.keys(extensions)) define(into, key, extensions[key]);
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -13,70 +13,124 @@ export type ResultKind = "single" | "incremental" | "subscription";
 interface Offer {
   format: GraphQLWireFormat;
   type: string;
+  subtype: string;
   /** The spec parameter this format is named by (lowercase name), if any. */
   spec?: [string, string];
 }
 
 const JSON_OFFERS: Offer[] = [
-  { format: "graphql-response+json", type: "application/graphql-response+json" },
-  { format: "json", type: "application/json" },
+  { format: "graphql-response+json", type: "application", subtype: "graphql-response+json" },
+  { format: "json", type: "application", subtype: "json" },
 ];
 // Legacy first: a client naming no spec (urql, meros, fetch-multipart-graphql) reads the 2022
 // format, and urql misplaces @stream items of the newer one.
 const INCREMENTAL_OFFERS: Offer[] = [
-  { format: "legacy", type: "multipart/mixed", spec: ["deferspec", "20220824"] },
-  { format: "incremental", type: "multipart/mixed", spec: ["incrementalspec", "v0.2"] },
+  { format: "legacy", type: "multipart", subtype: "mixed", spec: ["deferspec", "20220824"] },
+  {
+    format: "incremental",
+    type: "multipart",
+    subtype: "mixed",
+    spec: ["incrementalspec", "v0.2"],
+  },
 ];
 const OFFERS: Record<ResultKind, Offer[]> = {
   single: [...JSON_OFFERS, ...INCREMENTAL_OFFERS],
   incremental: INCREMENTAL_OFFERS,
   subscription: [
-    { format: "subscription", type: "multipart/mixed", spec: ["subscriptionspec", "1.0"] },
+    {
+      format: "subscription",
+      type: "multipart",
+      subtype: "mixed",
+      spec: ["subscriptionspec", "1.0"],
+    },
   ],
 };
 
 interface MediaRange {
   type: string;
   subtype: string;
-  params: Map<string, string>;
+  /** The parameters that name a format: lowercase `[name, value]`, without `q` and IGNORED. */
+  params: [string, string][];
   q: number;
 }
 
 /** Parameters that say nothing about the payload format. */
-const IGNORED = new Set(["q", "boundary", "charset"]);
+const IGNORED = new Set(["boundary", "charset"]);
 
-/** Splits an `Accept` value into media ranges, honouring quoted strings. */
+/**
+ * Splits an `Accept` value into media ranges in one pass that reads each
+ * character once (a regex split rescanned the rest of the header from every
+ * quote left open: quadratic in a hostile header). A quoted string (RFC 9110)
+ * hides `,` `;` and `=`, loses its quotes and its backslash escapes; one left
+ * open runs to the end of the header.
+ */
 function parseAccept(accept: string): MediaRange[] {
   const ranges: MediaRange[] = [];
-  for (const item of accept.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
-    const [range, ...rest] = item.match(/(?:[^;"]|"(?:[^"\\]|\\.)*")+/g) ?? [];
-    const [type, subtype] = (range ?? "").trim().toLowerCase().split("/");
-    if (!type || !subtype) continue;
-    const params = new Map<string, string>();
-    for (const param of rest) {
-      const eq = param.indexOf("=");
-      if (eq < 0) continue;
-      const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
-      params.set(param.slice(0, eq).trim().toLowerCase(), value.toLowerCase());
-    }
-    const q = params.has("q") ? Number(params.get("q")) : 1;
-    ranges.push({ type, subtype, params, q: Number.isFinite(q) ? q : 0 });
+  const fields: string[] = [];
+  let field = "";
+  let start = 0;
+  let quoted = false;
+  let escaped = false;
+  const end = (i: number, last: boolean): void => {
+    fields.push(field + accept.slice(start, i));
+    field = "";
+    start = i + 1;
+    if (!last) return;
+    const range = mediaRange(fields);
+    if (range) ranges.push(range);
+    fields.length = 0;
+  };
+  for (let i = 0; i < accept.length; i++) {
+    const c = accept.charCodeAt(i);
+    if (escaped) escaped = false;
+    else if (quoted && c === BACKSLASH) {
+      field += accept.slice(start, i);
+      start = i + 1;
+      escaped = true;
+    } else if (c === QUOTE) {
+      field += accept.slice(start, i);
+      start = i + 1;
+      quoted = !quoted;
+    } else if (!quoted && (c === COMMA || c === SEMICOLON)) end(i, c === COMMA);
   }
+  end(accept.length, true);
   return ranges;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+
+/** One media range from its fields (`type/subtype`, then `name=value` parameters), or null. */
+function mediaRange(fields: string[]): MediaRange | null {
+  const range = fields[0].trim().toLowerCase();
+  const slash = range.indexOf("/");
+  const type = range.slice(0, slash);
+  const extra = range.indexOf("/", slash + 1);
+  const subtype = range.slice(slash + 1, extra < 0 ? range.length : extra);
+  if (slash < 0 || !type || !subtype) return null;
+  const params: [string, string][] = [];
+  let q = 1;
+  for (let i = 1; i < fields.length; i++) {
+    const eq = fields[i].indexOf("=");
+    if (eq < 0) continue;
+    const name = fields[i].slice(0, eq).trim().toLowerCase();
+    const value = fields[i].slice(eq + 1).trim().toLowerCase();
+    if (name === "q") q = Number(value);
+    else if (!IGNORED.has(name)) params.push([name, value]);
+  }
+  return { type, subtype, params, q: Number.isFinite(q) ? q : 0 };
 }
 
 /** How well `range` names `offer`: -1 not at all, higher is more specific. */
 function specificity(range: MediaRange, offer: Offer): number {
-  const [type, subtype] = offer.type.split("/");
-  if (range.type !== "*" && range.type !== type) return -1;
-  if (range.subtype !== "*" && range.subtype !== subtype) return -1;
-  let named = 0;
+  if (range.type !== "*" && range.type !== offer.type) return -1;
+  if (range.subtype !== "*" && range.subtype !== offer.subtype) return -1;
   for (const [name, value] of range.params) {
-    if (IGNORED.has(name)) continue;
     if (offer.spec?.[0] !== name || offer.spec[1] !== value) return -1;
-    named++;
   }
-  return (range.type === "*" ? 0 : 1) + (range.subtype === "*" ? 0 : 2) + named * 4;
+  return (range.type === "*" ? 0 : 1) + (range.subtype === "*" ? 0 : 2) + range.params.length * 4;
 }
 
 /** The format chosen, and whether the client named its spec parameter (then it knows the protocol). */

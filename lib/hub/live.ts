@@ -10,6 +10,7 @@ import { encodeFrame, type HubFrame } from "./frame.ts";
 import { publishCheck } from "./publish_checks.ts";
 import { armTimeout } from "./arm_timeout.ts";
 import type { Part } from "../push/part.ts";
+import { formatTimestamp } from "./timestamp.ts";
 
 /**
  * The `offline` option encoded once, checked as `publish()` checks a part,
@@ -84,9 +85,7 @@ export class LiveFrame {
     if (!this.#settings.timestamps) return "";
     // Microseconds since the epoch stay below 2^53 until the year 2255.
     const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
-    const seconds = Math.floor(micros / 1e6);
-    const fraction = String(micros - seconds * 1e6).padStart(6, "0");
-    return `X-Timestamp: ${seconds}.${fraction}\r\nX-Frame: ${++this.#count}\r\n`;
+    return `X-Timestamp: ${formatTimestamp(micros)}\r\nX-Frame: ${++this.#count}\r\n`;
   }
 
   /** `dropSame` found a repeat: whether to send it anyway (the first one, with `dualFinalFrames`). */

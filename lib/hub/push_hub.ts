@@ -206,9 +206,9 @@ export class PushHub {
     });
   }
 
-  /** Publishes a publisher's upload until it ends, one at a time: see {@linkcode ingest}. */
-  ingest(request: Request, options?: HubIngestOptions): Promise<Response> {
-    return this.#ingest.run(request, options, this.#options.camera.cors);
+  /** A publisher's upload published until it ends, one at a time (`options.authorize` required). */
+  ingest(request: Request, options: HubIngestOptions): Promise<Response> {
+    return this.#ingest.run(request, options, this.#options.camera.cors, this.#options.onError);
   }
 
   /**

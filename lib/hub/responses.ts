@@ -16,6 +16,7 @@ import type { SubscriberConfig } from "./subscriber.ts";
 import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";
+import { containHeaders } from "../shared/contained_content.ts";
 
 const FRAME_OWNED = ["content-type", "content-length"];
 const FULL = "the hub has its maximum number of subscribers";
@@ -63,7 +64,7 @@ export function pushSetup(
   const advanceHeaders = wantsAnnounce(mode, request);
   const interval = fpsInterval(init?.fps);
   const label = labelsMixed(mode, advanceHeaders, request) ? "over-mixed" : mode;
-  const headers = pushHeaders(label, boundary, init?.headers, "init.headers");
+  const headers = containHeaders(pushHeaders(label, boundary, init?.headers, "init.headers"));
   return { config: { wire: wireFor(mode, advanceHeaders), interval, signals }, headers };
 }
 
@@ -74,18 +75,19 @@ export function pushSetup(
 export function unavailableResponse(why: string, retryAfter: string, head = false): Response {
   return new Response(head ? null : `503 Service Unavailable: ${why}\n`, {
     status: 503,
-    headers: {
-      "Retry-After": retryAfter,
-      "Cache-Control": "no-store",
-      "Content-Type": "text/plain; charset=utf-8",
-    },
+    headers: containHeaders(
+      new Headers({
+        "Retry-After": retryAfter,
+        "Cache-Control": "no-store",
+        "Content-Type": "text/plain; charset=utf-8",
+      }),
+    ),
   });
 }
 
 /**
  * A snapshot's headers before its frame is known: `Cache-Control: no-store`
- * (`max-age=N` with `maxAge`), `X-Content-Type-Options: nosniff`, then
- * `init.headers`.
+ * (`max-age=N` with `maxAge`), then `init.headers`.
  *
  * @example
  * ```ts ignore
@@ -97,8 +99,7 @@ export function unavailableResponse(why: string, retryAfter: string, head = fals
 export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }): Headers {
   const cache = init.maxAge === undefined ? "no-store" : `max-age=${init.maxAge}`;
   return mergeHeaders(
-    // The browser takes the frame's Content-Type as given (no sniffing), as for the push.
-    new Headers({ "Cache-Control": cache, "X-Content-Type-Options": "nosniff" }),
+    new Headers({ "Cache-Control": cache }),
     init.headers,
     FRAME_OWNED,
     "init.headers",
@@ -109,10 +110,11 @@ export function snapshotHeaders(init: { headers?: HeadersInit; maxAge?: number }
 /**
  * `frame`'s body with `headers` (from {@linkcode snapshotHeaders}), its own
  * `Content-Type`, its `Content-Length`, and its `X-Timestamp` and `X-Frame`
- * (`timestamps`).
+ * (`timestamps`); `nosniff` and `Content-Security-Policy: sandbox`, since the
+ * frame may come from outside the process (lib/shared/contained_content.ts).
  */
 export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
-  headers = new Headers(headers);
+  headers = containHeaders(new Headers(headers));
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
   for (const line of frame.stamp.split("\r\n")) {

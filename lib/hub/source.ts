@@ -15,6 +15,7 @@ import {
   type PartSource,
 } from "../push/part.ts";
 import { armTimeout } from "./arm_timeout.ts";
+import { isFromOutside } from "../shared/outside_source.ts";
 
 /**
  * What `PushHub.from` drives a hub with: parts, or a function returning them,
@@ -233,7 +234,9 @@ export class SourceRunner {
       try {
         this.#settings.publish(await readBody(result.value));
       } catch (error) {
-        return this.#crash(run, error, true);
+        // A part from outside the process (a bus) is skipped; one from the process is a bug.
+        if (isFromOutside(this.#source)) this.#settings.onError(error);
+        else return this.#crash(run, error, true);
       }
     }
   }

@@ -51,10 +51,27 @@ export interface ViewerStats {
   framesDropped: number;
   /** Bytes held for it and not taken yet (a shared frame counts in full for each viewer). */
   bytesHeld: number;
-  /** The request's `User-Agent`, or `null`. */
+  /** The request's `User-Agent`, cut to {@linkcode MAX_USER_AGENT} characters, or `null`. */
   userAgent: string | null;
-  /** The request URL's `?key=` (a client's own label, as in µStreamer), or `null`. */
+  /**
+   * The request URL's `?key=` (a client's own label, as in µStreamer), cut to
+   * {@linkcode MAX_KEY} characters, or `null`.
+   */
   key: string | null;
+}
+
+/** The longest `userAgent` kept per viewer: real browsers' fit, a client's 8 KiB one does not. */
+export const MAX_USER_AGENT = 256;
+/** The longest `key` kept per viewer. */
+export const MAX_KEY = 64;
+
+/**
+ * `value` cut to `max` characters, as a string of its own: a slice of a long
+ * header would keep the whole header alive as long as the viewer.
+ */
+function bounded(value: string | null, max: number): string | null {
+  if (value === null || value.length <= max) return value;
+  return JSON.parse(JSON.stringify(value.slice(0, max))) as string;
 }
 
 /** `hub.stats()`: a plain, JSON-ready object. */
@@ -137,8 +154,8 @@ export class ViewerMeter {
   constructor(id: number, request: Request | undefined, now: number, out: RateMeter) {
     this.id = id;
     this.joinedAt = now;
-    this.#userAgent = request?.headers.get("user-agent") ?? null;
-    this.#key = request ? new URL(request.url).searchParams.get("key") : null;
+    this.#userAgent = bounded(request?.headers.get("user-agent") ?? null, MAX_USER_AGENT);
+    this.#key = bounded(request ? new URL(request.url).searchParams.get("key") : null, MAX_KEY);
     this.#out = out;
   }
 

@@ -11,13 +11,17 @@ import { jpegFrames } from "../mjpeg/jpeg_frames.ts";
 import { MultipartParseError } from "../parse/errors.ts";
 import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
+import { forwardedHeaders } from "../parse/forwarded_headers.ts";
 import { IngestError, messageOf } from "./ingest_error.ts";
+import { mediaTypeOf } from "./part_types.ts";
 import type { UploadBody } from "./upload_body.ts";
 
 /** A frame ready to publish. */
 export interface IngestFrame {
   contentType: string;
   body: Uint8Array;
+  /** The part header fields a viewer gets (multipart uploads: `X-Timestamp`, `X-Frame`). */
+  headers?: Headers;
 }
 
 /** Longest header block of an uploaded part. */
@@ -29,13 +33,15 @@ const latin1 = new TextDecoder("latin1");
  *
  * @example
  * ```ts ignore
- * for await (const frame of multipartFrames(upload, "ffmpeg", 1 << 20)) hub.publish(frame);
+ * const types = new Set(["image/jpeg"]);
+ * for await (const frame of multipartFrames(upload, "ffmpeg", 1 << 20, types)) hub.publish(frame);
  * ```
  */
 export async function* multipartFrames(
   upload: UploadBody,
   boundary: string,
   maxFrameSize: number,
+  allowTypes: ReadonlySet<string>,
 ): AsyncGenerator<IngestFrame> {
   let parts: AsyncIterableIterator<ReceivedPart>;
   try {
@@ -54,7 +60,19 @@ export async function* multipartFrames(
       n++;
       if (part.body.byteLength > maxFrameSize) throw tooLarge(n, maxFrameSize);
       if (part.contentType === null) throw new IngestError(400, `part ${n} has no Content-Type`);
-      yield { contentType: part.contentType, body: part.body };
+      if (!allowTypes.has(mediaTypeOf(part.contentType))) {
+        throw new IngestError(
+          415,
+          `part ${n} is of type "${mediaTypeOf(part.contentType)}", not accepted: ` +
+            `${[...allowTypes].join(", ")} (options.allowTypes adds more)`,
+        );
+      }
+      upload.frameArrived();
+      yield {
+        contentType: part.contentType,
+        body: part.body,
+        headers: forwardedHeaders(part.headers),
+      };
     }
   } catch (error) {
     if (!(error instanceof MultipartParseError)) throw error;
@@ -106,6 +124,7 @@ export async function* mjpegFrames(
   try {
     for await (const body of chunks(upload.stream.pipeThrough(jpegFrames({ maxFrameSize })))) {
       n++;
+      upload.frameArrived();
       yield { contentType: "image/jpeg", body };
     }
   } catch (error) {

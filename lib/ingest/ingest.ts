@@ -6,6 +6,8 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import { withHuffmanTablesPart } from "../mjpeg/huffman.ts";
+import { containHeaders } from "../shared/contained_content.ts";
 import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError, messageOf } from "./ingest_error.ts";
@@ -27,19 +29,25 @@ export interface IngestTarget {
  * then answers the publisher. The upload may be:
  *
  * - `multipart/x-mixed-replace` or `multipart/mixed` (boundary required): each
- *   part, with its `Content-Type`, as soon as it has arrived. This is what
+ *   part, with its `Content-Type` (a raster image type unless `allowTypes`
+ *   adds more) and `X-Timestamp`/`X-Frame`, as soon as it has arrived. This is what
  *   `ffmpeg -f mpjpeg` sends (a chunked POST that ends without the close
  *   delimiter, which counts as a normal end).
  * - `image/jpeg`, `video/x-motion-jpeg`, `application/octet-stream`: one or
  *   more JPEG pictures back to back (raw MJPEG), split with `jpegFrames`.
  * - `image/png`, `image/webp`: one picture per request.
  *
- * Answers: `204` when the upload ended (header `X-Ingest-Frames`: frames
- * published), `405` for a method other than POST/PUT, `401`/`403` from
- * `authorize`, `415` for another type, `413` for a frame over `maxFrameSize`,
- * `400` for a malformed upload (the reason in the body), `408` after
- * `idleTimeout`, `500` when `publish` throws. A bad frame is never published;
- * the frames before it were, so viewers keep the last good one.
+ * `options.authorize` is required: a check such as `bearerToken(token)`, or
+ * `"anyone"` for open publishing on purpose.
+ *
+ * Answers: `204` when the upload ended (headers `X-Ingest-Frames`: frames
+ * published, `X-Ingest-Skipped`: frames `publish` refused, each told to
+ * `onError`), `405` for a method other than POST/PUT, `401`/`403` from
+ * `authorize`, `415` for another type (of the upload or of a part), `413` for
+ * a frame over `maxFrameSize`, `400` for a malformed upload (the reason in the
+ * body), `408` when no complete frame arrived for `idleTimeout`. A bad frame is
+ * never published; the frames before it were, so viewers keep the last good
+ * one.
  *
  * @example A camera server on Deno: ffmpeg publishes, browsers watch
  * ```ts ignore
@@ -62,12 +70,12 @@ export interface IngestTarget {
 export function ingest(
   request: Request,
   target: IngestTarget,
-  options?: IngestOptions,
+  options: IngestOptions,
 ): Promise<Response> {
   return acceptUpload(request, target, options).then((accepted) =>
     accepted instanceof Response
       ? accepted
-      : publishAll(accepted.upload.open(accepted.config.signal), target)
+      : publishAll(accepted.upload.open(accepted.config.signal), target, accepted.config.onError)
   );
 }
 
@@ -80,15 +88,17 @@ export function ingest(
  * const accepted = await acceptUpload(request, hub, { authorize });
  * if (accepted instanceof Response) return accepted; // 401, 405, 415, …
  * ```
+ * @param fallbackOnError `onError` when the options have none (`hub.ingest`: the hub's).
  * @throws {TypeError|RangeError} at once, on a bad request, target or option.
  */
 export function acceptUpload(
   request: Request,
   target: IngestTarget,
   options: IngestOptions | undefined,
+  fallbackOnError?: (error: unknown) => void,
 ): Promise<{ upload: AcceptedUpload; config: ResolvedIngestOptions } | Response> {
   checkArguments(request, target);
-  const config = resolveIngestOptions(options);
+  const config = resolveIngestOptions(options, fallbackOnError);
   return checkUpload(request, config).then((upload) =>
     upload instanceof Response ? upload : { upload, config }
   );
@@ -107,33 +117,43 @@ function checkArguments(request: unknown, target: unknown): void {
 }
 
 /**
- * Publishes each frame in order; the answer says how the upload ended.
+ * Publishes each frame in order; a frame `publish` refuses is told to
+ * `onError` and skipped. The answer says how the upload ended.
  *
  * @example
  * ```ts ignore
- * const answer = await publishAll(upload.open(signal), hub); // 204, X-Ingest-Frames: 42
+ * const answer = await publishAll(upload.open(signal), hub, console.error); // 204, X-Ingest-Frames: 42
  * ```
  */
 export async function publishAll(
   frames: AsyncGenerator<IngestFrame>,
   target: IngestTarget,
+  onError: (error: unknown) => void,
 ): Promise<Response> {
-  let count = 0;
-  const counted = (): HeadersInit => ({ "x-ingest-frames": String(count) });
+  let count = 0, skipped = 0;
+  const counted = (): HeadersInit => ({
+    "x-ingest-frames": String(count),
+    "x-ingest-skipped": String(skipped),
+  });
   try {
     for await (const frame of frames) {
       try {
-        const result = target.publish(frame);
+        const result = target.publish(withHuffmanTablesPart(frame));
         if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
+        count++;
       } catch (error) {
-        throw new IngestError(500, `publish() refused frame ${count + 1}: ${messageOf(error)}`);
+        // The publisher is outside the process: its bad frame must not end the hub's feed.
+        skipped++;
+        const n = count + skipped;
+        onError(
+          new Error(`ingest: publish() refused frame ${n}: ${messageOf(error)}`, { cause: error }),
+        );
       }
-      count++;
     }
   } catch (error) {
     if (error instanceof IngestError) return answer(error.status, error.message, counted());
     // The body itself failed: the publisher went away or the connection broke.
     return answer(400, `the upload broke off: ${messageOf(error)}`, counted());
   }
-  return new Response(null, { status: 204, headers: counted() });
+  return new Response(null, { status: 204, headers: containHeaders(new Headers(counted())) });
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { containHeaders } from "../shared/contained_content.ts";
+
 /**
  * An upload refused or stopped: `status` and `message` become the answer to the publisher.
  *
@@ -46,7 +48,8 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * A plain-text answer to a publisher; `extra` headers such as `Allow`.
+ * A plain-text answer to a publisher (`nosniff`, sandboxed: its text quotes
+ * what the publisher sent); `extra` headers such as `Allow`.
  *
  * @example
  * ```ts
@@ -56,7 +59,7 @@ export function messageOf(error: unknown): string {
  * ```
  */
 export function answer(status: number, message: string, extra?: HeadersInit): Response {
-  const headers = new Headers(extra);
+  const headers = containHeaders(new Headers(extra));
   headers.set("content-type", "text/plain; charset=utf-8");
   headers.set("cache-control", "no-store");
   return new Response(`${status} ${message}\n`, { status, headers });

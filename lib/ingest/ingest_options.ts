@@ -5,17 +5,36 @@
  */
 
 import type { AccessCheck } from "../access/bearer_token.ts";
+import { contained } from "../shared/contained.ts";
 import { describeValue as describe } from "../shared/describe.ts";
+import { checkAllowTypes } from "./part_types.ts";
 
 /** Options for {@linkcode ingest}. */
 export interface IngestOptions {
   /**
-   * Who may publish: `true` lets the upload in, `false` answers `403`, a
-   * `Response` is sent as it is (see {@linkcode bearerToken}). Checked before
-   * a byte of the body is read; a check that throws answers `500`.
-   * @default undefined (anyone who reaches the route may publish)
+   * Who may publish, and required: a check returning `true` (let in),
+   * `false` (`403`) or a `Response` to send (see {@linkcode bearerToken}),
+   * run before a byte of the body is read (a check that throws answers
+   * `500`); or `"anyone"` to let anyone who reaches the route publish, on
+   * purpose. Leaving it out is a `TypeError`.
    */
-  authorize?: AccessCheck;
+  authorize: AccessCheck | "anyone";
+  /**
+   * More media types a part of a multipart upload may have, beyond the raster
+   * images accepted by default (`image/jpeg`, `image/png`, `image/webp`,
+   * `image/gif`, `image/avif`, `image/bmp`); e.g. `["image/svg+xml"]`. A part
+   * of another type ends the upload with `415`. Whatever is let in is served
+   * under `nosniff` and `Content-Security-Policy: sandbox` by a hub.
+   * @default []
+   */
+  allowTypes?: readonly string[] | undefined;
+  /**
+   * Told about each frame `publish` refused (a hub refuses a body holding
+   * its boundary): the frame is skipped, the upload goes on, and the answer
+   * counts it in `X-Ingest-Skipped`. What it throws is ignored.
+   * @default console.error (`hub.ingest`: the hub's `onError`)
+   */
+  onError?: ((error: unknown) => void) | undefined;
   /**
    * Largest frame in bytes; a larger one ends the upload with `413` (the
    * frames before it were published). A single-frame upload whose
@@ -24,9 +43,10 @@ export interface IngestOptions {
    */
   maxFrameSize?: number;
   /**
-   * Longest silence (milliseconds without a byte) before the upload is cut
-   * with `408`, so a publisher lost behind NAT does not hold the hub.
-   * `Infinity` waits forever.
+   * Longest wait for the next complete frame (milliseconds; for the first,
+   * from the start of the upload) before the upload is cut with `408`, so a
+   * publisher lost behind NAT, or one trickling bytes, does not hold the
+   * hub. `Infinity` waits forever.
    * @default 30000
    */
   idleTimeout?: number;
@@ -49,7 +69,11 @@ export interface HubIngestOptions extends IngestOptions {
 
 /** Options after the checks. */
 export interface ResolvedIngestOptions {
+  /** `undefined`: `"anyone"`. */
   authorize: AccessCheck | undefined;
+  /** Lowercased media types a multipart part may have. */
+  allowTypes: ReadonlySet<string>;
+  onError: (error: unknown) => void;
   maxFrameSize: number;
   idleTimeout: number;
   signal: AbortSignal | undefined;
@@ -63,21 +87,35 @@ export interface ResolvedIngestOptions {
  * ```ts
  * import { resolveIngestOptions } from "./ingest_options.ts";
  *
- * resolveIngestOptions({ maxFrameSize: 1 << 20 }).idleTimeout; // 30000
+ * resolveIngestOptions({ authorize: "anyone", maxFrameSize: 1 << 20 }).idleTimeout; // 30000
  * ```
  *
+ * @param fallbackOnError `onError` when none is given (`hub.ingest`: the hub's).
  * @throws {TypeError|RangeError} naming the option, the rule and what was given.
  */
-export function resolveIngestOptions(options: unknown): ResolvedIngestOptions {
-  if (options === undefined) options = {};
+export function resolveIngestOptions(
+  options: unknown,
+  fallbackOnError: (error: unknown) => void = console.error,
+): ResolvedIngestOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw new TypeError(
+      `options must be an object with authorize (a check such as bearerToken(token), or ` +
+        `"anyone"), got ${describe(options)}`,
+    );
   }
   const { authorize, maxFrameSize = 16 * 1024 * 1024, idleTimeout = 30_000, signal } =
     options as HubIngestOptions;
   const allowTakeover = (options as HubIngestOptions).allowTakeover ?? false;
-  if (authorize !== undefined && typeof authorize !== "function") {
-    throw new TypeError(`options.authorize must be a function, got ${describe(authorize)}`);
+  if (authorize !== "anyone" && typeof authorize !== "function") {
+    throw new TypeError(
+      "options.authorize must be a function (a check such as bearerToken(token)) or " +
+        `"anyone" (open publishing, on purpose), got ${describe(authorize)}`,
+    );
+  }
+  const given = (options as HubIngestOptions).onError;
+  const onError = given === undefined ? fallbackOnError : given;
+  if (typeof onError !== "function") {
+    throw new TypeError(`options.onError must be a function, got ${describe(onError)}`);
   }
   if (typeof maxFrameSize !== "number" || !Number.isSafeInteger(maxFrameSize) || maxFrameSize < 4) {
     throw new RangeError(
@@ -100,5 +138,13 @@ export function resolveIngestOptions(options: unknown): ResolvedIngestOptions {
   if (typeof allowTakeover !== "boolean") {
     throw new TypeError(`options.allowTakeover must be a boolean, got ${describe(allowTakeover)}`);
   }
-  return { authorize, maxFrameSize, idleTimeout, signal, allowTakeover };
+  return {
+    authorize: authorize === "anyone" ? undefined : authorize,
+    allowTypes: checkAllowTypes((options as HubIngestOptions).allowTypes),
+    onError: contained(onError),
+    maxFrameSize,
+    idleTimeout,
+    signal,
+    allowTakeover,
+  };
 }

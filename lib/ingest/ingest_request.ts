@@ -12,6 +12,7 @@ import { answer, messageOf } from "./ingest_error.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { ResolvedIngestOptions } from "./ingest_options.ts";
 import { UploadBody } from "./upload_body.ts";
+import { mediaTypeOf } from "./part_types.ts";
 
 /** An upload that passed the checks: `open` starts reading its frames. */
 export interface AcceptedUpload {
@@ -38,7 +39,7 @@ const ACCEPTED = "multipart/x-mixed-replace, multipart/mixed, image/jpeg, video/
  * import { resolveIngestOptions } from "./ingest_options.ts";
  *
  * const request = new Request("http://cam/ingest", { method: "POST", body: "x" });
- * const refused = await checkUpload(request, resolveIngestOptions({}));
+ * const refused = await checkUpload(request, resolveIngestOptions({ authorize: "anyone" }));
  * (refused as Response).status; // 415: no Content-Type
  * ```
  */
@@ -97,20 +98,20 @@ async function refuse(
 }
 
 function mediaType(request: Request): string {
-  return (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  return mediaTypeOf(request.headers.get("content-type") ?? "");
 }
 
 function reader(request: Request, config: ResolvedIngestOptions): AcceptedUpload {
   const type = mediaType(request);
   const body = request.body!;
-  const { maxFrameSize, idleTimeout } = config;
+  const { maxFrameSize, idleTimeout, allowTypes } = config;
   return {
     stream: MULTIPART.has(type) || (MJPEG.has(type) && type !== "image/jpeg"),
     open(signal) {
       const upload = new UploadBody(body, idleTimeout, signal);
       if (MULTIPART.has(type)) {
         const boundary = boundaryFromContentType(request.headers.get("content-type"))!;
-        return multipartFrames(upload, boundary, maxFrameSize);
+        return multipartFrames(upload, boundary, maxFrameSize, allowTypes);
       }
       if (MJPEG.has(type)) return mjpegFrames(upload, maxFrameSize);
       return singleFrame(upload, type as "image/png" | "image/webp", maxFrameSize);

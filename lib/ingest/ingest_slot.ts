@@ -21,12 +21,13 @@ import type { CorsPolicy } from "../access/cors.ts";
  *
  * const frames: unknown[] = [];
  * const slot = new IngestSlot({ publish: (part) => frames.push(part) });
+ * const options = { authorize: "anyone" } as const;
  * const upload = new Request("http://cam/ingest", {
  *   method: "POST",
  *   headers: { "content-type": "image/jpeg" },
  *   body: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
  * });
- * (await slot.run(upload)).status; // 204
+ * (await slot.run(upload, options)).status; // 204
  * ```
  */
 export class IngestSlot {
@@ -47,17 +48,25 @@ export class IngestSlot {
 
   /**
    * `ingest(request, target, options)` while no other upload is live; with
-   * `cors`, preflights are answered and answers carry its headers.
+   * `cors`, preflights are answered and answers carry its headers; `onError`
+   * hears of refused frames when the options name none (the hub's).
    * @throws {TypeError|RangeError} at once, on a bad request or option.
    */
-  run(request: Request, options?: HubIngestOptions, cors?: CorsPolicy): Promise<Response> {
+  run(
+    request: Request,
+    options?: HubIngestOptions,
+    cors?: CorsPolicy,
+    onError?: (error: unknown) => void,
+  ): Promise<Response> {
     if (cors && request instanceof Request) {
       // The hub's allowOrigin: a page on another origin may post frames.
       const preflight = cors.preflight(request);
       if (preflight) return Promise.resolve(preflight);
-      return this.run(request, options).then((answer) => cors.apply(request, answer));
+      return this.run(request, options, undefined, onError).then((answer) =>
+        cors.apply(request, answer)
+      );
     }
-    return acceptUpload(request, this.#target, options).then((accepted) => {
+    return acceptUpload(request, this.#target, options, onError).then((accepted) => {
       if (accepted instanceof Response) return accepted;
       const { upload, config } = accepted;
       const refusal = this.#closed
@@ -75,7 +84,7 @@ export class IngestSlot {
       const signal = config.signal === undefined
         ? live.signal
         : AbortSignal.any([live.signal, config.signal]);
-      return publishAll(upload.open(signal), this.#target).finally(() => {
+      return publishAll(upload.open(signal), this.#target, config.onError).finally(() => {
         if (this.#live !== live) return;
         this.#live = undefined;
         if (upload.stream) this.#left();

@@ -5,12 +5,15 @@
  *
  * @example Take ffmpeg's upload into a hub
  * ```ts ignore
- * import { PushHub } from "multipart-push";
+ * import { bearerToken, PushHub } from "multipart-push";
  *
  * const hub = new PushHub();
- * Deno.serve((request) => request.method === "POST" ? hub.ingest(request) : hub.response(request));
+ * const authorize = bearerToken(Deno.env.get("PUBLISH_TOKEN")!); // or "anyone", on purpose
+ * Deno.serve((request) =>
+ *   request.method === "POST" ? hub.ingest(request, { authorize }) : hub.response(request)
+ * );
  * // ffmpeg -re -i in.mp4 -f mpjpeg -content_type "multipart/x-mixed-replace;boundary=ffmpeg" \
- * //   http://127.0.0.1:8000/ingest
+ * //   -headers $'Authorization: Bearer <token>\r\n' http://127.0.0.1:8000/ingest
  * ```
  *
  * @module

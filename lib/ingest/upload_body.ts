@@ -1,8 +1,10 @@
 /**
- * A publisher's request body as the frame readers read it: stopped when it
- * stays silent for `idleTimeout` ms or when `signal` aborts (a takeover, the
- * hub closing), and remembering its last bytes (how ffmpeg's mpjpeg upload
- * ends tells a finished upload from a broken one).
+ * A publisher's request body as the frame readers read it: stopped when no
+ * complete frame arrived for `idleTimeout` ms (bytes trickling in do not
+ * count: a publisher sending one byte a second must not hold the hub's one
+ * publisher slot) or when `signal` aborts (a takeover, the hub closing), and
+ * remembering its last bytes (how ffmpeg's mpjpeg upload ends tells a
+ * finished upload from a broken one).
  *
  * @module
  */
@@ -42,7 +44,8 @@ export class UploadBody {
 
   /**
    * @param body The request body.
-   * @param idleTimeout Most milliseconds between two chunks (Infinity: no limit).
+   * @param idleTimeout Most milliseconds from the start to the first frame and between two
+   * frames (Infinity: no limit); the readers call {@linkcode UploadBody.frameArrived}.
    * @param signal Stops the body with its reason (an `IngestError` keeps its status, else 503).
    */
   constructor(body: ReadableStream<Uint8Array>, idleTimeout: number, signal?: AbortSignal) {
@@ -67,7 +70,6 @@ export class UploadBody {
           return;
         }
         const { value, done } = result;
-        this.#last = Date.now();
         if (done) {
           this.#cleanup();
           controller.close();
@@ -89,6 +91,11 @@ export class UploadBody {
     if (Number.isFinite(idleTimeout)) this.#arm(idleTimeout);
     if (signal?.aborted) this.#onAbort();
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** A whole frame has arrived: the idle clock starts again. */
+  frameArrived(): void {
+    this.#last = Date.now();
   }
 
   /** The last bytes read (up to 512). */
@@ -113,7 +120,7 @@ export class UploadBody {
     const wait = Math.max(0, this.#last + idleTimeout - Date.now());
     this.#timer = setTimeout(() => {
       if (Date.now() - this.#last >= idleTimeout) {
-        this.#stop(new IngestError(408, `no bytes arrived for ${idleTimeout} ms`));
+        this.#stop(new IngestError(408, `no complete frame arrived for ${idleTimeout} ms`));
       } else this.#arm(idleTimeout);
     }, wait);
   }

@@ -8,6 +8,9 @@
 import { describeValue } from "../shared/describe.ts";
 import { PartBuffer } from "../shared/part_buffer.ts";
 import { nativeSearch } from "../shared/native_search.ts";
+import { LastScan, SOS } from "./last_scan.ts";
+import { FF_AT_END, lastScanEnd, scanEnd } from "./scan_end.ts";
+import { withHuffmanTables } from "./huffman.ts";
 
 /** Options of {@linkcode jpegFrames}. */
 export interface JpegFramesOptions {
@@ -18,6 +21,13 @@ export interface JpegFramesOptions {
    * @default {16777216} 16 MiB
    */
   maxFrameSize?: number;
+  /**
+   * Put JPEG's standard Huffman tables (a DHT segment) before the first SOS of a frame that has
+   * none, as USB webcams send them: Safari and iOS paint such frames black. Frames with a DHT
+   * pass untouched; a repaired one is a copy, 420 bytes longer.
+   * @default false
+   */
+  huffmanTables?: boolean | undefined;
 }
 
 // Parser states. Every partial marker, length and skip is carried across chunk boundaries, so
@@ -31,6 +41,9 @@ const LENGTH_LO = 5;
 const SKIP = 6; // skipping a segment's payload: APP/COM/DQT bytes are never scanned for markers
 const SCAN = 7; // entropy-coded data after SOS, where FF is stuffed as FF 00
 const SCAN_FF = 8;
+const HEADER = 9; // the first bytes of an SOF or SOS payload, which say whether a scan is the last
+const LAST_SCAN = 10; // the last scan of a sequential picture: only its EOI can end it
+const LAST_SCAN_FF = 11;
 
 const DEFAULT_MAX = 16 * 1024 * 1024;
 const SOI = new Uint8Array([0xff, 0xd8]);
@@ -46,9 +59,10 @@ function standalone(code: number): boolean {
  *
  * Segments are walked by their length fields, so an `FF D9` inside a segment (an EXIF thumbnail,
  * a comment) does not end the picture, and entropy-coded data is scanned with JPEG's byte-stuffing
- * and restart-marker rules. Bytes between pictures are ignored; a picture broken mid-way (a marker
- * where none can be) is dropped and the splitter resynchronises at the next SOI; an incomplete
- * last picture is dropped.
+ * and restart-marker rules (in the last scan of a sequential picture, with a native search for
+ * `FF D9`). Bytes between pictures are ignored; a picture broken mid-way (a marker where none
+ * can be) is dropped and the splitter resynchronises at the next SOI; an incomplete last picture
+ * is dropped.
  *
  * A picture that arrived within one chunk is a view into that chunk, not a copy: it keeps the
  * chunk's whole `ArrayBuffer` alive while you keep the picture, and changing the chunk changes
@@ -73,6 +87,7 @@ function standalone(code: number): boolean {
  * @param options See {@linkcode JpegFramesOptions}.
  * @returns A stream of bytes in, whole JPEG pictures out.
  * @throws {RangeError} when `options.maxFrameSize` is not a positive integer.
+ * @throws {TypeError} when `options.huffmanTables` is not a boolean.
  */
 export function jpegFrames(
   options: JpegFramesOptions = {},
@@ -87,11 +102,18 @@ export function jpegFrames(
         describeValue(maxFrameSize),
     );
   }
-  const native = nativeSearch.byte;
+  const huffmanTables = options.huffmanTables ?? false;
+  if (typeof huffmanTables !== "boolean") {
+    throw new TypeError(
+      `options.huffmanTables must be a boolean, got ${describeValue(huffmanTables)}`,
+    );
+  }
+  const needleSearch = nativeSearch.needle;
   const kept = new PartBuffer(); // the current frame's bytes from earlier chunks
   let state = SEEK;
   let code = 0;
   let remaining = 0;
+  const scans = new LastScan();
 
   function tooLarge(): RangeError {
     kept.clear();
@@ -108,14 +130,13 @@ export function jpegFrames(
         throw new TypeError(`jpegFrames: chunks must be Uint8Array, got ${describeValue(chunk)}`);
       }
       const n = chunk.length;
-      // Only FF bytes matter outside segments: found with the fastest single-byte search here.
-      const bytes = native === undefined ? chunk : native.from(chunk.buffer, chunk.byteOffset, n);
+      const needles = needleSearch?.from(chunk.buffer, chunk.byteOffset, n);
       let from = 0; // where the current frame's bytes start in this chunk
       let i = 0; // the next byte to read
       while (i < n) {
         switch (state) {
           case SEEK: {
-            const ff = bytes.indexOf(0xff, i);
+            const ff = chunk.indexOf(0xff, i);
             i = ff === -1 ? n : ff + 1;
             if (ff !== -1) state = SEEK_FF;
             break;
@@ -126,23 +147,16 @@ export function jpegFrames(
             else if (byte !== 0xff) state = SEEK;
             break;
           }
-          case SCAN: {
-            // The hot loop: hop from FF to FF over the entropy-coded data.
-            let ff = bytes.indexOf(0xff, i);
-            let byte = 0;
-            while (ff !== -1 && ff + 1 < n) {
-              byte = chunk[ff + 1];
-              if (byte === 0x00 || (byte >= 0xd0 && byte <= 0xd7)) ff = bytes.indexOf(0xff, ff + 2);
-              else if (byte === 0xff) ff++; // fill bytes before a marker
-              else break;
-            }
-            if (ff === -1) i = n;
-            else if (ff + 1 === n) {
-              i = n;
-              state = SCAN_FF;
-            } else {
+          case SCAN:
+          case LAST_SCAN: {
+            // The hot loop (scan_end.ts).
+            const ff = state === SCAN ? scanEnd(chunk, i) : lastScanEnd(chunk, needles!, i);
+            if (ff >= 0) {
               i = ff + 2;
-              marker(byte);
+              marker(chunk[ff + 1]);
+            } else {
+              if (ff === FF_AT_END) state = state === SCAN ? SCAN_FF : LAST_SCAN_FF;
+              i = n;
             }
             break;
           }
@@ -169,13 +183,24 @@ export function jpegFrames(
           case LENGTH_LO:
             remaining = (remaining | chunk[i++]) - 2;
             if (remaining < 0) resync();
+            else if (scans.wants(code, remaining) > 0) state = HEADER;
             else state = remaining === 0 ? afterSegment() : SKIP;
+            break;
+          case HEADER:
+            remaining--;
+            if (scans.byte(chunk[i++])) state = remaining === 0 ? afterSegment() : SKIP;
             break;
           case SKIP: {
             const skipped = Math.min(remaining, n - i);
             remaining -= skipped;
             i += skipped;
             if (remaining === 0) state = afterSegment();
+            break;
+          }
+          case LAST_SCAN_FF: {
+            const byte = chunk[i++];
+            if (byte === 0xd8 || byte === 0xd9) marker(byte);
+            else if (byte !== 0xff) state = LAST_SCAN;
             break;
           }
         }
@@ -202,6 +227,7 @@ export function jpegFrames(
       /** The SOI whose D8 is just before `i` starts a frame. */
       function start(): void {
         state = MARKER;
+        scans.reset();
         if (i >= 2) from = i - 2;
         else {
           kept.keep(SOI); // its FF came in the previous chunk
@@ -217,7 +243,7 @@ export function jpegFrames(
         const frame = kept.size === 0 ? chunk.subarray(from, i) : kept.take(chunk, from, size);
         kept.clear();
         state = SEEK;
-        controller.enqueue(frame);
+        controller.enqueue(huffmanTables ? withHuffmanTables(frame) : frame);
       }
 
       function resync(): void {
@@ -228,6 +254,7 @@ export function jpegFrames(
   });
 
   function afterSegment(): number {
-    return code === 0xda ? SCAN : MARKER;
+    if (code !== SOS) return MARKER;
+    return scans.last && needleSearch !== undefined ? LAST_SCAN : SCAN;
   }
 }

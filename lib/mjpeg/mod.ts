@@ -1,6 +1,7 @@
 /**
  * {@linkcode jpegFrames}: splits a camera's or ffmpeg's raw MJPEG byte stream
- * (JPEGs back to back) into one picture per frame.
+ * (JPEGs back to back) into one picture per frame; {@linkcode withHuffmanTables}
+ * gives a USB webcam's frame the standard Huffman tables Safari needs.
  *
  * @example
  * ```ts ignore
@@ -14,3 +15,4 @@
  */
 
 export { jpegFrames, type JpegFramesOptions } from "./jpeg_frames.ts";
+export { STANDARD_DHT, withHuffmanTables } from "./huffman.ts";

@@ -2,14 +2,13 @@
  * For Node (and Bun's `node:http`): {@linkcode sendResponse} serves a push (`pushResponse`,
  * `hub.response`) from Node's own `node:http` server or Express, writing the body's chunks to the
  * `ServerResponse` directly, and {@linkcode toRequest} hands the push the client's request (so an
- * `<img>` gets browser framing and a media reader reader framing); {@linkcode useNativeSearch} hands the decoder and `jpegFrames` Node's
- * `Buffer#indexOf` (the library itself touches no runtime global).
+ * `<img>` gets browser framing and a media reader reader framing).
  *
  * @example
  * ```ts ignore
  * import { createServer } from "node:http";
  * import { PushHub } from "multipart-push";
- * import { sendResponse } from "multipart-push/node";
+ * import { sendResponse, toRequest } from "multipart-push/node";
  *
  * const hub = new PushHub();
  * createServer((req, res) => void sendResponse(hub.response(toRequest(req, res)), res)).listen(8080);
@@ -24,4 +23,3 @@ export {
   sendResponse,
   toRequest,
 } from "./send_response.ts";
-export { useNativeSearch } from "../shared/native_search.ts";

@@ -11,6 +11,8 @@ import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 import { milliseconds } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
+import { contained } from "../shared/contained.ts";
+import { forwardedHeaders } from "./forwarded_headers.ts";
 import {
   type Connect,
   connectOnce,
@@ -25,7 +27,10 @@ export interface RelayedPart {
   contentType: string;
   /** The upstream part's bytes. */
   body: Uint8Array;
-  /** The upstream part's other header fields (without Content-Type and Content-Length). */
+  /**
+   * The upstream part's header fields a viewer needs: `X-Timestamp` and
+   * `X-Frame` (`FORWARDED_PART_HEADERS`; `Set-Cookie`, `Refresh` and the like stay behind).
+   */
   headers: Headers;
 }
 
@@ -57,6 +62,13 @@ export interface RelayOptions extends ParsePartsOptions {
    * @default {undefined}
    */
   onReconnect?: (info: ReconnectInfo) => void;
+  /**
+   * Told about each part `publish` refused (threw for): a hub refuses a body
+   * or header holding its boundary. The part is skipped and the relay goes
+   * on; what `onError` throws is ignored.
+   * @default console.error
+   */
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /**
@@ -67,16 +79,20 @@ export interface RelayOptions extends ParsePartsOptions {
  * part is read, so a slow publisher slows the upstream read instead of
  * buffering.
  *
+ * A part `publish` throws for (a hub refuses a body holding its boundary) is
+ * reported to `options.onError` and skipped: one bad upstream part never
+ * stops the relay. Only the part headers a viewer needs are handed on
+ * (`X-Timestamp`, `X-Frame`; see `RelayedPart.headers`).
+ *
  * Given a `Response` (or a stream or iterable), it ends when the upstream
- * closes; a `MultipartParseError` (the camera went away mid-frame) or an error
- * from `publish` rejects the returned promise and cancels the upstream.
+ * closes; a `MultipartParseError` (the camera went away mid-frame) rejects
+ * the returned promise.
  *
  * Given a URL or a connect function, it heals: when the upstream drops, ends,
  * refuses or answers an error it connects again after `retryMs`, doubled per
  * try without a part (with jitter, at most `maxRetryMs`), until
  * `options.signal` aborts; it then resolves with the count. Viewers of a hub
- * it feeds keep the last frame meanwhile. Only an error from `publish`
- * rejects. `reconnect: false` connects once.
+ * it feeds keep the last frame meanwhile. `reconnect: false` connects once.
  *
  * The one-liner for a hub is `relay(url, hub.publish.bind(hub), { signal })`.
  *
@@ -103,7 +119,7 @@ export interface RelayOptions extends ParsePartsOptions {
  *   or a `Response` (or stream/iterable with `options.boundary`) read once.
  * @param publish Called with each part, in order.
  * @param options See {@linkcode RelayOptions}.
- * @returns The number of parts published.
+ * @returns The number of parts published (refused ones not counted).
  * @throws {TypeError|RangeError} at once, on a bad argument.
  */
 export function relay(
@@ -122,23 +138,31 @@ export function relay(
       `options.defaultContentType must be a non-empty string, got ${describeValue(fallback)}`,
     );
   }
-  const deliver = (part: ReceivedPart): unknown => {
-    const headers = new Headers(part.headers);
-    headers.delete("content-type");
-    headers.delete("content-length");
+  const onError = options?.onError === undefined ? console.error : options.onError;
+  if (typeof onError !== "function") {
+    throw new TypeError(`options.onError must be a function, got ${describeValue(onError)}`);
+  }
+  const report = contained(onError);
+  const deliver = (part: ReceivedPart): unknown =>
     // An empty `Content-Type:` says as little as none, and no encoder takes it.
-    return publish({ contentType: part.contentType || fallback, body: part.body, headers });
-  };
+    publish({
+      contentType: part.contentType || fallback,
+      body: part.body,
+      headers: forwardedHeaders(part.headers),
+    });
   const connect: Connect | undefined = typeof input === "string" || input instanceof URL
     ? (signal) => fetch(input, { signal })
     : typeof input === "function"
     ? input
     : undefined;
-  if (connect === undefined) return once(parseParts(input as PartsInput, options), deliver);
+  if (connect === undefined) {
+    return once(parseParts(input as PartsInput, options), deliver, report);
+  }
   const plan = {
     retryMs: milliseconds(options?.retryMs, 1000, "options.retryMs", false),
     maxRetryMs: milliseconds(options?.maxRetryMs, 30_000, "options.maxRetryMs", false),
     onReconnect: options?.onReconnect,
+    report,
   };
   if (plan.onReconnect !== undefined && typeof plan.onReconnect !== "function") {
     throw new TypeError(
@@ -146,7 +170,9 @@ export function relay(
     );
   }
   if (options?.reconnect === false) {
-    return Promise.resolve().then(async () => once(await connectOnce(connect, options), deliver));
+    return Promise.resolve().then(async () =>
+      once(await connectOnce(connect, options), deliver, report)
+    );
   }
   return reconnecting(connect, deliver, options ?? {}, plan);
 }
@@ -154,8 +180,9 @@ export function relay(
 async function once(
   parts: AsyncIterableIterator<ReceivedPart>,
   deliver: (part: ReceivedPart) => unknown,
+  report: (error: unknown) => void,
 ): Promise<number> {
   const counter = { count: 0 };
-  await deliverAll(parts, deliver, counter);
+  await deliverAll(parts, deliver, counter, report);
   return counter.count;
 }

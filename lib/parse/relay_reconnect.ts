@@ -30,37 +30,33 @@ export interface ReconnectPlan {
   retryMs: number;
   maxRetryMs: number;
   onReconnect: ((info: ReconnectInfo) => void) | undefined;
-}
-
-/** An error thrown by `publish`: it ends the relay instead of a reconnection. */
-class PublishFailed {
-  readonly error: unknown;
-  constructor(error: unknown) {
-    this.error = error;
-  }
+  /** Told about each part `publish` refused (never throws). */
+  report: (error: unknown) => void;
 }
 
 /**
- * Reads parts from `parts` into `deliver`, counting them in `counter`. An
- * error from `deliver` comes out wrapped in `PublishFailed`.
+ * Reads parts from `parts` into `deliver`, counting them in `counter`. A part
+ * `deliver` refuses (it throws: a hub refuses a body holding its boundary) is
+ * reported to `report` and skipped; the upstream goes on.
  *
  * @example
  * ```ts ignore
- * await deliverAll(parseParts(response), (part) => hub.publish(part), { count: 0 });
+ * await deliverAll(parseParts(response), (part) => hub.publish(part), { count: 0 }, console.error);
  * ```
  */
 export async function deliverAll(
   parts: AsyncIterableIterator<ReceivedPart>,
   deliver: (part: ReceivedPart) => unknown,
   counter: { count: number },
-  wrap = false,
+  report: (error: unknown) => void,
 ): Promise<void> {
   for await (const part of parts) {
     try {
       const result = deliver(part);
       if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") await result;
     } catch (error) {
-      throw wrap ? new PublishFailed(error) : error;
+      report(error);
+      continue;
     }
     counter.count++;
   }
@@ -101,12 +97,13 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * Relays from `connect` until `options.signal` aborts (then resolves with the
- * count) or `deliver` throws (then rejects with its error).
+ * Relays from `connect` until `options.signal` aborts, then resolves with the
+ * count; a part `deliver` refuses is reported and skipped.
  *
  * @example
  * ```ts ignore
- * await reconnecting(() => fetch(url), deliver, {}, { retryMs: 1000, maxRetryMs: 30000 });
+ * const plan = { retryMs: 1000, maxRetryMs: 30000, onReconnect: undefined, report: console.error };
+ * await reconnecting(() => fetch(url), deliver, {}, plan);
  * ```
  */
 export async function reconnecting(
@@ -123,9 +120,8 @@ export async function reconnecting(
     let error: unknown;
     const before = counter.count;
     try {
-      await deliverAll(await connectOnce(connect, options), deliver, counter, true);
+      await deliverAll(await connectOnce(connect, options), deliver, counter, plan.report);
     } catch (caught) {
-      if (caught instanceof PublishFailed) throw caught.error;
       error = caught;
     }
     if (signal?.aborted) break;

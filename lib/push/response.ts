@@ -12,6 +12,7 @@ import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
 import { encodeParts } from "./encode_parts.ts";
 import { REPLACE_PARAM } from "../shared/fetch_framing.ts";
+import { CONTAINED_HEADERS } from "../shared/contained_content.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {
@@ -110,8 +111,9 @@ export function pushHeaders(
       : multipartContentType(mode === "replace" ? "x-mixed-replace" : "mixed", boundary),
     "Cache-Control": "no-cache, no-store, must-revalidate, no-transform",
     "X-Accel-Buffering": "no",
-    // The browser takes the Content-Type as given: no sniffing of what a push carries.
-    "X-Content-Type-Options": "nosniff",
+    // The browser takes the Content-Type as given: no sniffing of what a push carries (the
+    // hub's pushes add the sandbox policy too: lib/shared/contained_content.ts).
+    "X-Content-Type-Options": CONTAINED_HEADERS["X-Content-Type-Options"],
   });
   return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
 }

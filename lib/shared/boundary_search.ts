@@ -11,7 +11,11 @@
  * Where the runtime has a native multi-byte search that measured faster (Node's
  * and Bun's `Buffer#indexOf`, see native_search.ts), it takes over after
  * the first HORSPOOL_FIRST bytes of a search: a short part is found by
- * Horspool before a native call would pay off, a long one natively.
+ * Horspool before a native call would pay off, a long one natively. The
+ * native call looks for the pattern's first NATIVE_PREFIX bytes only, and the
+ * rest is compared here: Node searches a needle of 7 bytes or more with
+ * Boyer–Moore–Horspool at 2.5 GiB/s, a shorter one at 25 GiB/s
+ * (BENCHMARKS.md, "Native search").
  *
  * @module
  */
@@ -21,6 +25,8 @@ import { type NativeBytes, nativeSearch, type SearchableBytes } from "./native_s
 
 /** Bytes Horspool searches before the native search takes over. */
 const HORSPOOL_FIRST = 512;
+/** How much of the pattern the native search looks for. */
+const NATIVE_PREFIX = 4;
 
 /**
  * Streaming search for one pattern.
@@ -45,6 +51,7 @@ export class BoundarySearch {
   #skip: Int32Array;
   #fail: Int32Array;
   #native: NativeBytes | undefined = nativeSearch.needle;
+  #prefix: Uint8Array;
   /** The chunk last searched natively and its native view (one view per chunk, not per search). */
   #viewed: Uint8Array | undefined;
   #view: SearchableBytes | undefined;
@@ -56,6 +63,7 @@ export class BoundarySearch {
       throw new RangeError(`pattern must be at least 2 bytes long, got ${describeValue(m)}`);
     }
     this.pattern = pattern;
+    this.#prefix = pattern.subarray(0, NATIVE_PREFIX);
     // Horspool: how far the window may move when its last byte is `c`.
     this.#skip = new Int32Array(256).fill(m);
     for (let i = 0; i < m - 1; i++) this.#skip[pattern[i]] = m - 1 - i;
@@ -122,10 +130,20 @@ export class BoundarySearch {
         this.#viewed = chunk;
         this.#view = native!.from(chunk.buffer, chunk.byteOffset, n);
       }
-      const at = this.#view!.indexOf(p, j);
-      if (at !== -1) {
-        this.partial = 0;
-        return at + m;
+      const view = this.#view!;
+      const prefix = this.#prefix;
+      const checked = prefix.length;
+      for (
+        let at = view.indexOf(prefix, j);
+        at !== -1 && at <= stop;
+        at = view.indexOf(prefix, at + 1)
+      ) {
+        let q = checked;
+        while (q < m && chunk[at + q] === p[q]) q++;
+        if (q === m) {
+          this.partial = 0;
+          return at + m;
+        }
       }
     }
     // The chunk is searched to its end: keep no view of it (a guard would hold the last body).

@@ -28,8 +28,10 @@ export function frame(seq: number, size = 50_000): Part & { body: Uint8Array } {
 export interface Viewer {
   seqs: number[];
   times: number[];
-  /** Parts received, including keep-alive repeats. */
+  /** Parts received, repeats included. */
   parts: number;
+  /** The sequence number of each part that repeated the one before it, in order. */
+  repeated: number[];
   /** Settles when the push ends or `close()` is called; rejects on a corrupt part. */
   done: Promise<void>;
   close(): void;
@@ -37,14 +39,17 @@ export interface Viewer {
 
 /**
  * Opens a push at `url` and checks every part byte-exact against `frame(seq)`,
- * keeping each new sequence number (keep-alive repeats are counted, not kept).
+ * keeping each new sequence number. A part that repeats the one before it fails the viewer
+ * (`done` rejects: a frame delivered twice), unless `keepAlive` says the hub resends its last
+ * frame; then it is kept in `repeated`, for the test to say which repeats it expected.
  */
-export function watch(url: string): Viewer {
+export function watch(url: string, options: { keepAlive?: boolean } = {}): Viewer {
   const controller = new AbortController();
   const viewer: Viewer = {
     seqs: [],
     times: [],
     parts: 0,
+    repeated: [],
     done: Promise.resolve(),
     close: () => controller.abort(),
   };
@@ -54,7 +59,11 @@ export function watch(url: string): Viewer {
       for await (const part of parseParts(response, { signal: controller.signal })) {
         viewer.parts++;
         const seq = Number(part.headers.get("X-Seq"));
-        if (seq === viewer.seqs.at(-1)) continue;
+        if (seq === viewer.seqs.at(-1)) {
+          assert.ok(options.keepAlive, `frame ${seq} delivered twice (no keep-alive on ${url})`);
+          viewer.repeated.push(seq);
+          continue;
+        }
         assert.deepEqual(part.body, frame(seq, part.body.byteLength).body, `frame ${seq} corrupt`);
         viewer.seqs.push(seq);
         viewer.times.push(performance.now());

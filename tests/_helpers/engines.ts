@@ -5,6 +5,7 @@
  * Client libraries are loaded lazily so that importing this file works on workerd.
  */
 import { canSpawn, runtime } from "./runtime.ts";
+import type { Rgb } from "./jpeg.ts";
 
 /** The engines the real-client tests drive. */
 export type EngineName = "chromium" | "firefox" | "webkit";
@@ -142,4 +143,26 @@ export async function pollFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   return { value, ms: Date.now() - start };
+}
+
+/**
+ * Screenshots `tab` until the pixel at (16, 16) is within 40 of `color` per channel, or
+ * `timeoutMs` passes; whether it was.
+ */
+export async function untilShown(tab: EngineTab, color: Rgb, timeoutMs: number): Promise<boolean> {
+  const { pngPixel } = await import("./png_pixel.ts");
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const pixel = await tab.screenshot().then((png) => pngPixel(png, 16, 16)).catch(() =>
+      undefined
+    );
+    if (
+      pixel &&
+      [pixel.r - color.r, pixel.g - color.g, pixel.b - color.b].every((d) => Math.abs(d) < 40)
+    ) {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
 }

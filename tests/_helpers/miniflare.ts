@@ -22,12 +22,14 @@ export interface StartedWorker {
 
 /**
  * Bundles `main` (a path from the repository root) and starts it with `toml`'s top-level
- * `compatibility_date` and `compatibility_flags`, and `durableObjects` (binding → class name).
+ * `compatibility_date` and `compatibility_flags`, `durableObjects` (binding → class name) and
+ * plain-text `bindings` (vars and secrets, name → value).
  */
 export async function startWorker(
   toml: string,
   main: string,
   durableObjects?: Record<string, string>,
+  bindings?: Record<string, string>,
 ): Promise<StartedWorker> {
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
   const flags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(toml)?.[1] ?? "[]");
@@ -48,6 +50,7 @@ export async function startWorker(
     compatibilityDate: date,
     compatibilityFlags: flags,
     ...(durableObjects ? { durableObjects } : {}),
+    ...(bindings ? { bindings } : {}),
     host: "127.0.0.1",
     port: 0,
   });

@@ -31,6 +31,9 @@ describe(`bearerToken (${runtime})`, () => {
       [{ authorization: "Bearer" }, /^Bearer realm="multipart-push"$/],
       [{ authorization: `Bearer ${TOKEN}x` }, /error="invalid_token"/],
       [{ authorization: `Bearer ${TOKEN.slice(1)}` }, /error="invalid_token"/],
+      // Prefixes of the token: the whole token is compared.
+      [{ authorization: `Bearer ${TOKEN.slice(0, -1)}` }, /error="invalid_token"/],
+      [{ authorization: `Bearer ${TOKEN.slice(0, 1)}` }, /error="invalid_token"/],
       [{ authorization: `Bearer ${TOKEN} extra` }, /^Bearer realm="multipart-push"$/],
     ];
     for (const [headers, challenge] of table) {
@@ -54,6 +57,9 @@ describe(`bearerToken (${runtime})`, () => {
       /^token must be at least 16 characters .*got a string of 5 characters \(not shown/,
     );
     throwsLike(() => bearerToken("has spaces in it, 12345"), RangeError, /with others \(not shown/);
+    // The edge: 15 characters are too few, 16 enough.
+    throwsLike(() => bearerToken("a".repeat(15)), RangeError, /got a string of 15 characters/);
+    assert.equal(typeof bearerToken("a".repeat(16)), "function");
     await assert.rejects(
       async () => await check("x" as never),
       /^TypeError: request must be a Request, got the string "x"/,
@@ -74,9 +80,32 @@ describe(`corsPolicy (${runtime})`, () => {
     assert.equal(ok.headers.get("access-control-allow-headers"), "Authorization, Content-Type");
     assert.equal(ok.headers.get("access-control-max-age"), "600");
     assert.match(ok.headers.get("vary")!, /^Origin, Access-Control-Request-Method/);
-    const no = cors.preflight(preflight("https://evil.example"))!;
-    assert.equal(no.status, 403);
-    assert.equal(no.headers.get("access-control-allow-origin"), null);
+    // A listed origin's name as a prefix of another origin is another origin.
+    for (
+      const other of [
+        "https://evil.example",
+        "https://app.example.evil.net",
+        "http://localhost:30000",
+      ]
+    ) {
+      const no = cors.preflight(preflight(other))!;
+      assert.equal(no.status, 403, other);
+      assert.equal(no.headers.get("access-control-allow-origin"), null, other);
+      assert.equal(
+        cors.headers(request({ origin: other })).get("access-control-allow-origin"),
+        null,
+      );
+    }
+    // The allowed headers are the policy's, whatever the preflight asks for.
+    const asking = cors.preflight(
+      request({
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-admin, cookie",
+      }, "OPTIONS"),
+    )!;
+    assert.equal(asking.status, 204);
+    assert.equal(asking.headers.get("access-control-allow-headers"), "Authorization, Content-Type");
     assert.equal(cors.preflight(request({ origin: "https://app.example" }, "OPTIONS")), null);
     assert.equal(cors.preflight(request({ origin: "https://app.example" })), null);
     const headers = cors.headers(request({ origin: "http://localhost:3000" }));
@@ -121,6 +150,9 @@ describe(`corsPolicy (${runtime})`, () => {
     assert.equal(await snapshot.text(), "frame");
     hub.close();
     await push.body!.cancel();
+    // A response's own Vary is kept; Origin is added to it.
+    const varied = cors.apply(viewer, new Response("x", { headers: { vary: "Accept-Encoding" } }));
+    assert.equal(varied.headers.get("vary"), "Accept-Encoding, Origin");
     const frozen = Response.redirect("http://cam/elsewhere", 302);
     const copied = cors.apply(viewer, frozen);
     assert.equal(copied.headers.get("access-control-allow-origin"), "https://app.example");
@@ -191,6 +223,15 @@ describe(`mjpgStreamerRoutes (${runtime})`, () => {
     const parts = parseParts(stream);
     assert.equal((await parts.next()).value!.body.byteLength, 4);
     await parts.return!();
+    // HEAD is answered like GET; the viewer's own request reaches the hub (its User-Agent here).
+    const head = route(request({}, "HEAD", "http://pi:8080/?action=stream"))!;
+    assert.match(head.headers.get("content-type")!, /^multipart\/x-mixed-replace;boundary=/);
+    await head.body?.cancel();
+    const named = route(
+      request({ "user-agent": "mjpg-client/1" }, "GET", "http://pi:8080/?action=stream"),
+    )!;
+    assert.deepEqual(hub.stats().viewers.map((v) => v.userAgent), ["mjpg-client/1"]);
+    await named.body!.cancel();
     assert.equal(route(request({}, "GET", "http://pi:8080/?action=other")), null);
     assert.equal(route(request({}, "GET", "http://pi:8080/")), null);
     assert.equal(route(request({}, "POST", "http://pi:8080/?action=stream")), null);

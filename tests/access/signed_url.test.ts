@@ -76,9 +76,33 @@ describe(`signUrl / verifySignedUrl (${runtime})`, () => {
       ["flipped sig character", signed.replace(sig, (sig[0] === "A" ? "B" : "A") + sig.slice(1))],
       ["truncated sig", signed.replace(sig, sig.slice(0, 42))],
     ];
+    // A flipped last byte: the whole MAC is compared, not a prefix of it.
+    const mac = Uint8Array.from(
+      atob(sig.replaceAll("-", "+").replaceAll("_", "/") + "="),
+      (c) => c.charCodeAt(0),
+    );
+    mac[31] ^= 1;
+    const flipped = btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_")
+      .replace(/=+$/, "");
+    cases.push(["flipped last byte of the MAC", signed.replace(sig, flipped)]);
     for (const [what, url] of cases) {
-      assert.match(await verdict(url), /does not match|malformed/, what);
+      assert.match(await verdict(url), /signature does not match/, what);
     }
+  });
+
+  it("a forged URL is told its signature does not match even when its exp has passed too", async () => {
+    const signed = await signUrl("/cam", SECRET, { expiresIn: 60, now: NOW });
+    const forged = signed.replace(/sig=.*/, `sig=${"A".repeat(43)}`);
+    assert.match(await verdict(forged, NOW + 3_600_000), /signature does not match/);
+    assert.match(await verdict(signed, NOW + 3_600_000), /has expired/);
+  });
+
+  it("exp is the signing second rounded down plus expiresIn; refused from that instant on", async () => {
+    const now = NOW + 999; // 1800000000.999 s
+    const signed = await signUrl("/cam", SECRET, { expiresIn: 10, now });
+    assert.equal(new URL(signed, "http://x").searchParams.get("exp"), "1800000010");
+    assert.equal(await verdict(signed, NOW + 9_999), "ok");
+    assert.match(await verdict(signed, NOW + 10_000), /has expired/);
   });
 
   it("malformed or missing signatures get their own reason", async () => {
@@ -164,6 +188,40 @@ describe(`signUrl / verifySignedUrl (${runtime})`, () => {
     await assert.rejects(
       () => signUrl("/a", aes as CryptoKey),
       /^TypeError: secret must be an HMAC SHA-256 CryptoKey, got a AES-GCM key/,
+    );
+  });
+});
+
+describe(`signed URLs, issue 20 (${runtime})`, () => {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  it("a sig has exactly one spelling: the last character's three other spellings are refused (11)", async () => {
+    const signed = await signUrl("/stream?cam=2", SECRET, { now: NOW });
+    const sig = new URL(signed, "http://x").searchParams.get("sig")!;
+    assert.equal(sig.length, 43, "32 bytes: 43 characters, the last carries 2 unused bits");
+    const last = ALPHABET.indexOf(sig.at(-1)!);
+    assert.equal(last & 3, 0, "signUrl writes the unused bits as zeros");
+    const others = [1, 2, 3].map((bits) => signed.slice(0, -1) + ALPHABET[last | bits]);
+    for (const other of others) {
+      assert.match(await verdict(other), /signature does not match/, other);
+    }
+    assert.equal(await verdict(signed), "ok");
+  });
+
+  it("one numeric reload parameter (watchImage's cache buster) is left out of the signature; anything else is not (7)", async () => {
+    const signed = await signUrl("/stream?cam=2", SECRET, { now: NOW });
+    assert.equal(await verdict(`${signed}&reload=1764322800123`), "ok");
+    assert.equal(await verdict(signed.replace("?", "?reload=5&")), "ok", "wherever it stands");
+    for (const bad of ["&reload=abc", "&reload=1&reload=2", "&reload=", "&reload=1e3"]) {
+      assert.match(await verdict(signed + bad), /signature does not match/, bad);
+    }
+    await assert.rejects(
+      signUrl("/stream?reload=1", SECRET),
+      (error: Error) =>
+        error instanceof RangeError &&
+        /^url must not have an "reload" parameter \(watchImage's cache buster, not signed\)/.test(
+          error.message,
+        ),
     );
   });
 });

@@ -13,9 +13,14 @@ import { pushResponse } from "../../lib/push/response.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { clientScriptResponse, handler } from "../../examples/html_push.ts";
-import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
-import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
-import { pngPixel } from "../_helpers/png_pixel.ts";
+import {
+  type Engine,
+  ENGINES,
+  engineTests,
+  launchEngine,
+  untilShown,
+} from "../_helpers/engines.ts";
+import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 
 const { skip, why } = engineTests;
@@ -38,10 +43,6 @@ multipartPush.pushInto(document.getElementById("out"), "/hub").then(
   (error) => (document.body.dataset.error = String(error)),
 );
 </script>`;
-
-function near(a: Rgb, b: Rgb): boolean {
-  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
-}
 
 /** One red frame, then silence (`"stall"`) or the end (`"close"`). */
 async function* first(kind: "stall" | "close", signal: AbortSignal, sent: (t: number) => void) {
@@ -182,15 +183,7 @@ for (const name of ENGINES) {
           lastRedAt = reloadedAt = 0;
           const tab = await engine.open(new URL("watch", server.url).href);
           try {
-            let green = false;
-            const end = Date.now() + 8000;
-            while (!green && Date.now() < end) {
-              const pixel = await tab.screenshot().then((png) => pngPixel(png, 16, 16)).catch(() =>
-                undefined
-              );
-              green = pixel !== undefined && near(pixel, GREEN);
-              if (!green) await sleep(50);
-            }
+            const green = await untilShown(tab, GREEN, 8000);
             assert.ok(green, "the reloaded push's green frames were not shown");
             const reloads = await tab.evaluate<string[]>("window.reloads");
             assert.deepEqual(reloads, ["stall"]);

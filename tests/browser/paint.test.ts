@@ -20,16 +20,13 @@ import {
   sendResponse,
   toRequest,
 } from "../../lib/node/send_response.ts";
-import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
-import { pngPixel } from "../_helpers/png_pixel.ts";
+import { type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 
 const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const jpeg = (color: Rgb): Part => ({ contentType: "image/jpeg", body: solidJpeg(color) });
-const near = (a: Rgb, b: Rgb): boolean =>
-  Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
 
 /** Frames for the latency test: distinct greys, 150 ms apart (far from the 100 ms asserted). */
 const SHADES = [30, 90, 150, 210, 60, 120, 180, 240, 45, 105, 165, 225];

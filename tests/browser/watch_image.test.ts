@@ -7,10 +7,12 @@ import { type WatchedImage, watchImage } from "../../lib/browser/watch_image.ts"
 import { delay, SLACK_MS, until } from "../_helpers/streams.ts";
 
 /** An object shaped like an <img>: fires its listeners on demand, records src changes. */
-function fakeImage(): WatchedImage & { fire(type: "load" | "error"): void; sources: string[] } {
+function fakeImage(
+  initial = "http://cam.test/stream",
+): WatchedImage & { fire(type: "load" | "error"): void; sources: string[] } {
   const listeners = new Map<string, Set<() => void>>();
   const sources: string[] = [];
-  let src = "http://cam.test/stream";
+  let src = initial;
   return {
     get src() {
       return src;
@@ -95,12 +97,49 @@ describe("watchImage", () => {
     await until(() => waits.length >= 4, 600 + SLACK_MS, () => `4 tries, got ${waits}`, 5);
     stop();
     const count = img.sources.length;
+    img.fire("error");
     await delay(400);
-    assert.equal(img.sources.length, count, "no reload after stop()");
+    assert.equal(img.sources.length, count, "no reload after stop(), even on an error event");
     // Try i waits at least half of retryMs * 2^i (a late timer only makes it longer): it doubles.
     waits.slice(0, 4).forEach((wait, i) => {
       assert.ok(wait >= 20 * 2 ** i - 2, `try ${i + 1} waited ${wait} ms: ${waits}`);
       assert.ok(wait <= 40 * 2 ** i + SLACK_MS, `try ${i + 1} waited ${wait} ms: ${waits}`);
     });
+  });
+
+  it("a frame received resets the attempt count; the reload URL keeps the page's query", async () => {
+    const img = fakeImage("http://cam.test/stream?cam=2");
+    const attempts: number[] = [];
+    const stop = watchImage(img, {
+      stallMs: 10_000,
+      retryMs: 1,
+      maxRetryMs: 1,
+      onReload: (info) => attempts.push(info.attempt),
+    });
+    try {
+      for (const expected of [1, 2, 3]) {
+        img.fire("error");
+        await until(() => attempts.length === expected, 5000, `reload ${expected}`, 1);
+      }
+      img.fire("load"); // a frame
+      img.fire("error");
+      await until(() => attempts.length === 4, 5000, "reload 4", 1);
+      assert.deepEqual(attempts, [1, 2, 3, 1]);
+      for (const source of img.sources) {
+        assert.match(source, /^http:\/\/cam\.test\/stream\?cam=2&reload=\d+$/);
+      }
+    } finally {
+      stop();
+    }
+  });
+
+  it("an already-aborted signal stops it at once", async () => {
+    const img = fakeImage();
+    const controller = new AbortController();
+    controller.abort();
+    watchImage(img, { stallMs: 20, retryMs: 1, signal: controller.signal });
+    img.fire("error");
+    await delay(200);
+    assert.deepEqual(img.sources, [], "no reload on an error or a stall");
   });
 });

@@ -34,6 +34,9 @@ export const text = (body: string): { contentType: string; body: string } => ({
 });
 
 /** An in-process publisher's streamed multipart upload the test feeds part by part. */
+/** Open publishing of the text parts these tests send (allowTypes widens ingest's images). */
+export const OPEN_TEXT = { authorize: "anyone", allowTypes: ["text/plain"] } as const;
+
 export function streamedUpload(): {
   request: Request;
   send(body: string): void;

@@ -15,7 +15,7 @@ async function corsServer(options: PushHubOptions) {
   const server = await serve((request) => {
     const path = new URL(request.url).pathname;
     if (path === "/snapshot") return hub.snapshot({ request });
-    if (path === "/ingest") return hub.ingest(request);
+    if (path === "/ingest") return hub.ingest(request, { authorize: "anyone" });
     return hub.response(request);
   });
   return {

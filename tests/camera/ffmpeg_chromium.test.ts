@@ -30,7 +30,7 @@ describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime
     server = await serve((request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/") return imgPageResponse("/stream");
-      if (pathname === "/ingest") return hub.ingest(request);
+      if (pathname === "/ingest") return hub.ingest(request, { authorize: "anyone" });
       return pathname === "/stream" ? hub.response(request) : new Response(null, { status: 404 });
     });
   });

@@ -7,7 +7,7 @@ import { PushHub } from "../../lib/hub/push_hub.ts";
 import { delay, SLACK_MS, until, within } from "../_helpers/streams.ts";
 import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { watchUnhandled } from "../_helpers/unhandled.ts";
-import { reader, streamedUpload, text, watch } from "./_viewer.ts";
+import { OPEN_TEXT, reader, streamedUpload, text, watch } from "./_viewer.ts";
 
 const OFFLINE = { contentType: "text/plain", body: "offline", headers: { "X-Offline": "1" } };
 const texts = (parts: { text: string }[]): string[] => parts.map((p) => p.text);
@@ -22,7 +22,7 @@ describe("offline picture", () => {
     assert.equal(viewer.parts[0].part.headers.get("x-offline"), "1");
 
     const first = streamedUpload();
-    const answer = hub.ingest(first.request);
+    const answer = hub.ingest(first.request, OPEN_TEXT);
     first.send("live 1");
     first.send("live 2");
     await until(() => viewer.parts.length === 3, 2000, () => `${texts(viewer.parts)}`);
@@ -37,7 +37,7 @@ describe("offline picture", () => {
     assert.equal(await hub.snapshot().text(), "offline");
 
     const second = streamedUpload();
-    const again = hub.ingest(second.request);
+    const again = hub.ingest(second.request, OPEN_TEXT);
     second.send("back");
     await until(() => viewer.parts.length === 5, 2000, () => `${texts(viewer.parts)}`);
     second.end();
@@ -65,6 +65,7 @@ describe("offline picture", () => {
           headers: { "content-type": "image/jpeg" },
           body: solidJpeg(color) as Uint8Array<ArrayBuffer>,
         }),
+        OPEN_TEXT,
       );
     assert.equal((await picture(RED)).status, 204);
     assert.equal(hub.stats().source, "running", "one picture ended: not offline");
@@ -98,7 +99,7 @@ describe("offline picture", () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const viewer = watch(hub.response(reader()));
     const upload = streamedUpload();
-    const answer = hub.ingest(upload.request);
+    const answer = hub.ingest(upload.request, OPEN_TEXT);
     upload.send("last");
     await until(() => viewer.parts.length === 1, 2000, "the frame");
     upload.end();

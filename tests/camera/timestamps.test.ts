@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { formatTimestamp } from "../../lib/hub/timestamp.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { serve } from "../_helpers/serve.ts";
 import { until, within } from "../_helpers/streams.ts";
@@ -42,6 +43,15 @@ describe("timestamps: X-Timestamp and X-Frame", () => {
       hub.close();
       await server.close();
     }
+  });
+
+  it("X-Timestamp at fixed instants: seconds, a dot, six digits of microseconds", () => {
+    const at = (micros: number): string => formatTimestamp(micros);
+    assert.equal(at(1_700_000_000_000_042), "1700000000.000042");
+    assert.equal(at(1_700_000_000_100_000), "1700000000.100000");
+    assert.equal(at(1_700_000_000_999_999), "1700000000.999999");
+    assert.equal(at(1_700_000_001_000_000), "1700000001.000000");
+    assert.equal(at(0), "0.000000");
   });
 
   it("an <img> load (advanceHeaders) still decodes every frame; announced parts carry no stamp", async () => {

@@ -4,7 +4,11 @@
 // with wrangler.toml's [env.durable_object] settings.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { durableHub, pushHubObject } from "../../lib/durable_object/mod.ts";
+import {
+  durableHub,
+  type DurableObjectNamespaceLike,
+  pushHubObject,
+} from "../../lib/durable_object/mod.ts";
 import { encodeFrame } from "../../lib/bus/mod.ts";
 import { pushResponse } from "../../lib/push/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
@@ -12,9 +16,11 @@ import { startWorker, wranglerToml } from "../_helpers/miniflare.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { untilAsync } from "../_helpers/bus_servers.ts";
 import { assertInOrder, frame, watch } from "../_helpers/bus_viewers.ts";
-import { delay, until } from "../_helpers/streams.ts";
+import { delay, until, within } from "../_helpers/streams.ts";
 
 const FRAME_TYPE = "application/vnd.multipart-push.frame";
+const TOKEN = "durable-object-test-token";
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
 describe("multipart-push/durable-object: bad arguments", () => {
   it("names the argument, the rule and what was given", () => {
@@ -38,13 +44,104 @@ describe("multipart-push/durable-object: bad arguments", () => {
   });
 });
 
+/**
+ * Durable Objects as workerd keeps them, in one process: one object per name, made on first use,
+ * each an instance of the class `pushHubObject` returns, the namespace in its env.
+ */
+function objectHost(): { namespace: DurableObjectNamespaceLike<string>; names: () => string[] } {
+  const PushHubObject = pushHubObject({ keepAlive: Infinity });
+  const objects = new Map<string, InstanceType<typeof PushHubObject>>();
+  const env: Record<string, unknown> = {};
+  const namespace: DurableObjectNamespaceLike<string> = {
+    idFromName: (name) => name,
+    get: (name) => {
+      if (!objects.has(name)) objects.set(name, new PushHubObject({}, env));
+      const object = objects.get(name)!;
+      return { fetch: (request) => object.fetch(request) };
+    },
+  };
+  env.PUSH_HUB = namespace;
+  return { namespace, names: () => [...objects.keys()] };
+}
+
+describe("multipart-push/durable-object: object names (issue 20, 9)", () => {
+  it("no camera name, whatever it holds, reaches another camera's object or shard", async () => {
+    const { namespace, names } = objectHost();
+    const victim = durableHub(namespace, { shards: 2 });
+    const stop = new AbortController();
+    const viewers = await Promise.all(
+      [0, 1].map((shard) =>
+        victim.view("victim", new Request("http://edge/", { signal: stop.signal }), { shard })
+      ),
+    );
+    // Each viewer waits for its first frame before anything is published: latest-wins would
+    // otherwise hide a forged frame behind the good one.
+    const firsts = viewers.map((viewer) => firstPart(viewer));
+    await delay(50);
+    const attacker = durableHub(namespace, { shards: 0 });
+    const evil = { contentType: "image/jpeg", body: "evil" };
+    // The names the objects of "victim" had and have, and look-alikes.
+    const attempts = [
+      "victim#shard-0",
+      "victim#shard-1",
+      '["shard","victim",0]',
+      '["camera","victim"]',
+      'victim",0]',
+      "victim",
+    ];
+    for (const camera of attempts.slice(0, -1)) await attacker.ingest(camera, evil);
+    await victim.ingest("victim", { contentType: "image/jpeg", body: "good" });
+    try {
+      for (const firstFrame of firsts) {
+        const first = await within(2000, "the viewer's first frame", firstFrame);
+        assert.equal(first, "good", "the shard's viewers never got another camera's frame");
+      }
+      const all = names();
+      assert.equal(new Set(all).size, all.length);
+      // The victim's object and its two shards, and one object per other camera name.
+      assert.equal(all.length, 3 + attempts.length - 1, all.join(" | "));
+    } finally {
+      stop.abort();
+    }
+  });
+});
+
+describe("multipart-push/durable-object: a frame the shards refuse (issue 20, 4)", () => {
+  it("is answered 400 saying why, and the viewers keep their push and get the next frame", async () => {
+    const { namespace } = objectHost();
+    const hub = durableHub(namespace, { shards: 1 });
+    const stop = new AbortController();
+    const viewer = await hub.view("cam", new Request("http://edge/", { signal: stop.signal }));
+    const boundary = /boundary=([^;]+)/.exec(viewer.headers.get("content-type")!)![1];
+    try {
+      const parts = parseParts(viewer);
+      await hub.ingest("cam", { contentType: "image/jpeg", body: "one" });
+      assert.equal((await within(2000, "frame one", parts.next())).value?.text(), "one");
+      await assert.rejects(
+        hub.ingest("cam", { contentType: "image/jpeg", body: `x--${boundary}y` }),
+        /the object of cam refused the frame: 400 Bad Request: shard .* answered 400: .*the hub's boundary/,
+      );
+      await hub.ingest("cam", { contentType: "image/jpeg", body: "two" });
+      assert.equal((await within(2000, "frame two", parts.next())).value?.text(), "two");
+      assert.deepEqual(await hub.stats("cam"), { camera: 0, shards: [1] });
+    } finally {
+      stop.abort();
+    }
+  });
+});
+
+async function firstPart(response: Response): Promise<string> {
+  for await (const part of parseParts(response)) return part.text();
+  return "(no part)";
+}
+
 const noMiniflare = runtime === "node"
   ? ""
   : ` (skipped on ${runtime}: miniflare is driven from Node)`;
 
 describe("multipart-push/durable-object in miniflare", () => {
   it(
-    `ingest on the camera's object, viewers on two shards, every viewer gets the frames; a viewer that leaves leaves no subscriber${noMiniflare}`,
+    `ingest on the camera's object, unpinned viewers spread over two shards, every viewer gets each frame once; a viewer that leaves leaves no subscriber${noMiniflare}`,
     {
       skip: runtime !== "node",
     },
@@ -59,7 +156,9 @@ describe("multipart-push/durable-object in miniflare", () => {
         "PUSH_HUB",
         "PushHubObject",
       ]);
-      const worker = await startWorker(toml, main!, { [binding!]: className! });
+      const worker = await startWorker(toml, main!, { [binding!]: className! }, {
+        PUBLISH_TOKEN: TOKEN,
+      });
       // Open pushes would keep miniflare's dispose() waiting: a failing check closes them first.
       const closers: (() => void)[] = [];
       try {
@@ -69,17 +168,26 @@ describe("multipart-push/durable-object in miniflare", () => {
             camera: number;
             shards: number[];
           };
-        const viewers = [0, 0, 1, 1].map((shard) => watch(`${base}camera/cam-1?shard=${shard}`));
+        // Unpinned, as a browser's viewer is: the Worker picks each one's shard at random. Both
+        // shards must get some (all 16 on one shard by chance: 1 run in 32,768).
+        const VIEWERS = 16;
+        // keepAlive: the objects' hubs resend their last frame every second (replace mode).
+        const viewers = Array.from(
+          { length: VIEWERS },
+          () => watch(`${base}camera/cam-1`, { keepAlive: true }),
+        );
         closers.push(...viewers.map((v) => v.close));
         await untilAsync(
-          async () => String((await stats()).shards) === "2,2",
+          async () => (await stats()).shards.reduce((a, b) => a + b) === VIEWERS,
           10_000,
-          "2 viewers per shard",
+          `${VIEWERS} viewers on the shards`,
         );
+        const spread = (await stats()).shards;
+        assert.ok(spread.every((n) => n > 0), `viewers per shard: ${spread}`);
         for (let seq = 0; seq < 10; seq++) {
           const response = await fetch(`${base}camera/cam-1/ingest`, {
             method: "POST",
-            headers: { "Content-Type": FRAME_TYPE },
+            headers: { ...AUTH, "Content-Type": FRAME_TYPE },
             body: encodeFrame(frame(seq, 20_000)),
           });
           assert.equal(response.status, 204, await response.text());
@@ -93,15 +201,26 @@ describe("multipart-push/durable-object in miniflare", () => {
         viewers.forEach((v, i) => assertInOrder(v.seqs, `viewer ${i}`));
         // Latest wins, but at 20 ms apart on loopback nearly every frame reaches every viewer.
         viewers.forEach((v, i) => assert.ok(v.seqs.length >= 5, `viewer ${i} got ${v.seqs}`));
+        // Each frame is forwarded once per shard: the only repeats are keep-alives of the last.
+        viewers.forEach((v, i) =>
+          assert.ok(v.repeated.every((seq) => seq === 9), `viewer ${i} repeated ${v.repeated}`)
+        );
         const stats0 = await stats();
         assert.equal(stats0.camera, 0, "viewers are on the shards, not on the camera's object");
+        const before = await stats();
         viewers[0].close();
         await viewers[0].done;
         const left = performance.now();
         await untilAsync(
-          async () => String((await stats()).shards) === "1,2",
+          async () => (await stats()).shards.reduce((a, b) => a + b) === VIEWERS - 1,
           5000,
-          "shard 0 down to 1",
+          "one viewer fewer",
+        );
+        const after = (await stats()).shards;
+        assert.equal(
+          before.shards.filter((n, i) => n !== after[i]).length,
+          1,
+          `one shard dropped one: ${before.shards} then ${after}`,
         );
         console.log(
           `# durable object: the shard dropped the viewer ${
@@ -120,11 +239,17 @@ describe("multipart-push/durable-object in miniflare", () => {
         const uploaded = [10, 11, 12].map((seq) => frame(seq, 20_000));
         const readers = [0, 1].map((shard) => lastBodies(`${base}camera/cam-1?shard=${shard}`));
         closers.push(...readers.map((r) => r.close));
+        // Pinned (?shard=N): one on each.
+        await untilAsync(
+          async () => String((await stats()).shards) === "1,1",
+          5000,
+          "a pinned reader on each shard",
+        );
         await until(() => readers.every((r) => r.bodies.length > 0), 5000, "the replayed frame");
         const upload = pushResponse(uploaded, { mode: "mixed" });
         const answer = await fetch(`${base}camera/cam-1/ingest`, {
           method: "POST",
-          headers: { "Content-Type": upload.headers.get("Content-Type")! },
+          headers: { ...AUTH, "Content-Type": upload.headers.get("Content-Type")! },
           body: await upload.arrayBuffer(),
         });
         assert.equal(answer.status, 204, await answer.text());
@@ -145,11 +270,28 @@ describe("multipart-push/durable-object in miniflare", () => {
         }
         const bad = await fetch(`${base}camera/cam-1/ingest`, {
           method: "POST",
-          headers: { "Content-Type": FRAME_TYPE },
+          headers: { ...AUTH, "Content-Type": FRAME_TYPE },
           body: "not a frame",
         });
         assert.equal(bad.status, 400);
         assert.match(await bad.text(), /magic 6d 70/);
+        // Issue 20, 11: the example's ingest route takes frames only with the publisher token.
+        for (const type of [FRAME_TYPE, "image/jpeg"]) {
+          const auths: Record<string, string>[] = [{}, {
+            Authorization: "Bearer wrong-token-1234567",
+          }];
+          for (const auth of auths) {
+            const refused = await fetch(`${base}camera/cam-1/ingest`, {
+              method: "POST",
+              headers: { ...auth, "Content-Type": type },
+              body: type === FRAME_TYPE
+                ? encodeFrame(frame(99, 100))
+                : uploaded[0].body as Uint8Array<ArrayBuffer>,
+            });
+            assert.equal(refused.status, 401, `${type} ${JSON.stringify(auth)}`);
+            await refused.body?.cancel();
+          }
+        }
       } finally {
         closers.forEach((close) => close());
         await worker.dispose();

@@ -1,11 +1,12 @@
-// The demo's /stats carries hub.stats() (issue 11), and /stream answers ?fps= below the hub's
+// The demo's /stats carries hub.stats() (issue 11) without the viewers' User-Agent and ?key=
+// (public: issue 20, 8), and /stream answers ?fps= below the hub's
 // floor with 400 rather than the hub's RangeError (issue 10, item 6). In process, every runtime.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createDemo } from "../../examples/demo/demo.ts";
 
 describe("demo: /stats and the fps floor", () => {
-  it("/stats lists each viewer with its ?key= and the camera's state; ?fps=1e-9 is a 400", async () => {
+  it("/stats lists each viewer's figures, not its ?key= or User-Agent, and the camera's state; ?fps=1e-9 is a 400", async () => {
     const demo = createDemo({ fps: 20, width: 64, height: 48 });
     try {
       for (const fps of ["1e-9", "0.0009", "0", "x"]) {
@@ -15,7 +16,10 @@ describe("demo: /stats and the fps floor", () => {
       }
       const controller = new AbortController();
       const stream = await demo.handler(
-        new Request("http://demo/stream?key=kiosk&fps=0.001", { signal: controller.signal }),
+        new Request("http://demo/stream?key=kiosk&fps=0.001", {
+          signal: controller.signal,
+          headers: { "user-agent": "Kiosk/1.0" },
+        }),
       );
       const reader = stream.body!.getReader();
       await reader.read(); // the opening boundary
@@ -23,7 +27,11 @@ describe("demo: /stats and the fps floor", () => {
       const stats = await (await demo.handler(new Request("http://demo/stats"))).json();
       assert.equal(stats.viewers, 1);
       assert.equal(stats.hub.source, "running");
-      assert.equal(stats.hub.viewers[0].key, "kiosk");
+      assert.ok(!("key" in stats.hub.viewers[0]), JSON.stringify(stats.hub.viewers[0]));
+      assert.ok(!("userAgent" in stats.hub.viewers[0]), JSON.stringify(stats.hub.viewers[0]));
+      assert.ok(
+        !JSON.stringify(stats).includes("kiosk") && !JSON.stringify(stats).includes("Kiosk"),
+      );
       assert.equal(stats.hub.viewers[0].framesSent, 1);
       assert.ok(stats.hub.framesPublished >= 1);
       controller.abort();

@@ -1,12 +1,14 @@
 /**
  * applyIncremental merges both incremental formats (and subscription events), and the conversions
  * between the formats keep what the other format can say, errors and labels included. The
- * payloads are graphql-js 17's own, from both executors.
+ * payloads are graphql-js 17's own, from both executors. Errors and extensions grow in place:
+ * a copy per payload made N payloads cost O(N²) (issue 20, finding 6).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { applyIncremental, graphqlPayloads, graphqlResponse } from "../../lib/graphql/mod.ts";
 import type { GraphQLResult, JsonObject } from "../../lib/graphql/mod.ts";
+import { pushResponse } from "../../lib/push/mod.ts";
 import { experimentalExecuteIncrementally, parse } from "graphql";
 import { DEFER_QUERY, DEFER_RESULT, execute, type Executor, schema } from "./_schema.ts";
 
@@ -55,11 +57,70 @@ describe("applyIncremental", () => {
     });
   });
 
+  it("N payloads of one error each grow one errors array in place, and one extensions object", () => {
+    const result: GraphQLResult = {};
+    applyIncremental(result, { data: { list: [] }, hasNext: true });
+    let errors: readonly unknown[] | undefined;
+    let extensions: JsonObject | undefined;
+    for (let i = 0; i < 1000; i++) {
+      applyIncremental(result, {
+        incremental: [{ items: [null], path: ["list", i], errors: [{ message: `item ${i}` }] }],
+        extensions: { [`cost${i}`]: i },
+        hasNext: true,
+      });
+      errors ??= result.errors;
+      extensions ??= result.extensions;
+      assert.equal(result.errors, errors, `payload ${i} copied the errors`);
+      assert.equal(result.extensions, extensions, `payload ${i} copied the extensions`);
+    }
+    assert.equal(result.errors!.length, 1000);
+    assert.deepEqual(result.errors![999], { message: "item 999" });
+    assert.equal(Object.keys(result.extensions!).length, 1000);
+  });
+
+  it("never grows an errors array or extensions object it did not make", () => {
+    const own = Object.freeze([{ message: "the caller's" }]);
+    const ownExtensions = Object.freeze({ a: 1 });
+    const result: GraphQLResult = { errors: own, extensions: ownExtensions };
+    applyIncremental(result, { errors: [{ message: "more" }], extensions: { b: 2 } });
+    assert.deepEqual(result.errors, [{ message: "the caller's" }, { message: "more" }]);
+    assert.deepEqual(result.extensions, { a: 1, b: 2 });
+    // A subscription event's own errors become the result's: later errors go to a copy.
+    const event = { payload: { data: null, errors: [{ message: "event" }] } };
+    const fromEvent = event.payload.errors;
+    applyIncremental(result, event);
+    applyIncremental(result, { errors: [{ message: "after" }] });
+    assert.deepEqual(fromEvent, [{ message: "event" }]);
+    assert.deepEqual(result.errors, [{ message: "event" }, { message: "after" }]);
+  });
+
   it("a subscription event replaces the data", () => {
     const result: GraphQLResult = {};
     applyIncremental(result, { payload: { data: { n: 1 } } });
     applyIncremental(result, { payload: { data: { n: 2 } } });
     assert.deepEqual(result, { data: { n: 2 } });
+  });
+
+  it("2022 @stream items land at the index their path names", () => {
+    const result: GraphQLResult = {};
+    applyIncremental(result, { data: { list: ["a", "b"] }, hasNext: true });
+    applyIncremental(result, { incremental: [{ items: ["x", "y"], path: ["list", 1] }] });
+    assert.deepEqual(result.data, { list: ["a", "x", "y"] });
+  });
+
+  it("a subscription event with a null payload (a transport error) is the last one read", async () => {
+    const events = [
+      { payload: { data: { n: 1 } } },
+      { payload: null, errors: [{ message: "upstream gone" }] },
+      { payload: { data: { n: 2 } } },
+    ];
+    const response = pushResponse(
+      events.map((event) => ({ contentType: "application/json", body: JSON.stringify(event) })),
+      { mode: "mixed" },
+    );
+    const got: JsonObject[] = [];
+    for await (const payload of graphqlPayloads(response)) got.push(payload);
+    assert.deepEqual(got, [{ data: { n: 1 } }, { errors: [{ message: "upstream gone" }] }]);
   });
 
   it("refuses what is not an object, naming it", () => {

@@ -1,10 +1,13 @@
 /**
  * The negotiation table: each Accept header real clients send, against each kind of result
  * graphql-js 17 produces, gives the status, Content-Type and format listed (printed as a table).
+ * A hostile Accept costs time linear in its length (issue 20, finding 2): the parser reads each
+ * character once, which a test counts instead of timing.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { graphqlResponse } from "../../lib/graphql/mod.ts";
+import { negotiate } from "../../lib/graphql/negotiate.ts";
 import { ACCEPT } from "./_accept.ts";
 import { DEFER_QUERY, execute, SUBSCRIPTION } from "./_schema.ts";
 
@@ -30,6 +33,7 @@ const TABLE: [string, string | null, [string, string, string]][] = [
   ["curl", ACCEPT.curl, [G, L, S]],
   ["application/json only", ACCEPT.jsonOnly, [J, NO, NO]],
   ["no Accept header", null, [J, NO, NO]],
+  ["a deferSpec this module does not speak", "multipart/mixed;deferSpec=20230101", [NO, NO, NO]],
 ];
 
 const QUERIES: Record<Kind, string> = {
@@ -45,7 +49,10 @@ async function answer(accept: string | null, kind: Kind): Promise<string> {
   if (response.status === 406) {
     // The body says what to send instead, as GraphQL errors.
     const { errors } = await response.json() as { errors: { message: string }[] };
-    assert.match(errors[0].message, /Add "multipart\/mixed;/);
+    assert.match(
+      errors[0].message,
+      kind === "single" ? /^This result is JSON/ : /Add "multipart\/mixed;/,
+    );
   } else if (response.headers.get("content-type")!.startsWith("multipart/")) {
     await response.body!.cancel(); // the format is in the header; the payloads are tested elsewhere
   } else {
@@ -76,6 +83,81 @@ describe("graphqlResponse: the negotiation table", () => {
       `\n| client | Accept | single result | @defer/@stream | subscription |\n|---|---|---|---|---|\n${
         printed.join("\n")
       }\n`,
+    );
+  });
+});
+
+/**
+ * How many characters `negotiate` reads from `accept` and from any string made from it: it reads
+ * with charCodeAt, counted for the call's length (it is synchronous, so nothing else is counted).
+ */
+function reads(accept: string): number {
+  const charCodeAt = Object.getOwnPropertyDescriptor(String.prototype, "charCodeAt")!;
+  let count = 0;
+  Object.defineProperty(String.prototype, "charCodeAt", {
+    ...charCodeAt,
+    value(this: string, index: number): number {
+      count++;
+      return charCodeAt.value.call(this, index);
+    },
+  });
+  try {
+    negotiate(accept, "single");
+  } finally {
+    Object.defineProperty(String.prototype, "charCodeAt", charCodeAt);
+  }
+  return count;
+}
+
+/** The shape repeated to 64 KB. */
+const fill = (head: string, unit: string): string =>
+  head + unit.repeat(Math.ceil((65536 - head.length) / unit.length));
+
+// The shapes the review used: a regex split rescanned from each quote left open, O(n²).
+const HOSTILE: [string, string][] = [
+  ["escaped quotes never closed", fill('a/b;x="', '\\"')],
+  ["unmatched quotes and separators", fill("a/b;x=", '",;"\\')],
+  ["a range per 4 bytes", fill("", "a/b,")],
+  ["a parameter per 4 bytes", fill("a/b", ";x=1")],
+  ["quoted parameters", fill("multipart/mixed", ';deferSpec="20220824"')],
+];
+
+describe("negotiate: a hostile Accept", () => {
+  for (const [shape, accept] of HOSTILE) {
+    it(`${shape}, 64 KB: each character is read once`, () => {
+      assert.equal(reads(accept), accept.length);
+    });
+  }
+
+  it("the 64 KB headers get their answer from graphqlResponse", async () => {
+    const answers: number[] = [];
+    for (const [, accept] of HOSTILE) {
+      const request = new Request("http://x/graphql", { headers: { accept } });
+      const response = graphqlResponse(request, { data: { n: 1 } });
+      answers.push(response.status);
+      await response.body?.cancel();
+    }
+    // Only the parameter-less ranges and repeated deferSpec ranges name nothing the result lacks.
+    assert.deepEqual(answers, [406, 406, 406, 406, 200]);
+  });
+
+  it("quoted strings hide separators and lose their quotes and escapes; one left open runs to the end", () => {
+    assert.deepEqual(negotiate('multipart/mixed;x="a,b;c", application/json', "incremental"), null);
+    assert.deepEqual(negotiate('multipart/mixed;deferSpec="2022\\0824"', "incremental"), {
+      format: "legacy",
+      named: true,
+    });
+    assert.deepEqual(negotiate('multipart/mixed;subscriptionSpec="1.0', "subscription"), {
+      format: "subscription",
+      named: true,
+    });
+    assert.deepEqual(negotiate('a/b;x="\\",application/json', "single"), null);
+    assert.deepEqual(
+      negotiate(" ,, multipart/mixed ; incrementalSpec = V0.2 ;q=0.5,", "incremental"),
+      {
+        format: "incremental",
+        named: true,
+      },
     );
   });
 });

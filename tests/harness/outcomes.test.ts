@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { countRun, type TestRuntime } from "../_harness/totals.ts";
+import { closingLines, failureLines } from "../_harness/report.ts";
 
 /** The repository root (computed when used: a workerd bundle has no file URL). */
 const root = (): string => decodeURIComponent(new URL("../../", import.meta.url).pathname);
@@ -18,6 +19,13 @@ const FAILING = [
   "leaves a rejection unhandled",
   "throws in a timer callback",
   "outlives the per-test limit",
+];
+
+/** What the failing tests throw, each shown in the failure report. */
+const ERRORS = [
+  "fixture: nobody handles this rejection",
+  "fixture: thrown in a timer callback",
+  "timed out after 1000ms",
 ];
 
 type Proc = { execPath: string; env: Record<string, string | undefined> };
@@ -89,6 +97,14 @@ describe("each runtime's harness reports failures as failures", () => {
         assert.notEqual(code, 0, `the run must exit non-zero:\n${out}`);
         assert.deepEqual(failedNames(target, out), [...FAILING].sort(), out);
         assert.deepEqual(countRun(target, out, code), { pass: 2, fail: 4, skip: 1, summary: true });
+        // What scripts/test.sh prints of the run: every failing test with its error, no passing one.
+        const report = failureLines(target, out).join("\n");
+        for (const name of FAILING) assert.ok(report.includes(name), `${name} missing:\n${report}`);
+        for (const error of ["AssertionError", ...ERRORS]) {
+          assert.ok(report.includes(error), `${error} missing:\n${report}`);
+        }
+        assert.ok(!report.includes("passes after the others"), report);
+        assert.ok(closingLines(target, out).length > 0, `no closing lines in:\n${out}`);
       },
     );
 
@@ -104,6 +120,11 @@ describe("each runtime's harness reports failures as failures", () => {
 
   it("a run that crashes before its summary counts as one failure", () => {
     for (const target of ["node", "deno", "bun", "workerd"] as const) {
+      // What scripts/test.sh prints of it: the end of its output.
+      assert.deepEqual(failureLines(target, "starting\nSegmentation fault\n"), [
+        "starting",
+        "Segmentation fault",
+      ]);
       assert.deepEqual(countRun(target, "Segmentation fault", 139), {
         pass: 0,
         fail: 1,

@@ -1,5 +1,5 @@
 // The ingest() table: every format and every refusal, with its status, message and frames.
-import type { ingest } from "../../lib/ingest/ingest.ts";
+import type { IngestOptions } from "../../lib/ingest/ingest_options.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 import { JPEGS, multipart, PNG, upload, WEBP } from "./_uploads.ts";
 
@@ -10,12 +10,21 @@ export type Case = {
   status: number;
   message?: RegExp;
   frames: number;
-  options?: Parameters<typeof ingest>[2];
+  /** Beyond `authorize: "anyone"`. */
+  options?: Partial<IngestOptions>;
 };
 
 /** A multipart upload's Content-Type, as ffmpeg sends it. */
 export const MIXED = "multipart/x-mixed-replace;boundary=ffmpeg";
 const big = new Uint8Array(2000);
+
+/** A JPEG of `size` bytes: SOI, an APP0 segment, a scan of zeros, EOI. */
+function jpegOf(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  bytes.set([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x02, 0xff, 0xda, 0x00, 0x02]);
+  bytes.set([0xff, 0xd9], size - 2);
+  return bytes;
+}
 
 /** Every format and every refusal. */
 export const CASES: Case[] = [
@@ -214,6 +223,90 @@ export const CASES: Case[] = [
     status: 500,
     message: /authorize must return true, false or a Response, got the string "yes"\n$/,
     frames: 0,
+  },
+  {
+    name: "authorize false on a PUT",
+    options: { authorize: () => false },
+    request: () => upload(JPEGS[0], "image/jpeg", { method: "PUT" }),
+    status: 403,
+    message: /^403 this request may not publish/,
+    frames: 0,
+  },
+  {
+    name: "authorize returns null",
+    options: { authorize: () => null as never },
+    request: () => upload(JPEGS[0], "image/jpeg"),
+    status: 500,
+    message: /authorize must return true, false or a Response, got null/,
+    frames: 0,
+  },
+  {
+    // The first byte is PNG's (0x89); the second is not.
+    name: "image/png that is not PNG past its first byte",
+    request: () => upload(concatBytes([PNG.subarray(0, 1), new Uint8Array(30)]), "image/png"),
+    status: 400,
+    message: /^400 the upload is not image\/png: its first bytes/,
+    frames: 0,
+  },
+  {
+    name: "image/webp that is another RIFF file (WAVE)",
+    request: () =>
+      upload(
+        concatBytes([WEBP.subarray(0, 8), new TextEncoder().encode("WAVEfmt ")]),
+        "image/webp",
+      ),
+    status: 400,
+    message: /^400 the upload is not image\/webp: its first bytes/,
+    frames: 0,
+  },
+  {
+    name: "image/webp that is not RIFF",
+    request: () => upload(JPEGS[0], "image/webp"),
+    status: 400,
+    message: /^400 the upload is not image\/webp: its first bytes/,
+    frames: 0,
+  },
+  {
+    // Without options: the default maxFrameSize, 16 MiB, refuses a picture of 16 MiB + 1.
+    name: "MJPEG frame over the default maxFrameSize",
+    request: () => upload(jpegOf(16 * 1024 * 1024 + 1), "image/jpeg"),
+    status: 413,
+    message: /^413 frame 1 is larger than maxFrameSize \(16777216 bytes\)/,
+    frames: 0,
+  },
+  {
+    name: "MJPEG frame of exactly the default maxFrameSize",
+    request: () => upload(jpegOf(16 * 1024 * 1024), "image/jpeg"),
+    status: 204,
+    frames: 1,
+  },
+  {
+    name: "multipart part of exactly maxFrameSize",
+    options: { maxFrameSize: 2000 },
+    request: () => upload(multipart([big]), MIXED),
+    status: 204,
+    frames: 1,
+  },
+  {
+    name: "image/png of exactly maxFrameSize (streamed)",
+    options: { maxFrameSize: PNG.length },
+    request: () => upload(new Blob([PNG as BlobPart]).stream(), "image/png"),
+    status: 204,
+    frames: 1,
+  },
+  {
+    name: "image/png one byte over maxFrameSize (streamed)",
+    options: { maxFrameSize: PNG.length - 1 },
+    request: () => upload(new Blob([PNG as BlobPart]).stream(), "image/png"),
+    status: 413,
+    message: /^413 frame 1 is larger/,
+    frames: 0,
+  },
+  {
+    name: "media type in capitals",
+    request: () => upload(JPEGS[0], "Image/JPEG"),
+    status: 204,
+    frames: 1,
   },
   {
     name: "authorize async true",

@@ -4,6 +4,9 @@ import { BLUE, GREEN, RED, solidJpeg, solidPng } from "../_helpers/jpeg.ts";
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
+/** Open publishing, on purpose: these tests are about the upload, not about who sends it. */
+export const OPEN = { authorize: "anyone" } as const;
+
 /** Three distinct real JPEGs. */
 export const JPEGS: Uint8Array[] = [RED, GREEN, BLUE].map((color) => solidJpeg(color));
 export const PNG: Uint8Array = solidPng(GREEN);

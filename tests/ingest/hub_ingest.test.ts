@@ -8,7 +8,7 @@ import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay } from "../_helpers/streams.ts";
-import { feed, JPEGS, multipart, upload } from "./_uploads.ts";
+import { feed, JPEGS, multipart, OPEN, upload } from "./_uploads.ts";
 import { MIXED } from "./_cases.ts";
 
 describe(`hub.ingest (${runtime})`, () => {
@@ -16,12 +16,13 @@ describe(`hub.ingest (${runtime})`, () => {
     const hub = new PushHub();
     const first = feed();
     first.push(JPEGS[0]);
-    const firstAnswer = hub.ingest(upload(first.stream, "image/jpeg"));
+    const firstAnswer = hub.ingest(upload(first.stream, "image/jpeg"), OPEN);
     await delay(20);
-    const second = await hub.ingest(upload(JPEGS[1], "image/jpeg"));
+    const second = await hub.ingest(upload(JPEGS[1], "image/jpeg"), OPEN);
     assert.equal(second.status, 409);
     assert.match(await second.text(), /^409 another publisher is live on this hub/);
     const third = hub.ingest(upload(concatBytes([JPEGS[2]]), "image/jpeg"), {
+      ...OPEN,
       allowTakeover: true,
     });
     const cut = await firstAnswer;
@@ -31,7 +32,7 @@ describe(`hub.ingest (${runtime})`, () => {
     const still = new Uint8Array(await hub.snapshot().arrayBuffer());
     assert.deepEqual(still, JPEGS[2]);
     // The slot is free again.
-    assert.equal((await hub.ingest(upload(JPEGS[0], "image/jpeg"))).status, 204);
+    assert.equal((await hub.ingest(upload(JPEGS[0], "image/jpeg"), OPEN)).status, 204);
     hub.close();
   });
 
@@ -39,11 +40,11 @@ describe(`hub.ingest (${runtime})`, () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const viewer = hub.response(new Request("http://cam.example/"));
     assert.equal(
-      (await hub.ingest(upload(multipart(JPEGS.slice(0, 2), "cut"), MIXED))).status,
+      (await hub.ingest(upload(multipart(JPEGS.slice(0, 2), "cut"), MIXED), OPEN)).status,
       400,
     );
     assert.deepEqual(new Uint8Array(await hub.snapshot().arrayBuffer()), JPEGS[1]);
-    assert.equal((await hub.ingest(upload(JPEGS[2], "image/jpeg"))).status, 204);
+    assert.equal((await hub.ingest(upload(JPEGS[2], "image/jpeg"), OPEN)).status, 204);
     const late = hub.response(new Request("http://cam.example/"));
     hub.close();
     const bodies = async (r: Response): Promise<Uint8Array[]> => {
@@ -64,8 +65,8 @@ describe(`hub.ingest (${runtime})`, () => {
       const controller = new AbortController();
       const request = upload(body.stream, "image/jpeg");
       const live = hubbed
-        ? hub.ingest(request, { signal: controller.signal })
-        : ingest(request, hub, { signal: controller.signal });
+        ? hub.ingest(request, { ...OPEN, signal: controller.signal })
+        : ingest(request, hub, { ...OPEN, signal: controller.signal });
       await delay(20);
       controller.abort(new Error("maintenance"));
       const answer = await live;
@@ -79,13 +80,13 @@ describe(`hub.ingest (${runtime})`, () => {
   it("close() cuts the live upload with 503 and refuses later ones", async () => {
     const hub = new PushHub();
     const body = feed();
-    const live = hub.ingest(upload(body.stream, "image/jpeg"));
+    const live = hub.ingest(upload(body.stream, "image/jpeg"), OPEN);
     await delay(20);
     hub.close();
     const answer = await live;
     assert.equal(answer.status, 503);
     assert.match(await answer.text(), /^503 the hub was closed/);
-    const later = await hub.ingest(upload(JPEGS[0], "image/jpeg"));
+    const later = await hub.ingest(upload(JPEGS[0], "image/jpeg"), OPEN);
     assert.equal(later.status, 503);
   });
 });

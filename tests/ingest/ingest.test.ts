@@ -8,7 +8,7 @@ import { concatBytes } from "../../lib/shared/bytes.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay } from "../_helpers/streams.ts";
-import { feed, JPEGS, multipart, upload } from "./_uploads.ts";
+import { feed, JPEGS, multipart, OPEN, upload } from "./_uploads.ts";
 import { CASES, MIXED } from "./_cases.ts";
 
 describe(`ingest (${runtime})`, () => {
@@ -18,7 +18,7 @@ describe(`ingest (${runtime})`, () => {
       const answer = await ingest(
         c.request(),
         { publish: (part) => void frames.push(part) },
-        c.options,
+        { ...OPEN, ...c.options },
       );
       const body = await answer.text();
       assert.equal(answer.status, c.status, `${c.name}: ${body}`);
@@ -39,7 +39,7 @@ describe(`ingest (${runtime})`, () => {
         seen.push((part.body as Uint8Array).length);
         return new Promise<void>((resolve) => (release = resolve));
       },
-    });
+    }, OPEN);
     const bytes = multipart(JPEGS);
     const firstEnd = bytes.indexOf(0x2d, 20 + JPEGS[0].length) + 8; // into the second boundary line
     body.push(bytes.subarray(0, firstEnd));
@@ -57,14 +57,23 @@ describe(`ingest (${runtime})`, () => {
     assert.equal(seen.length, 3);
   });
 
-  it("a publish() that throws answers 500 and stops reading", async () => {
+  it("a frame publish() refuses is told to onError and skipped; the upload goes on (issue 20, 4/5)", async () => {
+    const told: unknown[] = [];
+    const published: number[] = [];
     const answer = await ingest(upload(concatBytes(JPEGS), "image/jpeg"), {
-      publish: () => {
-        throw new RangeError("no room");
+      publish: (part) => {
+        const n = (part.body as Uint8Array).length;
+        if (n === JPEGS[1].length) throw new RangeError("no room");
+        published.push(n);
       },
-    });
-    assert.equal(answer.status, 500);
-    assert.match(await answer.text(), /^500 publish\(\) refused frame 1: no room/);
+    }, { ...OPEN, onError: (error) => told.push(error) });
+    assert.equal(answer.status, 204);
+    assert.equal(answer.headers.get("x-ingest-frames"), "2");
+    assert.equal(answer.headers.get("x-ingest-skipped"), "1");
+    assert.deepEqual(published, [JPEGS[0].length, JPEGS[2].length]);
+    assert.equal(told.length, 1);
+    assert.match((told[0] as Error).message, /^ingest: publish\(\) refused frame 2: no room/);
+    assert.ok((told[0] as Error).cause instanceof RangeError);
   });
 
   it("a silent upload is cut with 408 after idleTimeout", async () => {
@@ -72,11 +81,12 @@ describe(`ingest (${runtime})`, () => {
     body.push(JPEGS[0]);
     const start = Date.now();
     const answer = await ingest(upload(body.stream, "image/jpeg"), { publish: () => {} }, {
+      ...OPEN,
       idleTimeout: 200,
     });
     const took = Date.now() - start;
     assert.equal(answer.status, 408);
-    assert.match(await answer.text(), /^408 no bytes arrived for 200 ms/);
+    assert.match(await answer.text(), /^408 no complete frame arrived for 200 ms/);
     assert.equal(answer.headers.get("x-ingest-frames"), "1");
     assert.ok(took >= 190 && took < 2000, `${took} ms`);
   });
@@ -86,50 +96,54 @@ describe(`ingest (${runtime})`, () => {
     const target = { publish: () => {} };
     const table: [() => unknown, ErrorConstructor, RegExp][] = [
       [
-        () => ingest("/ingest" as never, target),
+        () => ingest("/ingest" as never, target, OPEN),
         TypeError,
         /^request must be a Request, got the string "\/ingest"/,
       ],
       [
-        () => ingest(ok, {} as never),
+        () => ingest(ok, {} as never, OPEN),
         TypeError,
         /^target must have a publish\(part\) method .*got an object/,
       ],
-      [() => ingest(ok, null as never), TypeError, /got null/],
+      [() => ingest(ok, null as never, OPEN), TypeError, /got null/],
       [
         () => ingest(ok, target, "x" as never),
         TypeError,
-        /^options must be an object, got the string "x"/,
+        /^options must be an object with authorize .*got the string "x"/,
       ],
       [
-        () => ingest(ok, target, { maxFrameSize: "100" as never }),
+        () => ingest(ok, target, { ...OPEN, maxFrameSize: "100" as never }),
         RangeError,
         /^options.maxFrameSize must be a whole number of bytes >= 4, got the string "100"/,
       ],
-      [() => ingest(ok, target, { maxFrameSize: 3 }), RangeError, /got 3/],
+      [() => ingest(ok, target, { ...OPEN, maxFrameSize: 3 }), RangeError, /got 3/],
       [
-        () => ingest(ok, target, { idleTimeout: 0 }),
+        () => ingest(ok, target, { ...OPEN, idleTimeout: 0 }),
         RangeError,
         /^options.idleTimeout must be milliseconds > 0 .*got 0/,
       ],
-      [() => ingest(ok, target, { idleTimeout: 2 ** 31 }), RangeError, /at most 2147483647/],
       [
-        () => ingest(ok, target, { signal: {} as never }),
+        () => ingest(ok, target, { ...OPEN, idleTimeout: 2 ** 31 }),
+        RangeError,
+        /at most 2147483647/,
+      ],
+      [
+        () => ingest(ok, target, { ...OPEN, signal: {} as never }),
         TypeError,
         /^options.signal must be an AbortSignal, got an object/,
       ],
       [
         () => ingest(ok, target, { authorize: "token" as never }),
         TypeError,
-        /^options.authorize must be a function, got the string "token"/,
+        /^options.authorize must be a function .* or "anyone" .*got the string "token"/,
       ],
       [
-        () => new PushHub().ingest(ok, { allowTakeover: "yes" as never }),
+        () => new PushHub().ingest(ok, { ...OPEN, allowTakeover: "yes" as never }),
         TypeError,
         /^options.allowTakeover must be a boolean, got the string "yes"/,
       ],
       [
-        () => new PushHub().ingest(42 as never),
+        () => new PushHub().ingest(42 as never, OPEN),
         TypeError,
         /^request must be a Request, got 42/,
       ],

@@ -4,7 +4,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { natsFrames, natsPublisher } from "../../lib/nats/mod.ts";
-import { busSkipReason } from "../_helpers/bus_servers.ts";
+import { PushHub } from "../../lib/hub/push_hub.ts";
+import { parseParts } from "../../lib/parse/mod.ts";
+import { within } from "../_helpers/streams.ts";
+import { busSkipReason, untilAsync } from "../_helpers/bus_servers.ts";
 import { assertLazySubscription, assertSurvivesRestart } from "../bus/_scenarios.ts";
 import { useNats } from "./_nats.ts";
 
@@ -61,6 +64,31 @@ describe("multipart-push/nats with nats-server", { skip }, () => {
         reports,
         report: /NATS subject camera\.restart: the connection is down; dropping frames/,
       });
+    },
+  );
+
+  it(
+    name("the edge's connection closing fails the source: viewers see an error, not a stall"),
+    async () => {
+      const edge = await connect();
+      const errors: unknown[] = [];
+      const hub = PushHub.from(natsFrames(edge, "camera.closed"), {
+        linger: 0,
+        onError: (error) => errors.push(error),
+      });
+      const viewer = parseParts(hub.response());
+      const reading = (async () => {
+        for await (const _ of viewer);
+      })();
+      await untilAsync(
+        async () => (await suite.server.subscriptions("camera.closed")) === 1,
+        5000,
+        "subscribed",
+      );
+      await edge.close();
+      await assert.rejects(within(5000, "the viewer's push fails", reading));
+      assert.match(String(errors[0]), /NATS subscription to camera\.closed closed/);
+      hub.close();
     },
   );
 });

@@ -77,6 +77,7 @@ describe("multipart-push/nats delivery", { skip }, () => {
             body: await upload.arrayBuffer(),
           }),
           { publish: natsPublisher(camera, subject) },
+          { authorize: "anyone" },
         );
         assert.equal(answer.status, 204);
         // ingest() keeps each part's type and body (not X-Seq): the last upload arrives byte-exact.

@@ -7,7 +7,7 @@ import { PushHub } from "../../lib/hub/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { type NodeServerResponse, sendResponse, toRequest } from "../../lib/node/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
-import { until, within } from "../_helpers/streams.ts";
+import { delay, until, within } from "../_helpers/streams.ts";
 
 const skip = runtime === "workerd";
 const why = skip ? ` (skipped on ${runtime}: no node:http server)` : "";
@@ -120,6 +120,58 @@ describe(`sendResponse${why}`, { skip }, () => {
       assert.equal(hub.subscribers, 0);
     } finally {
       hub.close();
+      server.close();
+    }
+  });
+
+  it("HEAD never reads the body; several Set-Cookie headers stay separate", async () => {
+    let pulled = 0;
+    const server = await nodeServer(() => {
+      const headers = new Headers([["set-cookie", "a=1"], ["set-cookie", "b=2; Path=/"]]);
+      // highWaterMark 0: pulled only when someone reads it.
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          controller.enqueue(new TextEncoder().encode("body"));
+          controller.close();
+        },
+      }, { highWaterMark: 0 });
+      return new Response(body, { headers });
+    });
+    try {
+      const head = await fetch(server.url, { method: "HEAD" });
+      assert.equal(await head.text(), "");
+      await Promise.all(server.sent);
+      assert.equal(pulled, 0, "a HEAD answer read its body");
+      const get = await fetch(server.url);
+      assert.deepEqual(get.headers.getSetCookie(), ["a=1", "b=2; Path=/"]);
+      assert.equal(await get.text(), "body");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("waits for drain: a client that reads nothing holds the source back", async () => {
+    const CHUNK = 64 * 1024;
+    const COUNT = 512; // 32 MiB: far more than the socket buffers hold
+    let pulls = 0;
+    const server = await nodeServer(() =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            if (pulls === COUNT) return controller.close();
+            controller.enqueue(new Uint8Array(CHUNK).fill(pulls++ & 0xff));
+          },
+        }),
+      )
+    );
+    try {
+      const response = await fetch(server.url);
+      await delay(300);
+      // Socket buffers and the stream's queue hold a few MiB; ignoring write()'s false pulls all.
+      assert.ok(pulls < COUNT / 2, `the source was pulled ${pulls} times of ${COUNT}`);
+      await response.body!.cancel();
+    } finally {
       server.close();
     }
   });

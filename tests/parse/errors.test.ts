@@ -86,6 +86,18 @@ const cases: ErrorCase[] = [
     code: "malformed-header",
   },
   {
+    name: "a bare CR in a header value",
+    wire: "--B\r\nX-A: a\rb\r\n\r\nx\r\n--B--",
+    before: [],
+    code: "malformed-header",
+  },
+  {
+    name: "a header line with an empty name",
+    wire: "--B\r\n: v\r\n\r\nx\r\n--B--",
+    before: [],
+    code: "malformed-header",
+  },
+  {
     name: "a continuation line before any field",
     wire: "--B\r\n folded\r\n\r\nx\r\n--B--",
     before: [],

@@ -114,6 +114,12 @@ const cases: WireCase[] = [
     parts: [typed("image/jpeg", "J", [["x-long", "a b"], ["x-two", "1, 2"]])],
   },
   {
+    name: "two Content-Type fields: part.contentType has both, joined as Headers joins them",
+    boundary: "B",
+    wire: "--B\r\nContent-Type: a/b\r\nContent-Type: c/d\r\n\r\nx\r\n--B--",
+    parts: [typed("a/b, c/d", "x")],
+  },
+  {
     name: "Content-Length is not used for framing (here it counts UTF-16 units)",
     boundary: "B",
     wire:

@@ -75,6 +75,43 @@ describe("relay reconnects to its upstream", () => {
     }
   });
 
+  it("after a clean end it connects again (error undefined); a part received resets the attempt count", async () => {
+    // The upstream, connection by connection: down twice, then one part and a clean end, then
+    // down once, then two parts and a clean end; then the test stops the relay.
+    const script: (string[] | 503)[] = [503, 503, ["p1"], 503, ["p2", "p3"]];
+    const stop = new AbortController();
+    const infos: ReconnectInfo[] = [];
+    const got: string[] = [];
+    const relaying = relay(
+      () => {
+        const next = script.shift();
+        if (next === undefined) {
+          stop.abort();
+          return new Response(null, { status: 503 });
+        }
+        return next === 503 ? new Response(null, { status: 503 }) : camera(next, false)();
+      },
+      (part) => void got.push(new TextDecoder().decode(part.body as Uint8Array)),
+      {
+        signal: stop.signal,
+        retryMs: 1,
+        maxRetryMs: 1,
+        onReconnect: (info) => infos.push(info),
+      },
+    );
+    assert.equal(await within(5000, "relay resolves on abort", relaying), 3);
+    assert.deepEqual(got, ["p1", "p2", "p3"]);
+    // Each connection that delivered a part starts the count again at 1.
+    assert.deepEqual(infos.map((i) => i.attempt), [1, 2, 1, 2, 1]);
+    const clean = [infos[2], infos[4]];
+    assert.deepEqual(
+      clean.map((i) => i.error),
+      [undefined, undefined],
+      "clean ends carry no error",
+    );
+    for (const i of [0, 1, 3]) assert.match(String(infos[i].error), /answered 503/);
+  });
+
   it("with reconnect false, reads one upstream and resolves with its count", async () => {
     const upstream = await serve(camera(["x", "y"], false));
     try {
@@ -104,16 +141,38 @@ describe("relay reconnects to its upstream", () => {
     assert.equal(cancelled, true, "the error response's body is cancelled, not left open");
   });
 
-  it("rejects with publish's error instead of reconnecting", async () => {
-    const upstream = await serve(camera(["x"], false));
+  it("a part the hub refuses (its boundary in the body) is told to onError and skipped; the relay reads on and reconnects (issue 20, 5)", async () => {
+    const hub = new PushHub({ mode: "mixed" });
+    const forged = `--${hub.boundary}\r\nContent-Type: text/html\r\n\r\n<script>`;
+    const upstream = await serve(camera(["a1", forged, "a2"], false));
+    const viewer = parseParts(hub.response());
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const part of viewer) seen.push(part.text());
+    })();
+    const told: unknown[] = [];
+    const infos: ReconnectInfo[] = [];
+    const stop = new AbortController();
+    const relaying = relay(upstream.url, (part) => hub.publish(part), {
+      signal: stop.signal,
+      retryMs: 10,
+      maxRetryMs: 10,
+      onError: (error) => told.push(error),
+      onReconnect: (info) => infos.push(info),
+    });
     try {
-      await assert.rejects(
-        relay(upstream.url, () => {
-          throw new Error("hub full");
-        }, { retryMs: 10 }),
-        /hub full/,
-      );
+      // The upstream ends after its parts: a relay that survived the forged part connects again.
+      while (infos.length < 2) await within(5000, "two reconnections", delay(10));
+      stop.abort();
+      const count = await within(2000, "the relay resolves on abort", relaying);
+      assert.ok(told.length >= 2, `the forged part of two connections told: ${told.length}`);
+      assert.ok(told.every((e) => e instanceof RangeError && /the hub's boundary/.test(e.message)));
+      assert.ok(count >= 4, `a1 and a2 of two connections published: ${count}`);
+      assert.deepEqual(seen.slice(0, 3), ["a1", "a2", "a1"], "viewers are not cut off");
     } finally {
+      stop.abort();
+      hub.close();
+      await watching;
       await upstream.close();
     }
   });

@@ -60,6 +60,8 @@ describe("refreshHeader", () => {
       ["data:text/html,hi"],
       ["ftp://example.com/"],
       ["'/next'"],
+      ['"/next"'],
+      [' "/next"'],
       ["/next", "javascript:x"],
       ["/next", "relative/base"],
       ["/next", "https://e.com/\r\n"],

@@ -103,7 +103,7 @@ describe("multipart-push/redis with redis-server", { skip }, () => {
         linger: 0,
       });
       await served((request) => hub.response(request), async (url) => {
-        const viewers = Array.from({ length: 3 }, () => watch(url));
+        const viewers = Array.from({ length: 3 }, () => watch(url, { keepAlive: true }));
         await untilAsync(async () => (await numsub(camera, channel)) === 1, 5000, "subscribed");
         // 1.3 MB published in one go against a 256 kB hard limit: more than Redis lets a
         // subscriber fall behind by, however fast it reads.

@@ -1,0 +1,109 @@
+// The doctor's findings (issue 24), from made-up reads with known arrival times: a healthy camera
+// has no problem (browser framing, held lines, the fill before a close), and each fault is named,
+// with the trade stated as a note where there is no fault (Content-Length to browsers).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { diagnose } from "../../lib/cli/diagnose.ts";
+import type { Diagnosis } from "../../lib/cli/diagnosis.ts";
+import { reportText } from "../../lib/cli/report.ts";
+import { paced, probeOf, replacePart } from "./_probes.ts";
+
+const problems = (d: Diagnosis): string[] =>
+  d.findings.filter((f) => f.level === "problem").map((f) => f.code);
+const notes = (d: Diagnosis): string[] =>
+  d.findings.filter((f) => f.level === "note").map((f) => f.code);
+
+/** The parts of `chunks` with the Content-Length of their 1000-byte bodies (readers' framing). */
+function withLength(chunks: [string, number][]): [string, number][] {
+  return chunks.map((
+    [text, at],
+  ) => [text.replace("\r\n\r\n", "\r\nContent-Length: 1000\r\n\r\n"), at]);
+}
+
+describe("the doctor's findings", () => {
+  it("a camera at 10 fps, on time: healthy, with its numbers", () => {
+    const d = diagnose(probeOf(paced(40, 100), 4000));
+    assert.deepEqual(problems(d), []);
+    assert.equal(d.healthy, true);
+    assert.equal(d.parts, 40);
+    assert.equal(d.stats.rate, 9.76); // 39 gaps over the 3995 ms since the first part
+    assert.deepEqual(d.stats.gaps, { min: 100, median: 100, max: 100 });
+    assert.deepEqual(d.lateness?.beyond, { min: 0, median: 0, max: 0 });
+    assert.match(reportText(d), /healthy: no problem found/);
+  });
+
+  it("parts in bursts: buffered on the way, with the burst's parts and size", () => {
+    // 8 parts of 32 KB (and their heads) at once every 800 ms: a hop that holds about 256 KB.
+    const chunks = paced(40, 100, 32 * 1024).map(([text, at]) =>
+      [text, at === 1 ? 1 : 800 * Math.ceil(at / 800)] as [string, number]
+    );
+    const d = diagnose(probeOf(chunks, 4500));
+    assert.ok(problems(d).includes("buffered"), JSON.stringify(d.findings));
+    const buffered = d.findings.find((f) => f.code === "buffered")!;
+    assert.match(buffered.message, /bursts of 8 \(about 257 KB\)/);
+    assert.match(buffered.fix, /option http-no-delay/);
+  });
+
+  it("parts late against X-Timestamp: held on the way", () => {
+    const d = diagnose(probeOf(paced(30, 100, 1000, (i) => (i % 2 ? 150 : 1)), 3100));
+    assert.ok(problems(d).includes("late"), JSON.stringify(d.findings));
+    assert.equal(d.lateness?.beyond.max, 149);
+  });
+
+  it("a first part long after the request, then parts every 100 ms: first bytes late", () => {
+    const chunks = paced(20, 100).map(([text, at]) => [text, at + 3000] as [string, number]);
+    assert.deepEqual(problems(diagnose(probeOf(chunks, 5100))), ["late-start"]);
+  });
+
+  it("compressed, a 503 with Retry-After, a page instead of a push", () => {
+    const gzip = diagnose(probeOf(paced(5, 100), 600, { headers: { "content-encoding": "gzip" } }));
+    assert.deepEqual(problems(gzip), ["compressed"]);
+    const busy = diagnose(probeOf([], 100, {
+      status: 503,
+      headers: { "retry-after": "5", "content-type": "text/plain" },
+      timeline: null,
+    }));
+    assert.deepEqual(problems(busy), ["unavailable"]);
+    assert.match(busy.findings[0].message, /503.*Retry-After: 5 s/);
+    const page = diagnose(probeOf([], 100, { headers: { "content-type": "text/html" } }));
+    assert.deepEqual(problems(page), ["not-multipart"]);
+  });
+
+  it("an empty final part is a problem; the last frame repeated before the close is not", () => {
+    const body = paced(5, 100);
+    const empty = diagnose(probeOf([...body, ["\r\n--B--\r\n", 700]], 700, { endedAt: 700 }));
+    assert.deepEqual(problems(empty), ["empty-final-part", "ended"]);
+    const fill = [...body, [replacePart("x".repeat(1000)).replace(/--B\r\n$/, "--B--\r\n"), 700]];
+    const repeated = diagnose(probeOf(fill as [string, number][], 700, { endedAt: 700 }));
+    assert.deepEqual(problems(repeated), ["ended"]);
+  });
+
+  it("a boundary inside a body, a push that stalls", () => {
+    const cut = [["--B\r\nContent-Type: image/jpeg\r\n\r\nab\r\n--Bcd\r\n--B\r\n", 5]];
+    const d = diagnose(probeOf([...cut, ...paced(10, 100).slice(1)] as [string, number][], 1100));
+    assert.deepEqual(problems(d), ["boundary-in-body"]);
+    const stalled = diagnose(probeOf(paced(10, 100), 5000));
+    assert.deepEqual(problems(stalled), ["stalled"]);
+    assert.match(stalled.findings[0].message, /no part for the last 4095 ms/);
+  });
+
+  it("Content-Length: browsers go without by design (a note); readers without it is a problem", () => {
+    const reader = (length: boolean) =>
+      probeOf(length ? withLength(paced(3, 100)) : paced(3, 100), 400);
+    const told = diagnose({ ...probeOf(paced(10, 100), 1000), reader: reader(true) });
+    assert.deepEqual(problems(told), []);
+    assert.ok(notes(told).includes("content-length"));
+    const without = diagnose({ ...probeOf(paced(10, 100), 1000), reader: reader(false) });
+    assert.deepEqual(problems(without), ["no-content-length"]);
+  });
+
+  it("takes lateness from the reader's read when the browser's parts carry no stamp", () => {
+    const unstamped = paced(10, 100).map(([text, at]) =>
+      [text.replace(/X-Timestamp: .*\r\n/, ""), at] as [string, number]
+    );
+    const reader = probeOf(withLength(paced(10, 100, 1000, (i) => 1 + 100 * (i % 2))), 1000);
+    const d = diagnose({ ...probeOf(unstamped, 1000), reader });
+    assert.equal(d.lateness?.read, "reader");
+    assert.deepEqual(problems(d), ["late"]);
+  });
+});
