@@ -74,11 +74,12 @@ describe("hub.stats()", () => {
       `capped at 5 fps: ${slow.framesSent} frames in ${elapsed} ms`,
     );
     for (const [name, viewer] of [["capped", slow], ["uncapped", fast]] as const) {
-      const held = viewer.bytesHeld > 0 ? 1 : 0;
-      assert.equal(
-        viewer.framesSent + viewer.framesDropped + held,
-        published,
-        `${name}: ${viewer.framesSent} sent, ${viewer.framesDropped} dropped, ${held} held`,
+      // At most one frame waits (latest wins), and then bytes are held for it. (bytesHeld alone
+      // does not tell: a viewer also keeps its last frame to repeat at the end.)
+      const held = published - viewer.framesSent - viewer.framesDropped;
+      assert.ok(
+        held === 0 || (held === 1 && viewer.bytesHeld > 0),
+        `${name}: ${viewer.framesSent} sent, ${viewer.framesDropped} dropped of ${published}`,
       );
     }
     hub.close();
