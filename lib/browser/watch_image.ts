@@ -15,7 +15,7 @@
  */
 
 import { backoffMs } from "../shared/backoff.ts";
-import { milliseconds } from "../shared/milliseconds.ts";
+import { milliseconds } from "../shared/checks.ts";
 import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 import { RELOAD_PARAM } from "../shared/reload_param.ts";

@@ -7,6 +7,7 @@
 
 import { describeValue as describe } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
+import { MAX_TIMER } from "../shared/checks.ts";
 import type { ResultKind } from "./negotiate.ts";
 
 /** Options of {@linkcode graphqlResponse}. */
@@ -84,9 +85,6 @@ export function checkOptions(
     : interval(options.heartbeat, kind === "subscription" ? 5000 : 0);
   return { heartbeat, extra };
 }
-
-// setTimeout fires at once for anything larger.
-const MAX_TIMER = 2 ** 31 - 1;
 
 /** Checks `options.heartbeat`. @throws {RangeError} */
 function interval(value: unknown, fallback: number): number {

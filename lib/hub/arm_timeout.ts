@@ -5,8 +5,7 @@
  * @module
  */
 
-/** The longest delay `setTimeout` honours; past it, runtimes fire after 1 ms. */
-export const MAX_TIMER: number = 2 ** 31 - 1;
+import { MAX_TIMER } from "../shared/checks.ts";
 
 /**
  * `setTimeout` for every timer of the hub, with the delay kept within 1 ms

@@ -10,7 +10,7 @@ import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
 import type { Part } from "../push/part.ts";
-import { flag, seconds } from "./option_checks.ts";
+import { flag, optionsObject, seconds } from "../shared/checks.ts";
 
 /** The camera options of `new PushHub()` (see `PushHubOptions`). */
 export interface CameraOptions {
@@ -137,11 +137,7 @@ export interface ResolvedSnapshot {
  * @throws {TypeError|RangeError} on a bad init.
  */
 export function resolveSnapshotInit(init: unknown): ResolvedSnapshot {
-  if (init === undefined) init = {};
-  if (typeof init !== "object" || init === null) {
-    throw new TypeError(`init must be an object, got ${describeValue(init)}`);
-  }
-  const given = init as SnapshotInit;
+  const given = optionsObject(init as SnapshotInit | undefined, "init");
   const { headers, request, timeout = 2000 } = given;
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`init.request must be a Request, got ${describeValue(request)}`);

@@ -9,7 +9,6 @@
 import { encodeFrame, type HubFrame } from "./frame.ts";
 import { publishCheck } from "./publish_checks.ts";
 import { armTimeout } from "./arm_timeout.ts";
-import type { Framing } from "../push/framing.ts";
 import type { Part } from "../push/part.ts";
 import { formatTimestamp } from "./timestamp.ts";
 
@@ -19,18 +18,17 @@ import { formatTimestamp } from "./timestamp.ts";
  *
  * @example
  * ```ts ignore
- * const frame = encodeOffline(resolveHubOptions({ offline }), framing);
+ * const frame = encodeOffline(resolveHubOptions({ offline }));
  * ```
  * @throws {TypeError|RangeError} as `publish()` would.
  */
 export function encodeOffline(
   options: { boundary: string; camera: { offline: Part | undefined } },
-  framing: Framing,
 ): HubFrame | undefined {
   const offline = options.camera.offline;
   if (offline === undefined) return undefined;
   const wire = publishCheck(options.boundary, "options.offline")(offline);
-  return encodeFrame(framing, wire, offline.contentType);
+  return encodeFrame(options.boundary, wire, offline.contentType);
 }
 
 /**
@@ -38,8 +36,8 @@ export function encodeOffline(
  *
  * @example
  * ```ts ignore
- * const live = new LiveFrame(options.camera, encodeOffline(options, framing), offerToAll);
- * live.set(encodeFrame(framing, wire, "image/jpeg", live.stamp()));
+ * const live = new LiveFrame(options.camera, encodeOffline(options), offerToAll);
+ * live.set(encodeFrame(options.boundary, wire, "image/jpeg", live.stamp()));
  * live.goOffline(); // the offline frame, to offer to every viewer
  * ```
  */

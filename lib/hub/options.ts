@@ -7,10 +7,11 @@
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
 import type { PushMode } from "../push/framing.ts";
-import { contained, milliseconds, resolvePushOptions } from "../push/options.ts";
+import { resolvePushOptions } from "../push/options.ts";
+import { contained } from "../shared/contained.ts";
+import { count, flag, hook, milliseconds, optionsObject, seconds } from "../shared/checks.ts";
 import type { ViewerStats } from "./stats.ts";
 import { type CameraOptions, resolveCameraOptions, type ResolvedCamera } from "./camera_options.ts";
-import { flag, seconds } from "./option_checks.ts";
 
 /** Options of `new PushHub()`; the camera options are in {@linkcode CameraOptions}. */
 export interface PushHubOptions extends CameraOptions {
@@ -149,10 +150,7 @@ export interface ResolvedHubOptions {
 
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
 export function resolveHubOptions(options: PushHubFromOptions | undefined): ResolvedHubOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  }
+  options = optionsObject(options, "options");
   const push = resolvePushOptions({
     mode: options.mode,
     boundary: options.boundary,
@@ -177,8 +175,14 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     linger: lingerOf(options.linger),
     stopTimeout: milliseconds(options.stopTimeout, 10_000, "options.stopTimeout"),
     onError: push.onError,
-    onSubscribe: contained(hook(options.onSubscribe, "options.onSubscribe")),
-    onUnsubscribe: contained(hook(options.onUnsubscribe, "options.onUnsubscribe")),
+    onSubscribe: contained(hook<(viewer: ViewerStats) => void>(
+      options.onSubscribe,
+      "options.onSubscribe",
+    )),
+    onUnsubscribe: contained(hook<(viewer: ViewerStats) => void>(
+      options.onUnsubscribe,
+      "options.onUnsubscribe",
+    )),
     camera: resolveCameraOptions(options, dropSame),
   };
 }
@@ -197,26 +201,6 @@ export function fpsInterval(fps: unknown): number {
     );
   }
   return 1000 / fps;
-}
-
-/** A hook made safe to call anywhere: a logger that throws must not end the process. */
-function hook<T>(value: unknown, name: string): (value: T) => void {
-  if (value === undefined) return () => {};
-  if (typeof value !== "function") {
-    throw new TypeError(
-      `${name} must be a function, got ${describeValue(value)}`,
-    );
-  }
-  return value as (value: T) => void;
-}
-
-function count(value: unknown, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (value === Infinity && fallback === Infinity) return value;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be an integer >= 1, got ${describeValue(value)}`);
-  }
-  return value;
 }
 
 function lingerOf(value: unknown): number {

@@ -3,7 +3,6 @@
  * @module
  */
 
-import { type Framing, framingFor } from "../push/framing.ts";
 import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
 import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
 import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
@@ -35,7 +34,6 @@ import { HubSourceViewers } from "./source_viewers.ts";
  */
 export class PushHub {
   #options: ResolvedHubOptions;
-  #framing: Framing;
   #check: PublishCheck;
   #subscribers: HubSubscribers;
   #live: LiveFrame;
@@ -54,12 +52,11 @@ export class PushHub {
   constructor(options?: PushHubOptions) {
     const config = resolveHubOptions(options);
     this.#options = config;
-    this.#framing = framingFor(config.mode, config.boundary);
     this.#check = publishCheck(config.boundary);
     const offer = (frame: HubFrame): void => this.#subscribers.offer(frame, Date.now());
-    this.#live = new LiveFrame(config.camera, encodeOffline(config, this.#framing), offer);
+    this.#live = new LiveFrame(config.camera, encodeOffline(config), offer);
     const maxQueue = config.mode === "replace" ? Infinity : config.maxQueue;
-    this.#subscribers = new HubSubscribers(this.#framing, maxQueue, {
+    this.#subscribers = new HubSubscribers(config.boundary, maxQueue, {
       wanted: () => this.#source?.wake(),
       // A fresh snapshot still waiting keeps a lazy source running.
       empty: () => (this.#timer.stop(), this.#live.waiting === 0 && this.#source?.idle()),
@@ -135,15 +132,17 @@ export class PushHub {
       if (live.repeat()) this.#subscribers.offer(last, now); // dualFinalFrames
       return;
     }
-    live.set(encodeFrame(this.#framing, wire, part.contentType, live.stamp()));
+    live.set(encodeFrame(this.#options.boundary, wire, part.contentType, live.stamp()));
     this.#meter.published(now);
     this.#subscribers.offer(live.latest!, now);
     if (!last) this.#timer.arm(); // the first frame, or back from offline: keep-alives start
   }
 
   /**
-   * A push response for one viewer. With `request`, an `<img>` load gets
-   * `advanceHeaders` and the viewer leaves when `request.signal` aborts. Past
+   * A push response for one viewer. With `request`, the framing fits the
+   * client (as `pushResponse`'s: browser framing for browsers and when no
+   * request is given, reader framing for media readers and `fetch()`) and
+   * the viewer leaves when `request.signal` aborts. Past
    * `maxSubscribers`, or after `close()`: `503` with `Retry-After`. `HEAD`:
    * the same status and headers, no body, never counted as a subscriber.
    *

@@ -9,13 +9,12 @@
 
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
-import { multipartContentType } from "../shared/boundary.ts";
-import { asksForMixed, REPLACE_PARAM } from "../shared/fetch_framing.ts";
-import type { PushMode } from "../push/framing.ts";
+import { optionsObject } from "../shared/checks.ts";
+import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
 import type { SubscriberConfig } from "./subscriber.ts";
-import { defaultAdvanceHeaders, pushSignals } from "../push/options.ts";
+import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";
 import { containHeaders } from "../shared/contained_content.ts";
@@ -56,24 +55,18 @@ export function pushSetup(
   request: Request | undefined,
   init: HubResponseInit | undefined,
 ): { config: Omit<SubscriberConfig, "meter">; headers: Headers } {
-  if (init !== undefined && (typeof init !== "object" || init === null)) {
-    throw new TypeError(`init must be an object, got ${describeValue(init)}`);
-  }
+  optionsObject(init, "init");
   // The hub checked its mode and boundary once; per viewer only the request is new.
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(undefined, request, "");
-  const advanceHeaders = defaultAdvanceHeaders(mode, request);
+  // The framing for this client, and its label, by the encoder's rule (lib/push/options.ts).
+  const advanceHeaders = wantsAnnounce(mode, request);
   const interval = fpsInterval(init?.fps);
-  const headers = containHeaders(pushHeaders(mode, boundary, init?.headers, "init.headers"));
-  // A fetch() reader asking for multipart/mixed first (pushInto) gets the same bytes labelled
-  // multipart/mixed, marked push=replace: WebKit's fetch() cannot read x-mixed-replace, and the
-  // replace layout is valid multipart/mixed (lib/shared/fetch_framing.ts).
-  if (mode === "replace" && !advanceHeaders && request !== undefined && asksForMixed(request)) {
-    headers.set("Content-Type", `${multipartContentType("mixed", boundary)};${REPLACE_PARAM}`);
-  }
-  return { config: { advanceHeaders, interval, signals }, headers };
+  const label = labelsMixed(mode, advanceHeaders, request) ? "over-mixed" : mode;
+  const headers = containHeaders(pushHeaders(label, boundary, init?.headers, "init.headers"));
+  return { config: { wire: wireFor(mode, advanceHeaders), interval, signals }, headers };
 }
 
 /**

@@ -1,15 +1,17 @@
 /**
  * One subscriber of a `PushHub`: a pull-based byte stream that holds at most
- * one frame (replace mode, latest wins; with `advanceHeaders` also the body
+ * one frame (replace mode, latest wins; with browser framing also the body
  * that fills the part it announced) or at most `maxQueue` frames (mixed mode)
- * until its consumer asks for bytes.
+ * until its consumer asks for bytes. Each frame goes out as one chunk, framed
+ * by its `PartWriter` (lib/push/framing.ts): in steady state a view of the
+ * frame's shared buffer, so one send per viewer per frame and no copy.
  *
  * @module
  */
 
-import { frameViews, type HubFrame } from "./frame.ts";
+import type { HubFrame } from "./frame.ts";
 import { HeldFrames } from "./held.ts";
-import { HeldLine } from "./held_line.ts";
+import { PartWriter } from "../push/framing.ts";
 import type { SubscriberConfig, SubscriberHost } from "./subscriber_host.ts";
 import type { ViewerStats } from "./stats.ts";
 import { armTimeout } from "./arm_timeout.ts";
@@ -31,15 +33,13 @@ export class HubSubscriber {
   #config: SubscriberConfig;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #done = false;
-  /** Frames waiting to be taken, oldest first, as views; replace mode keeps at most one. */
+  /** Frames waiting to be taken, oldest first; replace mode keeps at most one. */
   #held: HeldFrames;
-  /** The delimiter line held open after the frame sent last. */
-  #line: HeldLine;
+  /** Frames each part for this client, and keeps the body that fills an announced part. */
+  #writer: PartWriter<HubFrame>;
   /** Bytes this subscriber counts in the hub's `retain`. */
   #charge = 0;
-  /** With `advanceHeaders`: the header block sent ahead for the next part, once one was sent. */
-  #announced: string | undefined;
-  /** The frame whose body fills the part `#announced` if the next frame differs, or at the end. */
+  /** The frame whose body fills the announced part, as counted in the hub's `hold`. */
   #fill: HubFrame | undefined;
   #sentAt = -Infinity;
   #wake: (() => void) | undefined;
@@ -54,17 +54,11 @@ export class HubSubscriber {
     this.offeredAt = now;
     this.#takenAt = now;
     this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
-    this.#line = new HeldLine(host.framing, host.lines, (chunk) => {
-      try {
-        this.#controller.enqueue(chunk);
-      } catch {
-        this.#finish(); // Torn down under us (Deno errors a body on disconnect): it is gone.
-      }
-    });
+    this.#writer = new PartWriter<HubFrame>(host.boundary, config.wire);
     this.stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
-        controller.enqueue(host.framing.open);
+        controller.enqueue(this.#writer.open);
         for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);
       },
       pull: () => this.#pull(),
@@ -102,23 +96,17 @@ export class HubSubscriber {
     this.offeredAt = now;
     const held = this.#held;
     if (this.#host.maxQueue === Infinity) {
-      const views = frameViews(
-        frame,
-        this.#config.advanceHeaders,
-        this.#announced,
-        this.#fill?.body,
-      );
-      // A frame that fits the announced block can fill it too: the older body is let go.
-      if (this.#announced === frame.key) this.#setFill(frame);
       if (held.length) this.#config.meter.dropped(1); // latest wins: the untaken one is lost
-      held.replace(views, frame);
+      held.replace(frame);
+      this.#writer.refill(frame);
+      this.#setFill(this.#writer.filling);
     } else {
       if (held.length >= this.#host.maxQueue) {
         this.#config.meter.dropped(held.length + 1);
         const why = `the subscriber fell more than maxQueue (${held.length}) parts behind`;
         return this.fail(new Error(why));
       }
-      held.push([frame.plain], frame);
+      held.push(frame);
     }
     this.#recount();
     // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
@@ -127,23 +115,16 @@ export class HubSubscriber {
   }
 
   /**
-   * Ends cleanly; with `flush`, the frames it holds are sent first. Within the
-   * turn after a frame its line is still open: `--` closes right after that
-   * body. Later, the part announced last gets a body before the close
-   * delimiter, as in the encoder.
+   * Ends cleanly; with `flush`, the frames it holds are sent first. The close
+   * is the writer's: with browser framing the announced part is filled with
+   * the last body again first (lib/push/framing.ts).
    */
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held.clear();
     try {
-      if (flush) { for (const { views, frame } of held) this.#send(views, frame); }
-      const framing = this.#host.framing;
-      const fill = this.#fill?.body;
-      const ending = this.#line.open
-        ? [framing.closeHeld]
-        : fill
-        ? [fill, framing.close]
-        : [framing.close];
+      if (flush) { for (const frame of held) this.#send(frame); }
+      const ending = this.#writer.close();
       this.#finish();
       for (const chunk of ending) this.#controller.enqueue(chunk);
       this.#controller.close();
@@ -165,7 +146,6 @@ export class HubSubscriber {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#fpsTimer);
-    this.#line.drop();
     this.#held.clear();
     this.#setFill(undefined);
     this.#recount();
@@ -187,24 +167,25 @@ export class HubSubscriber {
         await this.#wait(early);
         continue;
       }
-      const { views, frame } = this.#held.shift()!;
+      const frame = this.#held.shift()!;
       this.#sentAt = this.#takenAt = Date.now();
       this.#pulling = false;
       this.#config.meter.sent(this.#sentAt);
-      this.#send(views, frame);
+      this.#send(frame);
       this.#recount();
       return;
     }
   }
 
-  /** Sends a frame's views; with `advanceHeaders` its header block is what comes next. */
-  #send(views: Uint8Array[], frame: HubFrame): void {
-    const advance = this.#config.advanceHeaders;
-    if (advance) {
-      this.#announced = frame.key;
-      this.#setFill(frame);
+  /** Sends a frame: one chunk, in the framing of this subscriber's client. */
+  #send(frame: HubFrame): void {
+    const chunk = this.#writer.part(frame);
+    this.#setFill(this.#writer.filling);
+    try {
+      this.#controller.enqueue(chunk);
+    } catch {
+      this.#finish(); // Torn down under us (Deno errors a body on disconnect): it is gone.
     }
-    this.#line.send(views, advance ? frame.first.byteLength - frame.plain.byteLength : 0);
   }
 
   /** Keeps `frame` (or nothing) to fill the announced part, counting the reference. */

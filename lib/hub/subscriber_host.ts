@@ -5,9 +5,8 @@
  * @module
  */
 
-import type { Framing } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
-import type { LineTurn } from "./held_line.ts";
+import type { Wire } from "../push/framing.ts";
 import type { ViewerMeter } from "./stats.ts";
 
 /**
@@ -15,9 +14,8 @@ import type { ViewerMeter } from "./stats.ts";
  * (`HubSubscriber`), a parameter so that this file needs no import of it.
  */
 export interface SubscriberHost<S> {
-  framing: Framing;
-  /** The hub's one timer turn for held delimiter lines. */
-  lines: LineTurn;
+  /** The boundary of every subscriber's push. */
+  boundary: string;
   /** `Infinity` in replace mode: one slot, latest wins. */
   maxQueue: number;
   /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
@@ -32,7 +30,8 @@ export interface SubscriberHost<S> {
 
 /** Per-subscriber settings. */
 export interface SubscriberConfig {
-  advanceHeaders: boolean;
+  /** The framing for this subscriber's client (lib/push/framing.ts). */
+  wire: Wire;
   /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
   interval: number;
   signals: AbortSignal[];

@@ -5,8 +5,6 @@
  * @module
  */
 
-import type { Framing } from "../push/framing.ts";
-import { LineTurn } from "./held_line.ts";
 import type { HubFrame } from "./frame.ts";
 import { HubSubscriber, type SubscriberConfig, type SubscriberHost } from "./subscriber.ts";
 import type { ViewerStats } from "./stats.ts";
@@ -28,7 +26,7 @@ export interface SubscribersEvents {
  *
  * @example
  * ```ts ignore
- * const subscribers = new HubSubscribers(framing, Infinity, {
+ * const subscribers = new HubSubscribers(boundary, Infinity, {
  *   wanted() {},
  *   empty() {},
  *   joined() {},
@@ -38,8 +36,7 @@ export interface SubscribersEvents {
  * ```
  */
 export class HubSubscribers implements SubscriberHost<HubSubscriber>, Iterable<HubSubscriber> {
-  readonly framing: Framing;
-  readonly lines: LineTurn = new LineTurn();
+  readonly boundary: string;
   readonly maxQueue: number;
   #set = new Set<HubSubscriber>();
   #events: SubscribersEvents;
@@ -50,8 +47,8 @@ export class HubSubscribers implements SubscriberHost<HubSubscriber>, Iterable<H
   #waiting = 0;
 
   /** `maxQueue` is `Infinity` in replace mode (one slot, latest wins). */
-  constructor(framing: Framing, maxQueue: number, events: SubscribersEvents) {
-    this.framing = framing;
+  constructor(boundary: string, maxQueue: number, events: SubscribersEvents) {
+    this.boundary = boundary;
     this.maxQueue = maxQueue;
     this.#events = events;
   }
@@ -121,7 +118,7 @@ export class HubSubscribers implements SubscriberHost<HubSubscriber>, Iterable<H
   hold(frame: HubFrame, delta: 1 | -1): void {
     const count = (this.#frames.get(frame) ?? 0) + delta;
     // A frame is one buffer (frame.ts): any view of it keeps all of it.
-    const size = frame.switched.byteLength;
+    const size = frame.size;
     if (count > 0) {
       if (count === 1 && delta === 1) this.#real += size;
       this.#frames.set(frame, count);

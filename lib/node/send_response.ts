@@ -43,10 +43,10 @@ export interface NodeServerResponse {
  * ```ts ignore
  * import { createServer } from "node:http";
  * import { PushHub } from "multipart-push";
- * import { sendResponse } from "multipart-push/node";
+ * import { sendResponse, toRequest } from "multipart-push/node";
  *
  * const hub = new PushHub();
- * createServer((req, res) => void sendResponse(hub.response(), res)).listen(8080);
+ * createServer((req, res) => void sendResponse(hub.response(toRequest(req, res)), res)).listen(8080);
  * ```
  *
  * @param response The response to send; its body is read to the end or cancelled.
@@ -120,4 +120,59 @@ function headerRecord(headers: Headers): Record<string, string | string[]> {
   const cookies = headers.getSetCookie?.() ?? [];
   if (cookies.length > 0) record["set-cookie"] = cookies;
   return record;
+}
+
+/** What {@linkcode toRequest} reads of Node's `http.IncomingMessage` (Express's `req` too). */
+export interface NodeIncomingMessage {
+  readonly method?: string | undefined;
+  /** The request target, e.g. `/stream?fps=5`. */
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Its socket: a TLS socket (https) has `encrypted: true`. */
+  readonly socket?: object | null | undefined;
+}
+
+/**
+ * A web `Request` for Node's `req`: method, URL and header fields (not the body: a push answers a
+ * `GET`), so `pushResponse` and `hub.response` can fit the framing to the client (an `<img>`, a
+ * page, a media reader: see `PushOptions.advanceHeaders`). With `res`, its `signal` aborts when
+ * the connection closes, which ends the push cleanly.
+ *
+ * @example
+ * ```ts ignore
+ * createServer((req, res) => void sendResponse(pushResponse(frames(), { request: toRequest(req, res) }), res));
+ * ```
+ * @throws {TypeError} when `req` has no `headers` object, or its method is one a `Request` cannot
+ * have (`CONNECT`, `TRACE`, `TRACK`).
+ */
+export function toRequest(
+  req: NodeIncomingMessage,
+  res?: Pick<NodeServerResponse, "once">,
+): Request {
+  if (typeof req?.headers !== "object" || req.headers === null) {
+    throw new TypeError(
+      `req must be a Node http.IncomingMessage (with headers), got ${describe(req)}`,
+    );
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    // HTTP/2 pseudo-headers (":path") are no header fields.
+    if (value === undefined || name.startsWith(":")) continue;
+    for (const one of typeof value === "string" ? [value] : value) headers.append(name, one);
+  }
+  const tls = (req.socket as { encrypted?: unknown } | null | undefined)?.encrypted === true;
+  const scheme = tls ? "https" : "http";
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", `${scheme}://${headers.get("host") ?? "localhost"}`);
+  } catch {
+    url = new URL(req.url?.startsWith("/") ? req.url : "/", `${scheme}://localhost`);
+  }
+  const abort = new AbortController();
+  res?.once("close", () => abort.abort());
+  const method = req.method ?? "GET";
+  if (/^(?:CONNECT|TRACE|TRACK)$/i.test(method)) {
+    throw new TypeError(`req.method must be one a fetch Request allows, got ${describe(method)}`);
+  }
+  return new Request(url, { method, headers, signal: abort.signal });
 }

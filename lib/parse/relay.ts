@@ -9,7 +9,7 @@
 import type { PartsInput } from "./chunk_source.ts";
 import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
-import { milliseconds } from "../shared/milliseconds.ts";
+import { milliseconds } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
 import { contained } from "../shared/contained.ts";
 import { forwardedHeaders } from "./forwarded_headers.ts";

@@ -8,8 +8,7 @@
  */
 
 import { boundaryGuard } from "./boundary_guard.ts";
-import { framingFor } from "./framing.ts";
-import { partFramer } from "./part_framer.ts";
+import { PartWriter, wireFor, wireFrame } from "./framing.ts";
 import {
   badIteratorResult,
   openPartSource,
@@ -37,16 +36,13 @@ export function encodeParts(
   parts: PartSource,
   config: ResolvedPushOptions,
 ): ReadableStream<Uint8Array> {
-  const framing = framingFor(config.mode, config.boundary);
   const guard = config.callerBoundary ? boundaryGuard(config.boundary) : undefined;
   const iterator = openPartSource(parts, guard);
-  const framer = partFramer(framing, config.advanceHeaders);
+  const writer = new PartWriter(config.boundary, wireFor(config.mode, config.advanceHeaders));
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let index = 0;
   /** The reader of the streamed body in flight, if any. */
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  /** Finishes the delimiter line held open after the last body (see `endPart`). */
-  let lineTimer: ReturnType<typeof setTimeout> | undefined;
   /** Names the body in flight; built only when needed, not per chunk. */
   const bodyWhere = (): string => `parts[${index - 1}].body`;
   const stopper = pushStopper(config, iterator, {
@@ -57,10 +53,9 @@ export function encodeParts(
   });
 
   function end(sourceOpen: boolean): void {
-    clearTimeout(lineTimer);
     stopper.finish(sourceOpen);
     try {
-      for (const chunk of framer.close()) controller.enqueue(chunk);
+      for (const chunk of writer.close()) controller.enqueue(chunk);
       controller.close();
     } catch {
       // The consumer tore the stream down first (a runtime that errors rather
@@ -70,44 +65,23 @@ export function encodeParts(
 
   function fail(error: unknown, sourceOpen: boolean): void {
     if (stopper.done) return;
-    clearTimeout(lineTimer);
     stopper.finish(sourceOpen);
     controller.error(error);
     config.onError(error);
     body?.cancel(error).catch(() => {});
   }
 
-  /**
-   * Ends a part with its delimiter, but keeps the delimiter's line open for one
-   * timer turn: a source that ends right after its last part then closes
-   * right after that body, the ending every browser and decoder keeps (issue
-   * 14). Any later, and the line is completed so Firefox shows the part.
-   */
-  function endPart(): void {
-    controller.enqueue(framer.after());
-    lineTimer = setTimeout(() => {
-      lineTimer = undefined;
-      if (stopper.done) return;
-      try {
-        for (const chunk of framer.lineEnd()) controller.enqueue(chunk);
-      } catch {
-        // Torn down under us (Deno errors a body on disconnect): a throw here would be an
-        // uncaught error in a timer, so stop the source as a cancel would.
-        stopper.finish(true);
-      }
-    }, 0);
-  }
-
+  /** Sends a part: a body of bytes goes out with its framing as one chunk (one write). */
   function sendPart(wire: WirePart, where: string): void {
-    if (wire.bytes) guard?.checkBody(wire.bytes, where);
-    else guard?.reset();
-    clearTimeout(lineTimer);
-    for (const chunk of framer.before(wire)) controller.enqueue(chunk);
     if (wire.bytes) {
-      if (wire.bytes.byteLength > 0) controller.enqueue(wire.bytes);
-      framer.body(wire.bytes);
-      endPart();
+      guard?.checkBody(wire.bytes, where);
+      controller.enqueue(
+        writer.part(wireFrame(config.boundary, wire.fields, wire.key, wire.bytes)),
+      );
     } else {
+      guard?.reset();
+      const before = writer.begin(wire.fields, wire.key);
+      if (before.byteLength > 0) controller.enqueue(before);
       body = wire.stream!.getReader();
     }
   }
@@ -123,7 +97,7 @@ export function encodeParts(
     if (stopper.done) return;
     if (chunk.done) {
       body = undefined;
-      endPart();
+      controller.enqueue(writer.end());
       if (stopper.stopAfterBody) end(true);
       return;
     }
@@ -139,14 +113,14 @@ export function encodeParts(
       }
     }
     if (bytes.byteLength > 0) controller.enqueue(bytes);
-    framer.body(bytes);
+    writer.chunk(bytes);
   }
 
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
       config.waitUntil?.(stopper.settled);
-      controller.enqueue(framing.open);
+      controller.enqueue(writer.open);
       stopper.arm();
     },
     async pull() {
@@ -173,7 +147,6 @@ export function encodeParts(
     },
     cancel(reason) {
       if (stopper.done) return;
-      clearTimeout(lineTimer);
       stopper.finish(true);
       body?.cancel(reason).catch(() => {});
     },

@@ -1,91 +1,252 @@
 /**
- * The bytes around parts, for both modes. The encoder and the hub build every
- * frame from these, so the two can never disagree on the wire format.
+ * The wire rule: which bytes go out around each part, and when. The encoder
+ * (`pushStream`, `pushResponse`) and `PushHub` both write every push through
+ * {@linkcode PartWriter}, so the two cannot disagree; each frame goes out as
+ * one chunk, and nothing is sent from a timer.
  *
- * Replace mode (`multipart/x-mixed-replace`): `--B CRLF` opens, each part is
- * `fields CRLF body`, followed at once by `CRLF --B` (`held`); the line's
- * `CRLF` follows a moment later unless the push ends first, in which case
- * `-- CRLF` closes right after the last body. That is the one ending every
- * client keeps (measured, issue 14): an empty part before the close blanks a
- * Firefox document and breaks a WebKit `<img>`, and Python's `email` and VLC
- * count it as a part. Firefox, ffmpeg and the 1995 Netscape note act on a
- * complete boundary line, so the line is not held for longer than that moment.
- * A push that ends later, its line already complete, closes with
- * `CRLF --B-- CRLF` (an empty part, which our decoder and ffmpeg skip).
+ * Two framings, picked per client (options.ts, {@linkcode wantsAnnounce}):
  *
- * Mixed mode (`multipart/mixed`, GraphQL incremental delivery): `CRLF --B`
- * opens, each part is `CRLF fields CRLF body` followed at once by `CRLF --B`;
- * `-- CRLF` closes. No empty part ever appears.
+ * Browser framing (`announce`, replace mode): `--B CRLF` opens; the first part
+ * is `fields CRLF body`, and every part's body is followed, in the same chunk,
+ * by its complete delimiter line and the header block of the part to come
+ * (this part's own, without `Content-Length`):
+ * `body CRLF --B CRLF key CRLF`. Browsers act on what follows a body: Chromium
+ * paints a part only once the next part's header block has arrived, Firefox
+ * only once the delimiter line is complete. So each frame is painted as soon
+ * as its one chunk arrives, without a second send or a timer. The next part
+ * whose header block is the announced one is its body alone; one with another
+ * block first fills the announced part with the previous body.
+ *
+ * Reader framing (replace mode for media readers and `fetch()`, and all of
+ * mixed mode): `CRLF --B` opens, each part is `CRLF fields CRLF body CRLF --B`
+ * (the line's `CRLF` starts the next part), `-- CRLF` closes. Each part has
+ * its `Content-Length`, which FFmpeg (ffmpeg, OpenCV) needs to hand a part
+ * over as it arrives rather than one part late; but browsers would show each
+ * frame one late (and a lone frame never), so they are not given it.
+ *
+ * The ending, whatever ends a replace push (its source returns, at once or
+ * later, an abort, a timeout, `hub.close()`): the last part again, then the
+ * close. Browser framing must fill the part it announced: an empty part there
+ * blanks a Firefox document and breaks a Chromium or WebKit `<img>` (issue
+ * 14), and GStreamer, Python's `email` and our decoder would read it as a part.
+ * Reader framing repeats it too, since VLC drops the part that the close
+ * delimiter ends. So readers count one part more than was pushed, the last
+ * one twice (VLC: exactly those pushed). Mixed mode repeats nothing.
+ *
+ * Measured in issue 19 (WebKitGTK 2.50, libsoup 3.2): WebKit shows nothing of
+ * a response until 512 bytes of its body have come (libsoup's content sniffer
+ * buffers them, `X-Content-Type-Options: nosniff` or not); browser framing
+ * opens with a 512-byte preamble, which every reader skips, so a lone small
+ * first part shows at once.
  *
  * @module
  */
 
-import { latin1Bytes } from "../shared/bytes.ts";
+import { concatBytes, latin1Bytes } from "../shared/bytes.ts";
 
 /** Which multipart flavour a push uses. */
 export type PushMode = "replace" | "mixed";
 
-/** The constant bytes of one push. */
-export interface Framing {
-  /** Sent as soon as the stream starts. */
-  open: Uint8Array;
-  /** The whole delimiter line between two parts. */
-  delimiter: Uint8Array;
-  /** The delimiter without its line end: sent together with a part's last byte. */
-  held: Uint8Array;
-  /** What completes `held` into `delimiter` (empty in mixed mode, where it is `headStart`). */
-  lineEnd: Uint8Array;
-  /** Ends the push right after `held`. */
-  closeHeld: Uint8Array;
-  /** Comes before a part's header fields (the CRLF of a mixed delimiter line). */
-  headStart: string;
-  /** Ends the push after a complete `delimiter`. */
-  close: Uint8Array;
+/** A part's bytes laid out once, for every framing; each `Uint8Array` views one buffer. */
+export interface WireFrame {
+  /** `CRLF fields CRLF body CRLF --B`: one part in reader framing. */
+  reader: Uint8Array;
+  /** `fields CRLF body CRLF --B CRLF key CRLF`: the first part in browser framing. */
+  first: Uint8Array;
+  /** `body CRLF --B CRLF key CRLF`: a part whose block was announced. */
+  fits: Uint8Array;
+  /** `CRLF --B CRLF fields CRLF body CRLF --B CRLF key CRLF`: a part after a fill. */
+  switched: Uint8Array;
+  /** The body alone. */
+  body: Uint8Array<ArrayBuffer>;
+  /** The header fields as sent (with `Content-Length` when known). */
+  fields: string;
+  /** The header block without `Content-Length`: what this part announces next. */
+  key: string;
 }
 
-const encoder = new TextEncoder();
+/**
+ * What WebKit needs before it shows a small first part: its network layer
+ * holds back a response's first 512 body bytes (libsoup's content sniffer,
+ * `BUFFER_SIZE 512`). Text before the first delimiter is a preamble (RFC 2046)
+ * that every reader skips, so browser framing opens with 510 spaces and CRLF.
+ */
+const PREAMBLE = `${" ".repeat(510)}\r\n`;
 
 /**
- * Builds the constant bytes for `mode` and `boundary`.
+ * Lays out one part for every framing: the body is copied once, with the
+ * header fields (and `stamp`, fields for this part only) before it and the
+ * delimiter line and `key` after it.
  *
  * @example
  * ```ts ignore
- * new TextDecoder().decode(framingFor("replace", "B").delimiter); // "\r\n--B\r\n"
+ * const frame = wireFrame("B", wire.fields, wire.key, wire.bytes);
+ * new TextDecoder().decode(frame.reader); // "\r\nContent-Type: …\r\n\r\nbody\r\n--B"
  * ```
  */
-export function framingFor(mode: PushMode, boundary: string): Framing {
-  if (mode === "replace") {
-    return {
-      open: encoder.encode(`--${boundary}\r\n`),
-      delimiter: encoder.encode(`\r\n--${boundary}\r\n`),
-      held: encoder.encode(`\r\n--${boundary}`),
-      lineEnd: encoder.encode("\r\n"),
-      closeHeld: encoder.encode("--\r\n"),
-      headStart: "",
-      close: encoder.encode(`\r\n--${boundary}--\r\n`),
-    };
-  }
+export function wireFrame(
+  boundary: string,
+  fields: string,
+  key: string,
+  body: Uint8Array,
+  stamp = "",
+): WireFrame {
+  const line = `\r\n--${boundary}\r\n`;
+  const head = latin1Bytes(`${line}${fields}${stamp}\r\n`);
+  const tail = latin1Bytes(`${line}${key}\r\n`);
+  const bodyAt = head.byteLength;
+  const tailAt = bodyAt + body.byteLength;
+  const out = new Uint8Array(tailAt + tail.byteLength);
+  out.set(head, 0);
+  out.set(body, bodyAt);
+  out.set(tail, tailAt);
+  const lineLength = line.length;
   return {
-    open: encoder.encode(`\r\n--${boundary}`),
-    delimiter: encoder.encode(`\r\n--${boundary}`),
-    held: encoder.encode(`\r\n--${boundary}`),
-    lineEnd: new Uint8Array(0),
-    closeHeld: encoder.encode(`--\r\n`),
-    headStart: "\r\n",
-    close: encoder.encode(`--\r\n`),
+    reader: out.subarray(lineLength - 2, tailAt + lineLength - 2),
+    first: out.subarray(lineLength),
+    fits: out.subarray(bodyAt),
+    switched: out,
+    body: out.subarray(bodyAt, tailAt),
+    fields,
+    key,
   };
 }
 
 /**
- * A part's header block as bytes: `headStart`, the fields, the empty line.
- * One byte per character (Latin-1, checked by `headerLine`), so a header
- * byte relayed from upstream goes out unchanged.
+ * The framing one client gets: `browser` and `reader` for replace mode (see
+ * the module doc), `mixed` for mixed mode (reader framing, nothing repeated).
+ */
+export type Wire = "browser" | "reader" | "mixed";
+
+/**
+ * The framing of a push in `mode`, `announce` telling browser framing
+ * (`advanceHeaders`, picked per client in options.ts) from reader framing.
+ */
+export function wireFor(mode: PushMode, announce: boolean): Wire {
+  return mode === "mixed" ? "mixed" : announce ? "browser" : "reader";
+}
+
+/**
+ * The framing of one push to one client: it frames each part as it goes out
+ * and knows what ends the push, keeping (by reference) the last part to
+ * repeat at the end in replace mode.
  *
  * @example
  * ```ts ignore
- * headBytes(framingFor("mixed", "B"), "Content-Type: text/plain\r\n"); // "\r\nContent-Type: text/plain\r\n\r\n"
+ * const writer = new PartWriter("B", "browser");
+ * enqueue(writer.open);
+ * enqueue(writer.part(wireFrame("B", wire.fields, wire.key, wire.bytes)));
+ * for (const chunk of writer.close()) enqueue(chunk);
  * ```
  */
-export function headBytes(framing: Framing, fields: string): Uint8Array {
-  return latin1Bytes(`${framing.headStart}${fields}\r\n`);
+export class PartWriter<F extends WireFrame = WireFrame> {
+  /** Sent first, on its own: the push's opening. */
+  readonly open: Uint8Array;
+  readonly #wire: Wire;
+  readonly #line: string;
+  /** The header block announced last (browser framing), `undefined` before the first part. */
+  #announced: string | undefined;
+  /**
+   * What repeats the last part at the end: its body (browser framing: the
+   * announced block is out already) or the whole part (reader framing).
+   */
+  #fill: Uint8Array[] = [];
+  /** The frame `#fill` comes from, when the part was sent whole. */
+  #fillFrame: F | undefined;
+  /** The tail of a streamed body for its key, kept while the key stays. */
+  #tail: { key: string; bytes: Uint8Array } | undefined;
+
+  constructor(boundary: string, wire: Wire) {
+    this.#wire = wire;
+    this.#line = `\r\n--${boundary}`;
+    this.open = latin1Bytes(wire === "browser" ? `${PREAMBLE}--${boundary}\r\n` : this.#line);
+  }
+
+  /** The frame kept to repeat at the end (the hub counts the buffer it keeps). */
+  get filling(): F | undefined {
+    return this.#fillFrame;
+  }
+
+  /** A whole part, as the one chunk to send. */
+  part(frame: F): Uint8Array {
+    if (this.#wire !== "browser") {
+      this.#keep(frame, frame.reader);
+      return frame.reader;
+    }
+    const announced = this.#announced;
+    const fill = this.#fill;
+    this.#announced = frame.key;
+    this.#keep(frame, frame.body);
+    if (announced === undefined) return frame.first;
+    if (announced === frame.key) return frame.fits;
+    return concatBytes([...fill, frame.switched]);
+  }
+
+  /**
+   * A frame waiting to be sent (a hub viewer's slot) that could repeat at
+   * the end as well as the part sent last (browser framing: one with the
+   * announced header block) takes its place: the older one is let go, so a
+   * stalled viewer keeps one frame, not two.
+   */
+  refill(frame: F): void {
+    if (this.#wire === "reader") this.#keep(frame, frame.reader);
+    else if (this.#wire === "browser" && this.#announced === frame.key) {
+      this.#keep(frame, frame.body);
+    }
+  }
+
+  /** What goes before a streamed body with header `fields` (`key` without its length). */
+  begin(fields: string, key: string): Uint8Array {
+    if (this.#wire !== "browser") {
+      const head = latin1Bytes(`\r\n${fields}\r\n`);
+      this.#keep(undefined, head);
+      return head;
+    }
+    const announced = this.#announced;
+    const fill = this.#fill;
+    this.#announced = key;
+    this.#keep(undefined);
+    if (announced === key) return new Uint8Array(0);
+    if (announced === undefined) return latin1Bytes(`${fields}\r\n`);
+    return concatBytes([...fill, latin1Bytes(`${this.#line}\r\n${fields}\r\n`)]);
+  }
+
+  /** Notes one chunk of a streamed body as it is sent: it may repeat at the end. */
+  chunk(bytes: Uint8Array): void {
+    if (this.#wire !== "mixed") this.#fill.push(bytes);
+  }
+
+  /** What goes after a streamed body. */
+  end(): Uint8Array {
+    if (this.#wire !== "browser") {
+      const line = latin1Bytes(this.#line);
+      if (this.#wire === "reader") this.#fill.push(line);
+      return line;
+    }
+    const key = this.#announced!;
+    if (this.#tail?.key !== key) {
+      this.#tail = { key, bytes: latin1Bytes(`${this.#line}\r\n${key}\r\n`) };
+    }
+    return this.#tail.bytes;
+  }
+
+  /**
+   * The last chunks of the push, between parts: in replace mode the last part
+   * again (by reference, not copied: an ending is no steady state), then the
+   * close delimiter.
+   */
+  close(): Uint8Array[] {
+    const fill = this.#fill;
+    this.#keep(undefined);
+    if (this.#wire !== "browser") return [...fill, latin1Bytes("--\r\n")];
+    if (this.#announced === undefined) return [latin1Bytes(`${this.#line}--\r\n`)];
+    return [...fill, latin1Bytes(`${this.#line}--\r\n`)];
+  }
+
+  /** Keeps what repeats the last part (nothing in mixed mode). */
+  #keep(frame: F | undefined, ...fill: Uint8Array[]): void {
+    if (this.#wire === "mixed") return;
+    this.#fill = fill;
+    this.#fillFrame = frame;
+  }
 }

@@ -22,6 +22,6 @@ export type { PushMode } from "./framing.ts";
 export type { Part, PartBody, PartSource } from "./part.ts";
 export type { HeadersInit } from "../shared/web_types.ts";
 export { asksForMixed, isReplacePush } from "../shared/fetch_framing.ts";
-export { isImageLoad, type PushOptions } from "./options.ts";
+export { isBrowserLoad, type PushOptions } from "./options.ts";
 export { pushResponse, type PushResponseOptions } from "./response.ts";
 export { pushStream } from "./stream.ts";

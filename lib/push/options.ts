@@ -7,13 +7,10 @@
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { contained } from "../shared/contained.ts";
-import { milliseconds } from "../shared/milliseconds.ts";
+import { flag, hook, milliseconds, optionsObject } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
-
-// lib/hub/options.ts takes these from here with the other push options.
-export { contained, milliseconds };
 
 /** Options of {@linkcode pushStream}. */
 export interface PushOptions {
@@ -22,7 +19,7 @@ export interface PushOptions {
    * one (MJPEG, live pictures). `"mixed"`: `multipart/mixed`, parts append
    * (GraphQL `@defer`/`@stream`). A `"replace"` push answering a `request`
    * whose `Accept` asks for `multipart/mixed` first (a `fetch()` reader such as
-   * `pushInto`) goes out in mixed framing marked `push=replace`: WebKit's
+   * `pushInto`) goes out in reader framing labelled `multipart/mixed` and marked `push=replace`: WebKit's
    * `fetch()` cannot read `multipart/x-mixed-replace`.
    * @default {"replace"}
    */
@@ -52,15 +49,20 @@ export interface PushOptions {
    */
   maxDuration?: number | undefined;
   /**
-   * Replace mode only: after each delimiter, send the next part's header block
-   * (the previous part's `Content-Type`) at once. Chromium paints a part only
-   * when the next part's headers arrive; this makes it paint each frame as
-   * soon as it is sent. Parts then carry no `Content-Length`.
-   * @default {true when `request` is an `<img>` load, else false}
+   * Replace mode only: browser framing (true) or reader framing (false), see
+   * framing.ts. True: each body goes out with its delimiter line and the next
+   * part's header block in one chunk, so Chromium, Firefox and WebKit paint
+   * each frame as soon as it arrives, and an ending repeats the last body
+   * (decoders read it twice). False: every part with its `Content-Length`, N
+   * parts read as N, but browsers show each frame one late.
+   * @default {true, but false for a `request` from a client that is no browser
+   * page load (no `Sec-Fetch-Dest` of a page, frame or image, and an `Accept`
+   * that does not ask for HTML or an image first: ffmpeg, VLC, GStreamer, curl)
+   * or a `fetch()` reader asking for `multipart/mixed` first}
    */
   advanceHeaders?: boolean | undefined;
   /**
-   * The request being answered: picks `advanceHeaders` for the client, and
+   * The request being answered: picks the framing for the client (`advanceHeaders`), and
    * ends the push when `request.signal` aborts (the client went away).
    * @default {undefined}
    */
@@ -86,9 +88,8 @@ export interface PushOptions {
 
 /** Options after defaults and checks. */
 export interface ResolvedPushOptions {
-  /** The framing on the wire. */
   mode: PushMode;
-  /** A replace push sent in mixed framing to a `fetch()` reader (`push=replace`). */
+  /** A replace push labelled `multipart/mixed;push=replace` for a `fetch()` reader. */
   replaceOverMixed: boolean;
   boundary: string;
   /** The boundary came from the caller, so bodies must be scanned for it. */
@@ -96,6 +97,7 @@ export interface ResolvedPushOptions {
   signals: AbortSignal[];
   idleTimeout: number;
   maxDuration: number;
+  /** Browser framing (see framing.ts). */
   advanceHeaders: boolean;
   onError: (error: unknown) => void;
   waitUntil: ((promise: Promise<void>) => void) | undefined;
@@ -111,10 +113,7 @@ export interface ResolvedPushOptions {
  * @throws {TypeError|RangeError} on a bad option, naming it.
  */
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  }
+  options = optionsObject(options, "options");
   // Only `undefined` means "the default": a null is a mistake, not a wish for the default.
   const mode = options.mode === undefined ? "replace" : options.mode;
   if (mode !== "replace" && mode !== "mixed") {
@@ -126,38 +125,27 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
     throw new TypeError(`options.request must be a Request, got ${describeValue(request)}`);
   }
   const signals = pushSignals(options.signal, request, "options.");
-  const advanceHeaders = options.advanceHeaders === undefined
-    ? defaultAdvanceHeaders(mode, request)
-    : options.advanceHeaders;
-  if (typeof advanceHeaders !== "boolean") {
-    throw new TypeError(
-      `options.advanceHeaders must be a boolean, got ${describeValue(advanceHeaders)}`,
-    );
-  }
+  const advanceHeaders = flag(
+    options.advanceHeaders,
+    wantsAnnounce(mode, request),
+    "options.advanceHeaders",
+  );
   if (advanceHeaders && mode !== "replace") {
     throw new RangeError('options.advanceHeaders applies to mode "replace" only');
   }
-  for (const name of ["onError", "waitUntil"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(
-        `options.${name} must be a function, got ${describeValue(options[name])}`,
-      );
-    }
-  }
-  // A replace push read by fetch() goes out in mixed framing (fetch_framing.ts).
-  const overMixed = mode === "replace" && !advanceHeaders && request !== undefined &&
-    asksForMixed(request);
+  const onError = hook<(error: unknown) => void>(options.onError, "options.onError");
+  const waitUntil = hook<(promise: Promise<void>) => void>(options.waitUntil, "options.waitUntil");
   return {
-    mode: overMixed ? "mixed" : mode,
-    replaceOverMixed: overMixed,
+    mode,
+    replaceOverMixed: labelsMixed(mode, advanceHeaders, request),
     boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
     callerBoundary: options.boundary !== undefined,
     signals,
     idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
     maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
     advanceHeaders,
-    onError: contained(options.onError),
-    waitUntil: options.waitUntil,
+    onError: contained(onError),
+    waitUntil,
   };
 }
 
@@ -188,33 +176,55 @@ export function pushSignals(
 }
 
 /**
- * Whether a push sends header blocks ahead when not told: in replace mode,
- * for a request that loads an image (Chromium's `<img>` paints a part only
- * once the next part's headers arrive).
+ * Whether a push to the client that sent `request` uses browser framing
+ * (framing.ts): always without a request (the default must be right for
+ * browsers; readers stay correct), and for browser page, frame and image
+ * loads; not for mixed mode, a `fetch()` reader asking for `multipart/mixed`
+ * first, or a client that is no browser page load (ffmpeg, VLC, GStreamer,
+ * OpenCV, curl), which reads each part with its `Content-Length`.
  *
  * @example
  * ```ts ignore
- * defaultAdvanceHeaders("replace", new Request("http://x/", { headers: { Accept: "image/*" } })); // true
+ * wantsAnnounce("replace", new Request("http://x/", { headers: { "User-Agent": "Lavf/60" } })); // false
  * ```
  */
-export function defaultAdvanceHeaders(mode: PushMode, request: Request | undefined): boolean {
-  return mode === "replace" && request !== undefined && isImageLoad(request);
+export function wantsAnnounce(mode: PushMode, request: Request | undefined): boolean {
+  if (mode !== "replace") return false;
+  return request === undefined || (!asksForMixed(request) && isBrowserLoad(request));
 }
 
 /**
- * Whether a request loads an image: `Sec-Fetch-Dest: image`, or an `Accept`
- * whose first media range is an image (what browsers send for `<img>`).
+ * Whether a reader-framed replace push answering `request` is labelled
+ * `multipart/mixed;push=replace` (lib/shared/fetch_framing.ts): WebKit's
+ * `fetch()` cannot read `multipart/x-mixed-replace`.
+ */
+export function labelsMixed(
+  mode: PushMode,
+  advanceHeaders: boolean,
+  request: Request | undefined,
+): boolean {
+  return mode === "replace" && !advanceHeaders && request !== undefined && asksForMixed(request);
+}
+
+/** What browsers send as `Sec-Fetch-Dest` for loads that show a push. */
+const SHOWN = /^(?:document|iframe|frame|embed|object|image)$/i;
+
+/**
+ * Whether a request is a browser loading a page, frame or image:
+ * `Sec-Fetch-Dest` says so, or (an older browser, no `Sec-Fetch-Dest`) its
+ * `Accept` asks for HTML or an image first.
  *
  * @example
  * ```ts
- * import { isImageLoad } from "multipart-push";
+ * import { isBrowserLoad } from "multipart-push";
  *
- * isImageLoad(new Request("http://x/", { headers: { "Sec-Fetch-Dest": "image" } })); // true
+ * isBrowserLoad(new Request("http://x/", { headers: { "Sec-Fetch-Dest": "image" } })); // true
  * ```
  */
-export function isImageLoad(request: Request): boolean {
+export function isBrowserLoad(request: Request): boolean {
   const dest = request.headers.get("sec-fetch-dest");
-  if (dest !== null) return dest.toLowerCase() === "image";
-  const accept = request.headers.get("accept") ?? "";
-  return /^\s*image\//i.test(accept);
+  if (dest !== null) return SHOWN.test(dest.trim());
+  return /^\s*(?:image\/|text\/html|application\/xhtml\+xml)/i.test(
+    request.headers.get("accept") ?? "",
+  );
 }

@@ -10,7 +10,7 @@ import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
 import { headerLine, partHeaderPairs } from "../shared/header_fields.ts";
 
-/** What a part's body may be. Bytes are sent as they are, without a copy. */
+/** What a part's body may be. Bytes go out copied once, with their framing, as one chunk. */
 export type PartBody =
   | string
   | Uint8Array

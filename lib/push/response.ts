@@ -13,6 +13,7 @@ import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
 import { encodeParts } from "./encode_parts.ts";
 import { REPLACE_PARAM } from "../shared/fetch_framing.ts";
+import { CONTAINED_HEADERS } from "../shared/contained_content.ts";
 
 /** Options of {@linkcode pushResponse}: those of `pushStream`, plus the response's own. */
 export interface PushResponseOptions extends PushOptions {
@@ -33,16 +34,17 @@ export interface PushResponseOptions extends PushOptions {
 const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];
 
 /**
- * Answers a request with a multipart push. With `request` passed, an `<img>`
- * load gets `advanceHeaders` (Chromium paints each frame as it arrives) and
- * the push ends when the client goes away; a `HEAD` request gets the headers
- * alone, and `parts` is not read.
+ * Answers a request with a multipart push. With `request` passed, the
+ * framing fits the client (browser framing for browsers and when no request
+ * is given, reader framing for media readers and `fetch()`, see framing.ts)
+ * and the push ends when the client goes away; a `HEAD` request gets the
+ * headers alone, and `parts` is not read.
  *
  * Headers: `Content-Type: multipart/x-mixed-replace;boundary=…` (no space
  * before `boundary`: NCSA-era parsers stop at a space), `Cache-Control:
  * no-cache, no-store, must-revalidate, no-transform` (compressing proxies and middleware such
- * as Hono's `compress()` leave it alone), and `X-Accel-Buffering: no` so nginx
- * does not buffer the push.
+ * as Hono's `compress()` leave it alone), `X-Accel-Buffering: no` so nginx
+ * does not buffer the push, and `X-Content-Type-Options: nosniff`.
  *
  * @example A live clock in an `<img>`-free page, on Deno
  * ```ts ignore
@@ -74,10 +76,12 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
         describeValue(status),
     );
   }
-  const headers = pushHeaders(config.mode, config.boundary, options?.headers, "options.headers");
-  if (config.replaceOverMixed) {
-    headers.set("Content-Type", `${headers.get("Content-Type")};${REPLACE_PARAM}`);
-  }
+  const headers = pushHeaders(
+    config.replaceOverMixed ? "over-mixed" : config.mode,
+    config.boundary,
+    options?.headers,
+    "options.headers",
+  );
   // HEAD: the headers alone; the source is not read (its first part may be a camera grab).
   if (options?.request?.method === "HEAD") return new Response(null, { status, headers });
   return new Response(encodeParts(parts, config), { status, headers });
@@ -85,7 +89,8 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
 
 /**
  * The headers of a push response (also used by `PushHub`): the multipart
- * `Content-Type`, `Cache-Control` and `X-Accel-Buffering`, then `extra`.
+ * `Content-Type`, `Cache-Control`, `X-Accel-Buffering` and
+ * `X-Content-Type-Options`, then `extra`.
  *
  * @example
  * ```ts ignore
@@ -96,18 +101,20 @@ export function pushResponse(parts: PartSource, options?: PushResponseOptions): 
  * @throws {TypeError} when `extra` sets a header the push or the server owns.
  */
 export function pushHeaders(
-  mode: PushMode,
+  mode: PushMode | "over-mixed",
   boundary: string,
   extra: HeadersInit | undefined,
   where: string,
 ): Headers {
   const headers = new Headers({
-    "Content-Type": multipartContentType(
-      mode === "replace" ? "x-mixed-replace" : "mixed",
-      boundary,
-    ),
+    "Content-Type": mode === "over-mixed"
+      ? `${multipartContentType("mixed", boundary)};${REPLACE_PARAM}`
+      : multipartContentType(mode === "replace" ? "x-mixed-replace" : "mixed", boundary),
     "Cache-Control": "no-cache, no-store, must-revalidate, no-transform",
     "X-Accel-Buffering": "no",
+    // The browser takes the Content-Type as given: no sniffing of what a push carries (the
+    // hub's pushes add the sandbox policy too: lib/shared/contained_content.ts).
+    "X-Content-Type-Options": CONTAINED_HEADERS["X-Content-Type-Options"],
   });
   return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
 }

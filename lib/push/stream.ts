@@ -10,13 +10,16 @@ import { type PushOptions, resolvePushOptions } from "./options.ts";
 
 /**
  * Encodes parts as a multipart push, pulling one part from `parts` only when
- * the consumer asks for more bytes. Each part's delimiter goes out with its
- * last byte, so the client shows a part as soon as it has it. When the
+ * the consumer asks for more bytes. Each part's delimiter line (and, in
+ * browser framing, the next header block) goes out with its last byte, so the
+ * client shows a part as soon as it has it (the wire rule: framing.ts). When the
  * consumer cancels (the client left), the source's `return()` is called at
  * once, so an `async function*`'s `finally` runs.
  *
- * Byte bodies are enqueued as they are, without a copy: do not change a
- * buffer after yielding it.
+ * A body of bytes is copied once, with its framing, into the one chunk that
+ * carries it (one write per part). Chunks of a streamed body are enqueued as
+ * they are and kept, by reference, to repeat the last part at the end: do not
+ * change one after it was read.
  *
  * @example Serve it with your own headers
  * ```ts

@@ -3,10 +3,12 @@
  * `multipart/x-mixed-replace` response, then fails its first `read()` with
  * `TypeError: Load failed` (measured in WebKitGTK 2.50, issue 14); a
  * `multipart/mixed` body reads fine. So a reader that asks for
- * `multipart/mixed` first (as `pushInto` does) gets the replace push in mixed
- * framing, marked `push=replace` in its `Content-Type` so that the reader
- * still replaces rather than appends. Browsers' `<img>` and document loads
- * never ask for `multipart/mixed` first, so they keep the replace framing.
+ * `multipart/mixed` first (as `pushInto` does) gets the replace push in reader
+ * framing (lib/push/framing.ts: the bytes of a `multipart/mixed` push),
+ * labelled `multipart/mixed` and marked `push=replace` so that the reader
+ * still replaces rather than appends; the encoder and `PushHub` alike.
+ * Browsers' `<img>` and document loads never ask for `multipart/mixed` first,
+ * so they keep browser framing.
  *
  * @module
  */

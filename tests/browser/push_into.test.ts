@@ -47,11 +47,13 @@ describe("pushInto", () => {
     const shown = await pushInto(target, new URL("replace", server.url), {
       onPart: (part) => seen.push(`${part.contentType}|${target.innerHTML}`),
     });
-    assert.equal(shown, 2);
+    // "two" twice: a replace push ends with its last part again (lib/push/framing.ts).
+    assert.equal(shown, 3);
     assert.equal(target.innerHTML, "<p>two</p>");
     assert.deepEqual(seen, [
       "text/html; charset=utf-8|<p>one</p>",
       "text/plain|<p>one</p>",
+      "text/html; charset=utf-8|<p>two</p>",
       "text/html; charset=utf-8|<p>two</p>",
     ]);
   });

@@ -17,6 +17,16 @@ export function watch(response: Response): { parts: Seen[]; done: Promise<void> 
   return { parts, done };
 }
 
+/**
+ * A media reader's request (ffmpeg's): reader framing, each part whole, so a viewer's parts are
+ * the frames published. (A request-less `hub.response()` gets browser framing, where a frame
+ * whose headers differ from the one before, like the offline part's `X-Offline`, first fills the
+ * announced part with the previous frame: see lib/push/framing.ts.) Every push ends with its last
+ * part again.
+ */
+export const reader = (): Request =>
+  new Request("http://cam/", { headers: { "User-Agent": "Lavf/61.7.100" } });
+
 /** A text part. */
 export const text = (body: string): { contentType: string; body: string } => ({
   contentType: "text/plain",

@@ -7,7 +7,7 @@ import { PushHub } from "../../lib/hub/push_hub.ts";
 import { delay, SLACK_MS, until, within } from "../_helpers/streams.ts";
 import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { watchUnhandled } from "../_helpers/unhandled.ts";
-import { OPEN_TEXT, streamedUpload, text, watch } from "./_viewer.ts";
+import { OPEN_TEXT, reader, streamedUpload, text, watch } from "./_viewer.ts";
 
 const OFFLINE = { contentType: "text/plain", body: "offline", headers: { "X-Offline": "1" } };
 const texts = (parts: { text: string }[]): string[] => parts.map((p) => p.text);
@@ -17,7 +17,7 @@ describe("offline picture", () => {
     const hub = new PushHub({ offline: OFFLINE, keepAlive: Infinity });
     assert.equal(hub.stats().source, "offline");
     assert.equal(await hub.snapshot().text(), "offline");
-    const viewer = watch(hub.response());
+    const viewer = watch(hub.response(reader()));
     await until(() => viewer.parts.length === 1, 2000, "the offline part at once");
     assert.equal(viewer.parts[0].part.headers.get("x-offline"), "1");
 
@@ -51,12 +51,13 @@ describe("offline picture", () => {
       "offline",
       "back",
       "offline",
+      "offline", // the last part again, to end
     ]);
   });
 
   it("one picture per request (image/*) is not a leaving publisher; idleTimeout without a frame is, and viewers stay", async () => {
     const hub = new PushHub({ offline: OFFLINE, keepAlive: Infinity, idleTimeout: 300 });
-    const viewer = watch(hub.response());
+    const viewer = watch(hub.response(reader()));
     const picture = (color: Rgb) =>
       hub.ingest(
         new Request("http://cam/ingest", {
@@ -96,7 +97,7 @@ describe("offline picture", () => {
 
   it("without an offline part: ingest's end is offline in stats() at once, viewers keep the last frame", async () => {
     const hub = new PushHub({ keepAlive: Infinity });
-    const viewer = watch(hub.response());
+    const viewer = watch(hub.response(reader()));
     const upload = streamedUpload();
     const answer = hub.ingest(upload.request, OPEN_TEXT);
     upload.send("last");
@@ -129,7 +130,7 @@ describe("offline picture", () => {
         throw new Error("a throwing onError is ignored");
       },
     });
-    const viewer = watch(hub.response());
+    const viewer = watch(hub.response(reader()));
     await until(() => viewer.parts.length >= 2, 2000, () => `${texts(viewer.parts)}`);
     const gone = viewer.parts[1].at;
     assert.deepEqual(texts(viewer.parts), ["run 1", "offline"]);

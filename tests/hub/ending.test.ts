@@ -1,89 +1,127 @@
-// How a PushHub replace push ends (issue 14): like the encoder, right after the last body when the
-// source finishes or close() comes within a timer turn of the last frame, so no empty final part.
+// The ending × client table (issue 19), decoder side: every ending of a replace push, from
+// pushResponse and from PushHub, read by our decoder as each client gets it. Every framing ends
+// with the last part again before the close (browser framing fills the part it announced; reader
+// framing repeats it for VLC, which drops the part the close ends), so a decoder reads N+1, the
+// last twice. No ending leaves an empty part. The browsers' side is tests/browser/ending.test.ts; sends per
+// frame are counted at the end of this file.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { pushStream } from "../../lib/push/stream.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { delay, readText } from "../_helpers/streams.ts";
+import { delay } from "../_helpers/streams.ts";
+import { endingResponse, ENDINGS, hasEnding, type Via } from "../_helpers/endings.ts";
 
-const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
 const frame = (body: string): Part => ({ contentType: "image/jpeg", body });
+const BODIES = ["one", "two", "three"];
 
-/** Yields three frames 10 ms apart and ends right after the last. */
-async function* three(): AsyncGenerator<Part> {
-  for (const [i, body] of ["one", "two", "three"].entries()) {
-    if (i > 0) await delay(10);
-    yield frame(body);
-  }
-}
+/** The clients, by the request they send. */
+const CLIENTS = [
+  ["no request", undefined],
+  ["<img>", { "Sec-Fetch-Dest": "image", Accept: "image/avif,image/webp,*/*" }],
+  ["top-level page", { "Sec-Fetch-Dest": "document", Accept: "text/html,*/*;q=0.8" }],
+  ["ffmpeg (Lavf)", { "User-Agent": "Lavf/61.7.100", Accept: "*/*" }],
+  ["fetch() reader (pushInto)", { "Sec-Fetch-Dest": "empty", Accept: "multipart/mixed" }],
+] as const;
 
-/** The bodies our decoder reads, and whether any is empty. */
-async function bodies(wire: string, boundary: string): Promise<string[]> {
-  const bytes = Uint8Array.from(wire, (c) => c.charCodeAt(0));
+/** Every part's body as our decoder reads it. */
+async function bodiesOf(response: Response): Promise<string[]> {
   const out: string[] = [];
-  for await (const part of parseParts(new Blob([bytes]).stream(), { boundary })) {
-    out.push(part.text());
-  }
+  for await (const part of parseParts(response)) out.push(part.text());
   return out;
 }
 
-describe("PushHub replace ending", () => {
-  for (const [name, request] of [["plain", undefined], ["<img> (advanceHeaders)", IMG]] as const) {
-    it(`${name}: a PushHub.from source that finishes ends right after its last body, byte for byte like pushStream`, async () => {
+describe("every ending × client, read by our decoder: every part, none empty", () => {
+  for (const via of ["pushResponse", "PushHub"] as Via[]) {
+    for (const ending of ENDINGS) {
+      for (const [client, headers] of CLIENTS) {
+        if (!hasEnding(ending, via, headers !== undefined)) continue;
+        it(`${via}, ${ending}, ${client}: N+1 (the last twice)`, async () => {
+          const request = headers && new Request("http://h/", { headers });
+          const response = endingResponse(ending, via, BODIES.map(frame), 30, request)!;
+          const got = await bodiesOf(response);
+          assert.deepEqual(got, [...BODIES, "three"]);
+        });
+      }
+    }
+  }
+});
+
+describe("one wire rule: the hub sends what the encoder sends", () => {
+  for (const [client, headers] of CLIENTS) {
+    it(`${client}: a PushHub.from source and pushStream of the same parts, byte for byte`, async () => {
+      async function* three(): AsyncGenerator<Part> {
+        for (const [i, body] of BODIES.entries()) {
+          if (i > 0) await delay(10);
+          yield frame(body);
+        }
+      }
       const hub = PushHub.from(three, { boundary: "B", keepAlive: Infinity });
-      const wire = await readText(hub.response(new Request("http://h/", request)).body!);
-      assert.ok(wire.endsWith("\r\n\r\nthree\r\n--B--\r\n"), JSON.stringify(wire.slice(-40)));
-      const expected = await readText(
-        pushStream(three(), { boundary: "B", advanceHeaders: request !== undefined }),
-      );
+      const request = headers && new Request("http://h/", { headers });
+      const wire = await hub.response(request).text();
+      const expected = await new Response(pushStream(three(), { boundary: "B", request })).text();
       assert.equal(wire, expected);
-      assert.deepEqual(await bodies(wire, "B"), ["one", "two", "three"], "3 of 3, no empty part");
-    });
-
-    it(`${name}: close() right after publish() ends right after that body`, async () => {
-      const hub = new PushHub({ boundary: "C", keepAlive: Infinity });
-      const wire = readText(hub.response(new Request("http://h/", request)).body!);
-      hub.publish(frame("a"));
-      await delay(10);
-      hub.publish(frame("b"));
-      await delay(0); // the subscriber takes "b"; its line is still open
-      hub.close();
-      const got = await wire;
-      assert.ok(got.endsWith("\r\n\r\nb\r\n--C--\r\n"), JSON.stringify(got.slice(-40)));
-      assert.deepEqual(await bodies(got, "C"), ["a", "b"]);
-    });
-
-    it(`${name}: close() a while after the last frame completes the line first (no part is lost)`, async () => {
-      const hub = new PushHub({ boundary: "D", keepAlive: Infinity });
-      const wire = readText(hub.response(new Request("http://h/", request)).body!);
-      hub.publish(frame("a"));
-      await delay(20);
-      hub.close();
-      const got = await wire;
-      // The complete line may already have reached the client: the part after it gets a body
-      // (the last frame again, with advanceHeaders) or is the empty final part our decoder skips.
-      assert.ok(
-        got.endsWith(
-          request
-            ? "\r\n--D\r\nContent-Type: image/jpeg\r\n\r\na\r\n--D--\r\n"
-            : "a\r\n--D\r\n\r\n--D--\r\n",
-        ),
-        JSON.stringify(got),
-      );
-      assert.deepEqual(await bodies(got, "D"), request ? ["a", "a"] : ["a"]);
     });
   }
+});
 
-  it("mixed mode is unchanged: no line is held, `--` after the last delimiter", async () => {
-    const hub = new PushHub({ boundary: "M", mode: "mixed", keepAlive: Infinity });
-    const wire = readText(hub.response().body!);
-    hub.publish({ contentType: "application/json", body: "{}" });
-    hub.close();
-    assert.equal(
-      await wire,
-      "\r\n--M\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}\r\n--M--\r\n",
-    );
+/**
+ * A consumer that counts the chunks it takes, as a socket counts writes (sendResponse and the
+ * runtimes' servers write each chunk as it comes): what it takes between two frames is what one
+ * frame costs.
+ */
+async function chunksPerFrame(
+  stream: ReadableStream<Uint8Array>,
+  publish: (i: number) => Promise<void> | void,
+  frames: number,
+): Promise<number[]> {
+  const reader = stream.getReader();
+  let taken = 0;
+  const reading = (async () => {
+    while (!(await reader.read()).done) taken++;
+  })();
+  await delay(5);
+  const counts: number[] = [];
+  for (let i = 0; i < frames; i++) {
+    const before = taken;
+    await publish(i);
+    await delay(5); // the consumer takes all it is given
+    counts.push(taken - before);
+  }
+  await reader.cancel();
+  await reading;
+  return counts;
+}
+
+describe("one send per viewer per frame (chunks counted, not timed)", () => {
+  const body = (i: number): Part => ({
+    contentType: "image/jpeg",
+    body: new Uint8Array(50_000).fill(i),
   });
+  for (const [client, headers] of CLIENTS) {
+    it(`PushHub, ${client}: each frame is one chunk, in steady state`, async () => {
+      const hub = new PushHub({ keepAlive: Infinity });
+      const request = headers && new Request("http://h/", { headers });
+      const counts = await chunksPerFrame(hub.response(request).body!, (i) => {
+        hub.publish(body(i));
+      }, 20);
+      hub.close();
+      assert.deepEqual(counts, Array(20).fill(1));
+    });
+
+    it(`pushResponse, ${client}: each part with a body of bytes is one chunk`, async () => {
+      const next: ((part: Part) => void)[] = [];
+      async function* source(): AsyncGenerator<Part> {
+        for (;;) yield await new Promise<Part>((resolve) => next.push(resolve));
+      }
+      const request = headers && new Request("http://h/", { headers });
+      const stream = pushStream(source(), { request });
+      const counts = await chunksPerFrame(stream, async (i) => {
+        while (next.length === 0) await delay(1);
+        next.shift()!(body(i));
+      }, 20);
+      assert.deepEqual(counts, Array(20).fill(1));
+    });
+  }
 });

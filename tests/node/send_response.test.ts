@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
-import { type NodeServerResponse, sendResponse } from "../../lib/node/mod.ts";
+import { type NodeServerResponse, sendResponse, toRequest } from "../../lib/node/mod.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay, until, within } from "../_helpers/streams.ts";
 
@@ -25,13 +25,15 @@ type NodeHttp = {
 
 /** A node:http server answering every request with `respond()` through sendResponse. */
 async function nodeServer(
-  respond: () => Response,
+  respond: (req: never, res: NodeServerResponse) => Response,
 ): Promise<{ url: string; close(): void; sent: Promise<void>[] }> {
   // In a variable: the workerd bundler must not try to resolve node:http.
   const name = "node:http";
   const http = (await import(name)) as NodeHttp;
   const sent: Promise<void>[] = [];
-  const server = http.createServer((_req, res) => void sent.push(sendResponse(respond(), res)));
+  const server = http.createServer((req, res) =>
+    void sent.push(sendResponse(respond(req as never, res), res))
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
@@ -239,5 +241,70 @@ describe(`sendResponse${why}`, { skip }, () => {
           /^res must be a Node http.ServerResponse \(with a writeHead\(\) method\), got an object$/,
       },
     );
+  });
+
+  it("toRequest hands the push the client's request: an <img> gets browser framing, ffmpeg reader framing, and a client that leaves aborts its signal", async () => {
+    const hub = new PushHub({ boundary: "B" });
+    const signals: AbortSignal[] = [];
+    const server = await nodeServer((req, res) => {
+      const request = toRequest(req, res);
+      signals.push(request.signal);
+      return hub.response(request);
+    });
+    try {
+      const abort = new AbortController();
+      const img = await fetch(`${server.url}cam?fps=5`, {
+        headers: { "Sec-Fetch-Dest": "image", Accept: "image/avif,*/*" },
+        signal: abort.signal,
+      });
+      const ffmpeg = await fetch(server.url, { headers: { "User-Agent": "Lavf/61.7.100" } });
+      await until(() => hub.subscribers === 2, 5000, "both viewers subscribe");
+      hub.publish({ contentType: "text/plain", body: "one" });
+      const first = async (response: Response): Promise<string> => {
+        const reader = response.body!.getReader();
+        let text = "";
+        while (!text.includes("one")) text += new TextDecoder().decode((await reader.read()).value);
+        reader.releaseLock();
+        return text;
+      };
+      assert.match(
+        await first(img),
+        /^ {510}\r\n--B\r\nContent-Type: text\/plain/,
+        "browser framing",
+      );
+      assert.match(await first(ffmpeg), /^\r\n--B\r\nContent-Type: text\/plain/, "reader framing");
+      assert.equal(signals[0].aborted, false);
+      abort.abort();
+      await until(
+        () => signals[0].aborted,
+        5000,
+        "the request's signal aborts when the client leaves",
+      );
+      await until(() => hub.subscribers === 1, 5000, "the <img> viewer leaves");
+      await ffmpeg.body!.cancel();
+    } finally {
+      hub.close();
+      server.close();
+    }
+  });
+
+  it("toRequest keeps method, URL and repeated header fields, and refuses what is no request", () => {
+    const request = toRequest({
+      method: "HEAD",
+      url: "/cam?fps=5",
+      headers: { host: "example.test:8080", accept: "image/*", "x-a": ["1", "2"], ":path": "/x" },
+    });
+    assert.equal(request.method, "HEAD");
+    assert.equal(request.url, "http://example.test:8080/cam?fps=5");
+    assert.equal(request.headers.get("x-a"), "1, 2");
+    assert.deepEqual([...request.headers.keys()], ["accept", "host", "x-a"], "no pseudo-header");
+    assert.throws(() => toRequest({} as never), {
+      name: "TypeError",
+      message: "req must be a Node http.IncomingMessage (with headers), got an object",
+    });
+    assert.throws(() => toRequest({ method: "TRACE", headers: {} }), {
+      name: "TypeError",
+      message: 'req.method must be one a fetch Request allows, got the string "TRACE"',
+    });
   });
 });

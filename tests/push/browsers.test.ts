@@ -40,8 +40,7 @@ async function* timed(
     marks.set(name, Date.now());
     yield part;
   }
-  // No await after the last part unless asked: a source that ends at once gets the close right
-  // after its last body (the encoder holds the delimiter line open for one timer turn).
+  // No await after the last part unless asked (tests/browser/ending.test.ts has every ending).
   if (tail > 0) await sleep(tail);
 }
 
@@ -94,6 +93,12 @@ for (const name of ENGINES) {
     before(async () => {
       if (skip) return;
       engine = await launchEngine(name);
+      // A fresh engine's first screenshots are slow (WebKit: 1.5 s, then 0.5, then 0.15-0.2 s,
+      // measured here), and the latencies below are "send to the first screenshot showing it":
+      // take those first ones before anything is timed.
+      const warm = await engine.open("about:blank");
+      for (let i = 0; i < 3; i++) await warm.screenshot();
+      await warm.close();
       server = await serve((request) => {
         const path = new URL(request.url).pathname;
         if (path === "/") {
@@ -109,10 +114,9 @@ for (const name of ENGINES) {
       await server.close();
     });
 
-    /** Opens the <img> page on a push made from `source`; `plain` forces advanceHeaders off. */
-    async function openImg(source: AsyncIterable<Part>, plain = false) {
-      respond = (request) =>
-        pushResponse(source, { request, ...(plain ? { advanceHeaders: false } : {}) });
+    /** Opens the <img> page on a push made from `source`. */
+    async function openImg(source: AsyncIterable<Part>) {
+      respond = (request) => pushResponse(source, { request });
       const tab = await engine.open(server.url);
       return { tab, shot: () => tab.screenshot() };
     }
@@ -148,38 +152,29 @@ for (const name of ENGINES) {
       }
     });
 
-    for (const plain of [false, true]) {
-      const framing = plain ? "advanceHeaders off" : "advanceHeaders on";
-      it(
-        `the last frame is kept, not broken, when the push ends (${framing})${why}`,
-        opts,
-        async () => {
-          const marks: Marks = new Map();
-          const steps: [string, Part, number][] = [["red", jpeg(RED), 0], [
-            "blue",
-            jpeg(BLUE),
-            300,
-          ]];
-          const { tab, shot } = await openImg(timed(steps, marks), plain);
-          try {
-            const seen = await waitColor(name, shot, BLUE, 2000);
-            assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
-            await sleep(300);
-            const later = await pixel(shot);
-            assert.ok(
-              later && near(later, BLUE),
-              `after the end the image shows ${JSON.stringify(later)}`,
-            );
-            const broken = await tab.evaluate<boolean>(
-              `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
-            );
-            assert.equal(broken, false, "the <img> is a broken image after the end");
-          } finally {
-            await tab.close();
-          }
-        },
-      );
-    }
+    // Browser framing only: reader framing (advanceHeaders: false) is not for browsers (Firefox,
+    // measured, then never shows the last frame; see README "Browsers and other clients").
+    it(`the last frame is kept, not broken, when the push ends${why}`, opts, async () => {
+      const marks: Marks = new Map();
+      const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 300]];
+      const { tab, shot } = await openImg(timed(steps, marks));
+      try {
+        const seen = await waitColor(name, shot, BLUE, 2000);
+        assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
+        await sleep(300);
+        const later = await pixel(shot);
+        assert.ok(
+          later && near(later, BLUE),
+          `after the end the image shows ${JSON.stringify(later)}`,
+        );
+        const broken = await tab.evaluate<boolean>(
+          `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
+        );
+        assert.equal(broken, false, "the <img> is a broken image after the end");
+      } finally {
+        await tab.close();
+      }
+    });
 
     const docSkip = skip || name === "chromium";
     const docWhy = why ||

@@ -10,7 +10,7 @@ const request = (accept: string, dest?: string): Request =>
   new Request("http://x/", { headers: { accept, ...(dest ? { "sec-fetch-dest": dest } : {}) } });
 
 describe("replace pushes for fetch() readers", () => {
-  it("answers a multipart/mixed-first Accept in mixed framing, marked push=replace", async () => {
+  it("answers a multipart/mixed-first Accept in reader framing labelled multipart/mixed, marked push=replace", async () => {
     const parts = [{ contentType: "text/html", body: "<b>1</b>" }, {
       contentType: "text/html",
       body: "<b>2</b>",
@@ -24,7 +24,7 @@ describe("replace pushes for fetch() readers", () => {
     assert.ok(isReplacePush(type));
     const bodies: string[] = [];
     for await (const part of parseParts(response)) bodies.push(part.text());
-    assert.deepEqual(bodies, ["<b>1</b>", "<b>2</b>"]);
+    assert.deepEqual(bodies, ["<b>1</b>", "<b>2</b>", "<b>2</b>"], "the last part again to end");
   });
 
   it("keeps replace framing for image and document loads, and an explicit mixed push unmarked", () => {

@@ -1,6 +1,7 @@
-// VLC and OpenCV as real clients (issue 14): each reads a finite push of N frames, from
-// pushResponse and from a PushHub, as N of N, and VLC never logs "discard non-JPEG part" (the empty
-// final part the old ending sent). The clients are what is tested, so this runs on Node's server
+// VLC and OpenCV as real clients (issues 14, 19): each reads a finite push of N frames, from
+// pushResponse and from a PushHub, as N+1 parts (every replace push ends with its last part again,
+// lib/push/framing.ts), the frames sent in order, and VLC never logs "discard non-JPEG part" (the
+// empty final part an ending without the repeat sends). The clients are what is tested, so this runs on Node's server
 // only.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -44,7 +45,7 @@ describe(`VLC and OpenCV read a finite push as N of N frames, on Node's server${
   for (const [client, read] of Object.entries(clients)) {
     for (const [source, respond] of Object.entries(sources)) {
       it(
-        `${client} reads ${N} of ${N} frames from ${source}${why}`,
+        `${client} reads the ${N} frames and the last again from ${source}${why}`,
         { skip, timeout: 30_000 },
         async () => {
           const server = await serve(respond);
@@ -52,7 +53,7 @@ describe(`VLC and OpenCV read a finite push as N of N frames, on Node's server${
             const got = await read(`${server.url}stream`);
             assert.equal(
               got.frames,
-              N,
+              N + 1,
               `${client} read ${got.frames} frames: ${got.reds}\n${got.log.slice(-1500)}`,
             );
             // Every frame read is one sent, in order; OpenCV reads them all. VLC, a real-time
@@ -61,9 +62,13 @@ describe(`VLC and OpenCV read a finite push as N of N frames, on Node's server${
             let at = 0;
             for (const r of got.reds) {
               while (at < N && Math.abs(r - REDS[at]) >= 12) at++;
+              // The repeat of the last frame is the same picture: VLC counts it once.
               assert.ok(at < N, `${client} showed red ${r}, not a frame sent, or out of order`);
             }
-            if (client === "OpenCV") assert.equal(got.reds.length, N, `reds ${got.reds}`);
+            if (client === "OpenCV") {
+              assert.equal(got.reds.length, N + 1, `reds ${got.reds}`);
+              assert.ok(Math.abs(got.reds[N] - REDS[N - 1]) < 12, `the repeat is the last frame`);
+            }
             assert.ok(got.reds.length >= N - 1, `${client} showed ${got.reds}`);
             assert.doesNotMatch(got.log, /discard non-JPEG part/);
           } finally {

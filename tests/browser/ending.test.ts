@@ -1,0 +1,156 @@
+// The ending × client table (issue 19), browser side: every ending of a replace push, from
+// pushResponse and from PushHub, as Chromium, Firefox ESR and WebKitGTK show it. An <img> keeps
+// the last frame (on screen, not a broken image) and a top-level HTML push keeps its last page
+// (Firefox and WebKit; Chromium renders no multipart document), with the browser's request passed
+// and, for a subset, without any (the design card's `pushResponse(iter)`, `hub.response()`).
+// One browser per engine for all cases. The decoder and media readers' side of the table is
+// tests/hub/ending.test.ts and tests/push/decoders.test.ts.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { Part } from "../../lib/push/part.ts";
+import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
+import {
+  type EndingName,
+  endingResponse,
+  ENDINGS,
+  hasEnding,
+  type Via,
+} from "../_helpers/endings.ts";
+import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
+import { pngPixel } from "../_helpers/png_pixel.ts";
+import { serve, type Served } from "../_helpers/serve.ts";
+
+const { skip, why } = engineTests;
+const opts = { skip, timeout: 30_000 };
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const near = (a: Rgb, b: Rgb): boolean =>
+  Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
+
+const FRAMES: Part[] = [RED, BLUE].map((color) => ({
+  contentType: "image/jpeg",
+  body: solidJpeg(color),
+}));
+const PAGES: Part[] = ["First Page", "Last Page"].map((text) => ({
+  contentType: "text/html",
+  body: `<!doctype html><body><h1>${text}</h1></body>`,
+}));
+const GAP = 100;
+
+/**
+ * The colour at the image's centre on screen. A freshly launched WebKit window's first screenshot
+ * can be all black before it has composited anything (no frame here is black): taken again then.
+ */
+async function onScreen(tab: { screenshot(): Promise<Uint8Array> }): Promise<Rgb> {
+  let shown = await pngPixel(await tab.screenshot(), 16, 16);
+  for (let i = 0; i < 3 && shown.r + shown.g + shown.b === 0; i++) {
+    await sleep(200);
+    shown = await pngPixel(await tab.screenshot(), 16, 16);
+  }
+  return shown;
+}
+/** Every ending is over by then: the longest ("400 ms later") plus room for the browser. */
+const SETTLED = (FRAMES.length - 1) * GAP + 400 + 500;
+const IMG_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/stream"></body>`;
+
+/** Without a request, a subset: the endings that differ in kind (at once, later, a deadline). */
+const WITHOUT: readonly EndingName[] = [
+  "source ends at once",
+  "source ends 400 ms later",
+  "maxDuration",
+];
+
+for (const name of ENGINES) {
+  describe(`every ending in ${name}${why}`, () => {
+    let engine: Engine;
+    let server: Served;
+    let respond: (request: Request) => Response = () => new Response("", { status: 404 });
+
+    before(async () => {
+      if (skip) return;
+      engine = await launchEngine(name);
+      server = await serve((request) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/") {
+          return new Response(IMG_PAGE, { headers: { "content-type": "text/html" } });
+        }
+        if (path === "/stream") return respond(request);
+        return new Response("", { status: 404 });
+      });
+    });
+    after(async () => {
+      if (skip) return;
+      await engine.close();
+      await server.close();
+    });
+
+    for (const via of ["pushResponse", "PushHub"] as Via[]) {
+      for (const ending of ENDINGS) {
+        for (const withRequest of [true, false]) {
+          if (!withRequest && !WITHOUT.includes(ending)) continue;
+          if (!hasEnding(ending, via, withRequest)) continue;
+          const how = `${via}, ${ending}${withRequest ? "" : ", no request"}`;
+
+          it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
+            const delivered: number[] = [];
+            respond = (request) =>
+              endingResponse(
+                ending,
+                via,
+                FRAMES,
+                GAP,
+                withRequest ? request : undefined,
+                delivered,
+              )!;
+            const tab = await engine.open(server.url);
+            try {
+              await sleep(SETTLED);
+              const shown = await onScreen(tab);
+              // The last frame sent: BLUE, unless a deadline came first on a busy machine.
+              assert.ok(
+                near(shown, [RED, BLUE][delivered.at(-1)!]),
+                `after the end the image shows ${JSON.stringify(shown)}`,
+              );
+              const broken = await tab.evaluate<boolean>(
+                `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
+              );
+              assert.equal(broken, false, "a broken image after the end");
+            } finally {
+              await tab.close();
+            }
+          });
+
+          const docSkip = skip || name === "chromium";
+          const docWhy = why ||
+            (name === "chromium"
+              ? " (skipped on chromium: it renders no multipart documents)"
+              : "");
+          it(`a top-level HTML push keeps its last page: ${how}${docWhy}`, {
+            ...opts,
+            skip: docSkip,
+          }, async () => {
+            const delivered: number[] = [];
+            respond = (request) =>
+              endingResponse(
+                ending,
+                via,
+                PAGES,
+                GAP,
+                withRequest ? request : undefined,
+                delivered,
+              )!;
+            const tab = await engine.open(`${server.url}stream`);
+            try {
+              await sleep(SETTLED);
+              const text = await tab.evaluate<string>(
+                `document.body ? document.body.innerText : "(no body)"`,
+              );
+              assert.equal(text.trim(), ["First Page", "Last Page"][delivered.at(-1)!]);
+            } finally {
+              await tab.close();
+            }
+          });
+        }
+      }
+    }
+  });
+}
