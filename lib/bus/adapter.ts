@@ -9,7 +9,8 @@
 import type { Part } from "../push/part.ts";
 import { describeValue } from "../shared/describe.ts";
 import { encodeFrame } from "./frame_envelope.ts";
-import { Outage, reporter } from "./outage.ts";
+import { Outage } from "./outage.ts";
+import { reporter } from "../shared/contained.ts";
 
 /**
  * Throws unless `client` has a method `method`; `wanted` says what the

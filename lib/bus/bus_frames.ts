@@ -8,7 +8,7 @@
 import type { Part } from "../push/part.ts";
 import { decodeFrame } from "./frame_envelope.ts";
 import { Mailbox } from "./mailbox.ts";
-import { reporter } from "./outage.ts";
+import { reporter } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 import { fromOutside } from "../shared/outside_source.ts";
 

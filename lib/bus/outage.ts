@@ -8,8 +8,6 @@
  * @module
  */
 
-import { describeValue } from "../shared/describe.ts";
-
 /**
  * Counts the frames dropped in the current outage and reports each outage once.
  *
@@ -44,29 +42,4 @@ export class Outage {
   sent(): void {
     this.#dropped = 0;
   }
-}
-
-/**
- * `onError`, checked, or `console.error`, wrapped so that a reporter that
- * throws never breaks what it reports on.
- *
- * @example
- * ```ts ignore
- * const report = reporter(options?.onError);
- * report(new Error("the subscriber was cut off")); // never throws
- * ```
- * @throws {TypeError} when `onError` is given and not a function.
- */
-export function reporter(onError: unknown): (error: unknown) => void {
-  const report = onError ?? console.error;
-  if (typeof report !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${describeValue(onError)}`);
-  }
-  return (error) => {
-    try {
-      report(error);
-    } catch {
-      // The user's reporter failed; what it reports on goes on.
-    }
-  };
 }

@@ -38,7 +38,8 @@ const READER_MS = 2000;
  * if (!diagnosis.healthy) console.log(diagnosis.findings);
  * ```
  * @throws {TypeError} when `url` is not an http(s) URL.
- * @throws {RangeError} when `options.seconds` is not a positive number.
+ * @throws {RangeError} when `options.seconds` is not a number > 0 and <= 3600.
+ * @throws {TypeError} when `options.reader` is not a boolean.
  * @throws {ConnectError} when the server could not be reached.
  */
 export async function doctor(url: string, options: DoctorOptions = {}): Promise<Diagnosis> {
@@ -52,12 +53,16 @@ export async function doctor(url: string, options: DoctorOptions = {}): Promise<
       `options.seconds must be a number of seconds > 0 and <= 3600, got ${describeValue(seconds)}`,
     );
   }
+  const reader = options.reader ?? true;
+  if (typeof reader !== "boolean") {
+    throw new TypeError(`options.reader must be a boolean, got ${describeValue(reader)}`);
+  }
   const probe = await probePush(target, { readMs: seconds * 1000 });
   const parts = probe.timeline?.parts ?? [];
   // A browser gets X-Timestamp only on parts whose header block was not sent ahead.
   const hiddenStamps = parts[0]?.stamp != null &&
     parts.filter((part) => part.stamp !== null).length < 4;
-  if ((options.reader ?? true) && (imagesLackLength(parts) === true || hiddenStamps)) {
+  if (reader && (imagesLackLength(parts) === true || hiddenStamps)) {
     const readMs = Math.min(seconds * 1000, READER_MS);
     probe.reader = await probePush(target, { readMs, headers: READER_HEADERS }).catch(() => null);
   }

@@ -73,19 +73,14 @@ export function pushHubObject(options?: PushHubObjectOptions): PushHubObjectClas
       const [, camera, action] = url.pathname.split("/").map(decodeURIComponent);
       if (request.method === "POST" && action === "ingest") {
         const frame = new Uint8Array(await request.arrayBuffer());
-        let part;
-        try {
-          part = decodeFrame(frame);
-        } catch (error) {
-          return new Response(`400 Bad Request: ${(error as Error).message}\n`, { status: 400 });
-        }
         const shards = Number(url.searchParams.get("shards") ?? 0);
         try {
+          const part = decodeFrame(frame);
           // The camera's object forwards each frame once per shard; the shards' hubs serve viewers.
           if (shards > 0) await this.#forward(camera, frame, shards);
           else this.#hub.publish(part);
         } catch (error) {
-          // A frame the hub refuses (its boundary in the body) is the sender's fault, not ours.
+          // Not a frame, or one the hub refuses (its boundary in the body): the sender's fault.
           return new Response(`400 Bad Request: ${(error as Error).message}\n`, { status: 400 });
         }
         return new Response(null, { status: 204 });

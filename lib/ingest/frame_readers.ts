@@ -13,7 +13,7 @@ import { parseParts } from "../parse/parse_parts.ts";
 import type { ReceivedPart } from "../parse/received_part.ts";
 import { forwardedHeaders } from "../parse/forwarded_headers.ts";
 import { IngestError, messageOf } from "./ingest_error.ts";
-import { mediaTypeOf } from "./part_types.ts";
+import { mediaTypeOf } from "../shared/media_type.ts";
 import type { UploadBody } from "./upload_body.ts";
 
 /** A frame ready to publish. */

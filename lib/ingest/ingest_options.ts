@@ -5,7 +5,7 @@
  */
 
 import type { AccessCheck } from "../access/bearer_token.ts";
-import { contained } from "../shared/contained.ts";
+import { reporter } from "../shared/contained.ts";
 import { describeValue as describe } from "../shared/describe.ts";
 import { checkAllowTypes } from "./part_types.ts";
 
@@ -112,11 +112,7 @@ export function resolveIngestOptions(
         `"anyone" (open publishing, on purpose), got ${describe(authorize)}`,
     );
   }
-  const given = (options as HubIngestOptions).onError;
-  const onError = given === undefined ? fallbackOnError : given;
-  if (typeof onError !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${describe(onError)}`);
-  }
+  const onError = reporter((options as HubIngestOptions).onError, fallbackOnError);
   if (typeof maxFrameSize !== "number" || !Number.isSafeInteger(maxFrameSize) || maxFrameSize < 4) {
     throw new RangeError(
       `options.maxFrameSize must be a whole number of bytes >= 4, got ${describe(maxFrameSize)}`,
@@ -141,7 +137,7 @@ export function resolveIngestOptions(
   return {
     authorize: authorize === "anyone" ? undefined : authorize,
     allowTypes: checkAllowTypes((options as HubIngestOptions).allowTypes),
-    onError: contained(onError),
+    onError,
     maxFrameSize,
     idleTimeout,
     signal,

@@ -12,7 +12,7 @@ import { answer, messageOf } from "./ingest_error.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { ResolvedIngestOptions } from "./ingest_options.ts";
 import { UploadBody } from "./upload_body.ts";
-import { mediaTypeOf } from "./part_types.ts";
+import { mediaTypeOf } from "../shared/media_type.ts";
 
 /** An upload that passed the checks: `open` starts reading its frames. */
 export interface AcceptedUpload {

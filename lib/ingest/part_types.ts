@@ -52,17 +52,3 @@ export function checkAllowTypes(allowTypes: unknown): ReadonlySet<string> {
   });
   return types;
 }
-
-/**
- * The media type of a `Content-Type` value, lowercased, without parameters.
- *
- * @example
- * ```ts
- * import { mediaTypeOf } from "./part_types.ts";
- *
- * mediaTypeOf("Image/JPEG; q=1"); // "image/jpeg"
- * ```
- */
-export function mediaTypeOf(contentType: string): string {
-  return contentType.split(";")[0].trim().toLowerCase();
-}

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { mediaTypeOf } from "../shared/media_type.ts";
+
 // Each table: its class and id byte, the number of codes of each length 1..16, the symbols (an
 // irregular head, then rows of consecutive symbols).
 const DC_LUMINANCE: Table = [0x00, "00010501010101010100000000000000", range(0, 12)];
@@ -113,7 +115,7 @@ function inserted(frame: Uint8Array, at: number): Uint8Array {
 export function withHuffmanTablesPart<F extends { contentType: string; body: Uint8Array }>(
   frame: F,
 ): F {
-  if (frame.contentType.trim().toLowerCase() !== "image/jpeg") return frame;
+  if (mediaTypeOf(frame.contentType) !== "image/jpeg") return frame;
   const body = withHuffmanTables(frame.body);
   return body === frame.body ? frame : { ...frame, body };
 }

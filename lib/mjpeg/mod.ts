@@ -15,4 +15,4 @@
  */
 
 export { jpegFrames, type JpegFramesOptions } from "./jpeg_frames.ts";
-export { STANDARD_DHT, withHuffmanTables } from "./huffman.ts";
+export { withHuffmanTables } from "./huffman.ts";

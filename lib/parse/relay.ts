@@ -11,7 +11,7 @@ import { parseParts, type ParsePartsOptions } from "./parse_parts.ts";
 import type { ReceivedPart } from "./received_part.ts";
 import { milliseconds } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
-import { contained } from "../shared/contained.ts";
+import { reporter } from "../shared/contained.ts";
 import { forwardedHeaders } from "./forwarded_headers.ts";
 import {
   type Connect,
@@ -138,11 +138,7 @@ export function relay(
       `options.defaultContentType must be a non-empty string, got ${describeValue(fallback)}`,
     );
   }
-  const onError = options?.onError === undefined ? console.error : options.onError;
-  if (typeof onError !== "function") {
-    throw new TypeError(`options.onError must be a function, got ${describeValue(onError)}`);
-  }
-  const report = contained(onError);
+  const report = reporter(options?.onError);
   const deliver = (part: ReceivedPart): unknown =>
     // An empty `Content-Type:` says as little as none, and no encoder takes it.
     publish({

@@ -9,7 +9,7 @@
 
 import { checkClient, outagePublisher } from "../bus/adapter.ts";
 import { busFrames, type BusFramesOptions, type BusSource } from "../bus/bus_frames.ts";
-import { reporter } from "../bus/outage.ts";
+import { reporter } from "../shared/contained.ts";
 import type { Part } from "../push/part.ts";
 import { describeValue } from "../shared/describe.ts";
 

@@ -42,7 +42,11 @@ describe("busFrames", () => {
     );
     assert.throws(
       () => busFrames(() => () => {}, { onError: 1 as never }),
-      /onError must be a function/,
+      /^TypeError: options\.onError must be a function, got 1$/,
+    );
+    assert.throws(
+      () => busFrames(() => () => {}, { onError: null as never }),
+      /^TypeError: options\.onError must be a function, got null$/,
     );
     assert.throws(() => busFrames(() => () => {}, { maxQueue: 1.5 }), /maxQueue .* got 1.5/);
   });

@@ -34,6 +34,20 @@ describe("ingest puts the standard Huffman tables into frames without them", () 
     });
   }
 
+  it("a part typed `Image/JPEG; name=cam` is a JPEG too (the media type, as allowTypes reads it)", async () => {
+    const head = new TextEncoder().encode("--B\r\nContent-Type: Image/JPEG; name=cam\r\n\r\n");
+    const tail = new TextEncoder().encode("\r\n--B--\r\n");
+    const published: Part[] = [];
+    const answer = await ingest(
+      upload(concatBytes([head, uvc[0], tail]), "multipart/mixed;boundary=B"),
+      { publish: (part) => published.push(part) },
+      { authorize: "anyone" },
+    );
+    assert.equal(answer.status, 204);
+    assert.equal(published.length, 1);
+    assert.deepEqual(pixels(published[0].body as Uint8Array), pixels(JPEGS[0]));
+  });
+
   it("publishes frames that have a DHT byte for byte", async () => {
     const published: Part[] = [];
     await ingest(upload(multipart(JPEGS, "ffmpeg"), "multipart/mixed;boundary=ffmpeg"), {

@@ -167,5 +167,34 @@ describe("relay", () => {
       /options\.defaultContentType/,
     );
     assert.throws(() => relay(new ReadableStream(), () => {}), /options\.boundary/);
+    assert.throws(
+      () => relay(upstream(), () => {}, { onError: "log" as never }),
+      /^TypeError: options\.onError must be a function, got the string "log"$/,
+    );
+    assert.throws(
+      () => relay(upstream(), () => {}, { onError: null as never }),
+      /^TypeError: options\.onError must be a function, got null$/,
+    );
+  });
+
+  it("an onError that throws does not stop the relay (lib/shared/contained.ts)", async () => {
+    const body = new Response("--B\r\n\r\none\r\n--B\r\n\r\ntwo\r\n--B\r\n\r\nthree\r\n--B--\r\n")
+      .body!;
+    const got: string[] = [];
+    let told = 0;
+    const count = await relay(body, (part) => {
+      const text = new TextDecoder().decode(part.body);
+      if (text === "two") throw new RangeError("refused");
+      got.push(text);
+    }, {
+      boundary: "B",
+      onError: () => {
+        told++;
+        throw new Error("the logger broke");
+      },
+    });
+    assert.equal(count, 2);
+    assert.equal(told, 1);
+    assert.deepEqual(got, ["one", "three"]);
   });
 });
