@@ -14,8 +14,8 @@
  * @module
  */
 
-/** The header fields. */
-const CONTAINED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+/** The header fields, as a constant so a test can name them. */
+export const CONTAINED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "X-Content-Type-Options": "nosniff",
   "Content-Security-Policy": "sandbox",
 });
