@@ -3,7 +3,7 @@
 // @types/node). Optional properties get `undefined` on purpose: that is what a value computed at
 // run time often is, and what exactOptionalPropertyTypes refuses unless the type allows it.
 import { parseParts, type Part, PushHub, pushResponse, pushStream } from "multipart-push";
-import { isImageLoad } from "multipart-push/push";
+import { isBrowserLoad } from "multipart-push/push";
 import { PushHub as HubOnly } from "multipart-push/hub";
 import { MultipartParseError, relay } from "multipart-push/parse";
 import { refreshHeader, refreshMetaTag, refreshResponse } from "multipart-push/pull";
@@ -63,7 +63,7 @@ export async function decode(): Promise<string[]> {
 }
 export const checks: unknown[] = [
   stream,
-  isImageLoad(request),
+  isBrowserLoad(request),
   relay("http://camera.local/video.mjpg", (p) => hub.publish(p), { signal }),
   new MultipartParseError("truncated", "cut"),
   refreshHeader(1, "/next"),
@@ -75,7 +75,10 @@ export const checks: unknown[] = [
   graphqlPayloads(pushed),
   applyIncremental({ data: {} }, { data: {} }),
   corsPolicy({ allowOrigin: "*" }).preflight(request),
-  ingest(request, { publish: (p: Part) => hub.publish(p) }, { authorize: undefined }),
+  ingest(request, { publish: (p: Part) => hub.publish(p) }, {
+    authorize: "anyone",
+    maxFrameSize: undefined,
+  }),
   mjpgStreamerRoutes(hub)(request),
   decodeFrame(encodeFrame(part)),
   new FrameError("bad"),

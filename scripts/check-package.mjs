@@ -7,7 +7,7 @@ import * as mod from "multipart-push";
 const expected = [
   "boundaryFromContentType",
   "createBoundary",
-  "isImageLoad",
+  "isBrowserLoad",
   "jpegFrames",
   "MultipartParseError",
   "parseParts",
@@ -33,10 +33,10 @@ if (!text.includes("\r\n\r\nok\r\n--")) {
 }
 console.log(`multipart-push: ${Object.keys(mod).length} exports, push round trip ok`);
 const parts = [];
-for await (const part of mod.parseParts(mod.pushResponse([{ contentType: "a/b", body: "x" }]))) {
-  parts.push(part.text());
-}
-if (parts.join() !== "x") {
+const sent = [{ contentType: "a/b", body: "x" }, { contentType: "a/b", body: "y" }];
+for await (const part of mod.parseParts(mod.pushResponse(sent))) parts.push(part.text());
+// A replace push ends with its last part again (no empty part: README, "Browsers and other clients").
+if (parts.join() !== "x,y,y") {
   console.error(`multipart-push decoded ${JSON.stringify(parts)}`);
   process.exit(1);
 }
@@ -44,7 +44,7 @@ console.log("multipart-push: decode round trip ok");
 
 // Each subpath entry point resolves through package.json "exports" and has its names.
 const subpaths = {
-  push: ["pushResponse", "pushStream", "isImageLoad"],
+  push: ["pushResponse", "pushStream", "isBrowserLoad"],
   hub: ["PushHub"],
   parse: ["parseParts", "relay", "MultipartParseError", "boundaryFromContentType"],
   pull: ["refreshHeader", "refreshMetaTag", "refreshResponse"],

@@ -124,9 +124,11 @@ function headerRecord(headers: Headers): Record<string, string | string[]> {
 
 /** What {@linkcode toRequest} reads of Node's `http.IncomingMessage` (Express's `req` too). */
 export interface NodeIncomingMessage {
+  /** The request method, e.g. `GET`; a `HEAD` gets the headers only. */
   readonly method?: string | undefined;
   /** The request target, e.g. `/stream?fps=5`. */
   readonly url?: string | undefined;
+  /** The request's headers, lower-cased names as Node gives them (`Accept`, `Sec-Fetch-Dest`, ...). */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** Its socket: a TLS socket (https) has `encrypted: true`. */
   readonly socket?: object | null | undefined;
