@@ -9,7 +9,7 @@ import type { Diagnosis, Finding, PushProbe } from "./diagnosis.ts";
 import { imagesLackLength, MAX_PENDING } from "./part_timeline.ts";
 
 /** A first part this late (ms) and this many mean intervals late: something held the start. */
-const LATE_START_MS = 1000;
+export const LATE_START_MS = 1000;
 const LATE_START_GAPS = 4;
 /** Share of parts that came together with the one before, from which the push arrives in bursts. */
 const BURSTY = 0.4;

@@ -93,9 +93,10 @@ export async function startCaddy(upstream: string, directives = ""): Promise<Pro
   return await startProcess("/usr/bin/caddy", args, config, port);
 }
 
-/** One pass of held bytes to the client: how many, and when (`performance.now()`). */
+/** One pass of held bytes to the client: how many, and when. */
 export interface Release {
   bytes: number;
+  /** Milliseconds since the proxy accepted the connection. */
   at: number;
 }
 
@@ -118,12 +119,12 @@ export async function startHoldingProxy(upstream: string, hold: number): Promise
   const server = net.createServer((client) => {
     const server = net.connect(Number(port), host);
     sockets.add(client).add(server);
-    const released: Release[] = [];
+    const released: Release[] = [], accepted = performance.now();
     releases.push(released);
     let held: Uint8Array[] = [], size = 0;
     const flush = (): void => {
       if (size > 0) {
-        released.push({ bytes: size, at: performance.now() });
+        released.push({ bytes: size, at: performance.now() - accepted });
         client.write(concatBytes(held));
       }
       held = [];

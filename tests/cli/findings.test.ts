@@ -44,12 +44,12 @@ describe("the doctor's findings", () => {
     assert.match(buffered.fix, /option http-no-delay/);
   });
 
-  it("a flush read in two halves 30 ms apart (a busy reader): still one burst of its bytes", () => {
-    // The same hop, but each flush's last 4 parts reach the reader 30 ms after its first 4: more
-    // than a quarter of the 100 ms frame interval, far less than the 800 ms between flushes.
+  it("a flush read in two halves 60 ms apart (a busy reader, a slow link): still one burst of its bytes", () => {
+    // The same hop, but each flush's last 4 parts reach the reader 60 ms after its first 4: more
+    // than half the 100 ms frame interval, far less than the 800 ms between flushes.
     const chunks = paced(40, 100, 32 * 1024).map(([text, at]) => {
       const flush = 800 * Math.ceil(at / 800);
-      return [text, at === 1 ? 1 : flush + (flush - at < 400 ? 30 : 0)] as [string, number];
+      return [text, at === 1 ? 1 : flush + (flush - at < 400 ? 60 : 0)] as [string, number];
     });
     const d = diagnose(probeOf(chunks, 4500));
     const buffered = d.findings.find((f) => f.code === "buffered");
