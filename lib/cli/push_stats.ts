@@ -54,9 +54,9 @@ export interface Lateness {
  * transfer time on a slow link), while a camera's own parts stay about one interval apart.
  * Measured against the gaps between bursts, not all gaps: in a bursty push the mean of all gaps
  * is one frame interval, a quarter of which a flush's reads on a busy reader exceed, splitting
- * one flush in two; bursts 800 ms apart allow a flush's reads 200 ms. A steady push's gaps all
- * come apart, so its bar stays a quarter of its interval. The first guess, on all gaps, keeps to
- * 5–50 ms, and the bar never falls below it.
+ * one flush in two; bursts 800 ms apart allow a flush's reads 100 to 200 ms (a split's own gap
+ * counts among those apart). A steady push's gaps all come apart, so its bar stays a quarter of
+ * its interval. The first guess, on all gaps, keeps to 5–50 ms, and the bar never falls below it.
  */
 function togetherMs(gaps: number[]): number {
   const quarterMean = (of: number[]): number =>
