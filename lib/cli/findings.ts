@@ -9,12 +9,12 @@ import type { Diagnosis, Finding, PushProbe } from "./diagnosis.ts";
 import { imagesLackLength, MAX_PENDING } from "./part_timeline.ts";
 
 /** A first part this late (ms) and this many mean intervals late: something held the start. */
-const LATE_START_MS = 1000;
+export const LATE_START_MS = 1000;
 const LATE_START_GAPS = 4;
 /** Share of parts that came together with the one before, from which the push arrives in bursts. */
 const BURSTY = 0.4;
 /** Median lateness (ms, beyond the fastest part) from which parts count as held on the way. */
-const LATE_MS = 50;
+export const LATE_MS = 50;
 /** Silence at the end of the read (ms, and typical gaps) that counts as a stall. */
 const STALL_MS = 2000;
 const STALL_GAPS = 5;

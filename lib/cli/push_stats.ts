@@ -49,13 +49,21 @@ export interface Lateness {
 
 /**
  * Milliseconds within which a part came together with the one before: a quarter of the mean
- * interval, from 5 to 50 ms. Relative, because a hop's flush reaches the reader in a few reads
- * spread over some milliseconds (more on a busy machine), while a camera's own parts stay about
- * one interval apart.
+ * interval between the parts that came apart. Relative, because a hop's flush reaches the reader
+ * in a few reads spread over some milliseconds (more on a busy machine, up to the flush's
+ * transfer time on a slow link), while a camera's own parts stay about one interval apart.
+ * Measured against the gaps between bursts, not all gaps: in a bursty push the mean of all gaps
+ * is one frame interval, a quarter of which a flush's reads on a busy reader exceed, splitting
+ * one flush in two; bursts 800 ms apart allow a flush's reads 100 to 200 ms (a split's own gap
+ * counts among those apart). A steady push's gaps all come apart, so its bar stays a quarter of
+ * its interval. The first guess, on all gaps, keeps to 5–50 ms, and the bar never falls below it.
  */
 function togetherMs(gaps: number[]): number {
-  const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
-  return Math.min(50, Math.max(5, mean / 4));
+  const quarterMean = (of: number[]): number =>
+    Math.max(5, of.reduce((sum, gap) => sum + gap, 0) / of.length / 4);
+  const first = Math.min(50, quarterMean(gaps));
+  const apart = gaps.filter((gap) => gap > first);
+  return apart.length > 0 ? Math.max(first, quarterMean(apart)) : first;
 }
 
 /**

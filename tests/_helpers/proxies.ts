@@ -93,21 +93,40 @@ export async function startCaddy(upstream: string, directives = ""): Promise<Pro
   return await startProcess("/usr/bin/caddy", args, config, port);
 }
 
+/** One pass of held bytes to the client: how many, and when. */
+export interface Release {
+  bytes: number;
+  /** Milliseconds since the proxy accepted the connection. */
+  at: number;
+}
+
+/** The holding proxy, with what it let out: one list of releases per connection, in order. */
+export interface HoldingProxy extends Proxy {
+  releases: Release[][];
+}
+
 /**
  * A TCP proxy to `upstream` (host:port) that passes the client's bytes at once but holds the
  * server's until `hold` bytes are waiting, then passes them all (and the rest when the server
- * ends): a buffering hop that knows nothing of HTTP.
+ * ends): a buffering hop that knows nothing of HTTP. It records each release, so a test can
+ * compare what the doctor saw with what was let out, whatever the machine's load.
  */
-export async function startHoldingProxy(upstream: string, hold: number): Promise<Proxy> {
+export async function startHoldingProxy(upstream: string, hold: number): Promise<HoldingProxy> {
   const { net } = await node();
   const [host, port] = [upstream.slice(0, upstream.lastIndexOf(":")), upstream.split(":").at(-1)];
   const sockets = new Set<import("node:net").Socket>();
+  const releases: Release[][] = [];
   const server = net.createServer((client) => {
     const server = net.connect(Number(port), host);
     sockets.add(client).add(server);
+    const released: Release[] = [], accepted = performance.now();
+    releases.push(released);
     let held: Uint8Array[] = [], size = 0;
     const flush = (): void => {
-      if (size > 0) client.write(concatBytes(held));
+      if (size > 0) {
+        released.push({ bytes: size, at: performance.now() - accepted });
+        client.write(concatBytes(held));
+      }
       held = [];
       size = 0;
     };
@@ -127,6 +146,7 @@ export async function startHoldingProxy(upstream: string, hold: number): Promise
   const address = server.address() as import("node:net").AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}/`,
+    releases,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -44,6 +44,18 @@ describe("the doctor's findings", () => {
     assert.match(buffered.fix, /option http-no-delay/);
   });
 
+  it("a flush read in two halves 60 ms apart (a busy reader, a slow link): still one burst of its bytes", () => {
+    // The same hop, but each flush's last 4 parts reach the reader 60 ms after its first 4: more
+    // than half the 100 ms frame interval, far less than the 800 ms between flushes.
+    const chunks = paced(40, 100, 32 * 1024).map(([text, at]) => {
+      const flush = 800 * Math.ceil(at / 800);
+      return [text, at === 1 ? 1 : flush + (flush - at < 400 ? 60 : 0)] as [string, number];
+    });
+    const d = diagnose(probeOf(chunks, 4500));
+    const buffered = d.findings.find((f) => f.code === "buffered");
+    assert.match(buffered?.message ?? JSON.stringify(d.findings), /bursts of 8 \(about 257 KB\)/);
+  });
+
   it("parts late against X-Timestamp: held on the way", () => {
     const d = diagnose(probeOf(paced(30, 100, 1000, (i) => (i % 2 ? 150 : 1)), 3100));
     assert.ok(problems(d).includes("late"), JSON.stringify(d.findings));
