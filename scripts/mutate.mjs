@@ -73,7 +73,7 @@ const MUTATIONS = [
   [
     "H1",
     "replace-mode slot becomes an unbounded queue",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "      held.replace(views, frame);",
     "      held.push(views, frame);",
     [hub, hubLife],
@@ -129,7 +129,7 @@ const MUTATIONS = [
   [
     "H8",
     "hub end fill of the announced part removed",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     ": fill\n        ? [fill, framing.close]",
     ": fill\n        ? [framing.close]",
     [hubLife],
@@ -137,7 +137,7 @@ const MUTATIONS = [
   [
     "H9",
     "mixed-mode maxQueue off by one",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "if (held.length >= this.#host.maxQueue) {",
     "if (held.length > this.#host.maxQueue) {",
     [hub],
@@ -185,7 +185,7 @@ const MUTATIONS = [
   [
     "H15",
     "fps cap ignored",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "const early = this.#sentAt + this.#config.interval - Date.now();",
     "const early = 0;",
     [hub, hubStats],
@@ -193,7 +193,7 @@ const MUTATIONS = [
   [
     "H16",
     "request.signal abort ignored",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     `for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);`,
     "",
     [hub],
@@ -201,7 +201,7 @@ const MUTATIONS = [
   [
     "H17",
     "an fps viewer's gap timer is left running when it leaves",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     [
       "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
       "    }\n    clearTimeout(this.#fpsTimer);\n    const wake = this.#wake;",
@@ -1223,7 +1223,7 @@ const MUTATIONS = [
   [
     "H25",
     "a mixed-mode cut counts one frame dropped instead of every unseen one",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "this.#config.meter.dropped(held.length + 1);",
     "this.#config.meter.dropped(1);",
     [hubStats],

@@ -13,7 +13,7 @@ import { optionsObject } from "../shared/checks.ts";
 import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
-import type { SubscriberConfig } from "./subscriber.ts";
+import type { SubscriberConfig } from "./viewer.ts";
 import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";

@@ -6,7 +6,7 @@
  */
 
 import type { HubFrame } from "./frame.ts";
-import type { HubSubscriber } from "./subscriber.ts";
+import type { HubSubscriber } from "./viewer.ts";
 import { armTimeout } from "./arm_timeout.ts";
 
 /** The deadlines, in milliseconds (`Infinity`: none). */
