@@ -4,12 +4,17 @@
  */
 
 import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
-import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
-import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
+import {
+  type HubResponseInit,
+  type PushHubFromOptions,
+  type PushHubOptions,
+  type ResolvedHubOptions,
+  resolveHubOptions,
+} from "./options.ts";
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushRefusal, pushSetup } from "./responses.ts";
-import { HubSubscribers } from "./subscribers.ts";
+import { HubSubscribers } from "./viewers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";

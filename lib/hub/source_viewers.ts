@@ -9,7 +9,7 @@
 import { armTimeout } from "./arm_timeout.ts";
 import type { LiveFrame } from "./live.ts";
 import type { SourceViewers } from "./source.ts";
-import type { HubSubscribers } from "./subscribers.ts";
+import type { HubSubscribers } from "./viewers.ts";
 
 /**
  * The hub's side of its source.
