@@ -12,7 +12,7 @@ import {
   resolveHubOptions,
 } from "./options.ts";
 import { type PublishCheck, publishCheck } from "./publish_checks.ts";
-import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
+import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushRefusal, pushSetup } from "./responses.ts";
 import { HubSubscribers } from "./viewers.ts";
 import { HubTimer } from "./timer.ts";
@@ -22,7 +22,6 @@ import type { Part } from "../push/part.ts";
 import { encodeOffline, LiveFrame } from "./live.ts";
 import type { SnapshotInit } from "./camera_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
-import { HubSourceViewers } from "./source_viewers.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
