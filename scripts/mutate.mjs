@@ -1199,7 +1199,7 @@ const MUTATIONS = [
   [
     "H22",
     "X-Timestamp's fraction not padded to six digits",
-    "lib/hub/timestamp.ts",
+    "lib/hub/frame.ts",
     '.padStart(6, "0")',
     "",
     [timestampsTest],
@@ -1207,7 +1207,7 @@ const MUTATIONS = [
   [
     "H23",
     "X-Timestamp's fraction padded on the wrong side",
-    "lib/hub/timestamp.ts",
+    "lib/hub/frame.ts",
     '.padStart(6, "0")',
     '.padEnd(6, "0")',
     [timestampsTest],
@@ -1215,7 +1215,7 @@ const MUTATIONS = [
   [
     "H24",
     "X-Timestamp from the process's clock, not the epoch",
-    "lib/hub/live.ts",
+    "lib/hub/frame.ts",
     "Math.round((performance.timeOrigin + performance.now()) * 1000)",
     "Math.round(performance.now() * 1000)",
     [timestampsTest],
@@ -1231,7 +1231,7 @@ const MUTATIONS = [
   [
     "H26",
     "X-Frame counts from 0",
-    "lib/hub/live.ts",
+    "lib/hub/frame.ts",
     "X-Frame: ${++this.#count}",
     "X-Frame: ${this.#count++}",
     [timestampsTest],

@@ -3,7 +3,15 @@
  * @module
  */
 
-import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
+import {
+  encodeFrame,
+  encodeOffline,
+  type HubFrame,
+  LiveFrame,
+  type PublishCheck,
+  publishCheck,
+  sameFrame,
+} from "./frame.ts";
 import {
   type HubResponseInit,
   type PushHubFromOptions,
@@ -11,7 +19,6 @@ import {
   type ResolvedHubOptions,
   resolveHubOptions,
 } from "./options.ts";
-import { type PublishCheck, publishCheck } from "./publish_checks.ts";
 import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushRefusal, pushSetup } from "./responses.ts";
 import { HubSubscribers } from "./viewers.ts";
@@ -19,7 +26,6 @@ import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-import { encodeOffline, LiveFrame } from "./live.ts";
 import type { SnapshotInit } from "./camera_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 

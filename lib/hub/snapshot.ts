@@ -8,8 +8,7 @@
 
 import type { CorsPolicy } from "../access/cors.ts";
 import { resolveSnapshotInit, type SnapshotInit } from "./camera_options.ts";
-import type { HubFrame } from "./frame.ts";
-import type { LiveFrame } from "./live.ts";
+import type { HubFrame, LiveFrame } from "./frame.ts";
 import { snapshotHeaders, snapshotResponse, unavailableResponse, withCors } from "./responses.ts";
 
 /** What a snapshot needs of its hub. */

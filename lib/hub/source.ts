@@ -17,7 +17,7 @@ import {
 } from "../push/part.ts";
 import { armTimeout } from "./arm_timeout.ts";
 import { isFromOutside } from "../shared/outside_source.ts";
-import type { LiveFrame } from "./live.ts";
+import type { LiveFrame } from "./frame.ts";
 import type { HubSubscribers } from "./viewers.ts";
 
 /**
