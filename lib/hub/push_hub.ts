@@ -18,6 +18,7 @@ import {
   type PushHubOptions,
   type ResolvedHubOptions,
   resolveHubOptions,
+  type SnapshotInit,
 } from "./options.ts";
 import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
 import { pushRefusal, pushSetup } from "./responses.ts";
@@ -26,7 +27,6 @@ import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-import type { SnapshotInit } from "./camera_options.ts";
 import { takeSnapshot } from "./snapshot.ts";
 
 /**

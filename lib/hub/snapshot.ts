@@ -7,7 +7,7 @@
  */
 
 import type { CorsPolicy } from "../access/cors.ts";
-import { resolveSnapshotInit, type SnapshotInit } from "./camera_options.ts";
+import { resolveSnapshotInit, type SnapshotInit } from "./options.ts";
 import type { HubFrame, LiveFrame } from "./frame.ts";
 import { snapshotHeaders, snapshotResponse, unavailableResponse, withCors } from "./responses.ts";
 
