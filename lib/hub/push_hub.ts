@@ -21,13 +21,12 @@ import {
   type SnapshotInit,
 } from "./options.ts";
 import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
-import { pushRefusal, pushSetup } from "./responses.ts";
+import { pushRefusal, pushSetup, takeSnapshot } from "./responses.ts";
 import { HubSubscribers } from "./viewers.ts";
 import { HubTimer } from "./timer.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-import { takeSnapshot } from "./snapshot.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
