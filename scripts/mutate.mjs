@@ -97,7 +97,7 @@ const MUTATIONS = [
   [
     "H4",
     "hub maxDuration ends at a quarter of it",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "if (idle || now >= s.joinedAt + maxDuration) s.end(true);",
     "if (idle || now >= s.joinedAt + maxDuration / 4) s.end(true);",
     [hub, hubLife],
@@ -105,7 +105,7 @@ const MUTATIONS = [
   [
     "H5",
     "hub idleTimeout ignored",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "const idle = !this.#idle && now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;",
     "const idle = false;",
     [hub, hubLife],
@@ -121,7 +121,7 @@ const MUTATIONS = [
   [
     "H7",
     "hub keep-alive never resends",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);",
     "else if (latest && false) s.offer(latest, now);",
     [hub],
