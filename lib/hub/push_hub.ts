@@ -21,10 +21,18 @@ import {
   type PushHubOptions,
   type ResolvedHubOptions,
   resolveHubOptions,
+  resolveSnapshotInit,
   type SnapshotInit,
 } from "./options.ts";
 import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
-import { pushRefusal, pushSetup, takeSnapshot } from "./responses.ts";
+import {
+  pushRefusal,
+  pushSetup,
+  snapshotHeaders,
+  snapshotResponse,
+  unavailableResponse,
+  withCors,
+} from "./responses.ts";
 import { HubSubscribers } from "./viewers.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
@@ -208,14 +216,29 @@ export class PushHub {
   snapshot(init?: SnapshotInit): Response | Promise<Response>;
   snapshot(init?: SnapshotInit): Response | Promise<Response> {
     this.#checkIdle(Date.now());
-    return takeSnapshot(init, {
-      live: this.#live,
-      cors: this.#options.camera.cors,
-      retryAfter: this.#options.retryAfter,
-      closed: this.#closed,
-      // A lazy source runs for a fresh snapshot as for a viewer, and may stop after it.
-      wake: () => (this.#source?.start(), this.#source?.wake()),
-      done: () => this.#subscribers.size === 0 && this.#live.waiting === 0 && this.#source?.idle(),
+    const config = resolveSnapshotInit(init);
+    const { request, fresh, timeout } = config;
+    const headers = snapshotHeaders(config); // a bad header throws now, not after a wait
+    const { retryAfter, camera: { cors } } = this.#options;
+    const preflight = request && cors?.preflight(request);
+    if (preflight) return fresh ? Promise.resolve(preflight) : preflight;
+    const answer = (frame: HubFrame | undefined, why: string): Response =>
+      withCors(
+        cors,
+        request,
+        frame ? snapshotResponse(frame, headers) : unavailableResponse(why, retryAfter),
+      );
+    if (!fresh) return answer(this.#live.latest, "no frame has been published yet");
+    if (this.#closed) return Promise.resolve(answer(undefined, "the hub is closed"));
+    const next = this.#live.next(timeout);
+    // A lazy source runs for a fresh snapshot as for a viewer, and may stop after it.
+    this.#source?.start();
+    this.#source?.wake();
+    return next.then((frame) => {
+      if (this.#subscribers.size === 0 && this.#live.waiting === 0) this.#source?.idle();
+      // Past the timeout: the offline picture while offline, else a 503 saying why.
+      const shown = frame ?? (this.#live.offline ? this.#live.latest : undefined);
+      return answer(shown, `no new frame within ${timeout} ms`);
     });
   }
 
