@@ -74,8 +74,8 @@ const MUTATIONS = [
     "H1",
     "replace-mode slot becomes an unbounded queue",
     "lib/hub/viewer.ts",
-    "      held.replace(views, frame);",
-    "      held.push(views, frame);",
+    "      held.replace(frame);",
+    "      held.push(frame);",
     [hub, hubLife],
   ],
   [
@@ -129,9 +129,9 @@ const MUTATIONS = [
   [
     "H8",
     "hub end fill of the announced part removed",
-    "lib/hub/viewer.ts",
-    ": fill\n        ? [fill, framing.close]",
-    ": fill\n        ? [framing.close]",
+    "lib/push/framing.ts",
+    "    return [...fill, latin1Bytes(`${this.#line}--\\r\\n`)];",
+    "    return [latin1Bytes(`${this.#line}--\\r\\n`)];",
     [hubLife],
   ],
   [
@@ -1102,8 +1102,8 @@ const MUTATIONS = [
     "I16",
     "a silent upload never cut (idleTimeout ignored)",
     "lib/ingest/ingest_options.ts",
-    "  return { authorize, maxFrameSize, idleTimeout, signal, allowTakeover };",
-    "  return { authorize, maxFrameSize, idleTimeout: Infinity, signal, allowTakeover };",
+    "    idleTimeout,\n    signal,\n    allowTakeover,",
+    "    idleTimeout: Infinity,\n    signal,\n    allowTakeover,",
     [ingestTest],
   ],
   // GraphQL.
