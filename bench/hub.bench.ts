@@ -7,7 +7,7 @@
  * (what a `res.write()` loop per client does).
  *
  * Then the forgery scan (issue 10): every published body is searched for
- * `--boundary` (lib/hub/publish_checks.ts); its cost per MiB against the
+ * `--boundary` (lib/hub/frame.ts); its cost per MiB against the
  * whole `publish()` of the same body, for a JPEG-like (random), an HTML-like
  * and a worst-case body (every byte the boundary's last byte).
  *
@@ -17,7 +17,7 @@
  */
 
 import { PushHub } from "../lib/hub/push_hub.ts";
-import { publishCheck } from "../lib/hub/publish_checks.ts";
+import { publishCheck } from "../lib/hub/frame.ts";
 import { args, collect, cpuMs, fixed, median, runtimeName } from "./_util.ts";
 
 const flags = args();

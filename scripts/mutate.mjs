@@ -73,9 +73,9 @@ const MUTATIONS = [
   [
     "H1",
     "replace-mode slot becomes an unbounded queue",
-    "lib/hub/subscriber.ts",
-    "      held.replace(views, frame);",
-    "      held.push(views, frame);",
+    "lib/hub/viewer.ts",
+    "      held.replace(frame);",
+    "      held.push(frame);",
     [hub, hubLife],
   ],
   [
@@ -97,7 +97,7 @@ const MUTATIONS = [
   [
     "H4",
     "hub maxDuration ends at a quarter of it",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "if (idle || now >= s.joinedAt + maxDuration) s.end(true);",
     "if (idle || now >= s.joinedAt + maxDuration / 4) s.end(true);",
     [hub, hubLife],
@@ -105,7 +105,7 @@ const MUTATIONS = [
   [
     "H5",
     "hub idleTimeout ignored",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "const idle = !this.#idle && now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;",
     "const idle = false;",
     [hub, hubLife],
@@ -121,7 +121,7 @@ const MUTATIONS = [
   [
     "H7",
     "hub keep-alive never resends",
-    "lib/hub/timer.ts",
+    "lib/hub/push_hub.ts",
     "else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);",
     "else if (latest && false) s.offer(latest, now);",
     [hub],
@@ -129,15 +129,15 @@ const MUTATIONS = [
   [
     "H8",
     "hub end fill of the announced part removed",
-    "lib/hub/subscriber.ts",
-    ": fill\n        ? [fill, framing.close]",
-    ": fill\n        ? [framing.close]",
+    "lib/push/framing.ts",
+    "    return [...fill, latin1Bytes(`${this.#line}--\\r\\n`)];",
+    "    return [latin1Bytes(`${this.#line}--\\r\\n`)];",
     [hubLife],
   ],
   [
     "H9",
     "mixed-mode maxQueue off by one",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "if (held.length >= this.#host.maxQueue) {",
     "if (held.length > this.#host.maxQueue) {",
     [hub],
@@ -185,7 +185,7 @@ const MUTATIONS = [
   [
     "H15",
     "fps cap ignored",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "const early = this.#sentAt + this.#config.interval - Date.now();",
     "const early = 0;",
     [hub, hubStats],
@@ -193,7 +193,7 @@ const MUTATIONS = [
   [
     "H16",
     "request.signal abort ignored",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     `for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);`,
     "",
     [hub],
@@ -201,7 +201,7 @@ const MUTATIONS = [
   [
     "H17",
     "an fps viewer's gap timer is left running when it leaves",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     [
       "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
       "    }\n    clearTimeout(this.#fpsTimer);\n    const wake = this.#wake;",
@@ -1102,8 +1102,8 @@ const MUTATIONS = [
     "I16",
     "a silent upload never cut (idleTimeout ignored)",
     "lib/ingest/ingest_options.ts",
-    "  return { authorize, maxFrameSize, idleTimeout, signal, allowTakeover };",
-    "  return { authorize, maxFrameSize, idleTimeout: Infinity, signal, allowTakeover };",
+    "    idleTimeout,\n    signal,\n    allowTakeover,",
+    "    idleTimeout: Infinity,\n    signal,\n    allowTakeover,",
     [ingestTest],
   ],
   // GraphQL.
@@ -1199,7 +1199,7 @@ const MUTATIONS = [
   [
     "H22",
     "X-Timestamp's fraction not padded to six digits",
-    "lib/hub/timestamp.ts",
+    "lib/hub/frame.ts",
     '.padStart(6, "0")',
     "",
     [timestampsTest],
@@ -1207,7 +1207,7 @@ const MUTATIONS = [
   [
     "H23",
     "X-Timestamp's fraction padded on the wrong side",
-    "lib/hub/timestamp.ts",
+    "lib/hub/frame.ts",
     '.padStart(6, "0")',
     '.padEnd(6, "0")',
     [timestampsTest],
@@ -1215,7 +1215,7 @@ const MUTATIONS = [
   [
     "H24",
     "X-Timestamp from the process's clock, not the epoch",
-    "lib/hub/live.ts",
+    "lib/hub/frame.ts",
     "Math.round((performance.timeOrigin + performance.now()) * 1000)",
     "Math.round(performance.now() * 1000)",
     [timestampsTest],
@@ -1223,7 +1223,7 @@ const MUTATIONS = [
   [
     "H25",
     "a mixed-mode cut counts one frame dropped instead of every unseen one",
-    "lib/hub/subscriber.ts",
+    "lib/hub/viewer.ts",
     "this.#config.meter.dropped(held.length + 1);",
     "this.#config.meter.dropped(1);",
     [hubStats],
@@ -1231,7 +1231,7 @@ const MUTATIONS = [
   [
     "H26",
     "X-Frame counts from 0",
-    "lib/hub/live.ts",
+    "lib/hub/frame.ts",
     "X-Frame: ${++this.#count}",
     "X-Frame: ${this.#count++}",
     [timestampsTest],

@@ -25,7 +25,7 @@ export { pushHubObject, type PushHubObjectClass, type PushHubObjectOptions } fro
 export { type DurableHub, durableHub, type DurableHubOptions } from "./worker_side.ts";
 export type { DurableObjectNamespaceLike, DurableObjectStubLike } from "./routes.ts";
 export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "../hub/options.ts";
-export type { CameraOptions } from "../hub/camera_options.ts";
+export type { CameraOptions } from "../hub/options.ts";
 export type { ViewerStats } from "../hub/stats.ts";
 export type { PushMode } from "../push/framing.ts";
 export type { Part, PartBody, PartSource } from "../push/part.ts";

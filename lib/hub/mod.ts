@@ -21,9 +21,14 @@
  */
 
 export { PushHub } from "./push_hub.ts";
-export type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
+export type {
+  CameraOptions,
+  HubResponseInit,
+  PushHubFromOptions,
+  PushHubOptions,
+  SnapshotInit,
+} from "./options.ts";
 export type { PushHubSource } from "./source.ts";
 export type { HubIngestOptions } from "../ingest/ingest_options.ts";
 export type { HubStats, SourceState, ViewerStats } from "./stats.ts";
-export type { CameraOptions, SnapshotInit } from "./camera_options.ts";
 export type { HeadersInit } from "../shared/web_types.ts";

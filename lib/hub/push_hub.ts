@@ -1,23 +1,44 @@
 /**
- * `PushHub`: one source, many viewers, each frame encoded once and shared.
+ * `PushHub`: one source, many viewers, each frame encoded once and shared;
+ * with its one timer (`HubTimer`: a single `setTimeout` for every viewer,
+ * firing at the earliest keep-alive, idle or duration deadline).
+ *
  * @module
  */
 
-import { encodeFrame, type HubFrame, sameFrame } from "./frame.ts";
-import type { HubResponseInit, PushHubFromOptions, PushHubOptions } from "./options.ts";
-import { type ResolvedHubOptions, resolveHubOptions } from "./options.ts";
-import { type PublishCheck, publishCheck } from "./publish_checks.ts";
-import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
-import { pushRefusal, pushSetup } from "./responses.ts";
-import { HubSubscribers } from "./subscribers.ts";
-import { HubTimer } from "./timer.ts";
+import {
+  encodeFrame,
+  encodeOffline,
+  type HubFrame,
+  LiveFrame,
+  type PublishCheck,
+  publishCheck,
+  sameFrame,
+} from "./frame.ts";
+import {
+  type HubResponseInit,
+  type PushHubFromOptions,
+  type PushHubOptions,
+  type ResolvedHubOptions,
+  resolveHubOptions,
+  resolveSnapshotInit,
+  type SnapshotInit,
+} from "./options.ts";
+import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
+import {
+  pushRefusal,
+  pushSetup,
+  snapshotHeaders,
+  snapshotResponse,
+  unavailableResponse,
+  withCors,
+} from "./responses.ts";
+import { HubSubscribers } from "./viewers.ts";
 import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-import { encodeOffline, LiveFrame } from "./live.ts";
-import type { SnapshotInit } from "./camera_options.ts";
-import { takeSnapshot } from "./snapshot.ts";
-import { HubSourceViewers } from "./source_viewers.ts";
+import type { HubSubscriber } from "./viewer.ts";
+import { armTimeout } from "./arm_timeout.ts";
 
 /**
  * A fan-out hub: `publish()` frames, answer each viewer with `response()`.
@@ -195,14 +216,29 @@ export class PushHub {
   snapshot(init?: SnapshotInit): Response | Promise<Response>;
   snapshot(init?: SnapshotInit): Response | Promise<Response> {
     this.#checkIdle(Date.now());
-    return takeSnapshot(init, {
-      live: this.#live,
-      cors: this.#options.camera.cors,
-      retryAfter: this.#options.retryAfter,
-      closed: this.#closed,
-      // A lazy source runs for a fresh snapshot as for a viewer, and may stop after it.
-      wake: () => (this.#source?.start(), this.#source?.wake()),
-      done: () => this.#subscribers.size === 0 && this.#live.waiting === 0 && this.#source?.idle(),
+    const config = resolveSnapshotInit(init);
+    const { request, fresh, timeout } = config;
+    const headers = snapshotHeaders(config); // a bad header throws now, not after a wait
+    const { retryAfter, camera: { cors } } = this.#options;
+    const preflight = request && cors?.preflight(request);
+    if (preflight) return fresh ? Promise.resolve(preflight) : preflight;
+    const answer = (frame: HubFrame | undefined, why: string): Response =>
+      withCors(
+        cors,
+        request,
+        frame ? snapshotResponse(frame, headers) : unavailableResponse(why, retryAfter),
+      );
+    if (!fresh) return answer(this.#live.latest, "no frame has been published yet");
+    if (this.#closed) return Promise.resolve(answer(undefined, "the hub is closed"));
+    const next = this.#live.next(timeout);
+    // A lazy source runs for a fresh snapshot as for a viewer, and may stop after it.
+    this.#source?.start();
+    this.#source?.wake();
+    return next.then((frame) => {
+      if (this.#subscribers.size === 0 && this.#live.waiting === 0) this.#source?.idle();
+      // Past the timeout: the offline picture while offline, else a 503 saying why.
+      const shown = frame ?? (this.#live.offline ? this.#live.latest : undefined);
+      return answer(shown, `no new frame within ${timeout} ms`);
     });
   }
 
@@ -245,4 +281,94 @@ export class PushHub {
     const idle = now - this.#timer.publishedAt >= this.#options.idleTimeout;
     if (idle && !this.#source) this.#live.goOffline();
   }
+}
+
+/** The deadlines, in milliseconds (`Infinity`: none): `keepAlive`, `idleTimeout`, `maxDuration`. */
+type HubDeadlines = Pick<ResolvedHubOptions, "keepAlive" | "idleTimeout" | "maxDuration">;
+
+/** Schedules and runs the deadlines of one hub's subscribers. */
+class HubTimer {
+  /** When the hub last published (or was created), for `idleTimeout`. */
+  publishedAt: number = Date.now();
+  #deadlines: HubDeadlines;
+  #subscribers: Iterable<HubSubscriber>;
+  #latest: () => HubFrame | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #idle: (() => void) | undefined;
+  /** The `publishedAt` whose idle deadline has fired already. */
+  #idledAt = NaN;
+
+  /**
+   * `latest` gives the frame a keep-alive resends (none before the first
+   * publish). With `idle` (a hub with an `offline` picture), `idleTimeout`
+   * without a publish calls it once instead of ending the subscribers.
+   */
+  constructor(
+    deadlines: HubDeadlines,
+    subscribers: Iterable<HubSubscriber>,
+    latest: () => HubFrame | undefined,
+    idle?: () => void,
+  ) {
+    this.#deadlines = deadlines;
+    this.#subscribers = subscribers;
+    this.#latest = latest;
+    this.#idle = idle;
+  }
+
+  /** Whether a deadline is scheduled. */
+  get armed(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /**
+   * Schedules the earliest deadline of all subscribers. A new subscriber's
+   * deadlines are never earlier than those already armed, so joining only
+   * arms when nothing is armed.
+   */
+  arm(): void {
+    this.stop();
+    const { keepAlive, idleTimeout, maxDuration } = this.#deadlines;
+    const resend = this.#latest() !== undefined && keepAlive !== Infinity;
+    const idleAt = this.#idledAt === this.publishedAt ? Infinity : this.publishedAt + idleTimeout;
+    let next = Infinity;
+    for (const s of this.#subscribers) {
+      if (resend) next = Math.min(next, s.offeredAt + keepAlive);
+      if (this.#idle) next = Math.min(next, idleAt);
+      else next = Math.min(next, Math.max(this.publishedAt, s.joinedAt) + idleTimeout);
+      next = Math.min(next, s.stalledSince + idleTimeout);
+      next = Math.min(next, s.joinedAt + maxDuration);
+    }
+    if (next === Infinity) return;
+    this.#timer = armTimeout(() => this.#tick(), next - Date.now());
+  }
+
+  /** Cancels the scheduled deadline. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    const { keepAlive, idleTimeout, maxDuration } = this.#deadlines;
+    if (this.#idle && this.#idledAt !== this.publishedAt && now >= this.publishedAt + idleTimeout) {
+      this.#idledAt = this.publishedAt;
+      this.#idle();
+    }
+    const latest = this.#latest();
+    for (const s of [...this.#subscribers]) {
+      const idle = !this.#idle && now >= Math.max(this.publishedAt, s.joinedAt) + idleTimeout;
+      if (idle || now >= s.joinedAt + maxDuration) s.end(true);
+      else if (now >= s.stalledSince + idleTimeout) s.fail(stalled(idleTimeout));
+      else if (latest && now >= s.offeredAt + keepAlive) s.offer(latest, now);
+    }
+    this.arm();
+  }
+}
+
+function stalled(idleTimeout: number): Error {
+  return new Error(
+    `the subscriber took no bytes for idleTimeout (${idleTimeout} ms): dropped to free its slot`,
+  );
 }

@@ -2,7 +2,8 @@
  * The responses of a `PushHub` apart from the push itself: checking what a
  * push response is asked for, the latest frame as an ordinary response
  * (`snapshot()`), `503` when the hub cannot serve, and the `allowOrigin`
- * CORS headers on all of them.
+ * CORS headers on all of them (`hub.snapshot()` itself, which waits on the
+ * hub's live frame and wakes its source, is a method of the hub).
  *
  * @module
  */
@@ -13,7 +14,7 @@ import { optionsObject } from "../shared/checks.ts";
 import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
-import type { SubscriberConfig } from "./subscriber.ts";
+import type { SubscriberConfig } from "./viewer.ts";
 import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
 import { mergeHeaders, pushHeaders } from "../push/response.ts";
 import type { CorsPolicy } from "../access/cors.ts";

@@ -1,7 +1,8 @@
 /**
  * The source behind `PushHub.from`: started by the first subscriber, pulled
  * only while a subscriber waits for a frame, stopped `linger` ms after the
- * last subscriber left, restarted by the next one.
+ * last subscriber left, restarted by the next one; and the hub's side of it
+ * (`HubSourceViewers`: who waits, the offline picture, the restart).
  *
  * @module
  */
@@ -16,6 +17,8 @@ import {
 } from "../push/part.ts";
 import { armTimeout } from "./arm_timeout.ts";
 import { isFromOutside } from "../shared/outside_source.ts";
+import type { LiveFrame } from "./frame.ts";
+import type { HubSubscribers } from "./viewers.ts";
 
 /**
  * What `PushHub.from` drives a hub with: parts, or a function returning them,
@@ -23,16 +26,6 @@ import { isFromOutside } from "../shared/outside_source.ts";
  * a source waiting for a camera can give up at once and reach its `finally`).
  */
 export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
-
-/** What the source needs of its hub's subscribers. */
-export interface SourceViewers {
-  /** Subscribers waiting for a new frame: the source is pulled only while this is > 0. */
-  readonly waiting: number;
-  /** The source finished: end every subscriber cleanly. */
-  endAll(): void;
-  /** The source threw or yielded a bad part: break every subscriber's connection. */
-  failAll(error: unknown): void;
-}
 
 /** The hub's settings for its source, and where its frames and errors go. */
 export interface SourceSettings {
@@ -83,7 +76,7 @@ export function assertSource(source: unknown, linger: number): void {
  */
 export class SourceRunner {
   #source: PushHubSource;
-  #viewers: SourceViewers;
+  #viewers: HubSourceViewers;
   #settings: SourceSettings;
   #run: Run | undefined;
   /** Settles once the stopped run's `return()` has (its `finally` ran). */
@@ -92,7 +85,7 @@ export class SourceRunner {
   #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(source: PushHubSource, viewers: SourceViewers, settings: SourceSettings) {
+  constructor(source: PushHubSource, viewers: HubSourceViewers, settings: SourceSettings) {
     this.#source = source;
     this.#viewers = viewers;
     this.#settings = settings;
@@ -247,4 +240,70 @@ async function readBody(part: Part): Promise<Part> {
   const body = part?.body;
   if (!(body instanceof Blob || body instanceof ReadableStream)) return part;
   return { ...part, body: new Uint8Array(await new Response(body).arrayBuffer()) };
+}
+
+/**
+ * The hub's side of its source.
+ *
+ * @example
+ * ```ts ignore
+ * const viewers = new HubSourceViewers(subscribers, live, options, () => runner.start());
+ * new SourceRunner(source, viewers, settings);
+ * ```
+ */
+export class HubSourceViewers {
+  #subscribers: HubSubscribers;
+  #live: LiveFrame;
+  #offline: boolean;
+  #retryMs: number;
+  #restart: () => void;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * `restart` starts the source again while viewers remain, at most once per
+   * `retryAfter` s (and a second), after it ended or failed with an `offline` picture.
+   */
+  constructor(
+    subscribers: HubSubscribers,
+    live: LiveFrame,
+    options: { retryAfter: string; camera: { offline: unknown } },
+    restart: () => void,
+  ) {
+    this.#subscribers = subscribers;
+    this.#live = live;
+    this.#offline = options.camera.offline !== undefined;
+    this.#retryMs = Math.max(1000, Number(options.retryAfter) * 1000);
+    this.#restart = restart;
+  }
+
+  /** Viewers waiting for a frame, and fresh snapshots (they wait as a viewer does). */
+  get waiting(): number {
+    return this.#subscribers.waiting + this.#live.waiting;
+  }
+
+  /** The source finished: end every subscriber cleanly. */
+  endAll(): void {
+    this.#gone(() => this.#subscribers.endAll());
+  }
+
+  /** The source threw or yielded a bad part: break every subscriber's connection. */
+  failAll(error: unknown): void {
+    this.#gone(() => this.#subscribers.failAll(error));
+  }
+
+  /** Cancels a pending restart. */
+  stop(): void {
+    clearTimeout(this.#retry);
+  }
+
+  /** Without an offline picture the viewers end; with one they see it, and the source restarts. */
+  #gone(end: () => void): void {
+    if (!this.#offline) return end();
+    this.#live.goOffline();
+    clearTimeout(this.#retry);
+    // At least a second apart, so a source that ends at once cannot spin.
+    this.#retry = armTimeout(() => {
+      if (this.#subscribers.size > 0) this.#restart();
+    }, this.#retryMs);
+  }
 }

@@ -7,6 +7,7 @@
 import type { AccessCheck } from "../access/bearer_token.ts";
 import { reporter } from "../shared/contained.ts";
 import { describeValue as describe } from "../shared/describe.ts";
+import { flag, milliseconds } from "../shared/checks.ts";
 import { checkAllowTypes } from "./part_types.ts";
 
 /** Options for {@linkcode ingest}. */
@@ -103,9 +104,7 @@ export function resolveIngestOptions(
         `"anyone"), got ${describe(options)}`,
     );
   }
-  const { authorize, maxFrameSize = 16 * 1024 * 1024, idleTimeout = 30_000, signal } =
-    options as HubIngestOptions;
-  const allowTakeover = (options as HubIngestOptions).allowTakeover ?? false;
+  const { authorize, maxFrameSize = 16 * 1024 * 1024, signal } = options as HubIngestOptions;
   if (authorize !== "anyone" && typeof authorize !== "function") {
     throw new TypeError(
       "options.authorize must be a function (a check such as bearerToken(token)) or " +
@@ -118,22 +117,19 @@ export function resolveIngestOptions(
       `options.maxFrameSize must be a whole number of bytes >= 4, got ${describe(maxFrameSize)}`,
     );
   }
-  if (
-    typeof idleTimeout !== "number" || Number.isNaN(idleTimeout) || idleTimeout <= 0 ||
-    (idleTimeout !== Infinity && idleTimeout > 2 ** 31 - 1)
-  ) {
-    throw new RangeError(
-      `options.idleTimeout must be milliseconds > 0 (at most 2147483647) or Infinity, got ${
-        describe(idleTimeout)
-      }`,
-    );
-  }
+  const idleTimeout = milliseconds(
+    (options as HubIngestOptions).idleTimeout,
+    30_000,
+    "options.idleTimeout",
+  );
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
   }
-  if (typeof allowTakeover !== "boolean") {
-    throw new TypeError(`options.allowTakeover must be a boolean, got ${describe(allowTakeover)}`);
-  }
+  const allowTakeover = flag(
+    (options as HubIngestOptions).allowTakeover,
+    false,
+    "options.allowTakeover",
+  );
   return {
     authorize: authorize === "anyone" ? undefined : authorize,
     allowTypes: checkAllowTypes((options as HubIngestOptions).allowTypes),

@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
-import { formatTimestamp } from "../../lib/hub/timestamp.ts";
+import { formatTimestamp } from "../../lib/hub/frame.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { serve } from "../_helpers/serve.ts";
 import { until, within } from "../_helpers/streams.ts";

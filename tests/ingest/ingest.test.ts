@@ -120,12 +120,12 @@ describe(`ingest (${runtime})`, () => {
       [
         () => ingest(ok, target, { ...OPEN, idleTimeout: 0 }),
         RangeError,
-        /^options.idleTimeout must be milliseconds > 0 .*got 0/,
+        /^options.idleTimeout must be a number of milliseconds > 0 .*got 0/,
       ],
       [
         () => ingest(ok, target, { ...OPEN, idleTimeout: 2 ** 31 }),
         RangeError,
-        /at most 2147483647/,
+        /^options.idleTimeout must be .*<= 2147483647, or Infinity, got 2147483648/,
       ],
       [
         () => ingest(ok, target, { ...OPEN, signal: {} as never }),

@@ -6,7 +6,7 @@
  */
 
 import type { HubFrame } from "./frame.ts";
-import { HubSubscriber, type SubscriberConfig, type SubscriberHost } from "./subscriber.ts";
+import { HubSubscriber, type SubscriberConfig, type SubscriberHost } from "./viewer.ts";
 import type { ViewerStats } from "./stats.ts";
 
 /** What the hub does when the subscribers' state calls for it. */

@@ -5,18 +5,16 @@
  * until its consumer asks for bytes. Each frame goes out as one chunk, framed
  * by its `PartWriter` (lib/push/framing.ts): in steady state a view of the
  * frame's shared buffer, so one send per viewer per frame and no copy.
+ * Here too: what a viewer needs from its hub (`SubscriberHost`), its settings,
+ * and the frames it holds (`HeldFrames`).
  *
  * @module
  */
 
 import type { HubFrame } from "./frame.ts";
-import { HeldFrames } from "./held.ts";
-import { PartWriter } from "../push/framing.ts";
-import type { SubscriberConfig, SubscriberHost } from "./subscriber_host.ts";
-import type { ViewerStats } from "./stats.ts";
+import { PartWriter, type Wire } from "../push/framing.ts";
+import type { ViewerMeter, ViewerStats } from "./stats.ts";
 import { armTimeout } from "./arm_timeout.ts";
-
-export type { SubscriberConfig, SubscriberHost };
 
 /** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
 export class HubSubscriber {
@@ -228,4 +226,93 @@ export class HubSubscriber {
     this.#wake = undefined;
     wake?.();
   }
+}
+
+/**
+ * A subscriber's queue (one slot in replace mode).
+ *
+ * @example
+ * ```ts ignore
+ * const queue = new HeldFrames((frame, delta) => hub.hold(frame, delta));
+ * queue.push(frame);
+ * const next = queue.shift()!;
+ * ```
+ */
+export class HeldFrames {
+  /** The size of every frame held. */
+  bytes = 0;
+  #items: HubFrame[] = [];
+  #hold: (frame: HubFrame, delta: 1 | -1) => void;
+
+  /** `hold` is told of each reference to a frame taken (`1`) or let go (`-1`). */
+  constructor(hold: (frame: HubFrame, delta: 1 | -1) => void) {
+    this.#hold = hold;
+  }
+
+  /** Frames held. */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** Queues `frame`. */
+  push(frame: HubFrame): void {
+    this.#items.push(frame);
+    this.bytes += frame.size;
+    this.#hold(frame, 1);
+  }
+
+  /** Replace mode: `frame` takes the one slot, letting go of what it held. */
+  replace(frame: HubFrame): void {
+    this.shift();
+    this.push(frame);
+  }
+
+  /** Takes the oldest frame out. */
+  shift(): HubFrame | undefined {
+    const frame = this.#items.shift();
+    if (frame) {
+      this.bytes -= frame.size;
+      this.#hold(frame, -1);
+    }
+    return frame;
+  }
+
+  /** Takes every frame out, oldest first. */
+  clear(): HubFrame[] {
+    const items = this.#items;
+    this.#items = [];
+    this.bytes = 0;
+    for (const frame of items) this.#hold(frame, -1);
+    return items;
+  }
+}
+
+/**
+ * What a subscriber needs from its hub. `S` is the subscriber's own type
+ * (`HubSubscriber`), a parameter so that this file needs no import of it.
+ */
+export interface SubscriberHost<S> {
+  /** The boundary of every subscriber's push. */
+  boundary: string;
+  /** `Infinity` in replace mode: one slot, latest wins. */
+  maxQueue: number;
+  /** Bytes held for this subscriber changed by `delta` (a shared frame counts once per subscriber). */
+  retain(delta: number): void;
+  /** This subscriber took (`1`) or let go of (`-1`) a reference to `frame`'s buffer. */
+  hold(frame: HubFrame, delta: 1 | -1): void;
+  /** The number of subscribers waiting for a new frame changed by `delta`. */
+  demand(delta: number): void;
+  /** The subscriber ended; forget it. */
+  leave(subscriber: S): void;
+}
+
+/** Per-subscriber settings. */
+export interface SubscriberConfig {
+  /** The framing for this subscriber's client (lib/push/framing.ts). */
+  wire: Wire;
+  /** Minimum milliseconds between two frames sent (`1000 / fps`), 0 for no cap. */
+  interval: number;
+  signals: AbortSignal[];
+  /** Its counters, for `hub.stats()`. */
+  meter: ViewerMeter;
 }
