@@ -10,21 +10,22 @@ const request = (accept: string, dest?: string): Request =>
   new Request("http://x/", { headers: { accept, ...(dest ? { "sec-fetch-dest": dest } : {}) } });
 
 describe("replace pushes for fetch() readers", () => {
-  it("answers a multipart/mixed-first Accept in reader framing labelled multipart/mixed, marked push=replace", async () => {
-    const parts = [{ contentType: "text/html", body: "<b>1</b>" }, {
-      contentType: "text/html",
-      body: "<b>2</b>",
-    }];
-    const response = pushResponse(parts, {
-      boundary: "B",
-      request: request("multipart/mixed, multipart/x-mixed-replace;q=0.9, text/html;q=0.8"),
-    });
-    const type = response.headers.get("content-type")!;
-    assert.equal(type, "multipart/mixed;boundary=B;push=replace");
-    assert.ok(isReplacePush(type));
-    const bodies: string[] = [];
-    for await (const part of parseParts(response)) bodies.push(part.text());
-    assert.deepEqual(bodies, ["<b>1</b>", "<b>2</b>", "<b>2</b>"], "the last part again to end");
+  it("answers a multipart/mixed-first Accept in reader framing labelled multipart/mixed, marked push=replace, whatever Sec-Fetch-Dest says", async () => {
+    const accept = "multipart/mixed, multipart/x-mixed-replace;q=0.9, text/html;q=0.8";
+    // Asking for multipart/mixed wins over the signs of a browser load (a document destination).
+    for (const dest of [undefined, "document"]) {
+      const parts = [{ contentType: "text/html", body: "<b>1</b>" }, {
+        contentType: "text/html",
+        body: "<b>2</b>",
+      }];
+      const response = pushResponse(parts, { boundary: "B", request: request(accept, dest) });
+      const type = response.headers.get("content-type")!;
+      assert.equal(type, "multipart/mixed;boundary=B;push=replace", `Sec-Fetch-Dest: ${dest}`);
+      assert.ok(isReplacePush(type));
+      const bodies: string[] = [];
+      for await (const part of parseParts(response)) bodies.push(part.text());
+      assert.deepEqual(bodies, ["<b>1</b>", "<b>2</b>", "<b>2</b>"], "the last part again to end");
+    }
   });
 
   it("keeps replace framing for image and document loads, and an explicit mixed push unmarked", () => {
