@@ -28,13 +28,22 @@ describe("replace pushes for fetch() readers", () => {
     }
   });
 
-  it("keeps replace framing for image and document loads, and an explicit mixed push unmarked", () => {
+  it("keeps replace framing for image and document loads, and an explicit mixed push unmarked", async () => {
     const img = request("image/avif,image/webp,*/*", "image");
     const doc = request("text/html,application/xhtml+xml,*/*;q=0.8", "document");
+    const opening = async (r: Request): Promise<string> => {
+      const reader = pushResponse([], { boundary: "B", request: r }).body!.getReader();
+      const { value } = await reader.read();
+      await reader.cancel();
+      return new TextDecoder().decode(value);
+    };
     for (const r of [img, doc]) {
       const type = pushResponse([], { request: r }).headers.get("content-type")!;
       assert.match(type, /^multipart\/x-mixed-replace;boundary=/);
+      // Browser framing, told by its opening: the preamble, then the first delimiter line.
+      assert.equal(await opening(r), `${" ".repeat(510)}\r\n--B\r\n`, r.headers.get("accept")!);
     }
+    assert.equal(await opening(request("*/*", "empty")), "\r\n--B", "a fetch() reader");
     const mixed = pushResponse([], { mode: "mixed", request: request("multipart/mixed") });
     assert.doesNotMatch(mixed.headers.get("content-type")!, /push=replace/);
   });
