@@ -1808,10 +1808,10 @@ const MUTATIONS = [
   ],
   [
     "Q5",
-    "toRequest: a lowercase trace method not refused with its own message",
+    "toRequest: CONNECT not refused with its own message (the Request constructor throws its own)",
     "lib/node/send_response.ts",
     "if (/^(?:CONNECT|TRACE|TRACK)$/i.test(method)) {",
-    "if (/^(?:CONNECT|TRACE|TRACK)$/.test(method)) {",
+    "if (/^(?:TRACE|TRACK)$/i.test(method)) {",
     [node],
   ],
 ];
