@@ -85,6 +85,12 @@ describe(`signUrl / verifySignedUrl (${runtime})`, () => {
     const flipped = btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_")
       .replace(/=+$/, "");
     cases.push(["flipped last byte of the MAC", signed.replace(sig, flipped)]);
+    // A well-spelled MAC that is a prefix of the right one (its first 31 bytes), and an empty
+    // one: the lengths must match, not only the bytes both have.
+    const prefix = btoa(String.fromCharCode(...mac.subarray(0, 31))).replaceAll("+", "-")
+      .replaceAll("/", "_").replace(/=+$/, "");
+    cases.push(["the MAC's first 31 bytes", signed.replace(sig, prefix)]);
+    cases.push(["an empty sig", signed.replace(sig, "")]);
     for (const [what, url] of cases) {
       assert.match(await verdict(url), /signature does not match/, what);
     }

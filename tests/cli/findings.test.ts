@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { diagnose } from "../../lib/cli/diagnose.ts";
 import type { Diagnosis } from "../../lib/cli/diagnosis.ts";
+import { median } from "../../lib/cli/push_stats.ts";
 import { reportText } from "../../lib/cli/report.ts";
 import { paced, probeOf, replacePart } from "./_probes.ts";
 
@@ -62,6 +63,25 @@ describe("the doctor's findings", () => {
     assert.equal(d.lateness?.beyond.max, 149);
   });
 
+  it("one late part among 30 is no lateness (the median is), and the first part is not counted", () => {
+    const once = diagnose(probeOf(paced(30, 100, 1000, (i) => (i === 10 ? 150 : 1)), 3100));
+    assert.deepEqual(problems(once), []);
+    assert.equal(once.lateness?.beyond.max, 149);
+    // The first part may be an old frame (a hub sends the last one it has at once).
+    const old = diagnose(probeOf(paced(10, 100, 1000, (i) => (i === 0 ? 5000 : 1)), 1100));
+    assert.deepEqual(old.lateness, {
+      beyond: { min: 0, median: 0, max: 0 },
+      least: 1,
+      parts: 9,
+      read: "browser",
+    });
+  });
+
+  it("the median of an even count is the mean of the middle two", () => {
+    assert.equal(median([10, 1, 3, 2]), 2.5);
+    assert.equal(median([3, 1, 2]), 2);
+  });
+
   it("a first part long after the request, then parts every 100 ms: first bytes late", () => {
     const chunks = paced(20, 100).map(([text, at]) => [text, at + 3000] as [string, number]);
     assert.deepEqual(problems(diagnose(probeOf(chunks, 5100))), ["late-start"]);
@@ -77,6 +97,8 @@ describe("the doctor's findings", () => {
     }));
     assert.deepEqual(problems(busy), ["unavailable"]);
     assert.match(busy.findings[0].message, /503.*Retry-After: 5 s/);
+    const identity = { headers: { "content-encoding": " identity " } };
+    assert.deepEqual(problems(diagnose(probeOf(paced(5, 100), 600, identity))), []);
     const page = diagnose(probeOf([], 100, { headers: { "content-type": "text/html" } }));
     assert.deepEqual(problems(page), ["not-multipart"]);
   });
@@ -97,6 +119,23 @@ describe("the doctor's findings", () => {
     const stalled = diagnose(probeOf(paced(10, 100), 5000));
     assert.deepEqual(problems(stalled), ["stalled"]);
     assert.match(stalled.findings[0].message, /no part for the last 4095 ms/);
+    // 3 s of silence at one part a second is less than 5 gaps: not a stall yet.
+    assert.deepEqual(problems(diagnose(probeOf(paced(5, 1000), 7000))), []);
+  });
+
+  it("lists the problems first, then the notes", () => {
+    const d = diagnose(probeOf(paced(10, 100), 5000, { headers: { "cache-control": "no-cache" } }));
+    assert.deepEqual(d.findings.map((f) => [f.level, f.code]), [
+      ["problem", "stalled"],
+      ["note", "no-transform"],
+      ["note", "content-length"],
+      ["note", "http1"],
+    ]);
+  });
+
+  it("an empty part in a push still open is no empty final part (only the close makes one)", () => {
+    const open = [...paced(10, 100), [replacePart(""), 1000]];
+    assert.deepEqual(problems(diagnose(probeOf(open as [string, number][], 1100))), []);
   });
 
   it("Content-Length: browsers go without by design (a note); readers without it is a problem", () => {

@@ -37,6 +37,27 @@ describe(`ingest hardening, issue 20 (${runtime})`, () => {
     assert.deepEqual(got, [JPEGS[0], JPEGS[2]]);
   });
 
+  it("allowTypes adds types, in any case, to the raster ones: an SVG part and a JPEG part both go through", async () => {
+    const hub = new PushHub({ mode: "mixed" });
+    const viewer = hub.response();
+    const svg = bytes('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const body = concatBytes([
+      bytes("--ffmpeg\r\nContent-Type: image/svg+xml\r\n\r\n"),
+      svg,
+      bytes("\r\n--ffmpeg\r\nContent-Type: image/jpeg\r\n\r\n"),
+      JPEGS[0],
+      bytes("\r\n--ffmpeg--\r\n"),
+    ]);
+    const options = { ...OPEN, allowTypes: ["Image/SVG+XML"] };
+    const answer = await hub.ingest(upload(body, MIXED), options);
+    assert.equal(answer.status, 204, await answer.text());
+    assert.equal(answer.headers.get("x-ingest-frames"), "2");
+    hub.close();
+    const got: [string | null, Uint8Array][] = [];
+    for await (const part of parseParts(viewer)) got.push([part.contentType, part.body]);
+    assert.deepEqual(got, [["image/svg+xml", svg], ["image/jpeg", JPEGS[0]]]);
+  });
+
   it("a publisher trickling bytes without completing a frame is cut with 408 after idleTimeout, and the next one gets in (10)", async () => {
     const hub = new PushHub();
     const body = feed();

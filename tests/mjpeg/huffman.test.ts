@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import jpeg from "jpeg-js";
 import { jpegFrames } from "../../lib/mjpeg/jpeg_frames.ts";
-import { STANDARD_DHT, withHuffmanTables } from "../../lib/mjpeg/huffman.ts";
+import { STANDARD_DHT, withHuffmanTables, withHuffmanTablesPart } from "../../lib/mjpeg/huffman.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
 import { BLUE, GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
@@ -52,6 +52,24 @@ describe("the standard Huffman tables", () => {
     for (const frame of [whole, new Uint8Array([1, 2, 3]), withoutDht(whole).subarray(0, 30)]) {
       assert.equal(withHuffmanTables(frame), frame);
     }
+  });
+
+  it("leave an arithmetic-coded frame (SOF9, no DHT by design) as it is (same object)", () => {
+    const arithmetic = withoutDht(solidJpeg(RED)).slice();
+    const [, sofAt] = segments(arithmetic).find(([code]) => code === 0xc0)!;
+    arithmetic[sofAt + 1] = 0xc9;
+    assert.equal(withHuffmanTables(arithmetic), arithmetic);
+  });
+
+  it("repair a part whose Content-Type is image/jpeg in any case, and no other type", () => {
+    const stripped = withoutDht(solidJpeg(RED));
+    for (const contentType of ["image/jpeg", " Image/JPEG "]) {
+      const part = withHuffmanTablesPart({ contentType, body: stripped });
+      assert.equal(part.body.length, stripped.length + 420, contentType);
+      assert.equal(part.contentType, contentType);
+    }
+    const png = { contentType: "image/png", body: stripped };
+    assert.equal(withHuffmanTablesPart(png), png);
   });
 
   it("jpegFrames passes a frame that has a DHT as a view of the chunk (zero-copy)", async () => {

@@ -302,9 +302,20 @@ describe(`sendResponse${why}`, { skip }, () => {
       name: "TypeError",
       message: "req must be a Node http.IncomingMessage (with headers), got an object",
     });
-    assert.throws(() => toRequest({ method: "TRACE", headers: {} }), {
-      name: "TypeError",
-      message: 'req.method must be one a fetch Request allows, got the string "TRACE"',
-    });
+    for (const method of ["TRACE", "CONNECT"]) {
+      assert.throws(() => toRequest({ method, headers: {} }), {
+        name: "TypeError",
+        message: `req.method must be one a fetch Request allows, got the string "${method}"`,
+      });
+    }
+    // TLS makes the URL https; a Host that is no host keeps the path on localhost.
+    const tls = toRequest({
+      url: "/cam",
+      headers: { host: "example.test" },
+      socket: { encrypted: true },
+    } as never);
+    assert.equal(tls.url, "https://example.test/cam");
+    const badHost = toRequest({ url: "/cam?fps=5", headers: { host: "a b" } });
+    assert.equal(badHost.url, "http://localhost/cam?fps=5");
   });
 });

@@ -39,6 +39,19 @@ describe("pushResponse headers", () => {
     hub.close();
   });
 
+  it("keeps nosniff and the CSP sandbox over a caller's own headers (a hub answer cannot be loosened)", async () => {
+    const { PushHub } = await import("../../lib/hub/push_hub.ts");
+    const hub = new PushHub();
+    hub.publish({ contentType: "image/jpeg", body: "x" });
+    const headers = { "Content-Security-Policy": "default-src *", "X-Content-Type-Options": "x" };
+    for (const response of [hub.response(undefined, { headers }), hub.snapshot({ headers })]) {
+      assert.equal(response.headers.get("content-security-policy"), "sandbox");
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+      await response.body?.cancel();
+    }
+    hub.close();
+  });
+
   it("never sets Transfer-Encoding, Connection or Content-Length itself", () => {
     const response = pushResponse([]);
     for (const name of ["transfer-encoding", "connection", "content-length"]) {
