@@ -1095,7 +1095,7 @@ const MUTATIONS = [
   [
     "I15",
     "an upload's or part's media type compared case-sensitively",
-    "lib/ingest/part_types.ts",
+    "lib/shared/media_type.ts",
     'return contentType.split(";")[0].trim().toLowerCase();',
     'return contentType.split(";")[0].trim();',
     [ingestTest],
@@ -1607,7 +1607,7 @@ const MUTATIONS = [
     "J4",
     "Huffman tables only for a Content-Type written exactly image/jpeg",
     "lib/mjpeg/huffman.ts",
-    'if (frame.contentType.trim().toLowerCase() !== "image/jpeg") return frame;',
+    'if (mediaTypeOf(frame.contentType) !== "image/jpeg") return frame;',
     'if (frame.contentType !== "image/jpeg") return frame;',
     ["tests/mjpeg/huffman.test.ts", "tests/ingest/huffman.test.ts"],
   ],
