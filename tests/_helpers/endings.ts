@@ -43,7 +43,8 @@ const AFTER = 150;
  * with a hub and no request (a hub viewer's only signal is its request's). `delivered` gets the
  * index of each part whose body went out on the response, in order: on a busy machine a deadline
  * may come before the last part is sent (or while the source is still producing it), and the
- * ending must then keep the last part that was sent.
+ * ending must then keep the last part that was sent. `onEnd` is called when the response's body
+ * has been sent whole: what a client shows from then on is what the ending left.
  */
 export function endingResponse(
   ending: EndingName,
@@ -52,6 +53,7 @@ export function endingResponse(
   gap: number,
   request: Request | undefined,
   delivered: number[] = [],
+  onEnd = (): void => {},
 ): Response | undefined {
   if (!hasEnding(ending, via, request !== undefined)) return undefined;
   const last = (parts.length - 1) * gap;
@@ -83,6 +85,7 @@ export function endingResponse(
       pushResponse(source(), { ...options, request, signal: abort.signal }),
       parts,
       delivered,
+      onEnd,
     );
   }
   const hub = PushHub.from(source, { ...options, keepAlive: Infinity, linger: 0 });
@@ -97,6 +100,7 @@ export function endingResponse(
   return watched(hub.response(viewer), parts, delivered, () => {
     for (const timer of timers) clearTimeout(timer);
     hub.close();
+    onEnd();
   });
 }
 

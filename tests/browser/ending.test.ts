@@ -8,7 +8,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Part } from "../../lib/push/part.ts";
-import { type Engine, ENGINES, engineTests, launchEngine } from "../_helpers/engines.ts";
+import {
+  type Engine,
+  ENGINES,
+  engineTests,
+  launchEngine,
+  pollFor,
+  untilShown,
+} from "../_helpers/engines.ts";
 import {
   type EndingName,
   endingResponse,
@@ -48,8 +55,25 @@ async function onScreen(tab: { screenshot(): Promise<Uint8Array> }): Promise<Rgb
   }
   return shown;
 }
-/** Every ending is over by then: the longest ("400 ms later") plus room for the browser. */
-const SETTLED = (FRAMES.length - 1) * GAP + 400 + 500;
+/**
+ * The push is waited for (sent whole on the server's side), then what the page shows is polled for
+ * as long as a loaded machine may need to draw it, then read once more, later: an ending that
+ * leaves a blank page or a broken image fails the read whether or not the last part was drawn
+ * first.
+ */
+const ENDED_WITHIN = 10_000;
+const SHOWN_WITHIN = 3_000;
+const STILL_AFTER = 300;
+
+/** The push's end, from `endingResponse`'s `onEnd`: `ended()` is false if it did not come in time. */
+function pushEnd(): { onEnd: () => void; ended: () => Promise<boolean> } {
+  let onEnd = (): void => {};
+  const end = new Promise<boolean>((resolve) => (onEnd = () => resolve(true)));
+  return {
+    onEnd,
+    ended: () => Promise.race([end, sleep(ENDED_WITHIN).then(() => false)]),
+  };
+}
 const IMG_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/stream"></body>`;
 
 /** Without a request, a subset: the endings that differ in kind (at once, later, a deadline). */
@@ -92,6 +116,7 @@ for (const name of ENGINES) {
 
           it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
             const delivered: number[] = [];
+            const push = pushEnd();
             respond = (request) =>
               endingResponse(
                 ending,
@@ -100,14 +125,18 @@ for (const name of ENGINES) {
                 GAP,
                 withRequest ? request : undefined,
                 delivered,
+                push.onEnd,
               )!;
             const tab = await engine.open(server.url);
             try {
-              await sleep(SETTLED);
-              const shown = await onScreen(tab);
+              assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
               // The last frame sent: BLUE, unless a deadline came first on a busy machine.
+              const last = [RED, BLUE][delivered.at(-1)!];
+              await untilShown(tab, last, SHOWN_WITHIN);
+              await sleep(STILL_AFTER);
+              const shown = await onScreen(tab);
               assert.ok(
-                near(shown, [RED, BLUE][delivered.at(-1)!]),
+                near(shown, last),
                 `after the end the image shows ${JSON.stringify(shown)}`,
               );
               const broken = await tab.evaluate<boolean>(
@@ -129,6 +158,7 @@ for (const name of ENGINES) {
             skip: docSkip,
           }, async () => {
             const delivered: number[] = [];
+            const push = pushEnd();
             respond = (request) =>
               endingResponse(
                 ending,
@@ -137,14 +167,16 @@ for (const name of ENGINES) {
                 GAP,
                 withRequest ? request : undefined,
                 delivered,
+                push.onEnd,
               )!;
             const tab = await engine.open(`${server.url}stream`);
+            const text = `document.body ? document.body.innerText.trim() : "(no body)"`;
             try {
-              await sleep(SETTLED);
-              const text = await tab.evaluate<string>(
-                `document.body ? document.body.innerText : "(no body)"`,
-              );
-              assert.equal(text.trim(), ["First Page", "Last Page"][delivered.at(-1)!]);
+              assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
+              const last = JSON.stringify(["First Page", "Last Page"][delivered.at(-1)!]);
+              await pollFor(tab, `${text} === ${last}`, SHOWN_WITHIN);
+              await sleep(STILL_AFTER);
+              assert.equal(JSON.stringify(await tab.evaluate<string>(text)), last);
             } finally {
               await tab.close();
             }
