@@ -145,6 +145,37 @@ describe("pushStream errors", () => {
     );
     assert.ok(!seen.join("").includes("forged"));
   });
+
+  it("refuses the caller's boundary however the body's chunks split it, and passes what only nearly holds it", async () => {
+    const text = "ab\r\n--SECRETcd";
+    /** Whether a push of `text` cut at `cuts` is refused. */
+    const refused = (text: string, cuts: number[]): Promise<boolean> => {
+      const bounds = [0, ...cuts, text.length];
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 1; i < bounds.length; i++) {
+            c.enqueue(new TextEncoder().encode(text.slice(bounds[i - 1], bounds[i])));
+          }
+          c.close();
+        },
+      });
+      return readText(pushStream([{ contentType: "a/b", body }], { boundary: "SECRET" })).then(
+        () => false,
+        (error) => error instanceof RangeError,
+      );
+    };
+    const splits: number[][] = [[]];
+    for (let a = 1; a < text.length; a++) {
+      splits.push([a]);
+      for (let b = a + 1; b < text.length; b++) splits.push([a, b]);
+    }
+    // Every way into one, two or three chunks, one-byte chunks included.
+    for (const cuts of splits) assert.equal(await refused(text, cuts), true, `cut at ${cuts}`);
+    const near = "ab\r\n--SECRE-xSECRETcd-";
+    for (let a = 1; a < near.length; a++) {
+      assert.equal(await refused(near, [a]), false, `near miss cut at ${a}`);
+    }
+  });
 });
 
 // A whole part, then the close: right after its body, or after its complete delimiter line when
