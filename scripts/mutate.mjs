@@ -223,7 +223,7 @@ const MUTATIONS = [
   [
     "P1",
     "encoder maxDuration fires at 0 ms",
-    "lib/push/stopper.ts",
+    "lib/push/encode_parts.ts",
     "durationTimer = setTimeout(stop, config.maxDuration);",
     "durationTimer = setTimeout(stop, 0);",
     [pushLife],
@@ -231,7 +231,7 @@ const MUTATIONS = [
   [
     "P2",
     "encoder maxDuration ignored",
-    "lib/push/stopper.ts",
+    "lib/push/encode_parts.ts",
     "if (config.maxDuration !== Infinity) durationTimer",
     "if (false) durationTimer",
     [pushLife],
@@ -239,7 +239,7 @@ const MUTATIONS = [
   [
     "P3",
     "encoder idleTimeout at a quarter of it",
-    "lib/push/stopper.ts",
+    "lib/push/encode_parts.ts",
     "idleTimer = setTimeout(stop, config.idleTimeout);",
     "idleTimer = setTimeout(stop, config.idleTimeout / 4);",
     [pushLife],
@@ -263,9 +263,9 @@ const MUTATIONS = [
   [
     "P6",
     "the source's return() not called when the push ends",
-    "lib/push/stopper.ts",
-    "Promise.resolve(iterator.return?.()).catch(report).finally(settle);",
-    "Promise.resolve().catch(report).finally(settle);",
+    "lib/push/encode_parts.ts",
+    "Promise.resolve(iterator.return?.()).catch(config.onError).finally(settle);",
+    "Promise.resolve().catch(config.onError).finally(settle);",
     [pushLife],
   ],
   [
@@ -311,7 +311,7 @@ const MUTATIONS = [
   [
     "P11",
     "no grace for a streamed body in flight at the stop",
-    "lib/push/stopper.ts",
+    "lib/push/encode_parts.ts",
     "const BODY_GRACE_MS = 1000;",
     "const BODY_GRACE_MS = 0;",
     [pushLife],

@@ -1,8 +1,10 @@
 /**
- * The encoder's engine: one pull-based stream per push, with its source and
- * cancellation. `pushStream` and `pushResponse` resolve the options and call
- * it. How a push is asked to stop (timers, aborts, the grace for a streamed
- * body) is {@linkcode pushStopper}'s part (stopper.ts).
+ * The encoder's engine: one pull-based stream per push, with its source, its
+ * clock and its cancellation. `pushStream` and `pushResponse` resolve the
+ * options and call it. It owns how a push is asked to stop (the idle and
+ * duration timers, the abort signals, the grace a streamed body in flight
+ * gets, the source's `return()`); the bytes around each part are
+ * {@linkcode PartWriter}'s (framing.ts).
  *
  * @module
  */
@@ -18,7 +20,11 @@ import {
   type WirePart,
 } from "./part.ts";
 import type { ResolvedPushOptions } from "./options.ts";
-import { pushStopper, STOP } from "./stopper.ts";
+
+/** What waiting for the source resolves to when the push was stopped meanwhile. */
+const STOP: unique symbol = Symbol("stop");
+/** How long a streamed body in flight may take to finish once the push is asked to end. */
+const BODY_GRACE_MS = 1000;
 
 /**
  * Encodes `parts` as a pull-based multipart push, with options already resolved.
@@ -45,15 +51,81 @@ export function encodeParts(
   let body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Names the body in flight; built only when needed, not per chunk. */
   const bodyWhere = (): string => `parts[${index - 1}].body`;
-  const stopper = pushStopper(config, iterator, {
-    bodyInFlight: () => body !== undefined,
-    where: bodyWhere,
-    end,
-    fail,
-  });
+  /** The push is over (ended, failed or cancelled). */
+  let done = false;
+  /** A stop was asked for while a streamed body was in flight: it ends after that body. */
+  let stopAfterBody = false;
+  let settle!: () => void;
+  /** Settles when the push is over and the source's `return()` has finished (for `waitUntil`). */
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  /** Resolves the wait for the source's next part with `STOP`. */
+  let wake: ((value: typeof STOP) => void) | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let durationTimer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let bodyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending read of a streamed body began; undefined while none is pending. */
+  let readSince: number | undefined;
+  const onAbort = (): void => stop();
 
+  /**
+   * A clean end was asked for (abort, timeout): the part on the wire is
+   * finished first. A body that does not finish within `BODY_GRACE_MS` breaks
+   * the stream off: a cut part must never look complete.
+   */
+  function stop(): void {
+    if (done) return;
+    if (body === undefined) return end(true);
+    if (stopAfterBody) return;
+    stopAfterBody = true;
+    const where = bodyWhere();
+    graceTimer = setTimeout(() => {
+      fail(
+        new Error(
+          `push ended while ${where} was still streaming and did not finish within ${BODY_GRACE_MS} ms`,
+        ),
+        true,
+      );
+    }, BODY_GRACE_MS);
+  }
+
+  /** Breaks the push off once the body in flight has sent nothing for `idleTimeout`. */
+  function watchBody(): void {
+    const waited = readSince === undefined ? 0 : Date.now() - readSince;
+    if (waited < config.idleTimeout) {
+      bodyTimer = setTimeout(watchBody, config.idleTimeout - waited);
+      return;
+    }
+    fail(
+      new Error(
+        `${bodyWhere()} sent no bytes for ${config.idleTimeout} ms (options.idleTimeout): ` +
+          "the push is broken off, as the part is cut",
+      ),
+      true,
+    );
+  }
+
+  /** Marks the push over and stops the source if it still runs; `settled` follows its `return()`. */
+  function finish(sourceOpen: boolean): void {
+    done = true;
+    clearTimeout(idleTimer);
+    clearTimeout(durationTimer);
+    clearTimeout(graceTimer);
+    clearTimeout(bodyTimer);
+    for (const signal of config.signals) signal.removeEventListener("abort", onAbort);
+    wake?.(STOP);
+    if (!sourceOpen) return settle();
+    try {
+      Promise.resolve(iterator.return?.()).catch(config.onError).finally(settle);
+    } catch (error) {
+      config.onError(error);
+      settle();
+    }
+  }
+
+  /** Ends the push cleanly with the close delimiter. */
   function end(sourceOpen: boolean): void {
-    stopper.finish(sourceOpen);
+    finish(sourceOpen);
     try {
       for (const chunk of writer.close()) controller.enqueue(chunk);
       controller.close();
@@ -63,12 +135,51 @@ export function encodeParts(
     }
   }
 
+  /** Breaks the push off with `error`. */
   function fail(error: unknown, sourceOpen: boolean): void {
-    if (stopper.done) return;
-    stopper.finish(sourceOpen);
+    if (done) return;
+    finish(sourceOpen);
     controller.error(error);
     config.onError(error);
     body?.cancel(error).catch(() => {});
+  }
+
+  /** The source's next part, or `STOP` when the push is stopped (or idle) while waiting. */
+  function next(): Promise<IteratorResult<Part> | typeof STOP> {
+    return new Promise<IteratorResult<Part> | typeof STOP>((resolve, reject) => {
+      wake = resolve;
+      if (config.idleTimeout !== Infinity) idleTimer = setTimeout(stop, config.idleTimeout);
+      Promise.resolve().then(() => iterator.next()).then(resolve, reject);
+    }).finally(() => {
+      wake = undefined;
+      clearTimeout(idleTimer);
+    });
+  }
+
+  /**
+   * The next chunk of a streamed body. A body that sends nothing for
+   * `idleTimeout` breaks the push off (the part is cut, so it must not look
+   * complete); `fail` cancels the body, which ends this read.
+   */
+  async function read(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+  ): Promise<ReadableStreamReadResult<Uint8Array>> {
+    // One timer per idleTimeout for the whole body, not one per chunk: bodies can come in
+    // millions of small chunks. It only counts time spent waiting on the body.
+    if (bodyTimer === undefined && config.idleTimeout !== Infinity) {
+      bodyTimer = setTimeout(watchBody, config.idleTimeout);
+    }
+    readSince = Date.now();
+    try {
+      const result = await reader.read();
+      if (result.done) {
+        clearTimeout(bodyTimer);
+        bodyTimer = undefined;
+      }
+      return result;
+    } finally {
+      readSince = undefined;
+    }
   }
 
   /** Sends a part: a body of bytes goes out with its framing as one chunk (one write). */
@@ -90,15 +201,15 @@ export function encodeParts(
   async function pumpBody(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
-      chunk = await stopper.read(reader);
+      chunk = await read(reader);
     } catch (error) {
       return fail(error, true);
     }
-    if (stopper.done) return;
+    if (done) return;
     if (chunk.done) {
       body = undefined;
       controller.enqueue(writer.end());
-      if (stopper.stopAfterBody) end(true);
+      if (stopAfterBody) end(true);
       return;
     }
     const bytes = chunk.value;
@@ -119,35 +230,37 @@ export function encodeParts(
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
-      config.waitUntil?.(stopper.settled);
+      config.waitUntil?.(settled);
       controller.enqueue(writer.open);
-      stopper.arm();
+      if (config.maxDuration !== Infinity) durationTimer = setTimeout(stop, config.maxDuration);
+      for (const signal of config.signals) signal.addEventListener("abort", onAbort);
+      if (config.signals.some((signal) => signal.aborted)) stop();
     },
     async pull() {
-      if (stopper.done) return;
+      if (done) return;
       if (body) return pumpBody(body);
-      let next: IteratorResult<Part> | typeof STOP;
+      let result: IteratorResult<Part> | typeof STOP;
       try {
-        next = await stopper.next();
+        result = await next();
       } catch (error) {
         return fail(error, false);
       }
-      if (stopper.done || next === STOP) return;
+      if (done || result === STOP) return;
       // Not the end of the source: it is still open, so it gets its return().
-      const bad = badIteratorResult(next, "parts");
+      const bad = badIteratorResult(result, "parts");
       if (bad) return fail(bad, true);
-      if (next.done) return end(false);
+      if (result.done) return end(false);
       const where = `parts[${index++}]`;
       try {
-        sendPart(toWirePart(next.value, where, guard), where);
+        sendPart(toWirePart(result.value, where, guard), where);
       } catch (error) {
         return fail(error, true);
       }
       if (body) return pumpBody(body);
     },
     cancel(reason) {
-      if (stopper.done) return;
-      stopper.finish(true);
+      if (done) return;
+      finish(true);
       body?.cancel(reason).catch(() => {});
     },
   }, { highWaterMark: 0 });

@@ -15,6 +15,21 @@ const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 // nothing above U+00FF has a byte to become.
 const ABOVE_LATIN1 = /[^\0-\xff]/u;
 
+/**
+ * Whether `text` is an RFC 9110 token: a header name, or a parameter value that needs no quotes.
+ *
+ * @example
+ * ```ts
+ * import { isToken } from "./header_fields.ts";
+ *
+ * isToken("X-Frame"); // true
+ * isToken("a b"); // false
+ * ```
+ */
+export function isToken(text: string): boolean {
+  return TOKEN.test(text);
+}
+
 /** Header names the encoder writes itself; a part may not set them. */
 const RESERVED = new Set(["content-type", "content-length"]);
 
@@ -30,7 +45,7 @@ const RESERVED = new Set(["content-type", "content-length"]);
  * contains CR, LF or NUL, or a character above U+00FF.
  */
 export function headerLine(name: string, value: string, where: string): string {
-  if (!TOKEN.test(name)) {
+  if (!isToken(name)) {
     throw new TypeError(`${where}: header name ${JSON.stringify(name)} is not an RFC 9110 token`);
   }
   if (FORBIDDEN_IN_VALUE.test(value)) {
