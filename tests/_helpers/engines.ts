@@ -76,14 +76,17 @@ async function firefox(): Promise<Engine> {
     name: "firefox",
     async open(url) {
       const page = await browser.newPage();
-      // "commit" has no BiDi equivalent; a push page never reaches "load", so navigate without
-      // waiting and let the caller poll what it needs.
+      // "commit" has no BiDi equivalent and a push page never reaches "load": navigate without
+      // waiting for it, then wait for the new document (Firefox cannot capture the about:blank it
+      // leaves: "Unable to capture screenshot", a failed hook under load).
       page.goto(url, { timeout: 0 }).catch(() => {});
-      return {
+      const tab: EngineTab = {
         evaluate: <T>(expression: string) => page.evaluate(expression) as Promise<T>,
         screenshot: async () => new Uint8Array(await page.screenshot()),
         close: () => page.close(),
       };
+      await pollFor(tab, `location.href === ${JSON.stringify(new URL(url).href)}`, 5_000);
+      return tab;
     },
     close: () => browser.close(),
   };
