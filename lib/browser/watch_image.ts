@@ -112,9 +112,9 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
     throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
-  const stallMs = milliseconds(options.stallMs, 10_000, "options.stallMs", false);
-  const retryMs = milliseconds(options.retryMs, 1000, "options.retryMs", false);
-  const maxRetryMs = milliseconds(options.maxRetryMs, 30_000, "options.maxRetryMs", false);
+  const stallMs = milliseconds(options.stallMs, 10_000, "options.stallMs", "");
+  const retryMs = milliseconds(options.retryMs, 1000, "options.retryMs", "");
+  const maxRetryMs = milliseconds(options.maxRetryMs, 30_000, "options.maxRetryMs", "");
   const { signal } = options;
   const onReload = contained(options.onReload);
   const base = img.src;

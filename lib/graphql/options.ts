@@ -7,7 +7,8 @@
 
 import { describeValue as describe } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
-import { MAX_TIMER } from "../shared/checks.ts";
+import { abortSignal, hook, milliseconds, optionsObject } from "../shared/checks.ts";
+import { mergeHeaders, SERVER_OWNED } from "../shared/header_fields.ts";
 import type { ResultKind } from "./negotiate.ts";
 
 /** Options of {@linkcode graphqlResponse}. */
@@ -47,8 +48,6 @@ export interface GraphQLResponseOptions {
   headers?: HeadersInit | undefined;
 }
 
-const RESERVED = ["content-type", "content-length", "transfer-encoding", "connection"];
-
 /**
  * Checks every option; returns the heartbeat interval (0: none) and the extra headers.
  *
@@ -62,41 +61,24 @@ export function checkOptions(
   options: GraphQLResponseOptions | undefined,
   kind: ResultKind,
 ): { heartbeat: number; extra: Headers } {
-  if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
-  }
-  for (const name of ["onError", "waitUntil"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(`options.${name} must be a function, got ${describe(options[name])}`);
-    }
-  }
-  const extra = new Headers(options.headers);
-  for (const name of extra.keys()) {
-    if (RESERVED.includes(name)) {
-      throw new TypeError(`options.headers must not set ${name}: graphqlResponse sets it`);
-    }
-  }
-  const heartbeat = options.heartbeat === false
-    ? 0
-    : interval(options.heartbeat, kind === "subscription" ? 5000 : 0);
+  options = optionsObject(options, "options");
+  abortSignal(options.signal, "options.signal");
+  hook(options.onError, "options.onError");
+  hook(options.waitUntil, "options.waitUntil");
+  const extra = mergeHeaders(
+    new Headers(),
+    options.headers,
+    SERVER_OWNED,
+    "options.headers",
+    "graphqlResponse sets it",
+  );
+  const heartbeat = options.heartbeat === false ? 0 : milliseconds(
+    options.heartbeat,
+    kind === "subscription" ? 5000 : 0,
+    "options.heartbeat",
+    "false",
+  );
   return { heartbeat, extra };
-}
-
-/** Checks `options.heartbeat`. @throws {RangeError} */
-function interval(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0) || value > MAX_TIMER) {
-    throw new RangeError(
-      `options.heartbeat must be a number of milliseconds > 0 and <= ${MAX_TIMER}, or false, got ${
-        describe(value)
-      }`,
-    );
-  }
-  return value;
 }
 
 /**

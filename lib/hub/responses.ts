@@ -16,7 +16,8 @@ import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
 import type { SubscriberConfig } from "./viewer.ts";
 import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
-import { mergeHeaders, pushHeaders } from "../push/response.ts";
+import { pushHeaders } from "../push/response.ts";
+import { mergeHeaders } from "../shared/header_fields.ts";
 import type { CorsPolicy } from "../access/cors.ts";
 import { containHeaders } from "../shared/contained_content.ts";
 

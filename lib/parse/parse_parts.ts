@@ -7,6 +7,7 @@
  */
 
 import { describeValue } from "../shared/describe.ts";
+import { abortSignal, optionsObject } from "../shared/checks.ts";
 import { openChunkSource, type PartsInput } from "./chunk_source.ts";
 import type { PartLimits } from "./assembler.ts";
 import { PartIterator } from "./part_iterator.ts";
@@ -91,13 +92,8 @@ export function parseParts(
   input: PartsInput,
   options?: ParsePartsOptions,
 ): AsyncIterableIterator<ReceivedPart> {
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  }
-  const { signal } = options ?? {};
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`options.signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
+  optionsObject(options, "options");
+  const signal = abortSignal(options?.signal, "options.signal");
   const limits: PartLimits = {
     maxHeaderSize: limit(options?.maxHeaderSize, 16384, "options.maxHeaderSize"),
     maxPartSize: limit(options?.maxPartSize, 16 * 1024 * 1024, "options.maxPartSize"),

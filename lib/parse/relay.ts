@@ -155,8 +155,8 @@ export function relay(
     return once(parseParts(input as PartsInput, options), deliver, report);
   }
   const plan = {
-    retryMs: milliseconds(options?.retryMs, 1000, "options.retryMs", false),
-    maxRetryMs: milliseconds(options?.maxRetryMs, 30_000, "options.maxRetryMs", false),
+    retryMs: milliseconds(options?.retryMs, 1000, "options.retryMs", ""),
+    maxRetryMs: milliseconds(options?.maxRetryMs, 30_000, "options.maxRetryMs", ""),
     onReconnect: options?.onReconnect,
     report,
   };

@@ -7,7 +7,7 @@
 
 import { assertBoundary, createBoundary } from "../shared/boundary.ts";
 import { contained } from "../shared/contained.ts";
-import { flag, hook, milliseconds, optionsObject } from "../shared/checks.ts";
+import { abortSignal, flag, hook, milliseconds, optionsObject } from "../shared/checks.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { PushMode } from "./framing.ts";
 import { asksForMixed } from "../shared/fetch_framing.ts";
@@ -166,11 +166,8 @@ export function pushSignals(
 ): AbortSignal[] {
   const signals: AbortSignal[] = [];
   for (const [name, value] of [["signal", signal], ["request.signal", request?.signal]]) {
-    if (value === undefined) continue;
-    if (!(value instanceof AbortSignal)) {
-      throw new TypeError(`${prefix}${name} must be an AbortSignal, got ${describeValue(value)}`);
-    }
-    signals.push(value);
+    const checked = abortSignal(value, `${prefix}${name}`);
+    if (checked) signals.push(checked);
   }
   return signals;
 }

@@ -7,7 +7,7 @@
 import { multipartContentType } from "../shared/boundary.ts";
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
-import { headerLine, headerPairs } from "../shared/header_fields.ts";
+import { mergeHeaders, SERVER_OWNED } from "../shared/header_fields.ts";
 import type { PushMode } from "./framing.ts";
 import type { PartSource } from "./part.ts";
 import { type PushOptions, resolvePushOptions } from "./options.ts";
@@ -30,8 +30,6 @@ export interface PushResponseOptions extends PushOptions {
    */
   headers?: HeadersInit | undefined;
 }
-
-const SERVER_OWNED = ["content-type", "content-length", "transfer-encoding", "connection"];
 
 /**
  * Answers a request with a multipart push. With `request` passed, the
@@ -117,37 +115,4 @@ export function pushHeaders(
     "X-Content-Type-Options": CONTAINED_HEADERS["X-Content-Type-Options"],
   });
   return mergeHeaders(headers, extra, SERVER_OWNED, where, "the push or the server sets it");
-}
-
-/**
- * Sets every header of `extra` on `headers` (also used by `PushHub.snapshot`),
- * refusing the `reserved` names (lowercase) with `where` and `why` in the
- * message. Each field is checked here (a token name; no CR, LF, NUL or
- * character above U+00FF in the value), so a bad one gets a message naming
- * `where` rather than the runtime's own "Invalid header value".
- *
- * @example
- * ```ts ignore
- * mergeHeaders(new Headers(), { "X-A": "1" }, ["content-type"], "init.headers", "the frame sets it");
- * ```
- * @throws {TypeError} when `extra` is not a `HeadersInit`, has a bad field, or
- * sets a reserved header.
- */
-export function mergeHeaders(
-  headers: Headers,
-  extra: HeadersInit | undefined,
-  reserved: readonly string[],
-  where: string,
-  why: string,
-): Headers {
-  const checked = new Headers();
-  for (const [name, value] of headerPairs(extra, where)) {
-    headerLine(name, value, where); // throws on a bad field, naming `where`
-    checked.append(name, value);
-  }
-  for (const [name, value] of checked) {
-    if (reserved.includes(name)) throw new TypeError(`${where} must not set ${name}: ${why}`);
-    headers.set(name, value);
-  }
-  return headers;
 }

@@ -74,7 +74,9 @@ export function count(value: unknown, fallback: number, name: string): number {
 
 /**
  * Checks a duration option: milliseconds a timer can take, or `Infinity`
- * (for "never") unless `infinity` is false; `fallback` when `undefined`.
+ * (for "never") when `or` is `"Infinity"`; `fallback` when `undefined`. `or`
+ * names what else the option takes, for the message: `"false"` (the caller
+ * handles `false` first) or `""` (nothing else).
  *
  * @example
  * ```ts
@@ -88,16 +90,16 @@ export function milliseconds(
   value: unknown,
   fallback: number,
   name: string,
-  infinity = true,
+  or: "Infinity" | "false" | "" = "Infinity",
 ): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== "number" || !(value > 0) ||
-    (value > MAX_TIMER && !(infinity && value === Infinity))
+    (value > MAX_TIMER && !(or === "Infinity" && value === Infinity))
   ) {
     throw new RangeError(
       `${name} must be a number of milliseconds > 0 and <= ${MAX_TIMER}${
-        infinity ? ", or Infinity" : ""
+        or ? `, or ${or}` : ""
       }, got ${describeValue(value)}`,
     );
   }
@@ -149,4 +151,23 @@ export function hook<F extends (...args: never[]) => unknown>(
     throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
   }
   return value as F;
+}
+
+/**
+ * A signal option: the `AbortSignal`, or `undefined` when not given.
+ *
+ * @example
+ * ```ts
+ * import { abortSignal } from "./checks.ts";
+ *
+ * abortSignal(undefined, "options.signal"); // undefined
+ * ```
+ * @throws {TypeError} unless it is an `AbortSignal`.
+ */
+export function abortSignal(value: unknown, name: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) {
+    throw new TypeError(`${name} must be an AbortSignal, got ${describeValue(value)}`);
+  }
+  return value;
 }

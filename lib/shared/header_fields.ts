@@ -131,3 +131,44 @@ export function partHeaderPairs(init: HeadersInit | undefined, where: string): [
   }
   return pairs;
 }
+
+/** Response headers the server writes from the body it is given; a caller's `headers` may not set them. */
+export const SERVER_OWNED: readonly string[] = [
+  "content-type",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+];
+
+/**
+ * Sets every header of `extra` on `headers` (a push's, a snapshot's, a GraphQL response's),
+ * refusing the `reserved` names (lowercase) with `where` and `why` in the
+ * message. Each field is checked here (a token name; no CR, LF, NUL or
+ * character above U+00FF in the value), so a bad one gets a message naming
+ * `where` rather than the runtime's own "Invalid header value".
+ *
+ * @example
+ * ```ts ignore
+ * mergeHeaders(new Headers(), { "X-A": "1" }, ["content-type"], "init.headers", "the frame sets it");
+ * ```
+ * @throws {TypeError} when `extra` is not a `HeadersInit`, has a bad field, or
+ * sets a reserved header.
+ */
+export function mergeHeaders(
+  headers: Headers,
+  extra: HeadersInit | undefined,
+  reserved: readonly string[],
+  where: string,
+  why: string,
+): Headers {
+  const checked = new Headers();
+  for (const [name, value] of headerPairs(extra, where)) {
+    headerLine(name, value, where); // throws on a bad field, naming `where`
+    checked.append(name, value);
+  }
+  for (const [name, value] of checked) {
+    if (reserved.includes(name)) throw new TypeError(`${where} must not set ${name}: ${why}`);
+    headers.set(name, value);
+  }
+  return headers;
+}

@@ -46,6 +46,26 @@ describe("graphqlResponse: bad input is refused before anything is sent", () => 
       /options\.heartbeat .*got the string "100"/,
     ],
     [
+      "heartbeat past the timer ceiling",
+      () => graphqlResponse(request(), { data: {} }, { heartbeat: Infinity }),
+      /^options\.heartbeat must be a number of milliseconds > 0 and <= 2147483647, or false, got Infinity$/,
+    ],
+    [
+      "options that are not an object",
+      () => graphqlResponse(request(), { data: {} }, 5 as never),
+      /^options must be an object, got 5$/,
+    ],
+    [
+      "waitUntil that is not a function",
+      () => graphqlResponse(request(), { data: {} }, { waitUntil: "later" as never }),
+      /^options\.waitUntil must be a function, got the string "later"$/,
+    ],
+    [
+      "a header value with a line break",
+      () => graphqlResponse(request(), { data: {} }, { headers: { "X-A": "1\r\nSet-Cookie: x" } }),
+      /^options\.headers: header X-A has a value containing CR, LF or NUL/,
+    ],
+    [
       "onError that is not a function",
       () => graphqlResponse(request(), { data: {} }, { onError: 1 as never }),
       /options\.onError must be a function, got 1/,
