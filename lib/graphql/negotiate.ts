@@ -192,8 +192,11 @@ export function contentTypeOf(format: GraphQLWireFormat, boundary: string): stri
   }
 }
 
+/** How much of a refused `Accept` a 406 quotes. */
+const ACCEPT_SHOWN = 200;
+
 /**
- * The message of a 406: what the request sent, and what to send instead.
+ * The message of a 406: what the request sent (its first 200 characters), and what to send instead.
  *
  * @example
  * ```ts ignore
@@ -203,9 +206,10 @@ export function contentTypeOf(format: GraphQLWireFormat, boundary: string): stri
  * ```
  */
 export function notAcceptable(kind: ResultKind, accept: string | null): string {
+  // The header is the client's own text: quoted back only as far as a reader needs it.
   const asked = accept === null
     ? "no Accept header (which means application/json)"
-    : `Accept: ${accept}`;
+    : `Accept: ${accept.length > ACCEPT_SHOWN ? `${accept.slice(0, ACCEPT_SHOWN)}…` : accept}`;
   if (kind === "subscription") {
     return `This subscription is delivered as multipart/mixed;subscriptionSpec=1.0, but the request sent ${asked}. Add "multipart/mixed;subscriptionSpec=1.0" to Accept.`;
   }

@@ -124,6 +124,15 @@ describe("graphqlResponse: single results", () => {
     await sleep(0);
     assert.equal(returned, true);
   });
+
+  it("a 406 quotes the first 200 characters of a refused Accept, not all of it", async () => {
+    const accept = `text/html, ${"x/y;q=0.1, ".repeat(800)}`;
+    const response = graphqlResponse(request(accept), { data: {} }, {});
+    assert.equal(response.status, 406);
+    const { errors: [{ message }] } = await response.json();
+    assert.ok(message.includes(`Accept: ${accept.slice(0, 200)}…`), message);
+    assert.ok(message.length < 400, `a ${message.length}-character message`);
+  });
 });
 
 describe("graphqlResponse: heartbeats", () => {
