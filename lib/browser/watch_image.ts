@@ -15,7 +15,7 @@
  */
 
 import { backoffMs } from "../shared/backoff.ts";
-import { milliseconds } from "../shared/checks.ts";
+import { abortSignal, hook, milliseconds, optionsObject } from "../shared/checks.ts";
 import { contained } from "../shared/contained.ts";
 import { describeValue } from "../shared/describe.ts";
 import { RELOAD_PARAM } from "../shared/reload_param.ts";
@@ -59,6 +59,14 @@ export interface WatchImageOptions {
    * @default {undefined}
    */
   onReload?: ((info: { reason: "stall" | "error"; attempt: number }) => void) | undefined;
+  /**
+   * The URL each reload loads, for a `src` that expires (a signed URL, see `signUrl`): called
+   * before each reload, it returns (or resolves to) a fresh one, e.g. newly signed by your
+   * server. `reload=<ms>` is added to it too. One that throws, rejects or gives no string counts
+   * as a failed try: the next waits longer.
+   * @default {undefined} the `src` it started with
+   */
+  reloadUrl?: (() => string | Promise<string>) | undefined;
 }
 
 type Sampler = (img: WatchedImage) => string | undefined;
@@ -93,7 +101,8 @@ function sampler(): Sampler {
  * failed try (with jitter, at most `maxRetryMs`). A new frame resets the wait.
  * Each reload sets the `src` it started with plus `reload=<ms>` (a fresh URL,
  * so the engine fetches again); `verifySignedUrl` leaves that one parameter
- * out of the signature, so a signed `src` heals too (until it expires).
+ * out of the signature, so a signed `src` heals too, and `reloadUrl` gives a
+ * fresh one once it expires.
  *
  * @example Keep a camera view alive
  * ```ts ignore
@@ -112,11 +121,16 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   if (typeof img !== "object" || img === null || typeof img.addEventListener !== "function") {
     throw new TypeError(`img must be an <img> element, got ${describeValue(img)}`);
   }
+  options = optionsObject(options, "options");
   const stallMs = milliseconds(options.stallMs, 10_000, "options.stallMs", "");
   const retryMs = milliseconds(options.retryMs, 1000, "options.retryMs", "");
   const maxRetryMs = milliseconds(options.maxRetryMs, 30_000, "options.maxRetryMs", "");
-  const { signal } = options;
-  const onReload = contained(options.onReload);
+  const signal = abortSignal(options.signal, "options.signal");
+  const onReload = contained(hook<NonNullable<WatchImageOptions["onReload"]>>(
+    options.onReload,
+    "options.onReload",
+  ));
+  const reloadUrl = hook<() => string | Promise<string>>(options.reloadUrl, "options.reloadUrl");
   const base = img.src;
   const sample = sampler();
   let last = sample(img);
@@ -124,6 +138,7 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   let attempt = 0;
   let reloadAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
 
   const frame = (): void => {
     lastFrameAt = Date.now();
@@ -131,6 +146,15 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
     // A frame came after all: the push is alive, no reload.
     clearTimeout(timer);
     reloadAt = 0;
+  };
+  /** Where the next reload goes: `reloadUrl`'s answer or the first `src`, marked fresh. */
+  const nextUrl = async (): Promise<string> => {
+    const href = reloadUrl ? await reloadUrl() : base;
+    if (typeof href !== "string") throw new TypeError("options.reloadUrl gave no string");
+    const url = new URL(href, (globalThis as { location?: { href: string } }).location?.href);
+    // A fresh URL makes the engine fetch again; verifySignedUrl leaves this mark unsigned.
+    url.searchParams.set(RELOAD_PARAM, String(Date.now()));
+    return url.href;
   };
   const reload = (reason: "stall" | "error"): void => {
     const wait = backoffMs(retryMs, maxRetryMs, attempt);
@@ -140,11 +164,13 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
     timer = setTimeout(() => {
       // A throwing callback must not stop the healing.
       onReload({ reason, attempt });
-      const url = new URL(base, (globalThis as { location?: { href: string } }).location?.href);
-      // A fresh URL makes the engine fetch again; verifySignedUrl leaves this mark unsigned.
-      url.searchParams.set(RELOAD_PARAM, String(Date.now()));
       lastFrameAt = Date.now();
-      img.src = url.href;
+      nextUrl().then(
+        (href) => {
+          if (!stopped) img.src = href;
+        },
+        () => stopped || reload("error"),
+      );
     }, wait);
   };
   const onError = (): void => reload("error");
@@ -159,6 +185,7 @@ export function watchImage(img: WatchedImage, options: WatchImageOptions = {}): 
   img.addEventListener("load", frame);
   img.addEventListener("error", onError);
   const stop = (): void => {
+    stopped = true;
     clearInterval(check);
     clearTimeout(timer);
     img.removeEventListener("load", frame);

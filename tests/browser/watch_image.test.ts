@@ -143,3 +143,93 @@ describe("watchImage", () => {
     assert.deepEqual(img.sources, [], "no reload on an error or a stall");
   });
 });
+
+describe("watchImage: reloadUrl, for a src that expires", () => {
+  it("refuses a reloadUrl, a signal or an onReload that is not what it must be, naming it", () => {
+    assert.throws(
+      () => watchImage(fakeImage(), { reloadUrl: "http://cam.test/x" as never }),
+      /^TypeError: options\.reloadUrl must be a function, got the string "http:\/\/cam\.test\/x"$/,
+    );
+    assert.throws(
+      () => watchImage(fakeImage(), { signal: {} as never }),
+      /^TypeError: options\.signal must be an AbortSignal, got an object$/,
+    );
+    assert.throws(
+      () => watchImage(fakeImage(), { onReload: 1 as never }),
+      /^TypeError: options\.onReload must be a function, got 1$/,
+    );
+  });
+
+  it("each reload loads the URL reloadUrl gives, marked fresh", async () => {
+    const img = fakeImage("http://cam.test/stream?exp=1&sig=old");
+    let signed = 0;
+    const stop = watchImage(img, {
+      stallMs: 10_000,
+      retryMs: 1,
+      maxRetryMs: 1,
+      reloadUrl: () => Promise.resolve(`http://cam.test/stream?exp=${++signed + 1}&sig=new`),
+    });
+    try {
+      img.fire("error");
+      await until(() => img.sources.length === 1, 5000, "reload 1", 1);
+      img.fire("error");
+      await until(() => img.sources.length === 2, 5000, "reload 2", 1);
+      assert.match(img.sources[0], /^http:\/\/cam\.test\/stream\?exp=2&sig=new&reload=\d+$/);
+      assert.match(img.sources[1], /^http:\/\/cam\.test\/stream\?exp=3&sig=new&reload=\d+$/);
+    } finally {
+      stop();
+    }
+  });
+
+  it("a reloadUrl that throws, rejects or gives no string is a failed try: the next one waits longer", async () => {
+    const img = fakeImage();
+    const attempts: number[] = [];
+    const answers: (() => string | Promise<string>)[] = [
+      () => {
+        throw new Error("signing service down");
+      },
+      () => Promise.reject(new Error("401")),
+      () => 42 as never,
+      () => "http://cam.test/stream?sig=ok",
+    ];
+    const stop = watchImage(img, {
+      stallMs: 10_000,
+      retryMs: 1,
+      maxRetryMs: 1,
+      onReload: (info) => attempts.push(info.attempt),
+      reloadUrl: () => answers[attempts.length - 1](),
+    });
+    try {
+      img.fire("error");
+      await until(() => img.sources.length === 1, 5000, "a reload after three failed tries", 1);
+      assert.deepEqual(attempts, [1, 2, 3, 4]);
+      assert.match(img.sources[0], /^http:\/\/cam\.test\/stream\?sig=ok&reload=\d+$/);
+    } finally {
+      stop();
+    }
+  });
+
+  it("stop() while reloadUrl is pending: the URL it gives is not loaded", async () => {
+    const img = fakeImage();
+    let answer: (href: string) => void = () => {};
+    let asked = false;
+    const stop = watchImage(img, {
+      stallMs: 10_000,
+      retryMs: 1,
+      maxRetryMs: 1,
+      reloadUrl: () => {
+        asked = true;
+        return new Promise<string>((resolve) => (answer = resolve));
+      },
+    });
+    try {
+      img.fire("error");
+      await until(() => asked, 5000, "reloadUrl called", 1);
+    } finally {
+      stop();
+    }
+    answer("http://cam.test/stream?late");
+    await delay(20);
+    assert.deepEqual(img.sources, []);
+  });
+});
