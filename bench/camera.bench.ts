@@ -16,6 +16,7 @@
  */
 
 import { PushHub } from "../lib/hub/push_hub.ts";
+import { ingest } from "../lib/ingest/ingest.ts";
 import { parseParts } from "../lib/parse/parse_parts.ts";
 import { args, fixed, median, runtimeName } from "./_util.ts";
 
@@ -88,13 +89,14 @@ async function offlineSwitch(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-    const answer = hub.ingest(
+    const answer = ingest(
       new Request("http://cam/ingest", {
         method: "POST",
         headers: { "content-type": "multipart/x-mixed-replace;boundary=b" },
         body,
         duplex: "half",
       } as RequestInit),
+      hub,
       { authorize: "anyone", allowTypes: ["text/plain"] },
     );
     const count = arrivals.length;

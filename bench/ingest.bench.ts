@@ -91,7 +91,9 @@ async function inProcess(): Promise<number> {
 async function overHttp(): Promise<number> {
   const hub = new PushHub({ keepAlive: Infinity });
   const server = await serve((r) =>
-    new URL(r.url).pathname === "/ingest" ? hub.ingest(r, { authorize: "anyone" }) : hub.response(r)
+    new URL(r.url).pathname === "/ingest"
+      ? ingest(r, hub, { authorize: "anyone" })
+      : hub.response(r)
   );
   try {
     const viewer = drain(await fetch(`${server.url}view`));
@@ -153,7 +155,7 @@ const frames: Uint8Array[] = [];
 await parseOnly(frames);
 const hub = new PushHub({ keepAlive: Infinity });
 const server = await serve((r) =>
-  new URL(r.url).pathname === "/ingest" ? hub.ingest(r, { authorize: "anyone" }) : hub.response(r)
+  new URL(r.url).pathname === "/ingest" ? ingest(r, hub, { authorize: "anyone" }) : hub.response(r)
 );
 const sentAt = new Float64Array(LATENCY_FRAMES);
 const latencies: number[] = [];

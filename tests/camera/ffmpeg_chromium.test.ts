@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 import {
@@ -30,7 +31,7 @@ describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime
     server = await serve((request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/") return imgPageResponse("/stream");
-      if (pathname === "/ingest") return hub.ingest(request, { authorize: "anyone" });
+      if (pathname === "/ingest") return ingest(request, hub, { authorize: "anyone" });
       return pathname === "/stream" ? hub.response(request) : new Response(null, { status: 404 });
     });
   });
