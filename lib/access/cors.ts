@@ -6,6 +6,7 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import { TOKEN } from "../shared/header_fields.ts";
 
 /** Which origins may read: `"*"`, one origin, a list, or a function of the origin. */
 export type AllowOrigin =
@@ -48,8 +49,6 @@ export interface CorsPolicy {
   /** `response` with {@linkcode CorsPolicy.headers} added (a copy when its headers are immutable). */
   apply(request: Request, response: Response): Response;
 }
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function tokens(value: unknown, fallback: string[], name: string): string {
   const list = value ?? fallback;

@@ -10,7 +10,7 @@
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
 import type { PushMode } from "../push/framing.ts";
-import { resolvePushOptions } from "../push/options.ts";
+import { resolveSharedOptions } from "../push/options.ts";
 import { contained } from "../shared/contained.ts";
 import {
   corsOption,
@@ -164,7 +164,7 @@ export interface ResolvedHubOptions {
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
 export function resolveHubOptions(options: PushHubFromOptions | undefined): ResolvedHubOptions {
   options = optionsObject(options, "options");
-  const push = resolvePushOptions({
+  const push = resolveSharedOptions({
     mode: options.mode,
     boundary: options.boundary,
     idleTimeout: options.idleTimeout,

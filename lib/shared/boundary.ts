@@ -6,11 +6,10 @@
  */
 
 import { describeValue } from "./describe.ts";
+import { TOKEN } from "./header_fields.ts";
 
 // RFC 2046 §5.1.1: bcharsnospace, plus space (never last).
 const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
-// RFC 9110 token characters: a boundary made only of these needs no quotes.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Creates a random boundary of 32 hex characters (128 bits from
@@ -75,6 +74,7 @@ export function multipartContentType(
   subtype: "x-mixed-replace" | "mixed",
   boundary: string,
 ): string {
+  // A boundary made only of RFC 9110 token characters needs no quotes.
   const value = TOKEN.test(boundary) ? boundary : `"${boundary}"`;
   return `multipart/${subtype};boundary=${value}`;
 }
