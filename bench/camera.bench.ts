@@ -1,6 +1,6 @@
 /**
  * Camera options of `PushHub` (issue 11): how long `snapshot({ fresh: true })` waits, and how fast
- * viewers switch to the `offline` picture once a `hub.ingest` stream upload ends.
+ * viewers switch to the `offline` picture once a stream upload to `ingest` ends.
  *
  * - Fresh snapshot: a publisher at 15 fps (50 KB frames); snapshots asked at random moments. The
  *   wait is bounded below by the time to the next frame (0-67 ms, 33 ms on average); the peer

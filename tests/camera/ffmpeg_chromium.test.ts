@@ -1,5 +1,5 @@
-// A real `ffmpeg -f mpjpeg` publisher pushing into hub.ingest on the runtime's server, watched by a
-// Chromium <img>: it paints the publisher's frames, then the offline picture as soon as ffmpeg
+// A real `ffmpeg -f mpjpeg` publisher pushing into ingest(request, hub) on the runtime's server,
+// watched by a Chromium <img>: it paints the publisher's frames, then the offline picture as soon as ffmpeg
 // has gone, without reloading.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ import { ffmpegPublish } from "../_helpers/ffmpeg.ts";
 import { BLUE, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { until } from "../_helpers/streams.ts";
 
-describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime})`, () => {
+describe(`ffmpeg -f mpjpeg into ingest(request, hub), a Chromium <img> watching (${runtime})`, () => {
   let browser: Browser | undefined;
   let server: Served | undefined;
   let hub: PushHub;

@@ -1,5 +1,5 @@
-// A real `ffmpeg -f mpjpeg` publisher pushing into ingest(request, hub) on Deno.serve, Bun.serve and Node's
-// server; viewers (ffprobe and our decoder) receive every frame it sent.
+// A real `ffmpeg -f mpjpeg` publisher pushing into ingest(request, hub) on Deno.serve, Bun.serve and
+// Node's server; viewers (ffprobe and our decoder) receive every frame it sent.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
