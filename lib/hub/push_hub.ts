@@ -61,7 +61,13 @@ export class PushHub {
   #closed = false;
   #source: SourceRunner | undefined;
   #viewers: HubSourceViewers | undefined;
-  #closing = new AbortController();
+  #onClosed: () => void = () => {};
+  /**
+   * Settles when `close()` runs, for work that feeds the hub (`ingest` cuts
+   * its live upload). A promise, not an `AbortSignal`: on Workers a signal
+   * made in one request cannot be listened to from another.
+   */
+  readonly closed: Promise<void> = new Promise((resolve) => (this.#onClosed = resolve));
   #meter = new HubMeter();
 
   /**
@@ -250,11 +256,6 @@ export class PushHub {
     this.#live.goOffline();
   }
 
-  /** Aborted by `close()` (its reason: "the hub was closed"), for work that feeds the hub. */
-  get signal(): AbortSignal {
-    return this.#closing.signal;
-  }
-
   /** Tells `options.onError` (what it throws is ignored), for code that feeds the hub. */
   reportError(error: unknown): void {
     this.#options.onError(error);
@@ -283,7 +284,7 @@ export class PushHub {
     this.#closed = true;
     this.#viewers?.stop();
     this.#live.close();
-    this.#closing.abort(new Error("the hub was closed"));
+    this.#onClosed();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();

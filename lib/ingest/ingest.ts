@@ -17,7 +17,7 @@ import {
   resolveIngestOptions,
 } from "./ingest_options.ts";
 import { type AcceptedUpload, checkUpload } from "./ingest_request.ts";
-import { claimSlot } from "./ingest_slot.ts";
+import { claimSlot, slotOf } from "./ingest_slot.ts";
 import type { IngestTarget } from "./ingest_target.ts";
 
 /**
@@ -81,6 +81,7 @@ export function ingest(
     ? (error: unknown): void => target.reportError!(error)
     : undefined;
   const config = resolveIngestOptions(options, report);
+  slotOf(target); // before the checks, so a closed target is known to be closed after them
   const { cors } = config;
   const preflight = cors?.preflight(request);
   if (preflight) return Promise.resolve(preflight);
@@ -97,16 +98,16 @@ function publishUpload(
   target: IngestTarget,
   config: ResolvedIngestOptions,
 ): Promise<Response> {
-  const slot = claimSlot(target, config.allowTakeover);
-  if (slot instanceof Response) {
+  const hold = claimSlot(target, config.allowTakeover);
+  if (hold instanceof Response) {
     request.body?.cancel().catch(() => {});
-    return Promise.resolve(slot);
+    return Promise.resolve(hold);
   }
   const signal = config.signal === undefined
-    ? slot.signal
-    : AbortSignal.any([slot.signal, config.signal]);
+    ? hold.signal
+    : AbortSignal.any([hold.signal, config.signal]);
   return publishAll(upload.open(signal), target, config.onError).finally(() =>
-    slot.release(upload.stream)
+    hold.release(upload.stream)
   );
 }
 

@@ -6,12 +6,50 @@
  * @module
  */
 
-import { answer, IngestError, messageOf } from "./ingest_error.ts";
+import { answer, IngestError } from "./ingest_error.ts";
 import type { IngestTarget } from "./ingest_target.ts";
 
+/** A target's slot: the live upload, and whether the target has closed. */
+interface TargetSlot {
+  live: AbortController | undefined;
+  closed: boolean;
+}
+
+const slots = new WeakMap<IngestTarget, TargetSlot>();
+
+const CLOSED = "the hub was closed";
+
+/**
+ * The slot of `target`, made on its first upload, which from then on listens
+ * to `target.closed`: when it settles the live upload is cut (`503`).
+ * Call it before the upload's checks: a target closed already is known to be
+ * closed by the time they are done (its `then` callback runs first).
+ *
+ * @example
+ * ```ts
+ * import { slotOf } from "./ingest_slot.ts";
+ *
+ * slotOf({ publish: () => {} }).closed; // false
+ * ```
+ */
+export function slotOf(target: IngestTarget): TargetSlot {
+  let slot = slots.get(target);
+  if (slot === undefined) {
+    const made: TargetSlot = { live: undefined, closed: false };
+    slots.set(target, made);
+    const close = (): void => {
+      made.closed = true;
+      made.live?.abort(new IngestError(503, CLOSED));
+    };
+    target.closed?.then(close, close); // a rejection closes too, and is not left unhandled
+    slot = made;
+  }
+  return slot;
+}
+
 /** A publisher's hold on its target's slot. */
-export interface Slot {
-  /** Aborts on a takeover (`409`) or when the target closes (`503`, the target's reason). */
+export interface Hold {
+  /** Aborts on a takeover (`409`) or when the target closes (`503`). */
   signal: AbortSignal;
   /**
    * Frees the slot when the upload has ended. `left`: it was a stream upload,
@@ -21,39 +59,33 @@ export interface Slot {
   release(left: boolean): void;
 }
 
-const live = new WeakMap<IngestTarget, AbortController>();
-
 /**
- * The slot of `target`, or the answer that refuses the upload: `503` once the
- * target's `signal` has aborted (a closed hub), `409` while another publisher
- * is live (unless `allowTakeover`).
+ * Takes `target`'s slot, or the answer that refuses the upload: `503` once
+ * the target has closed, `409` while another publisher is live (unless
+ * `allowTakeover`, which cuts the live one with `409`).
  *
  * @example
  * ```ts
  * import { claimSlot } from "./ingest_slot.ts";
  *
  * const target = { publish: () => {} };
- * const slot = claimSlot(target, false);
+ * const hold = claimSlot(target, false);
  * (claimSlot(target, false) as Response).status; // 409
- * if (!(slot instanceof Response)) slot.release(false);
+ * if (!(hold instanceof Response)) hold.release(false);
  * ```
  */
-export function claimSlot(target: IngestTarget, allowTakeover: boolean): Slot | Response {
-  const closing = target.signal;
-  if (closing?.aborted) return answer(503, messageOf(closing.reason));
-  const before = live.get(target);
-  if (before !== undefined && !allowTakeover) return answer(409, "another publisher is live");
-  before?.abort(new IngestError(409, "another publisher took over"));
+export function claimSlot(target: IngestTarget, allowTakeover: boolean): Hold | Response {
+  const slot = slotOf(target);
+  if (slot.closed) return answer(503, CLOSED);
+  if (slot.live !== undefined && !allowTakeover) return answer(409, "another publisher is live");
+  slot.live?.abort(new IngestError(409, "another publisher took over"));
   const mine = new AbortController();
-  live.set(target, mine);
-  const close = (): void => mine.abort(new IngestError(503, messageOf(closing!.reason)));
-  closing?.addEventListener("abort", close, { once: true });
+  slot.live = mine;
   return {
     signal: mine.signal,
     release(left) {
-      closing?.removeEventListener("abort", close);
-      if (live.get(target) !== mine) return;
-      live.delete(target);
+      if (slot.live !== mine) return;
+      slot.live = undefined;
       if (left) target.goOffline?.();
     },
   };

@@ -20,10 +20,10 @@ export interface IngestTarget {
    */
   goOffline?(): void;
   /**
-   * Aborted when the target closes (a hub's `close()`): the live upload is
-   * cut and later ones are refused, answered `503` with its reason.
+   * Settles when the target closes (a hub's `close()`): the live upload is
+   * cut and later ones are refused, answered `503`.
    */
-  readonly signal?: AbortSignal | undefined;
+  readonly closed?: PromiseLike<unknown> | undefined;
   /** Told of a frame `publish` refused when `options.onError` is not given (a hub's `onError`). */
   reportError?(error: unknown): void;
 }

@@ -89,4 +89,16 @@ describe(`ingest into a hub (${runtime})`, () => {
     const later = await ingest(upload(JPEGS[0], "image/jpeg"), hub, OPEN);
     assert.equal(later.status, 503);
   });
+
+  it("a hub closed before its first upload answers 503, its body cancelled unread", async () => {
+    const hub = new PushHub();
+    hub.close();
+    const body = feed();
+    const answer = await ingest(upload(body.stream, "image/jpeg"), hub, OPEN);
+    assert.equal(answer.status, 503);
+    assert.match(await answer.text(), /^503 the hub was closed\n$/);
+    assert.equal(answer.headers.get("x-ingest-frames"), null, "refused, not taken and then cut");
+    assert.equal(hub.stats().framesPublished, 0);
+    assert.throws(() => body.push(JPEGS[0]), "the upload's body was cancelled");
+  });
 });
