@@ -14,7 +14,7 @@
  * - {@linkcode refreshHeader}, {@linkcode refreshResponse}, {@linkcode refreshMetaTag}: client pull.
  * - {@linkcode jpegFrames}: splits a camera's or ffmpeg's MJPEG byte stream into frames.
  * - {@linkcode pushInto}: in a browser, shows each HTML part of a push in an element.
- * - {@linkcode ingest} / `hub.ingest`: a camera that pushes its frames up from elsewhere.
+ * - {@linkcode ingest}: a camera that pushes its frames up from elsewhere, into a hub.
  * - {@linkcode signUrl}, {@linkcode verifySignedUrl}, {@linkcode bearerToken},
  *   {@linkcode corsPolicy}: access control that works with `<img>`.
  * - {@linkcode mjpgStreamerRoutes}: the `?action=stream` / `?action=snapshot` URLs NVRs know.

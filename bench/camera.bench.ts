@@ -1,6 +1,6 @@
 /**
  * Camera options of `PushHub` (issue 11): how long `snapshot({ fresh: true })` waits, and how fast
- * viewers switch to the `offline` picture once a `hub.ingest` stream upload ends.
+ * viewers switch to the `offline` picture once a stream upload to `ingest` ends.
  *
  * - Fresh snapshot: a publisher at 15 fps (50 KB frames); snapshots asked at random moments. The
  *   wait is bounded below by the time to the next frame (0-67 ms, 33 ms on average); the peer
@@ -16,6 +16,7 @@
  */
 
 import { PushHub } from "../lib/hub/push_hub.ts";
+import { ingest } from "../lib/ingest/ingest.ts";
 import { parseParts } from "../lib/parse/parse_parts.ts";
 import { args, fixed, median, runtimeName } from "./_util.ts";
 
@@ -88,13 +89,14 @@ async function offlineSwitch(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-    const answer = hub.ingest(
+    const answer = ingest(
       new Request("http://cam/ingest", {
         method: "POST",
         headers: { "content-type": "multipart/x-mixed-replace;boundary=b" },
         body,
         duplex: "half",
       } as RequestInit),
+      hub,
       { authorize: "anyone", allowTypes: ["text/plain"] },
     );
     const count = arrivals.length;

@@ -1,13 +1,13 @@
 /**
  * Ingest: how fast a 720p `ffmpeg -f mpjpeg` upload goes into a hub, and how long a frame takes
- * from the publisher's write to a viewer's decoder through `hub.ingest`.
+ * from the publisher's write to a viewer's decoder through `ingest(request, hub)`.
  *
  * The upload is real ffmpeg output (lavfi testsrc2 1280x720 with temporal noise, so a frame weighs
  * what a camera's does, about 160 KB at -q:v 5), made once. Throughput, as
  * fast as it goes, same bytes in 64 KiB chunks:
  * - `parseParts` alone over the bytes (the decoder's ceiling: the peer the others are compared to);
  * - `ingest()` in one process into a PushHub with one viewer reading;
- * - a streamed POST to `hub.ingest` on this runtime's own HTTP server, one HTTP viewer.
+ * - a streamed POST to `ingest(request, hub)` on this runtime's own HTTP server, one HTTP viewer.
  * Latency: the publisher writes one frame per chunk at 30 fps (each ending with the boundary line,
  * as ffmpeg writes), the viewer decodes the hub's push; publisher, server and viewer share one
  * process and its event loop.
@@ -91,7 +91,9 @@ async function inProcess(): Promise<number> {
 async function overHttp(): Promise<number> {
   const hub = new PushHub({ keepAlive: Infinity });
   const server = await serve((r) =>
-    new URL(r.url).pathname === "/ingest" ? hub.ingest(r, { authorize: "anyone" }) : hub.response(r)
+    new URL(r.url).pathname === "/ingest"
+      ? ingest(r, hub, { authorize: "anyone" })
+      : hub.response(r)
   );
   try {
     const viewer = drain(await fetch(`${server.url}view`));
@@ -115,7 +117,7 @@ type Case = { name: string; run: () => Promise<number> };
 const cases: Case[] = [
   { name: "parseParts alone (peer: the decoder's ceiling)", run: () => parseOnly() },
   { name: "ingest() into a PushHub, 1 viewer (one process)", run: inProcess },
-  { name: "POST to hub.ingest over loopback HTTP, 1 HTTP viewer", run: overHttp },
+  { name: "POST to ingest(request, hub) over loopback HTTP, 1 HTTP viewer", run: overHttp },
 ];
 const seconds = new Map<string, number[]>();
 // Round 0 warms the JIT up and is not counted.
@@ -153,7 +155,7 @@ const frames: Uint8Array[] = [];
 await parseOnly(frames);
 const hub = new PushHub({ keepAlive: Infinity });
 const server = await serve((r) =>
-  new URL(r.url).pathname === "/ingest" ? hub.ingest(r, { authorize: "anyone" }) : hub.response(r)
+  new URL(r.url).pathname === "/ingest" ? ingest(r, hub, { authorize: "anyone" }) : hub.response(r)
 );
 const sentAt = new Float64Array(LATENCY_FRAMES);
 const latencies: number[] = [];
@@ -206,7 +208,7 @@ const sorted = latencies.sort((a, b) => a - b);
 const pct = (p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 console.log(
-  `\n### Publish-to-viewer latency through hub.ingest (${runtimeName()}): ${LATENCY_FRAMES} ` +
+  `\n### Publish-to-viewer latency through ingest(request, hub) (${runtimeName()}): ${LATENCY_FRAMES} ` +
     `720p frames at ${FPS} fps over loopback HTTP, ${sorted.length} received\n`,
 );
 console.log("| p50 ms | p90 ms | p99 ms | max ms |");

@@ -41,7 +41,7 @@ const published = new HubOnly({ offline: undefined, timestamps: true });
 const publisher = bearerToken("a token of 16 chars or more");
 export async function cameraServer(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
-  if (pathname === "/ingest") return published.ingest(request, { authorize: publisher });
+  if (pathname === "/ingest") return ingest(request, published, { authorize: publisher });
   if (pathname === "/") {
     const src = await signUrl("/stream", "a secret of 16 bytes", { expiresIn: 600 });
     return new Response(`<img src="${src}">`, { headers: { "content-type": "text/html" } });

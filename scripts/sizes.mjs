@@ -1,5 +1,6 @@
-// Prints the minified + gzipped size of each entry point (and of `pushResponse` alone), bundled
-// with esbuild for the browser/Workers platform, so growth is visible in every `npm test` run.
+// Prints the minified + gzipped size of each entry point (and of `pushResponse` and `PushHub`
+// alone), bundled with esbuild for the browser/Workers platform, so growth is visible in every
+// `npm test` run.
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,10 +13,10 @@ const entries = Object.entries(exports).map(([name, path]) => [
   name === "." ? "multipart-push (everything)" : `multipart-push${name.slice(1)}`,
   `export * from ${JSON.stringify(join(ROOT, path))};`,
 ]);
-entries.splice(1, 0, [
-  "pushResponse alone",
-  `export { pushResponse } from ${JSON.stringify(join(ROOT, "mod.ts"))};`,
-]);
+const alone = (
+  name,
+) => [`${name} alone`, `export { ${name} } from ${JSON.stringify(join(ROOT, "mod.ts"))};`];
+entries.splice(1, 0, alone("pushResponse"), alone("PushHub"));
 
 async function size(contents) {
   const result = await build({

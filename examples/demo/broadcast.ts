@@ -88,7 +88,7 @@ export function createBroadcast(options: BroadcastOptions): Broadcast {
         return Promise.resolve(new Response(broadcastPage(), { headers: HTML }));
       case "/ingest": {
         const rules = { authorize: publisher, idleTimeout: 10_000 };
-        return toBus ? ingest(request, toBus, rules) : hub.ingest(request, rules);
+        return ingest(request, toBus || hub, rules);
       }
       case "/watch-link":
         // The broadcaster's page asks with its token for a link to hand out.

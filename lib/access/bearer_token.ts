@@ -28,12 +28,12 @@ const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  *
  * @example Only the camera with the token may publish
  * ```ts ignore
- * import { bearerToken, PushHub } from "multipart-push";
+ * import { bearerToken, ingest, PushHub } from "multipart-push";
  *
  * const hub = new PushHub();
  * const authorize = bearerToken(Deno.env.get("PUBLISH_TOKEN")!);
  * Deno.serve((request) =>
- *   request.method === "POST" ? hub.ingest(request, { authorize }) : hub.response(request)
+ *   request.method === "POST" ? ingest(request, hub, { authorize }) : hub.response(request)
  * );
  * ```
  * @param token The expected token: RFC 6750 token characters, at least 16 of them.

@@ -6,6 +6,7 @@
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import { isToken } from "../shared/header_fields.ts";
 
 /** Which origins may read: `"*"`, one origin, a list, or a function of the origin. */
 export type AllowOrigin =
@@ -49,11 +50,9 @@ export interface CorsPolicy {
   apply(request: Request, response: Response): Response;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 function tokens(value: unknown, fallback: string[], name: string): string {
   const list = value ?? fallback;
-  if (!Array.isArray(list) || list.some((item) => typeof item !== "string" || !TOKEN.test(item))) {
+  if (!Array.isArray(list) || list.some((item) => typeof item !== "string" || !isToken(item))) {
     throw new TypeError(`${name} must be an array of header-name tokens, got ${describe(list)}`);
   }
   return list.join(", ");

@@ -29,6 +29,5 @@ export type {
   SnapshotInit,
 } from "./options.ts";
 export type { PushHubSource } from "./source.ts";
-export type { HubIngestOptions } from "../ingest/ingest_options.ts";
 export type { HubStats, SourceState, ViewerStats } from "./stats.ts";
 export type { HeadersInit } from "../shared/web_types.ts";

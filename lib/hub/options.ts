@@ -10,11 +10,19 @@
 import { describeValue } from "../shared/describe.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
 import type { PushMode } from "../push/framing.ts";
-import { resolvePushOptions } from "../push/options.ts";
+import { resolveSharedOptions } from "../push/options.ts";
 import { contained } from "../shared/contained.ts";
-import { count, flag, hook, milliseconds, optionsObject, seconds } from "../shared/checks.ts";
+import {
+  corsOption,
+  count,
+  flag,
+  hook,
+  milliseconds,
+  optionsObject,
+  seconds,
+} from "../shared/checks.ts";
 import type { ViewerStats } from "./stats.ts";
-import { type AllowOrigin, type CorsPolicy, corsPolicy } from "../access/cors.ts";
+import type { CorsPolicy } from "../access/cors.ts";
 import type { Part } from "../push/part.ts";
 
 /** Options of `new PushHub()`; the camera options are in {@linkcode CameraOptions}. */
@@ -81,8 +89,9 @@ export interface PushHubOptions extends CameraOptions {
   retryAfter?: number | undefined;
   /**
    * Called with what went wrong when a `PushHub.from` source throws, yields
-   * a bad part, or does not stop within `stopTimeout`. If it throws, that is
-   * ignored: the hub and its source carry on.
+   * a bad part, or does not stop within `stopTimeout`, and with what
+   * `hub.reportError()` is given (a frame `ingest` could not publish). If it
+   * throws, that is ignored: the hub and its source carry on.
    * @default {undefined}
    */
   onError?: ((error: unknown) => void) | undefined;
@@ -155,7 +164,7 @@ export interface ResolvedHubOptions {
 /** Applies defaults and checks every option. @throws {TypeError|RangeError} */
 export function resolveHubOptions(options: PushHubFromOptions | undefined): ResolvedHubOptions {
   options = optionsObject(options, "options");
-  const push = resolvePushOptions({
+  const push = resolveSharedOptions({
     mode: options.mode,
     boundary: options.boundary,
     idleTimeout: options.idleTimeout,
@@ -217,8 +226,8 @@ function lingerOf(value: unknown): number {
 export interface CameraOptions {
   /**
    * The picture viewers and snapshots get while the source is offline, instead
-   * of a stale one: once a `hub.ingest` stream upload ended (the publisher
-   * left), `idleTimeout` passed without a publish (the viewers stay open, they
+   * of a stale one: once a stream upload to `ingest` ended (the publisher
+   * left: `hub.goOffline()`), `idleTimeout` passed without a publish (the viewers stay open, they
    * are not ended), a `PushHub.from` source finished or failed (restarted every
    * `retryAfter` s while viewers remain), and before a `publish()`-fed hub's
    * first frame. Checked like a published part. The next live frame replaces it.
@@ -241,14 +250,14 @@ export interface CameraOptions {
    */
   dualFinalFrames?: boolean | undefined;
   /**
-   * Origins that may read push and snapshot responses (a `<canvas>` drawing
-   * an `<img crossorigin>`): `"*"`, an origin, a list, or a function of the
-   * origin, as `corsPolicy`. `hub.response`, `hub.snapshot({ request })` and
-   * `hub.ingest` then answer `OPTIONS` preflights and set
-   * `Access-Control-Allow-Origin`.
+   * Who may read push and snapshot responses from another origin (a
+   * `<canvas>` drawing an `<img crossorigin>`): a policy from `corsPolicy({
+   * allowOrigin })` (`multipart-push/access`), which `ingest` can share.
+   * `hub.response` and `hub.snapshot({ request })` then answer `OPTIONS`
+   * preflights and set `Access-Control-Allow-Origin`.
    * @default {undefined (no CORS headers)}
    */
-  allowOrigin?: AllowOrigin | undefined;
+  cors?: CorsPolicy | undefined;
 }
 
 /** Options of `hub.snapshot()`. */
@@ -259,7 +268,7 @@ export interface SnapshotInit {
    */
   headers?: HeadersInit | undefined;
   /**
-   * The viewer's request: with `allowOrigin`, answers its `OPTIONS` preflight
+   * The viewer's request: with the hub's `cors`, answers its `OPTIONS` preflight
    * and gets CORS headers.
    * @default {undefined}
    */
@@ -297,12 +306,12 @@ export interface ResolvedCamera {
  *
  * @example
  * ```ts ignore
- * const camera = resolveCameraOptions({ timestamps: true, allowOrigin: "*" }, false);
+ * const camera = resolveCameraOptions({ timestamps: true }, false);
  * ```
  * @throws {TypeError|RangeError} on a bad option.
  */
 export function resolveCameraOptions(options: CameraOptions, dropSame: boolean): ResolvedCamera {
-  const { offline, allowOrigin } = options;
+  const { offline } = options;
   if (offline !== undefined && (typeof offline !== "object" || offline === null)) {
     throw new TypeError(
       `options.offline must be a part { contentType, body }, got ${describeValue(offline)}`,
@@ -315,7 +324,7 @@ export function resolveCameraOptions(options: CameraOptions, dropSame: boolean):
       "options.dualFinalFrames applies only with options.dropSame: true, got dropSame false",
     );
   }
-  const cors = allowOrigin === undefined ? undefined : corsPolicy({ allowOrigin });
+  const cors = corsOption<CorsPolicy>(options.cors, "options.cors");
   return { offline, timestamps, dualFinalFrames, cors };
 }
 

@@ -34,7 +34,6 @@ import {
   withCors,
 } from "./responses.ts";
 import { HubSubscribers } from "./viewers.ts";
-import { type HubIngestOptions, IngestSlot } from "../ingest/ingest_slot.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
 import type { HubSubscriber } from "./viewer.ts";
@@ -62,8 +61,13 @@ export class PushHub {
   #closed = false;
   #source: SourceRunner | undefined;
   #viewers: HubSourceViewers | undefined;
-  // A lookup per frame, not a bound method: `hub.publish` may be wrapped after construction.
-  #ingest = new IngestSlot({ publish: (part) => this.publish(part) }, () => this.#live.goOffline());
+  #onClosed: () => void = () => {};
+  /**
+   * Settles when `close()` runs, for work that feeds the hub (`ingest` cuts
+   * its live upload). A promise, not an `AbortSignal`: on Workers a signal
+   * made in one request cannot be listened to from another.
+   */
+  readonly closed: Promise<void> = new Promise((resolve) => (this.#onClosed = resolve));
   #meter = new HubMeter();
 
   /**
@@ -242,9 +246,19 @@ export class PushHub {
     });
   }
 
-  /** A publisher's upload published until it ends, one at a time (`options.authorize` required). */
-  ingest(request: Request, options: HubIngestOptions): Promise<Response> {
-    return this.#ingest.run(request, options, this.#options.camera.cors, this.#options.onError);
+  /**
+   * The source is gone (a publisher left): viewers and snapshots get the
+   * `offline` picture and `stats().source` says `"offline"` until the next
+   * `publish()`. Without an `offline` picture viewers keep the last frame.
+   * `ingest` calls it when a stream upload ends.
+   */
+  goOffline(): void {
+    this.#live.goOffline();
+  }
+
+  /** Tells `options.onError` (what it throws is ignored), for code that feeds the hub. */
+  reportError(error: unknown): void {
+    this.#options.onError(error);
   }
 
   /**
@@ -270,7 +284,7 @@ export class PushHub {
     this.#closed = true;
     this.#viewers?.stop();
     this.#live.close();
-    this.#ingest.close();
+    this.#onClosed();
     this.#source?.stop();
     this.#subscribers.endAll();
     this.#timer.stop();

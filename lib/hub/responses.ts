@@ -1,7 +1,7 @@
 /**
  * The responses of a `PushHub` apart from the push itself: checking what a
  * push response is asked for, the latest frame as an ordinary response
- * (`snapshot()`), `503` when the hub cannot serve, and the `allowOrigin`
+ * (`snapshot()`), `503` when the hub cannot serve, and the `cors` option's
  * CORS headers on all of them (`hub.snapshot()` itself, which waits on the
  * hub's live frame and wakes its source, is a method of the hub).
  *
@@ -130,7 +130,7 @@ export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
 }
 
 /**
- * `response` with the CORS headers for `request`, if the hub has `allowOrigin`.
+ * `response` with the CORS headers for `request`, if the hub has a `cors` policy.
  *
  * @example
  * ```ts ignore

@@ -13,7 +13,7 @@
  * viewer, or the source ended or failed), or the hub is closed. `"stuck"`: a
  * stopped run's `return()` has not settled and holds the next run back (for
  * at most `stopTimeout`). `"offline"`: a hub fed by `publish()` got no frame
- * yet or none for `idleTimeout`, or its `hub.ingest` stream upload ended (at
+ * yet or none for `idleTimeout`, or its stream upload to `ingest` ended (at
  * once); with an `offline` picture, also a `PushHub.from` source that ended.
  */
 export type SourceState = "running" | "stopped" | "stuck" | "offline";

@@ -9,7 +9,6 @@ import { describeValue as describe } from "../shared/describe.ts";
 import { withHuffmanTablesPart } from "../mjpeg/huffman.ts";
 import { containHeaders } from "../shared/contained_content.ts";
 import type { HeadersInit } from "../shared/web_types.ts";
-import type { Part } from "../push/part.ts";
 import type { IngestFrame } from "./frame_readers.ts";
 import { answer, IngestError, messageOf } from "./ingest_error.ts";
 import {
@@ -18,12 +17,8 @@ import {
   resolveIngestOptions,
 } from "./ingest_options.ts";
 import { type AcceptedUpload, checkUpload } from "./ingest_request.ts";
-
-/** Where ingested frames go: anything with `publish(part)`, such as a `PushHub`. */
-export interface IngestTarget {
-  /** Called with each frame in order; a returned promise is awaited before the next is read. */
-  publish(part: Part): unknown;
-}
+import { claimSlot, slotOf } from "./ingest_slot.ts";
+import type { IngestTarget } from "./ingest_target.ts";
 
 /**
  * Reads a publisher's upload and publishes every frame of it to `target`,
@@ -41,14 +36,22 @@ export interface IngestTarget {
  * `options.authorize` is required: a check such as `bearerToken(token)`, or
  * `"anyone"` for open publishing on purpose.
  *
+ * One publisher at a time per target: a second upload gets `409` (with
+ * `allowTakeover`, it cuts the live one, answered `409`). With a `PushHub` as
+ * target, a stream upload's end takes the hub offline (`hub.goOffline()`: its
+ * `offline` picture), `hub.close()` cuts the live upload (`503`), and a frame
+ * the hub refuses is told to the hub's `onError` unless `options.onError` is
+ * given.
+ *
  * Answers: `204` when the upload ended (headers `X-Ingest-Frames`: frames
  * published, `X-Ingest-Skipped`: frames `publish` refused, each told to
  * `onError`), `405` for a method other than POST/PUT, `401`/`403` from
  * `authorize`, `415` for another type (of the upload or of a part), `413` for
  * a frame over `maxFrameSize`, `400` for a malformed upload (the reason in the
- * body), `408` when no complete frame arrived for `idleTimeout`. A bad frame is
- * never published; the frames before it were, so viewers keep the last good
- * one.
+ * body), `408` when no complete frame arrived for `idleTimeout`, `409` while
+ * another publisher is live, `503` when the target closed or `options.signal`
+ * aborted. A bad frame is never published; the frames before it were, so
+ * viewers keep the last good one.
  *
  * @example A camera server on Deno: ffmpeg publishes, browsers watch
  * ```ts ignore
@@ -63,7 +66,7 @@ export interface IngestTarget {
  * );
  * ```
  * @param request The publisher's request.
- * @param target Receives the frames; `hub.ingest()` also keeps to one publisher at a time.
+ * @param target Receives the frames: a `PushHub`, or anything with `publish(part)`.
  * @param options See {@linkcode IngestOptions}.
  * @returns The answer to the publisher, once the upload has ended or was refused.
  * @throws {TypeError|RangeError} at once, on a bad request, target or option.
@@ -73,35 +76,38 @@ export function ingest(
   target: IngestTarget,
   options: IngestOptions,
 ): Promise<Response> {
-  return acceptUpload(request, target, options).then((accepted) =>
-    accepted instanceof Response
-      ? accepted
-      : publishAll(accepted.upload.open(accepted.config.signal), target, accepted.config.onError)
+  checkArguments(request, target);
+  const report = typeof target.reportError === "function"
+    ? (error: unknown): void => target.reportError!(error)
+    : undefined;
+  const config = resolveIngestOptions(options, report);
+  slotOf(target); // before the checks, so a closed target is known to be closed after them
+  const { cors } = config;
+  const preflight = cors?.preflight(request);
+  if (preflight) return Promise.resolve(preflight);
+  const answered = checkUpload(request, config).then((upload) =>
+    upload instanceof Response ? upload : publishUpload(request, upload, target, config)
   );
+  return cors ? answered.then((response) => cors.apply(request, response)) : answered;
 }
 
-/**
- * What `ingest()` and `hub.ingest()` check before reading: the arguments and
- * options at once (a throw, not a rejection), then the upload itself.
- *
- * @example
- * ```ts ignore
- * const accepted = await acceptUpload(request, hub, { authorize });
- * if (accepted instanceof Response) return accepted; // 401, 405, 415, …
- * ```
- * @param fallbackOnError `onError` when the options have none (`hub.ingest`: the hub's).
- * @throws {TypeError|RangeError} at once, on a bad request, target or option.
- */
-export function acceptUpload(
+/** Publishes an accepted upload while it holds its target's slot. */
+function publishUpload(
   request: Request,
+  upload: AcceptedUpload,
   target: IngestTarget,
-  options: IngestOptions | undefined,
-  fallbackOnError?: (error: unknown) => void,
-): Promise<{ upload: AcceptedUpload; config: ResolvedIngestOptions } | Response> {
-  checkArguments(request, target);
-  const config = resolveIngestOptions(options, fallbackOnError);
-  return checkUpload(request, config).then((upload) =>
-    upload instanceof Response ? upload : { upload, config }
+  config: ResolvedIngestOptions,
+): Promise<Response> {
+  const hold = claimSlot(target, config.allowTakeover);
+  if (hold instanceof Response) {
+    request.body?.cancel().catch(() => {});
+    return Promise.resolve(hold);
+  }
+  const signal = config.signal === undefined
+    ? hold.signal
+    : AbortSignal.any([hold.signal, config.signal]);
+  return publishAll(upload.open(signal), target, config.onError).finally(() =>
+    hold.release(upload.stream)
   );
 }
 
@@ -126,7 +132,7 @@ function checkArguments(request: unknown, target: unknown): void {
  * const answer = await publishAll(upload.open(signal), hub, console.error); // 204, X-Ingest-Frames: 42
  * ```
  */
-export async function publishAll(
+async function publishAll(
   frames: AsyncGenerator<IngestFrame>,
   target: IngestTarget,
   onError: (error: unknown) => void,

@@ -1,13 +1,14 @@
 /**
- * The options of `ingest` and `hub.ingest`, and their checks.
+ * The options of `ingest`, and their checks.
  *
  * @module
  */
 
 import type { AccessCheck } from "../access/bearer_token.ts";
+import type { CorsPolicy } from "../access/cors.ts";
 import { reporter } from "../shared/contained.ts";
 import { describeValue as describe } from "../shared/describe.ts";
-import { flag, milliseconds } from "../shared/checks.ts";
+import { abortSignal, corsOption, flag, milliseconds } from "../shared/checks.ts";
 import { checkAllowTypes } from "./part_types.ts";
 
 /** Options for {@linkcode ingest}. */
@@ -33,7 +34,7 @@ export interface IngestOptions {
    * Told about each frame `publish` refused (a hub refuses a body holding
    * its boundary): the frame is skipped, the upload goes on, and the answer
    * counts it in `X-Ingest-Skipped`. What it throws is ignored.
-   * @default console.error (`hub.ingest`: the hub's `onError`)
+   * @default {the target's `reportError` (a hub's `onError`), else console.error}
    */
   onError?: ((error: unknown) => void) | undefined;
   /**
@@ -56,16 +57,20 @@ export interface IngestOptions {
    * @default undefined (the upload runs until it ends)
    */
   signal?: AbortSignal | undefined;
-}
-
-/** Options for `hub.ingest`: those of {@linkcode ingest}, and one more. */
-export interface HubIngestOptions extends IngestOptions {
   /**
-   * Whether a new publisher replaces a live one (the old upload is cut and
-   * answered `409`). Without it, a second publisher gets `409` at once.
+   * Whether a new publisher replaces a live one on the same target (the old
+   * upload is cut and answered `409`). Without it, a second publisher gets
+   * `409` at once.
    * @default false
    */
   allowTakeover?: boolean | undefined;
+  /**
+   * Lets a page on another origin post frames: a policy from `corsPolicy({
+   * allowOrigin })` (the one given to the hub, say); preflights are answered
+   * and every answer carries its headers.
+   * @default undefined (no CORS headers)
+   */
+  cors?: CorsPolicy | undefined;
 }
 
 /** Options after the checks. */
@@ -79,6 +84,7 @@ export interface ResolvedIngestOptions {
   idleTimeout: number;
   signal: AbortSignal | undefined;
   allowTakeover: boolean;
+  cors: CorsPolicy | undefined;
 }
 
 /**
@@ -91,7 +97,7 @@ export interface ResolvedIngestOptions {
  * resolveIngestOptions({ authorize: "anyone", maxFrameSize: 1 << 20 }).idleTimeout; // 30000
  * ```
  *
- * @param fallbackOnError `onError` when none is given (`hub.ingest`: the hub's).
+ * @param fallbackOnError `onError` when none is given (the target's `reportError`).
  * @throws {TypeError|RangeError} naming the option, the rule and what was given.
  */
 export function resolveIngestOptions(
@@ -104,39 +110,38 @@ export function resolveIngestOptions(
         `"anyone"), got ${describe(options)}`,
     );
   }
-  const { authorize, maxFrameSize = 16 * 1024 * 1024, signal } = options as HubIngestOptions;
+  const { authorize, maxFrameSize = 16 * 1024 * 1024, signal } = options as IngestOptions;
   if (authorize !== "anyone" && typeof authorize !== "function") {
     throw new TypeError(
       "options.authorize must be a function (a check such as bearerToken(token)) or " +
         `"anyone" (open publishing, on purpose), got ${describe(authorize)}`,
     );
   }
-  const onError = reporter((options as HubIngestOptions).onError, fallbackOnError);
+  const onError = reporter((options as IngestOptions).onError, fallbackOnError);
   if (typeof maxFrameSize !== "number" || !Number.isSafeInteger(maxFrameSize) || maxFrameSize < 4) {
     throw new RangeError(
       `options.maxFrameSize must be a whole number of bytes >= 4, got ${describe(maxFrameSize)}`,
     );
   }
   const idleTimeout = milliseconds(
-    (options as HubIngestOptions).idleTimeout,
+    (options as IngestOptions).idleTimeout,
     30_000,
     "options.idleTimeout",
   );
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
-  }
+  abortSignal(signal, "options.signal");
   const allowTakeover = flag(
-    (options as HubIngestOptions).allowTakeover,
+    (options as IngestOptions).allowTakeover,
     false,
     "options.allowTakeover",
   );
   return {
     authorize: authorize === "anyone" ? undefined : authorize,
-    allowTypes: checkAllowTypes((options as HubIngestOptions).allowTypes),
+    allowTypes: checkAllowTypes((options as IngestOptions).allowTypes),
     onError,
     maxFrameSize,
     idleTimeout,
     signal,
     allowTakeover,
+    cors: corsOption<CorsPolicy>((options as IngestOptions).cors, "options.cors"),
   };
 }

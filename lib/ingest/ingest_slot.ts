@@ -1,100 +1,92 @@
 /**
- * One publisher at a time for `hub.ingest`: a second upload gets `409`, or
- * with `allowTakeover` replaces the live one (which is cut and answered `409`).
+ * One publisher at a time per target: a second upload gets `409`, or with
+ * `allowTakeover` replaces the live one (which is cut and answered `409`).
+ * The slots live here, keyed by target, so a hub holds nothing for `ingest`.
  *
  * @module
  */
 
 import { answer, IngestError } from "./ingest_error.ts";
-import { acceptUpload, type IngestTarget, publishAll } from "./ingest.ts";
-import type { HubIngestOptions } from "./ingest_options.ts";
+import type { IngestTarget } from "./ingest_target.ts";
 
-export type { HubIngestOptions };
-import type { CorsPolicy } from "../access/cors.ts";
+/** A target's slot: the live upload, and whether the target has closed. */
+interface TargetSlot {
+  live: AbortController | undefined;
+  closed: boolean;
+}
+
+const slots = new WeakMap<IngestTarget, TargetSlot>();
+
+const CLOSED = "the hub was closed";
 
 /**
- * The publisher slot of one target.
+ * The slot of `target`, made on its first upload, which from then on listens
+ * to `target.closed`: when it settles the live upload is cut (`503`).
+ * Call it before the upload's checks: a target closed already is known to be
+ * closed by the time they are done (its `then` callback runs first).
  *
  * @example
  * ```ts
- * import { IngestSlot } from "./ingest_slot.ts";
+ * import { slotOf } from "./ingest_slot.ts";
  *
- * const frames: unknown[] = [];
- * const slot = new IngestSlot({ publish: (part) => frames.push(part) });
- * const options = { authorize: "anyone" } as const;
- * const upload = new Request("http://cam/ingest", {
- *   method: "POST",
- *   headers: { "content-type": "image/jpeg" },
- *   body: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
- * });
- * (await slot.run(upload, options)).status; // 204
+ * slotOf({ publish: () => {} }).closed; // false
  * ```
  */
-export class IngestSlot {
-  #target: IngestTarget;
-  #live: AbortController | undefined;
-  #closed = false;
-  #left: () => void;
+export function slotOf(target: IngestTarget): TargetSlot {
+  let slot = slots.get(target);
+  if (slot === undefined) {
+    const made: TargetSlot = { live: undefined, closed: false };
+    slots.set(target, made);
+    const close = (): void => {
+      made.closed = true;
+      made.live?.abort(new IngestError(503, CLOSED));
+    };
+    target.closed?.then(close, close); // a rejection closes too, and is not left unhandled
+    slot = made;
+  }
+  return slot;
+}
 
+/** A publisher's hold on its target's slot. */
+export interface Hold {
+  /** Aborts on a takeover (`409`) or when the target closes (`503`). */
+  signal: AbortSignal;
   /**
-   * @param target Where frames go.
-   * @param left Called when a stream upload (not one picture per request)
-   * ended and no other took over: the publisher left.
+   * Frees the slot when the upload has ended. `left`: it was a stream upload,
+   * so its end means the publisher left (`target.goOffline()`), unless another
+   * took over.
    */
-  constructor(target: IngestTarget, left: () => void = () => {}) {
-    this.#target = target;
-    this.#left = left;
-  }
+  release(left: boolean): void;
+}
 
-  /**
-   * `ingest(request, target, options)` while no other upload is live; with
-   * `cors`, preflights are answered and answers carry its headers; `onError`
-   * hears of refused frames when the options name none (the hub's).
-   * @throws {TypeError|RangeError} at once, on a bad request or option.
-   */
-  run(
-    request: Request,
-    options?: HubIngestOptions,
-    cors?: CorsPolicy,
-    onError?: (error: unknown) => void,
-  ): Promise<Response> {
-    if (cors && request instanceof Request) {
-      // The hub's allowOrigin: a page on another origin may post frames.
-      const preflight = cors.preflight(request);
-      if (preflight) return Promise.resolve(preflight);
-      return this.run(request, options, undefined, onError).then((answer) =>
-        cors.apply(request, answer)
-      );
-    }
-    return acceptUpload(request, this.#target, options, onError).then((accepted) => {
-      if (accepted instanceof Response) return accepted;
-      const { upload, config } = accepted;
-      const refusal = this.#closed
-        ? answer(503, "the hub is closed")
-        : this.#live !== undefined && !config.allowTakeover
-        ? answer(409, "another publisher is live on this hub")
-        : undefined;
-      if (refusal !== undefined) {
-        request.body?.cancel().catch(() => {});
-        return refusal;
-      }
-      this.#live?.abort(new IngestError(409, "another publisher took over"));
-      const live = new AbortController();
-      this.#live = live;
-      const signal = config.signal === undefined
-        ? live.signal
-        : AbortSignal.any([live.signal, config.signal]);
-      return publishAll(upload.open(signal), this.#target, config.onError).finally(() => {
-        if (this.#live !== live) return;
-        this.#live = undefined;
-        if (upload.stream) this.#left();
-      });
-    });
-  }
-
-  /** Cuts the live upload (answered `503`) and refuses later ones. */
-  close(): void {
-    this.#closed = true;
-    this.#live?.abort(new IngestError(503, "the hub was closed"));
-  }
+/**
+ * Takes `target`'s slot, or the answer that refuses the upload: `503` once
+ * the target has closed, `409` while another publisher is live (unless
+ * `allowTakeover`, which cuts the live one with `409`).
+ *
+ * @example
+ * ```ts
+ * import { claimSlot } from "./ingest_slot.ts";
+ *
+ * const target = { publish: () => {} };
+ * const hold = claimSlot(target, false);
+ * (claimSlot(target, false) as Response).status; // 409
+ * if (!(hold instanceof Response)) hold.release(false);
+ * ```
+ */
+export function claimSlot(target: IngestTarget, allowTakeover: boolean): Hold | Response {
+  const slot = slotOf(target);
+  if (slot.closed) return answer(503, CLOSED);
+  if (slot.live !== undefined && !allowTakeover) return answer(409, "another publisher is live");
+  slot.live?.abort(new IngestError(409, "another publisher took over"));
+  const mine = new AbortController();
+  slot.live = mine;
+  return {
+    signal: mine.signal,
+    release(left) {
+      if (slot.live !== mine) return;
+      slot.live = undefined;
+      if (left) target.goOffline?.();
+    },
+  };
 }

@@ -5,12 +5,14 @@
  *
  * @example Take ffmpeg's upload into a hub
  * ```ts ignore
- * import { bearerToken, PushHub } from "multipart-push";
+ * import { bearerToken } from "multipart-push/access";
+ * import { PushHub } from "multipart-push/hub";
+ * import { ingest } from "multipart-push/ingest";
  *
  * const hub = new PushHub();
  * const authorize = bearerToken(Deno.env.get("PUBLISH_TOKEN")!); // or "anyone", on purpose
  * Deno.serve((request) =>
- *   request.method === "POST" ? hub.ingest(request, { authorize }) : hub.response(request)
+ *   request.method === "POST" ? ingest(request, hub, { authorize }) : hub.response(request)
  * );
  * // ffmpeg -re -i in.mp4 -f mpjpeg -content_type "multipart/x-mixed-replace;boundary=ffmpeg" \
  * //   -headers $'Authorization: Bearer <token>\r\n' http://127.0.0.1:8000/ingest
@@ -19,5 +21,6 @@
  * @module
  */
 
-export { ingest, type IngestTarget } from "./ingest.ts";
-export type { HubIngestOptions, IngestOptions } from "./ingest_options.ts";
+export { ingest } from "./ingest.ts";
+export type { IngestTarget } from "./ingest_target.ts";
+export type { IngestOptions } from "./ingest_options.ts";

@@ -103,6 +103,47 @@ export interface ResolvedPushOptions {
   waitUntil: ((promise: Promise<void>) => void) | undefined;
 }
 
+/** The options a push and a `PushHub` share, checked by {@linkcode resolveSharedOptions}. */
+export type SharedPushOptions = Pick<
+  PushOptions,
+  "mode" | "boundary" | "idleTimeout" | "maxDuration" | "onError"
+>;
+
+/** The shared options after defaults and checks. */
+export type ResolvedSharedOptions = Pick<
+  ResolvedPushOptions,
+  "mode" | "boundary" | "callerBoundary" | "idleTimeout" | "maxDuration" | "onError"
+>;
+
+/**
+ * Applies defaults and checks the options a push and a hub share (the hub
+ * takes no `request`, `signal`, `advanceHeaders` or `waitUntil`, so it does
+ * not bundle their checks).
+ *
+ * @example
+ * ```ts ignore
+ * resolveSharedOptions({ mode: "mixed" }).idleTimeout; // 60000
+ * ```
+ * @throws {TypeError|RangeError} on a bad option, naming it.
+ */
+export function resolveSharedOptions(options: SharedPushOptions): ResolvedSharedOptions {
+  // Only `undefined` means "the default": a null is a mistake, not a wish for the default.
+  const mode = options.mode === undefined ? "replace" : options.mode;
+  if (mode !== "replace" && mode !== "mixed") {
+    const Kind = typeof mode === "string" ? RangeError : TypeError;
+    throw new Kind(`options.mode must be "replace" or "mixed", got ${describeValue(mode)}`);
+  }
+  const onError = hook<(error: unknown) => void>(options.onError, "options.onError");
+  return {
+    mode,
+    boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
+    callerBoundary: options.boundary !== undefined,
+    idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
+    maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
+    onError: contained(onError),
+  };
+}
+
 /**
  * Applies defaults and checks every option.
  *
@@ -114,12 +155,8 @@ export interface ResolvedPushOptions {
  */
 export function resolvePushOptions(options: PushOptions | undefined): ResolvedPushOptions {
   options = optionsObject(options, "options");
-  // Only `undefined` means "the default": a null is a mistake, not a wish for the default.
-  const mode = options.mode === undefined ? "replace" : options.mode;
-  if (mode !== "replace" && mode !== "mixed") {
-    const Kind = typeof mode === "string" ? RangeError : TypeError;
-    throw new Kind(`options.mode must be "replace" or "mixed", got ${describeValue(mode)}`);
-  }
+  const shared = resolveSharedOptions(options);
+  const { mode } = shared;
   const request = options.request;
   if (request !== undefined && !(request instanceof Request)) {
     throw new TypeError(`options.request must be a Request, got ${describeValue(request)}`);
@@ -133,18 +170,12 @@ export function resolvePushOptions(options: PushOptions | undefined): ResolvedPu
   if (advanceHeaders && mode !== "replace") {
     throw new RangeError('options.advanceHeaders applies to mode "replace" only');
   }
-  const onError = hook<(error: unknown) => void>(options.onError, "options.onError");
   const waitUntil = hook<(promise: Promise<void>) => void>(options.waitUntil, "options.waitUntil");
   return {
-    mode,
+    ...shared,
     replaceOverMixed: labelsMixed(mode, advanceHeaders, request),
-    boundary: options.boundary === undefined ? createBoundary() : assertBoundary(options.boundary),
-    callerBoundary: options.boundary !== undefined,
     signals,
-    idleTimeout: milliseconds(options.idleTimeout, 60_000, "options.idleTimeout"),
-    maxDuration: milliseconds(options.maxDuration, Infinity, "options.maxDuration"),
     advanceHeaders,
-    onError: contained(onError),
     waitUntil,
   };
 }

@@ -171,3 +171,30 @@ export function abortSignal(value: unknown, name: string): AbortSignal | undefin
   }
   return value;
 }
+
+/**
+ * A `cors` option (the hub's, `ingest`'s): what `corsPolicy()` returns, or
+ * `undefined`. Checked by its methods, so the hub does not bundle
+ * `corsPolicy` itself; `T` is lib/access's `CorsPolicy`.
+ *
+ * @example
+ * ```ts
+ * import { corsOption } from "./checks.ts";
+ *
+ * corsOption(undefined, "options.cors"); // undefined
+ * ```
+ * @throws {TypeError} unless it has `preflight`, `headers` and `apply` methods.
+ */
+export function corsOption<T>(value: unknown, name: string): T | undefined {
+  if (value === undefined) return undefined;
+  const policy = value as Record<string, unknown> | null;
+  if (
+    typeof policy?.preflight !== "function" || typeof policy.headers !== "function" ||
+    typeof policy.apply !== "function"
+  ) {
+    throw new TypeError(
+      `${name} must be a policy from corsPolicy({ allowOrigin }), got ${describeValue(value)}`,
+    );
+  }
+  return value as T;
+}

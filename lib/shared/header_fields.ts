@@ -9,6 +9,7 @@
 import { describeValue } from "./describe.ts";
 import type { HeadersInit } from "./web_types.ts";
 
+/** RFC 9110 token: a header name, a method, a parameter value that needs no quotes. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\r\n\0]/;
 // Header values go on the wire one byte per character (Latin-1, as fetch's Headers), so

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { mjpgStreamerRoutes } from "../../lib/compat/mjpg_streamer.ts";
 import { pushResponse } from "../../lib/push/response.ts";
 import { runtime } from "../_helpers/runtime.ts";
@@ -44,10 +45,10 @@ describe(`content from outside the process runs no script in the origin (${runti
     server = await serve((request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/ran") return (ran++, new Response(null, { status: 204 }));
-      if (pathname === "/ingest") return hub.ingest(request, { authorize: "anyone" });
+      if (pathname === "/ingest") return ingest(request, hub, { authorize: "anyone" });
       if (pathname === "/ingest-wide") {
         const allowTypes = ["text/html", "image/svg+xml"];
-        return hub.ingest(request, { authorize: "anyone", allowTypes });
+        return ingest(request, hub, { authorize: "anyone", allowTypes });
       }
       if (pathname === "/snapshot") return hub.snapshot();
       if (pathname === "/control") {

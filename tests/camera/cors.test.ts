@@ -1,21 +1,24 @@
-// The hub's allowOrigin option: OPTIONS preflights answered, Access-Control-Allow-Origin on push,
-// snapshot, HEAD and ingest answers, over the runtime's own server; a throwing policy refuses.
+// The hub's cors option (a corsPolicy), shared with ingest: OPTIONS preflights answered,
+// Access-Control-Allow-Origin on push, snapshot, HEAD and ingest answers, over the runtime's own
+// server; a throwing policy refuses.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
-import type { PushHubOptions } from "../../lib/hub/options.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
+import { type AllowOrigin, corsPolicy } from "../../lib/access/cors.ts";
 import { serve } from "../_helpers/serve.ts";
 import { text } from "./_viewer.ts";
 
 const APP = "https://app.example";
 
-async function corsServer(options: PushHubOptions) {
-  const hub = new PushHub({ keepAlive: Infinity, ...options });
+async function corsServer(allowOrigin: AllowOrigin) {
+  const cors = corsPolicy({ allowOrigin });
+  const hub = new PushHub({ keepAlive: Infinity, cors });
   hub.publish(text("frame"));
   const server = await serve((request) => {
     const path = new URL(request.url).pathname;
     if (path === "/snapshot") return hub.snapshot({ request });
-    if (path === "/ingest") return hub.ingest(request, { authorize: "anyone" });
+    if (path === "/ingest") return ingest(request, hub, { authorize: "anyone", cors });
     return hub.response(request);
   });
   return {
@@ -33,9 +36,9 @@ const preflight = (origin: string, method = "GET"): RequestInit => ({
   headers: { Origin: origin, "Access-Control-Request-Method": method },
 });
 
-describe("allowOrigin", () => {
+describe("cors: a policy shared by the hub and ingest", () => {
   it("answers preflights for push, snapshot and ingest; another origin gets 403", async () => {
-    const { server, close } = await corsServer({ allowOrigin: [APP] });
+    const { server, close } = await corsServer([APP]);
     try {
       for (const path of ["stream", "snapshot", "ingest"]) {
         const ok = await fetch(
@@ -57,7 +60,7 @@ describe("allowOrigin", () => {
   });
 
   it("sets Access-Control-Allow-Origin on the push, HEAD, the snapshot and the ingest answer", async () => {
-    const { hub, server, close } = await corsServer({ allowOrigin: APP });
+    const { hub, server, close } = await corsServer(APP);
     try {
       const headers = { Origin: APP };
       const push = await fetch(`${server.url}stream`, { headers });
@@ -88,11 +91,9 @@ describe("allowOrigin", () => {
   });
 
   it("a function; one that throws refuses the origin and never breaks the response", async () => {
-    const { server, close } = await corsServer({
-      allowOrigin: (origin) => {
-        if (origin === "https://boom.example") throw new Error("policy bug");
-        return origin.endsWith(".example");
-      },
+    const { server, close } = await corsServer((origin) => {
+      if (origin === "https://boom.example") throw new Error("policy bug");
+      return origin.endsWith(".example");
     });
     try {
       const ok = await fetch(`${server.url}snapshot`, { headers: { Origin: APP } });
@@ -109,7 +110,7 @@ describe("allowOrigin", () => {
     }
   });
 
-  it("without allowOrigin, no CORS headers", () => {
+  it("without cors, no CORS headers", () => {
     const hub = new PushHub();
     hub.publish(text("x"));
     const request = new Request("http://h/", { headers: { Origin: APP } });
@@ -117,21 +118,25 @@ describe("allowOrigin", () => {
     hub.close();
   });
 
-  const bad: [unknown, RegExp][] = [
-    [
-      42,
-      /^TypeError: options\.allowOrigin must be "\*", an origin, a non-empty array of origins or a function, got 42$/,
-    ],
-    [[], /options\.allowOrigin .* got an array of length 0$/],
-    [
-      "https://app.example/path",
-      /^RangeError: options\.allowOrigin must list origins like .* got the string "https:\/\/app\.example\/path"$/,
-    ],
-    [["*", APP], /options\.allowOrigin .* got the string "\*"$/],
+  // corsPolicy's own checks (allowOrigin and the rest) are in tests/access/bearer_cors.test.ts.
+  const bad: [string, unknown, RegExp][] = [
+    ["an origin string", "*", /got the string "\*"$/],
+    ["null", null, /got null$/],
+    ["an object without apply", { preflight() {}, headers() {} }, /got an object$/],
   ];
-  for (const [allowOrigin, message] of bad) {
-    it(`refuses allowOrigin ${JSON.stringify(allowOrigin)}`, () => {
-      assert.throws(() => new PushHub({ allowOrigin: allowOrigin as never }), message);
+  for (const [what, cors, message] of bad) {
+    const rule =
+      /^TypeError: options\.cors must be a policy from corsPolicy\(\{ allowOrigin \}\), /;
+    it(`refuses cors: ${what}, in the hub and in ingest`, () => {
+      for (const check of [rule, message]) {
+        assert.throws(() => new PushHub({ cors: cors as never }), check);
+        const request = new Request("http://h/", { method: "POST" });
+        const hub = new PushHub();
+        assert.throws(
+          () => ingest(request, hub, { authorize: "anyone", cors: cors as never }),
+          check,
+        );
+      }
     });
   }
 });

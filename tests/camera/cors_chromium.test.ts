@@ -1,10 +1,11 @@
-// allowOrigin in a real browser: a page on another origin draws the hub's frames from an
-// <img crossorigin> onto a <canvas> and reads its pixels; without allowOrigin the browser refuses
+// The hub's cors option in a real browser: a page on another origin draws the hub's frames from an
+// <img crossorigin> onto a <canvas> and reads its pixels; without it the browser refuses
 // the image.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { corsPolicy } from "../../lib/access/cors.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 import {
@@ -16,7 +17,7 @@ import {
 } from "../_helpers/chromium.ts";
 import { GREEN, solidJpeg } from "../_helpers/jpeg.ts";
 
-describe(`allowOrigin in Chromium: a canvas on another origin (${runtime})`, () => {
+describe(`cors in Chromium: a canvas on another origin (${runtime})`, () => {
   let browser: Browser | undefined;
   let camera: Served | undefined;
   let site: Served | undefined;
@@ -29,7 +30,7 @@ describe(`allowOrigin in Chromium: a canvas on another origin (${runtime})`, () 
     // The page's origin is http://localhost:<port>; the camera is http://127.0.0.1:<port>.
     site = await serve(crossOriginImgPage);
     const siteOrigin = new URL(site.url).origin.replace("127.0.0.1", "localhost");
-    open = new PushHub({ allowOrigin: siteOrigin });
+    open = new PushHub({ cors: corsPolicy({ allowOrigin: siteOrigin }) });
     closed = new PushHub();
     for (const hub of [open, closed]) {
       hub.publish({ contentType: "image/jpeg", body: solidJpeg(GREEN) });
@@ -47,7 +48,7 @@ describe(`allowOrigin in Chromium: a canvas on another origin (${runtime})`, () 
   });
 
   it(
-    "with allowOrigin the pixels can be read; without it the image is refused" +
+    "with a cors policy the pixels can be read; without it the image is refused" +
       (skip ? ` (${chromiumSkipReason})` : ""),
     { skip },
     async () => {

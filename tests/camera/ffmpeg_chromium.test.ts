@@ -1,10 +1,11 @@
-// A real `ffmpeg -f mpjpeg` publisher pushing into hub.ingest on the runtime's server, watched by a
-// Chromium <img>: it paints the publisher's frames, then the offline picture as soon as ffmpeg
+// A real `ffmpeg -f mpjpeg` publisher pushing into ingest(request, hub) on the runtime's server,
+// watched by a Chromium <img>: it paints the publisher's frames, then the offline picture as soon as ffmpeg
 // has gone, without reloading.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
 import {
@@ -18,7 +19,7 @@ import { ffmpegPublish } from "../_helpers/ffmpeg.ts";
 import { BLUE, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { until } from "../_helpers/streams.ts";
 
-describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime})`, () => {
+describe(`ffmpeg -f mpjpeg into ingest(request, hub), a Chromium <img> watching (${runtime})`, () => {
   let browser: Browser | undefined;
   let server: Served | undefined;
   let hub: PushHub;
@@ -30,7 +31,7 @@ describe(`ffmpeg -f mpjpeg into hub.ingest, a Chromium <img> watching (${runtime
     server = await serve((request) => {
       const { pathname } = new URL(request.url);
       if (pathname === "/") return imgPageResponse("/stream");
-      if (pathname === "/ingest") return hub.ingest(request, { authorize: "anyone" });
+      if (pathname === "/ingest") return ingest(request, hub, { authorize: "anyone" });
       return pathname === "/stream" ? hub.response(request) : new Response(null, { status: 404 });
     });
   });

@@ -1,9 +1,10 @@
-// The offline picture (issue 11): when the publisher leaves (a hub.ingest stream upload ends), the
+// The offline picture (issue 11): when the publisher leaves (a stream upload to ingest ends), the
 // hub goes idle, or a PushHub.from source ends or fails, viewers and snapshots get the caller's
 // `offline` part instead of a stale frame; the stream stays open and live frames come back.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { delay, SLACK_MS, until, within } from "../_helpers/streams.ts";
 import { GREEN, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { watchUnhandled } from "../_helpers/unhandled.ts";
@@ -22,7 +23,7 @@ describe("offline picture", () => {
     assert.equal(viewer.parts[0].part.headers.get("x-offline"), "1");
 
     const first = streamedUpload();
-    const answer = hub.ingest(first.request, OPEN_TEXT);
+    const answer = ingest(first.request, hub, OPEN_TEXT);
     first.send("live 1");
     first.send("live 2");
     await until(() => viewer.parts.length === 3, 2000, () => `${texts(viewer.parts)}`);
@@ -37,7 +38,7 @@ describe("offline picture", () => {
     assert.equal(await hub.snapshot().text(), "offline");
 
     const second = streamedUpload();
-    const again = hub.ingest(second.request, OPEN_TEXT);
+    const again = ingest(second.request, hub, OPEN_TEXT);
     second.send("back");
     await until(() => viewer.parts.length === 5, 2000, () => `${texts(viewer.parts)}`);
     second.end();
@@ -59,12 +60,13 @@ describe("offline picture", () => {
     const hub = new PushHub({ offline: OFFLINE, keepAlive: Infinity, idleTimeout: 300 });
     const viewer = watch(hub.response(reader()));
     const picture = (color: Rgb) =>
-      hub.ingest(
+      ingest(
         new Request("http://cam/ingest", {
           method: "POST",
           headers: { "content-type": "image/jpeg" },
           body: solidJpeg(color) as Uint8Array<ArrayBuffer>,
         }),
+        hub,
         OPEN_TEXT,
       );
     assert.equal((await picture(RED)).status, 204);
@@ -99,7 +101,7 @@ describe("offline picture", () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const viewer = watch(hub.response(reader()));
     const upload = streamedUpload();
-    const answer = hub.ingest(upload.request, OPEN_TEXT);
+    const answer = ingest(upload.request, hub, OPEN_TEXT);
     upload.send("last");
     await until(() => viewer.parts.length === 1, 2000, "the frame");
     upload.end();

@@ -299,6 +299,7 @@ const elsewhere: Record<string, string> = {
   "npm run bench": "the benchmarks (minutes; BENCHMARKS.md)",
   "npm run soak": "the soak run (minutes)",
   "node bench/hub.bench.ts --scan": "a benchmark (BENCHMARKS.md)",
+  "node scripts/sizes.mjs": "the sizes step of `npm test` (scripts/test.sh) runs it",
   "node --test": "the suite's own runner",
   "bun test": "the suite's own runner",
   "npm run demo:cluster": "run by tests/examples/demo_cluster.test.ts",

@@ -30,8 +30,8 @@ const table: Record<string, BadCall[]> = {
     ],
     ["null", take(null), TypeError, /^options must be an object with authorize .*got null$/],
     [
-      "left out, hub.ingest",
-      () => new PushHub().ingest(upload(JPEGS[0], "image/jpeg"), undefined as never),
+      "left out, into a hub",
+      () => ingest(upload(JPEGS[0], "image/jpeg"), new PushHub(), undefined as never),
       TypeError,
       /^options must be an object with authorize .*got undefined$/,
     ],
@@ -43,8 +43,8 @@ const table: Record<string, BadCall[]> = {
     ["true", take({ authorize: true }), TypeError, new RegExp(AUTHORIZE.source + "true$")],
     ["null", take({ authorize: null }), TypeError, /got null$/],
     [
-      "left out, hub.ingest",
-      () => new PushHub().ingest(upload(JPEGS[0], "image/jpeg"), { maxFrameSize: 100 } as never),
+      "left out, into a hub",
+      () => ingest(upload(JPEGS[0], "image/jpeg"), new PushHub(), { maxFrameSize: 100 } as never),
       TypeError,
       new RegExp(AUTHORIZE.source + "undefined$"),
     ],

@@ -1,4 +1,4 @@
-// hub.ingest() in one process: the one-publisher slot, viewers keeping the last good frame,
+// ingest(request, hub) in one process: the one-publisher slot, viewers keeping the last good frame,
 // options.signal and close().
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -6,22 +6,23 @@ import { ingest } from "../../lib/ingest/ingest.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
+import type { Part } from "../../lib/push/part.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay } from "../_helpers/streams.ts";
 import { feed, JPEGS, multipart, OPEN, upload } from "./_uploads.ts";
 import { MIXED } from "./_cases.ts";
 
-describe(`hub.ingest (${runtime})`, () => {
+describe(`ingest into a hub (${runtime})`, () => {
   it("one publisher at a time: 409 for a second; allowTakeover cuts the first with 409", async () => {
     const hub = new PushHub();
     const first = feed();
     first.push(JPEGS[0]);
-    const firstAnswer = hub.ingest(upload(first.stream, "image/jpeg"), OPEN);
+    const firstAnswer = ingest(upload(first.stream, "image/jpeg"), hub, OPEN);
     await delay(20);
-    const second = await hub.ingest(upload(JPEGS[1], "image/jpeg"), OPEN);
+    const second = await ingest(upload(JPEGS[1], "image/jpeg"), hub, OPEN);
     assert.equal(second.status, 409);
-    assert.match(await second.text(), /^409 another publisher is live on this hub/);
-    const third = hub.ingest(upload(concatBytes([JPEGS[2]]), "image/jpeg"), {
+    assert.match(await second.text(), /^409 another publisher is live\n$/);
+    const third = ingest(upload(concatBytes([JPEGS[2]]), "image/jpeg"), hub, {
       ...OPEN,
       allowTakeover: true,
     });
@@ -32,7 +33,7 @@ describe(`hub.ingest (${runtime})`, () => {
     const still = new Uint8Array(await hub.snapshot().arrayBuffer());
     assert.deepEqual(still, JPEGS[2]);
     // The slot is free again.
-    assert.equal((await hub.ingest(upload(JPEGS[0], "image/jpeg"), OPEN)).status, 204);
+    assert.equal((await ingest(upload(JPEGS[0], "image/jpeg"), hub, OPEN)).status, 204);
     hub.close();
   });
 
@@ -40,11 +41,11 @@ describe(`hub.ingest (${runtime})`, () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const viewer = hub.response(new Request("http://cam.example/"));
     assert.equal(
-      (await hub.ingest(upload(multipart(JPEGS.slice(0, 2), "cut"), MIXED), OPEN)).status,
+      (await ingest(upload(multipart(JPEGS.slice(0, 2), "cut"), MIXED), hub, OPEN)).status,
       400,
     );
     assert.deepEqual(new Uint8Array(await hub.snapshot().arrayBuffer()), JPEGS[1]);
-    assert.equal((await hub.ingest(upload(JPEGS[2], "image/jpeg"), OPEN)).status, 204);
+    assert.equal((await ingest(upload(JPEGS[2], "image/jpeg"), hub, OPEN)).status, 204);
     const late = hub.response(new Request("http://cam.example/"));
     hub.close();
     const bodies = async (r: Response): Promise<Uint8Array[]> => {
@@ -57,16 +58,15 @@ describe(`hub.ingest (${runtime})`, () => {
     assert.deepEqual((await bodies(viewer)).at(-1), JPEGS[2]);
   });
 
-  it("aborting options.signal stops the upload with 503 (ingest and hub.ingest)", async () => {
+  it("aborting options.signal stops the upload with 503 (into a hub, into a bare publish)", async () => {
     for (const hubbed of [false, true]) {
       const hub = new PushHub();
       const body = feed();
       body.push(JPEGS[0]);
       const controller = new AbortController();
       const request = upload(body.stream, "image/jpeg");
-      const live = hubbed
-        ? hub.ingest(request, { ...OPEN, signal: controller.signal })
-        : ingest(request, hub, { ...OPEN, signal: controller.signal });
+      const target = hubbed ? hub : { publish: (part: Part) => hub.publish(part) };
+      const live = ingest(request, target, { ...OPEN, signal: controller.signal });
       await delay(20);
       controller.abort(new Error("maintenance"));
       const answer = await live;
@@ -80,13 +80,25 @@ describe(`hub.ingest (${runtime})`, () => {
   it("close() cuts the live upload with 503 and refuses later ones", async () => {
     const hub = new PushHub();
     const body = feed();
-    const live = hub.ingest(upload(body.stream, "image/jpeg"), OPEN);
+    const live = ingest(upload(body.stream, "image/jpeg"), hub, OPEN);
     await delay(20);
     hub.close();
     const answer = await live;
     assert.equal(answer.status, 503);
     assert.match(await answer.text(), /^503 the hub was closed/);
-    const later = await hub.ingest(upload(JPEGS[0], "image/jpeg"), OPEN);
+    const later = await ingest(upload(JPEGS[0], "image/jpeg"), hub, OPEN);
     assert.equal(later.status, 503);
+  });
+
+  it("a hub closed before its first upload answers 503, its body cancelled unread", async () => {
+    const hub = new PushHub();
+    hub.close();
+    const body = feed();
+    const answer = await ingest(upload(body.stream, "image/jpeg"), hub, OPEN);
+    assert.equal(answer.status, 503);
+    assert.match(await answer.text(), /^503 the hub was closed\n$/);
+    assert.equal(answer.headers.get("x-ingest-frames"), null, "refused, not taken and then cut");
+    assert.equal(hub.stats().framesPublished, 0);
+    assert.throws(() => body.push(JPEGS[0]), "the upload's body was cancelled");
   });
 });

@@ -1,8 +1,9 @@
-// A real `ffmpeg -f mpjpeg` publisher pushing into hub.ingest on Deno.serve, Bun.serve and Node's
-// server; viewers (ffprobe and our decoder) receive every frame it sent.
+// A real `ffmpeg -f mpjpeg` publisher pushing into ingest(request, hub) on Deno.serve, Bun.serve and
+// Node's server; viewers (ffprobe and our decoder) receive every frame it sent.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { bearerToken } from "../../lib/access/bearer_token.ts";
 import { ffmpegPublish } from "../_helpers/ffmpeg.ts";
@@ -30,7 +31,7 @@ async function cameraServer() {
   const server = await serve((request) => {
     if (new URL(request.url).pathname !== "/ingest") return hub.response(request);
     // A clone to read in the test: the server sends the original.
-    const answer = hub.ingest(request, { authorize }).then((response) => {
+    const answer = ingest(request, hub, { authorize }).then((response) => {
       answers.push(Promise.resolve(response.clone()));
       return response;
     });
@@ -39,7 +40,7 @@ async function cameraServer() {
   return { hub, published, answers, server };
 }
 
-describe(`ffmpeg -f mpjpeg into hub.ingest (${runtime})`, () => {
+describe(`ffmpeg -f mpjpeg into ingest(request, hub) (${runtime})`, () => {
   it(`every frame reaches ffprobe and our decoder${skipped}`, { skip: !canSpawn }, async () => {
     const { hub, published, answers, server } = await cameraServer();
     try {

@@ -138,12 +138,12 @@ describe(`ingest (${runtime})`, () => {
         /^options.authorize must be a function .* or "anyone" .*got the string "token"/,
       ],
       [
-        () => new PushHub().ingest(ok, { ...OPEN, allowTakeover: "yes" as never }),
+        () => ingest(ok, new PushHub(), { ...OPEN, allowTakeover: "yes" as never }),
         TypeError,
         /^options.allowTakeover must be a boolean, got the string "yes"/,
       ],
       [
-        () => new PushHub().ingest(42 as never, OPEN),
+        () => ingest(42 as never, new PushHub(), OPEN),
         TypeError,
         /^request must be a Request, got 42/,
       ],

@@ -1,8 +1,9 @@
-// hub.ingest behind the runtime's real server (Deno.serve, Bun.serve, Node, workerd): the
+// ingest(request, hub) behind the runtime's real server (Deno.serve, Bun.serve, Node, workerd): the
 // statuses a publisher gets over the wire, and a viewer's stream carrying what was ingested.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { ingest } from "../../lib/ingest/ingest.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { bearerToken } from "../../lib/access/bearer_token.ts";
 import { concatBytes } from "../../lib/shared/bytes.ts";
@@ -14,13 +15,13 @@ import { JPEGS, multipart, PNG } from "./_uploads.ts";
 const TOKEN = "wire-token-0123456789";
 const MIXED = "multipart/x-mixed-replace;boundary=ffmpeg";
 
-describe(`hub.ingest on a real server (${runtime})`, () => {
+describe(`ingest into a hub on a real server (${runtime})`, () => {
   it("publisher statuses over the wire; a viewer gets the ingested frames", async () => {
     const hub = new PushHub({ keepAlive: Infinity });
     const authorize = bearerToken(TOKEN);
     await served((request) => {
       const path = new URL(request.url).pathname;
-      if (path === "/ingest") return hub.ingest(request, { authorize, maxFrameSize: 4096 });
+      if (path === "/ingest") return ingest(request, hub, { authorize, maxFrameSize: 4096 });
       return path === "/still" ? hub.snapshot() : hub.response(request);
     }, async (url) => {
       const post = (
