@@ -34,10 +34,16 @@ import { boundaryGuard } from "../push/boundary_guard.ts";
 export interface HubFrame extends WireFrame {
   /** The part's own `Content-Type` value, for `snapshot()`. */
   contentType: string;
-  /** `X-Timestamp` and `X-Frame` fields in the head (not in `fields` or `key`), or `""`. */
-  stamp: string;
+  /** Its `X-Timestamp` and `X-Frame` (`timestamps`), sent in the head only (not in `fields` or `key`). */
+  stamp: FrameStamp | undefined;
   /** The size of the one buffer every view of it keeps alive. */
   size: number;
+}
+
+/** A frame's `X-Timestamp` value (µStreamer's format, see {@linkcode formatTimestamp}) and `X-Frame` number. */
+export interface FrameStamp {
+  timestamp: string;
+  frame: number;
 }
 
 /** A checked part whose body is already bytes, as `publish()` requires. */
@@ -58,8 +64,8 @@ export function hasBytes(wire: WirePart): wire is BytesPart {
 
 /**
  * Encodes a checked part; `contentType` is its own `Content-Type` value, for
- * `snapshot()`; `stamp` are header fields for the head only (`timestamps`:
- * they differ per frame, so `dropSame` and announced blocks leave them out).
+ * `snapshot()`; `stamp` goes in the head only (`timestamps`: it differs per
+ * frame, so `dropSame` and announced blocks leave it out).
  * The body is copied, so the caller may reuse its buffer after publishing.
  *
  * @example
@@ -71,10 +77,24 @@ export function encodeFrame(
   boundary: string,
   wire: BytesPart,
   contentType: string,
-  stamp = "",
+  stamp?: FrameStamp,
 ): HubFrame {
-  const frame = wireFrame(boundary, wire.fields, wire.key, wire.bytes, stamp);
+  const fields = stamp ? `X-Timestamp: ${stamp.timestamp}\r\nX-Frame: ${stamp.frame}\r\n` : "";
+  const frame = wireFrame(boundary, wire.fields, wire.key, wire.bytes, fields);
   return { ...frame, contentType, stamp, size: frame.switched.byteLength };
+}
+
+/** The names of the fields a hub with `timestamps` writes itself, as header lines begin. */
+const STAMPED = /^(?:x-timestamp|x-frame):/i;
+
+/**
+ * `wire` without its own `X-Timestamp` and `X-Frame` lines: a hub with `timestamps` writes its
+ * own (a relayed part carries the upstream hub's; sending both would give a reader two).
+ */
+export function unstamped(wire: BytesPart): BytesPart {
+  const keep = (block: string): string =>
+    block.split("\r\n").filter((line) => !STAMPED.test(line)).join("\r\n");
+  return { ...wire, fields: keep(wire.fields), key: keep(wire.key) };
 }
 
 /** Whether a part would put exactly the bytes of `frame` on the wire again. */
@@ -153,12 +173,17 @@ export class LiveFrame {
     return this.#waiters.size;
   }
 
-  /** The header fields to add to the next frame: `X-Timestamp` and `X-Frame`, or none. */
-  stamp(): string {
-    if (!this.#settings.timestamps) return "";
+  /** The next frame's `X-Timestamp` and `X-Frame`, or none without `timestamps`. */
+  stamp(): FrameStamp | undefined {
+    if (!this.#settings.timestamps) return undefined;
     // Microseconds since the epoch stay below 2^53 until the year 2255.
     const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
-    return `X-Timestamp: ${formatTimestamp(micros)}\r\nX-Frame: ${++this.#count}\r\n`;
+    return { timestamp: formatTimestamp(micros), frame: ++this.#count };
+  }
+
+  /** Whether frames get `X-Timestamp` and `X-Frame` (`timestamps`). */
+  get stamps(): boolean {
+    return this.#settings.timestamps;
   }
 
   /** `dropSame` found a repeat: whether to send it anyway (the first one, with `dualFinalFrames`). */

@@ -152,7 +152,7 @@ export interface ResolvedHubOptions {
   maxQueue: number;
   idleTimeout: number;
   maxDuration: number;
-  retryAfter: string;
+  retryAfter: number;
   linger: number;
   stopTimeout: number;
   onError: (error: unknown) => void;
@@ -184,7 +184,7 @@ export function resolveHubOptions(options: PushHubFromOptions | undefined): Reso
     maxQueue: count(options.maxQueue, 100, "options.maxQueue"),
     idleTimeout: push.idleTimeout,
     maxDuration: push.maxDuration,
-    retryAfter: String(seconds(options.retryAfter, 1, "options.retryAfter")),
+    retryAfter: seconds(options.retryAfter, 1, "options.retryAfter"),
     linger: lingerOf(options.linger),
     stopTimeout: milliseconds(options.stopTimeout, 10_000, "options.stopTimeout"),
     onError: push.onError,

@@ -14,6 +14,7 @@ import {
   type PublishCheck,
   publishCheck,
   sameFrame,
+  unstamped,
 } from "./frame.ts";
 import {
   type HubResponseInit,
@@ -148,8 +149,9 @@ export class PushHub {
    * hub's boundary, whoever chose it: every viewer can read it).
    */
   publish(part: Part): void {
-    const wire = this.#check(part);
+    const checked = this.#check(part);
     if (this.#closed) return;
+    const wire = this.#live.stamps ? unstamped(checked) : checked;
     const now = Date.now();
     this.#timer.publishedAt = now;
     const live = this.#live, last = live.live;

@@ -29,12 +29,12 @@ const FULL = "the hub has its maximum number of subscribers";
  *
  * @example
  * ```ts ignore
- * const refused = pushRefusal({ closed, full, retryAfter: "5", cors }, request, headers);
+ * const refused = pushRefusal({ closed, full, retryAfter: 5, cors }, request, headers);
  * if (refused) return refused; // a preflight, a 503, or a HEAD answer
  * ```
  */
 export function pushRefusal(
-  hub: { closed: boolean; full: boolean; retryAfter: string; cors: CorsPolicy | undefined },
+  hub: { closed: boolean; full: boolean; retryAfter: number; cors: CorsPolicy | undefined },
   request: Request | undefined,
   headers: Headers,
 ): Response | undefined {
@@ -72,15 +72,15 @@ export function pushSetup(
 }
 
 /**
- * `503 Service Unavailable` with `Retry-After` (seconds, as a string) and a
+ * `503 Service Unavailable` with `Retry-After` (whole seconds) and a
  * plain-text body saying why; for a `HEAD` request the same without a body.
  */
-export function unavailableResponse(why: string, retryAfter: string, head = false): Response {
+export function unavailableResponse(why: string, retryAfter: number, head = false): Response {
   return new Response(head ? null : `503 Service Unavailable: ${why}\n`, {
     status: 503,
     headers: containHeaders(
       new Headers({
-        "Retry-After": retryAfter,
+        "Retry-After": String(retryAfter),
         "Cache-Control": "no-store",
         "Content-Type": "text/plain; charset=utf-8",
       }),
@@ -122,9 +122,9 @@ export function snapshotResponse(frame: HubFrame, headers: Headers): Response {
   headers = containHeaders(new Headers(headers));
   headers.set("Content-Type", frame.contentType);
   headers.set("Content-Length", String(frame.body.byteLength));
-  for (const line of frame.stamp.split("\r\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers.set(line.slice(0, colon), line.slice(colon + 2));
+  if (frame.stamp) {
+    headers.set("X-Timestamp", frame.stamp.timestamp);
+    headers.set("X-Frame", String(frame.stamp.frame));
   }
   return new Response(frame.body, { headers });
 }

@@ -266,13 +266,13 @@ export class HubSourceViewers {
   constructor(
     subscribers: HubSubscribers,
     live: LiveFrame,
-    options: { retryAfter: string; camera: { offline: unknown } },
+    options: { retryAfter: number; camera: { offline: unknown } },
     restart: () => void,
   ) {
     this.#subscribers = subscribers;
     this.#live = live;
     this.#offline = options.camera.offline !== undefined;
-    this.#retryMs = Math.max(1000, Number(options.retryAfter) * 1000);
+    this.#retryMs = Math.max(1000, options.retryAfter * 1000);
     this.#restart = restart;
   }
 

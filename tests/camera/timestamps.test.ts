@@ -45,6 +45,37 @@ describe("timestamps: X-Timestamp and X-Frame", () => {
     }
   });
 
+  it("a relayed part's own X-Timestamp and X-Frame give way to the hub's: one of each, on the push and the snapshot", async () => {
+    const hub = new PushHub({ timestamps: true, keepAlive: Infinity, dropSame: true });
+    // A media reader's request: reader framing, every part with its head (announced parts carry
+    // no stamp, see below).
+    const viewer = watch(
+      hub.response(new Request("http://cam.test/", { headers: { Accept: "*/*" } })),
+    );
+    const relayed = (body: string) => ({
+      ...text(body),
+      headers: { "X-Timestamp": "1000000000.000001", "x-frame": "99", "X-Camera": "door" },
+    });
+    for (const i of [1, 2]) {
+      hub.publish(relayed(`frame ${i}`));
+      await until(() => viewer.parts.length === i, 5000, `frame ${i}`);
+    }
+    const snapshot = hub.snapshot();
+    hub.close();
+    await within(5000, "the viewer to end", viewer.done);
+    const parts = viewer.parts.map(({ part }) => part);
+    // Two frames, and the ending's repeat of the last.
+    assert.deepEqual(parts.map((part) => part.text()), ["frame 1", "frame 2", "frame 2"]);
+    for (const [i, part] of parts.entries()) {
+      assert.match(part.headers.get("x-timestamp")!, /^\d{10}\.\d{6}$/, `part ${i + 1}`);
+      assert.notEqual(part.headers.get("x-timestamp"), "1000000000.000001");
+      assert.equal(part.headers.get("x-camera"), "door");
+    }
+    assert.deepEqual(parts.map((part) => part.headers.get("x-frame")), ["1", "2", "2"]);
+    assert.equal(snapshot.headers.get("x-frame"), "2");
+    assert.match(snapshot.headers.get("x-timestamp")!, /^\d{10}\.\d{6}$/);
+  });
+
   it("X-Timestamp at fixed instants: seconds, a dot, six digits of microseconds", () => {
     const at = (micros: number): string => formatTimestamp(micros);
     assert.equal(at(1_700_000_000_000_042), "1700000000.000042");
