@@ -236,7 +236,8 @@ export interface CameraOptions {
   offline?: Part | undefined;
   /**
    * Adds `X-Timestamp` (seconds.microseconds of the publish, as µStreamer
-   * writes it) and `X-Frame` (1, 2, 3… per published frame) to every part.
+   * writes it) and `X-Frame` (1, 2, 3… per published frame) to every part,
+   * in place of a part's own (a relayed part carries the upstream's).
    * A viewer whose `<img>` gets headers ahead (`advanceHeaders`) sees them only
    * on parts whose headers were not announced; decoders see them on each part.
    * @default {false}
