@@ -25,7 +25,7 @@ import {
   resolveSnapshotInit,
   type SnapshotInit,
 } from "./options.ts";
-import { assertSource, HubSourceViewers, type PushHubSource, SourceRunner } from "./source.ts";
+import { assertSource, type PushHubSource, SourceRunner } from "./source.ts";
 import {
   pushRefusal,
   pushSetup,
@@ -61,7 +61,6 @@ export class PushHub {
   #timer: HubTimer;
   #closed = false;
   #source: SourceRunner | undefined;
-  #viewers: HubSourceViewers | undefined;
   #onClosed: () => void = () => {};
   /**
    * Settles when `close()` runs, for work that feeds the hub (`ingest` cuts
@@ -112,11 +111,8 @@ export class PushHub {
   static from(source: PushHubSource, options?: PushHubFromOptions): PushHub {
     const hub = new PushHub(options);
     assertSource(source, hub.#options.linger);
-    const publish = (part: Part): void => hub.publish(part);
     [hub.#live.offline, hub.#live.latest] = [false, undefined]; // it starts with the first viewer
-    const restart = () => hub.#closed || hub.#source?.start();
-    hub.#viewers = new HubSourceViewers(hub.#subscribers, hub.#live, hub.#options, restart);
-    hub.#source = new SourceRunner(source, hub.#viewers, { ...hub.#options, publish });
+    hub.#source = new SourceRunner(source, hub, hub.#subscribers, hub.#live, hub.#options);
     return hub;
   }
 
@@ -284,10 +280,9 @@ export class PushHub {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#viewers?.stop();
     this.#live.close();
     this.#onClosed();
-    this.#source?.stop();
+    this.#source?.close();
     this.#subscribers.endAll();
     this.#timer.stop();
   }

@@ -1,8 +1,8 @@
 /**
  * The source behind `PushHub.from`: started by the first subscriber, pulled
  * only while a subscriber waits for a frame, stopped `linger` ms after the
- * last subscriber left, restarted by the next one; and the hub's side of it
- * (`HubSourceViewers`: who waits, the offline picture, the restart).
+ * last subscriber left, restarted by the next one; and what its end does to
+ * the viewers (they end, or see the offline picture while it restarts).
  *
  * @module
  */
@@ -27,15 +27,16 @@ import type { HubSubscribers } from "./viewers.ts";
  */
 export type PushHubSource = PartSource | ((signal: AbortSignal) => PartSource);
 
-/** The hub's settings for its source, and where its frames and errors go. */
-export interface SourceSettings {
+/** What a source run feeds: the hub's own `publish` and `reportError`. */
+type Fed = { publish(part: Part): void; reportError(error: unknown): void };
+
+/** The hub's settings for its source. */
+type SourceOptions = {
   linger: number;
   stopTimeout: number;
-  /** Called with every error, whether it broke the subscribers or not (a failing `return()`). */
-  onError(error: unknown): void;
-  /** Publishes a part whose body is bytes or a string. @throws on a bad part */
-  publish(part: Part): void;
-}
+  retryAfter: number;
+  camera: { offline: unknown };
+};
 
 type Run = {
   iterator: AsyncIterator<Part> | Iterator<Part>;
@@ -76,8 +77,15 @@ export function assertSource(source: unknown, linger: number): void {
  */
 export class SourceRunner {
   #source: PushHubSource;
-  #viewers: HubSourceViewers;
-  #settings: SourceSettings;
+  #hub: Fed;
+  #subscribers: HubSubscribers;
+  #live: LiveFrame;
+  #linger: number;
+  #stopTimeout: number;
+  /** Whether an ended run leaves an offline picture (and restarts) rather than ending the viewers. */
+  #offline: boolean;
+  #retryMs: number;
+  #retry: ReturnType<typeof setTimeout> | undefined;
   #run: Run | undefined;
   /** Settles once the stopped run's `return()` has (its `finally` ran). */
   #stopping: Promise<void> | undefined;
@@ -85,10 +93,25 @@ export class SourceRunner {
   #wanted = false;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(source: PushHubSource, viewers: HubSourceViewers, settings: SourceSettings) {
+  /**
+   * `hub` gets the parts and the errors; `subscribers` and `live` are the
+   * hub's viewers and frame, which say who waits and see the run's end.
+   */
+  constructor(
+    source: PushHubSource,
+    hub: Fed,
+    subscribers: HubSubscribers,
+    live: LiveFrame,
+    options: SourceOptions,
+  ) {
     this.#source = source;
-    this.#viewers = viewers;
-    this.#settings = settings;
+    this.#hub = hub;
+    this.#subscribers = subscribers;
+    this.#live = live;
+    this.#linger = options.linger;
+    this.#stopTimeout = options.stopTimeout;
+    this.#offline = options.camera.offline !== undefined;
+    this.#retryMs = Math.max(1000, options.retryAfter * 1000);
   }
 
   /** A subscriber arrived: cancel a pending stop, start the source if it is not running. */
@@ -108,10 +131,16 @@ export class SourceRunner {
   idle(): void {
     if (
       !this.#wanted || this.#lingerTimer !== undefined ||
-      this.#settings.linger === Infinity
+      this.#linger === Infinity
     ) return;
-    if (this.#settings.linger === 0) return this.stop();
-    this.#lingerTimer = armTimeout(() => this.stop(), this.#settings.linger);
+    if (this.#linger === 0) return this.stop();
+    this.#lingerTimer = armTimeout(() => this.stop(), this.#linger);
+  }
+
+  /** The hub closed: stops the source, and its offline retry. */
+  close(): void {
+    clearTimeout(this.#retry);
+    this.stop();
   }
 
   /** Stops the source now: its iterator's `return()` runs (a generator's `finally`). */
@@ -149,7 +178,7 @@ export class SourceRunner {
       run.controller.abort(new Error("the hub stopped its source"));
     } catch (error) {
       // workerd refuses to abort from a request other than the one that started the run.
-      this.#settings.onError(error);
+      this.#hub.reportError(error);
     }
     let settled: Promise<unknown>;
     try {
@@ -163,17 +192,17 @@ export class SourceRunner {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stuck = new Promise<void>((resolve) => {
       timer = armTimeout(() => {
-        this.#settings.onError(
+        this.#hub.reportError(
           new Error(
-            `the hub's source did not stop within stopTimeout (${this.#settings.stopTimeout} ms): its ` +
+            `the hub's source did not stop within stopTimeout (${this.#stopTimeout} ms): its ` +
               "return() has not settled (does it ignore its AbortSignal?); starting a new run anyway",
           ),
         );
         resolve();
-      }, this.#settings.stopTimeout);
+      }, this.#stopTimeout);
     });
     const stopping: Promise<void> = Promise.race([
-      settled.then(() => {}, (error) => this.#settings.onError(error)),
+      settled.then(() => {}, (error) => this.#hub.reportError(error)),
       stuck,
     ]).finally(() => {
       clearTimeout(timer);
@@ -198,14 +227,30 @@ export class SourceRunner {
   }
 
   #failed(error: unknown): void {
-    this.#viewers.failAll(error);
-    this.#settings.onError(error);
+    this.#gone(() => this.#subscribers.failAll(error));
+    this.#hub.reportError(error);
+  }
+
+  /**
+   * The run ended (`end`s the viewers) or failed: without an offline picture
+   * `end` runs; with one the viewers see it, and the source restarts while
+   * viewers remain, at most once per `retryAfter` s (and a second).
+   */
+  #gone(end: () => void): void {
+    if (!this.#offline) return end();
+    this.#live.goOffline();
+    clearTimeout(this.#retry);
+    // At least a second apart, so a source that ends at once cannot spin.
+    this.#retry = armTimeout(() => {
+      if (this.#subscribers.size > 0) this.start();
+    }, this.#retryMs);
   }
 
   async #pump(run: Run): Promise<void> {
     // Each turn waits for demand or for the source; stop() ends it by replacing #run.
     while (this.#run === run) {
-      if (this.#viewers.waiting === 0) {
+      // Viewers waiting for a frame, and fresh snapshots (they wait as a viewer does).
+      if (this.#subscribers.waiting + this.#live.waiting === 0) {
         await new Promise<void>((resolve) => (run.wake = resolve));
         run.wake = undefined;
         continue;
@@ -222,13 +267,13 @@ export class SourceRunner {
       if (result.done) {
         this.#run = undefined;
         this.#wanted = false;
-        return this.#viewers.endAll();
+        return this.#gone(() => this.#subscribers.endAll());
       }
       try {
-        this.#settings.publish(await readBody(result.value));
+        this.#hub.publish(await readBody(result.value));
       } catch (error) {
         // A part from outside the process (a bus) is skipped; one from the process is a bug.
-        if (isFromOutside(this.#source)) this.#settings.onError(error);
+        if (isFromOutside(this.#source)) this.#hub.reportError(error);
         else return this.#crash(run, error, true);
       }
     }
@@ -240,70 +285,4 @@ async function readBody(part: Part): Promise<Part> {
   const body = part?.body;
   if (!(body instanceof Blob || body instanceof ReadableStream)) return part;
   return { ...part, body: new Uint8Array(await new Response(body).arrayBuffer()) };
-}
-
-/**
- * The hub's side of its source.
- *
- * @example
- * ```ts ignore
- * const viewers = new HubSourceViewers(subscribers, live, options, () => runner.start());
- * new SourceRunner(source, viewers, settings);
- * ```
- */
-export class HubSourceViewers {
-  #subscribers: HubSubscribers;
-  #live: LiveFrame;
-  #offline: boolean;
-  #retryMs: number;
-  #restart: () => void;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-
-  /**
-   * `restart` starts the source again while viewers remain, at most once per
-   * `retryAfter` s (and a second), after it ended or failed with an `offline` picture.
-   */
-  constructor(
-    subscribers: HubSubscribers,
-    live: LiveFrame,
-    options: { retryAfter: number; camera: { offline: unknown } },
-    restart: () => void,
-  ) {
-    this.#subscribers = subscribers;
-    this.#live = live;
-    this.#offline = options.camera.offline !== undefined;
-    this.#retryMs = Math.max(1000, options.retryAfter * 1000);
-    this.#restart = restart;
-  }
-
-  /** Viewers waiting for a frame, and fresh snapshots (they wait as a viewer does). */
-  get waiting(): number {
-    return this.#subscribers.waiting + this.#live.waiting;
-  }
-
-  /** The source finished: end every subscriber cleanly. */
-  endAll(): void {
-    this.#gone(() => this.#subscribers.endAll());
-  }
-
-  /** The source threw or yielded a bad part: break every subscriber's connection. */
-  failAll(error: unknown): void {
-    this.#gone(() => this.#subscribers.failAll(error));
-  }
-
-  /** Cancels a pending restart. */
-  stop(): void {
-    clearTimeout(this.#retry);
-  }
-
-  /** Without an offline picture the viewers end; with one they see it, and the source restarts. */
-  #gone(end: () => void): void {
-    if (!this.#offline) return end();
-    this.#live.goOffline();
-    clearTimeout(this.#retry);
-    // At least a second apart, so a source that ends at once cannot spin.
-    this.#retry = armTimeout(() => {
-      if (this.#subscribers.size > 0) this.#restart();
-    }, this.#retryMs);
-  }
 }
