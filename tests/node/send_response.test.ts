@@ -6,44 +6,12 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { type NodeServerResponse, sendResponse, toRequest } from "../../lib/node/mod.ts";
+import { type NodeHttp, nodeServer } from "../_helpers/node_http.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay, until, within } from "../_helpers/streams.ts";
 
 const skip = runtime === "workerd";
 const why = skip ? ` (skipped on ${runtime}: no node:http server)` : "";
-
-type NodeHttp = {
-  createServer(
-    handler: (req: unknown, res: NodeServerResponse) => void,
-  ): {
-    listen(port: number, host: string, ready: () => void): void;
-    address(): { port: number };
-    close(): void;
-    closeAllConnections?(): void;
-  };
-};
-
-/** A node:http server answering every request with `respond()` through sendResponse. */
-async function nodeServer(
-  respond: (req: never, res: NodeServerResponse) => Response,
-): Promise<{ url: string; close(): void; sent: Promise<void>[] }> {
-  // In a variable: the workerd bundler must not try to resolve node:http.
-  const name = "node:http";
-  const http = (await import(name)) as NodeHttp;
-  const sent: Promise<void>[] = [];
-  const server = http.createServer((req, res) =>
-    void sent.push(sendResponse(respond(req as never, res), res))
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    sent,
-    close() {
-      server.closeAllConnections?.();
-      server.close();
-    },
-  };
-}
 
 describe(`sendResponse${why}`, { skip }, () => {
   it("serves a PushHub's frames, and the viewer leaves when the client does", async () => {
