@@ -2,6 +2,9 @@
  * Writes a web `Response` (a push from `pushResponse` or `hub.response`) to a Node
  * `http.ServerResponse`, for `node:http` and Express servers, without a fetch-to-Node bridge: each
  * chunk of the body (a hub's shared, already framed frame buffers) goes to `res.write` as it is.
+ * A `PushHub`'s own response is not read at all: its viewer writes each frame from the hub's
+ * fan-out to `res` (lib/shared/direct_body.ts), saving a web stream read, its promise and its
+ * result per viewer per frame (BENCHMARKS.md, issue 19 second round).
  * The response object is typed by the few members used (no import of `node:http`).
  *
  * @module
@@ -36,7 +39,8 @@ export interface NodeServerResponse {
 
 /**
  * Sends `response` on `res`: status and headers at once, then the body chunk by chunk, waiting
- * for `drain` when the socket is full. A client that leaves cancels the body (a hub viewer
+ * for `drain` when the socket is full (a `hub.response()` as it is: each frame from the hub, the
+ * newest one when the socket drains). A client that leaves cancels the body (a hub viewer
  * unsubscribes); a body that errors (a push cut short) destroys the connection, so the client
  * sees a broken response rather than a clean, shorter one. `HEAD` gets the headers only.
  *
