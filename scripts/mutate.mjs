@@ -49,6 +49,7 @@ const natsPaths = "tests/nats/nats_paths.test.ts";
 const redis = "tests/redis/redis.test.ts";
 const durable = "tests/durable_object/durable_object.test.ts";
 const node = "tests/node/send_response.test.ts";
+const nodeDirect = "tests/node/direct_body.test.ts";
 const ingestTest = "tests/ingest/ingest.test.ts";
 const hubIngest = "tests/ingest/hub_ingest.test.ts";
 const gqlNegotiation = "tests/graphql/negotiation.test.ts";
@@ -204,11 +205,8 @@ const MUTATIONS = [
     "H17",
     "an fps viewer's gap timer is left running when it leaves",
     "lib/hub/viewer.ts",
-    [
-      "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
-      "    }\n    clearTimeout(this.#fpsTimer);\n    const wake = this.#wake;",
-    ],
-    ["    this.#done = true;\n", "    }\n    const wake = this.#wake;"],
+    "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
+    "    this.#done = true;\n",
     [hub],
   ],
   [
@@ -975,8 +973,8 @@ const MUTATIONS = [
     "ND5",
     "a body that errors ends the response cleanly (truncation looks complete)",
     "lib/node/send_response.ts",
-    "res.destroy(error instanceof Error ? error : new Error(String(error)));",
-    "res.end();",
+    "  } catch (error) {\n    res.destroy(error instanceof Error ? error : new Error(String(error)));",
+    "  } catch (error) {\n    res.end();",
     [node],
   ],
   [
@@ -986,6 +984,63 @@ const MUTATIONS = [
     "  res.flushHeaders?.();\n",
     "",
     [node],
+  ],
+  [
+    "ND12",
+    "a client gone before the body started is not noticed (its viewer stays subscribed)",
+    "lib/node/send_response.ts",
+    "  if (closed(res)) onClose();\n",
+    "",
+    [node],
+  ],
+  // Node's direct path: a PushHub viewer written straight to res (lib/shared/direct_body.ts).
+  [
+    "ND13",
+    "direct path: a client gone before the body started is not noticed",
+    "lib/node/send_response.ts",
+    "    if (closed(this.#res)) this.#onClose();\n    else tap.ready();\n",
+    "    tap.ready();\n",
+    [node],
+  ],
+  [
+    "ND7",
+    "direct path: backpressure ignored (every write taken as accepted)",
+    "lib/node/send_response.ts",
+    "    if (this.#res.write(chunk)) return true;\n",
+    "    this.#res.write(chunk);\n    return true;\n",
+    [nodeDirect],
+  ],
+  [
+    "ND8",
+    "direct path: a client gone does not cancel the viewer (it stays subscribed)",
+    "lib/node/send_response.ts",
+    "    this.#tap?.cancel();\n",
+    "",
+    [nodeDirect],
+  ],
+  [
+    "ND9",
+    "direct path: a viewer broken (stalled past idleTimeout) ends the response cleanly",
+    "lib/node/send_response.ts",
+    "if (!this.#gone) this.#res.destroy(error instanceof Error ? error : new Error(String(error)));",
+    "if (!this.#gone) this.#res.end();",
+    [nodeDirect],
+  ],
+  [
+    "ND10",
+    "direct path: writes dropped while the socket drains (a stalled viewer loses the ending's repeat)",
+    "lib/node/send_response.ts",
+    "    if (this.#gone) return false;\n",
+    "    if (this.#gone || this.#draining) return false;\n",
+    [nodeDirect],
+  ],
+  [
+    "ND11",
+    "direct path: a hub body someone is reading is taken over",
+    "lib/shared/direct_body.ts",
+    "if (direct === undefined || body.locked) return undefined;",
+    "if (direct === undefined) return undefined;",
+    [nodeDirect],
   ],
   // Ingest (issue 21: one method, one content type, one order).
   [
@@ -1269,6 +1324,22 @@ const MUTATIONS = [
     "Math.round((performance.timeOrigin + performance.now()) * 1000)",
     "Math.round(performance.now() * 1000)",
     [timestampsTest],
+  ],
+  [
+    "H27",
+    "a viewer's stream enqueues without waiting for the next read (its queue grows)",
+    "lib/hub/viewer.ts",
+    "write: (chunk) => (controller.enqueue(chunk), false),",
+    "write: (chunk) => (controller.enqueue(chunk), true),",
+    [hubLife],
+  ],
+  [
+    "H28",
+    "a viewer that ends before any read skips the opening",
+    "lib/hub/viewer.ts",
+    "    try {\n      this.#open();\n",
+    "    try {\n",
+    [hubLife],
   ],
   [
     "H25",

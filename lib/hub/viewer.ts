@@ -5,6 +5,10 @@
  * until its consumer asks for bytes. Each frame goes out as one chunk, framed
  * by its `PartWriter` (lib/push/framing.ts): in steady state a view of the
  * frame's shared buffer, so one send per viewer per frame and no copy.
+ * Its consumer is the body stream's reader, or a sink a server adapter writes
+ * straight to its connection (lib/shared/direct_body.ts: `sendResponse` on
+ * Node, which skips the per-viewer web stream); either way a chunk goes out
+ * only while the consumer takes bytes, and a full one waits for it to ask.
  * Here too: what a viewer needs from its hub (`SubscriberHost`), its settings,
  * and the frames it holds (`HeldFrames`).
  *
@@ -15,21 +19,29 @@ import type { HubFrame } from "./frame.ts";
 import { PartWriter, type Wire } from "../push/framing.ts";
 import type { ViewerMeter, ViewerStats } from "./stats.ts";
 import { armTimeout } from "./arm_timeout.ts";
+import { type BodySink, type BodyTap, offerDirectBody } from "../shared/direct_body.ts";
 
 /** One viewer. The hub calls `offer` on publish and `end` on close or timeouts. */
 export class HubSubscriber {
-  /** The byte stream for the response body. */
+  /** The byte stream for the response body (unread when a sink took it over). */
   readonly stream: ReadableStream<Uint8Array>;
   /** When this subscriber joined (ms since epoch). */
   readonly joinedAt: number;
   /** When a frame was last put in this subscriber's slot or queue. */
   offeredAt: number;
-  /** When its consumer last took bytes (or joined), and whether it asks for bytes now. */
+  /** When its consumer last took bytes (or joined). */
   #takenAt: number;
-  #pulling = false;
+  /**
+   * Whether its consumer takes bytes now: a read waits on the stream, or the sink's last write
+   * went through (or it drained since).
+   */
+  #ready = false;
   #host: SubscriberHost<HubSubscriber>;
   #config: SubscriberConfig;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  /** Where its chunks go: the stream's controller, or the sink that took the body over. */
+  #out!: BodySink;
+  /** Whether the opening went out (on the first read, or at the end if none came). */
+  #opened = false;
   #done = false;
   /** Frames waiting to be taken, oldest first; replace mode keeps at most one. */
   #held: HeldFrames;
@@ -40,10 +52,14 @@ export class HubSubscriber {
   /** The frame whose body fills the announced part, as counted in the hub's `hold`. */
   #fill: HubFrame | undefined;
   #sentAt = -Infinity;
-  #wake: (() => void) | undefined;
+  /** Ready with nothing to send: counted in the hub's demand until a frame comes. */
   #hungry = false;
   #fpsTimer: ReturnType<typeof setTimeout> | undefined;
   #onAbort = (): void => this.end(false);
+  #onGap = (): void => {
+    this.#fpsTimer = undefined;
+    this.#deliver();
+  };
 
   constructor(host: SubscriberHost<HubSubscriber>, config: SubscriberConfig, now: number) {
     this.#host = host;
@@ -53,15 +69,20 @@ export class HubSubscriber {
     this.#takenAt = now;
     this.#held = new HeldFrames((frame, delta) => host.hold(frame, delta));
     this.#writer = new PartWriter<HubFrame>(host.boundary, config.wire);
+    for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);
     this.stream = new ReadableStream<Uint8Array>({
+      // A read takes one chunk; the next read asks again.
       start: (controller) => {
-        this.#controller = controller;
-        controller.enqueue(this.#writer.open);
-        for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);
+        this.#out = {
+          write: (chunk) => (controller.enqueue(chunk), false),
+          end: () => controller.close(),
+          abort: (error) => controller.error(error),
+        };
       },
-      pull: () => this.#pull(),
+      pull: () => this.#want(),
       cancel: () => this.#finish(),
     }, { highWaterMark: 0 });
+    offerDirectBody(this.stream, (sink) => this.#attach(sink));
   }
 
   /** Whether a signal had already aborted when the subscriber was created. */
@@ -80,7 +101,7 @@ export class HubSubscriber {
    * `idleTimeout`.
    */
   get stalledSince(): number {
-    return this.#pulling ? Infinity : this.#takenAt;
+    return this.#ready ? Infinity : this.#takenAt;
   }
 
   /**
@@ -107,9 +128,9 @@ export class HubSubscriber {
       held.push(frame);
     }
     this.#recount();
-    // Only a pull waiting for a frame is woken: one waiting out its fps gap keeps its timer and
-    // takes whatever is held (the latest frame in replace mode) when the gap ends.
-    if (this.#hungry) this.#rouse();
+    // Only a consumer waiting for a frame is served now: one waiting out its fps gap keeps its
+    // timer and takes whatever is held (the latest frame in replace mode) when the gap ends.
+    if (this.#hungry) this.#deliver();
   }
 
   /**
@@ -120,12 +141,14 @@ export class HubSubscriber {
   end(flush: boolean): void {
     if (this.#done) return;
     const held = this.#held.clear();
+    const out = this.#out;
     try {
+      this.#open();
       if (flush) { for (const frame of held) this.#send(frame); }
       const ending = this.#writer.close();
       this.#finish();
-      for (const chunk of ending) this.#controller.enqueue(chunk);
-      this.#controller.close();
+      for (const chunk of ending) out.write(chunk);
+      out.end();
     } catch {
       // The consumer tore the stream down first (some runtimes error a body on disconnect).
     } finally {
@@ -137,7 +160,14 @@ export class HubSubscriber {
   fail(error: unknown): void {
     if (this.#done) return;
     this.#finish();
-    this.#controller.error(error);
+    this.#out.abort(error);
+  }
+
+  /** Writes to `sink` from now on instead of the stream, unless the stream was read or it ended. */
+  #attach(sink: BodySink): BodyTap | undefined {
+    if (this.#done || this.#opened) return undefined;
+    this.#out = sink;
+    return { ready: () => this.#want(), cancel: () => this.#finish() };
   }
 
   #finish(): void {
@@ -148,30 +178,39 @@ export class HubSubscriber {
     this.#setFill(undefined);
     this.#recount();
     for (const signal of this.#config.signals) signal.removeEventListener("abort", this.#onAbort);
-    this.#rouse();
+    this.#sate();
     this.#host.leave(this);
   }
 
-  async #pull(): Promise<void> {
-    this.#pulling = true;
-    // Each turn waits for a frame or for the fps cap; `end` wakes it for good.
-    while (!this.#done) {
-      if (this.#held.length === 0) {
-        await this.#wait(undefined);
-        continue;
-      }
+  /** Its consumer takes bytes: the opening first, then what is due. */
+  #want(): void {
+    this.#ready = true;
+    this.#open();
+    this.#deliver();
+  }
+
+  /** Sends the opening, once, on its own. */
+  #open(): void {
+    if (this.#opened) return;
+    this.#opened = true;
+    this.#ready = this.#out.write(this.#writer.open);
+  }
+
+  /** Sends held frames while the consumer takes bytes, each after its fps gap. */
+  #deliver(): void {
+    while (this.#ready && !this.#done) {
+      if (this.#held.length === 0) return this.#hunger();
+      this.#sate();
       const early = this.#sentAt + this.#config.interval - Date.now();
       if (early > 0) {
-        await this.#wait(early);
-        continue;
+        this.#fpsTimer ??= armTimeout(this.#onGap, early);
+        return;
       }
       const frame = this.#held.shift()!;
       this.#sentAt = this.#takenAt = Date.now();
-      this.#pulling = false;
       this.#config.meter.sent(this.#sentAt);
       this.#send(frame);
       this.#recount();
-      return;
     }
   }
 
@@ -180,7 +219,7 @@ export class HubSubscriber {
     const chunk = this.#writer.part(frame);
     this.#setFill(this.#writer.filling);
     try {
-      this.#controller.enqueue(chunk);
+      this.#ready = this.#out.write(chunk);
     } catch {
       this.#finish(); // Torn down under us (Deno errors a body on disconnect): it is gone.
     }
@@ -202,29 +241,18 @@ export class HubSubscriber {
     this.#charge = bytes;
   }
 
-  /** Waits for `offer`/`end`, or for `ms` when given. */
-  #wait(ms: number | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#wake = resolve;
-      if (ms !== undefined) {
-        this.#fpsTimer = armTimeout(resolve, ms);
-      } else {
-        this.#hungry = true;
-        this.#host.demand(1);
-      }
-    });
+  /** Ready with nothing to send: counted as waiting, which may wake a lazy source. */
+  #hunger(): void {
+    if (this.#hungry) return;
+    this.#hungry = true;
+    this.#host.demand(1);
   }
 
-  /** Ends a wait at once; demand drops now, not a microtask later, so a source is not over-pulled. */
-  #rouse(): void {
-    if (this.#hungry) {
-      this.#hungry = false;
-      this.#host.demand(-1);
-    }
-    clearTimeout(this.#fpsTimer);
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+  /** No longer waiting for a frame; demand drops now, so a source is not over-pulled. */
+  #sate(): void {
+    if (!this.#hungry) return;
+    this.#hungry = false;
+    this.#host.demand(-1);
   }
 }
 
@@ -241,7 +269,14 @@ export class HubSubscriber {
 export class HeldFrames {
   /** The size of every frame held. */
   bytes = 0;
-  #items: HubFrame[] = [];
+  /**
+   * The oldest frame, in a field of its own: a replace-mode slot that fills and empties once
+   * per frame then never touches an array (whose store V8 frees when emptied and allocates
+   * again on the next push: per viewer per frame, in a Node profile at 1,000 viewers).
+   */
+  #first: HubFrame | undefined;
+  /** The frames after it, mixed mode only. */
+  #rest: HubFrame[] = [];
   #hold: (frame: HubFrame, delta: 1 | -1) => void;
 
   /** `hold` is told of each reference to a frame taken (`1`) or let go (`-1`). */
@@ -251,12 +286,13 @@ export class HeldFrames {
 
   /** Frames held. */
   get length(): number {
-    return this.#items.length;
+    return this.#first === undefined ? 0 : 1 + this.#rest.length;
   }
 
   /** Queues `frame`. */
   push(frame: HubFrame): void {
-    this.#items.push(frame);
+    if (this.#first === undefined) this.#first = frame;
+    else this.#rest.push(frame);
     this.bytes += frame.size;
     this.#hold(frame, 1);
   }
@@ -269,8 +305,9 @@ export class HeldFrames {
 
   /** Takes the oldest frame out. */
   shift(): HubFrame | undefined {
-    const frame = this.#items.shift();
+    const frame = this.#first;
     if (frame) {
+      this.#first = this.#rest.shift();
       this.bytes -= frame.size;
       this.#hold(frame, -1);
     }
@@ -279,8 +316,9 @@ export class HeldFrames {
 
   /** Takes every frame out, oldest first. */
   clear(): HubFrame[] {
-    const items = this.#items;
-    this.#items = [];
+    const items = this.#first === undefined ? [] : [this.#first, ...this.#rest];
+    this.#first = undefined;
+    this.#rest = [];
     this.bytes = 0;
     for (const frame of items) this.#hold(frame, -1);
     return items;

@@ -2,12 +2,16 @@
  * Writes a web `Response` (a push from `pushResponse` or `hub.response`) to a Node
  * `http.ServerResponse`, for `node:http` and Express servers, without a fetch-to-Node bridge: each
  * chunk of the body (a hub's shared, already framed frame buffers) goes to `res.write` as it is.
+ * A `PushHub`'s own response is not read at all: its viewer writes each frame from the hub's
+ * fan-out to `res` (lib/shared/direct_body.ts), saving a web stream read, its promise and its
+ * result per viewer per frame (BENCHMARKS.md, issue 19 second round).
  * The response object is typed by the few members used (no import of `node:http`).
  *
  * @module
  */
 
 import { describeValue as describe } from "../shared/describe.ts";
+import { type BodySink, type BodyTap, directBody } from "../shared/direct_body.ts";
 
 /** What {@linkcode sendResponse} uses of Node's `http.ServerResponse` (Express's `res` too). */
 export interface NodeServerResponse {
@@ -35,7 +39,8 @@ export interface NodeServerResponse {
 
 /**
  * Sends `response` on `res`: status and headers at once, then the body chunk by chunk, waiting
- * for `drain` when the socket is full. A client that leaves cancels the body (a hub viewer
+ * for `drain` when the socket is full (a `hub.response()` as it is: each frame from the hub, the
+ * newest one when the socket drains). A client that leaves cancels the body (a hub viewer
  * unsubscribes); a body that errors (a push cut short) destroys the connection, so the client
  * sees a broken response rather than a clean, shorter one. `HEAD` gets the headers only.
  *
@@ -74,7 +79,90 @@ export function sendResponse(response: Response, res: NodeServerResponse): Promi
     return Promise.resolve();
   }
   res.flushHeaders?.();
-  return pump(body.getReader(), res);
+  return sendDirect(body, res) ?? pump(body.getReader(), res);
+}
+
+/**
+ * A `PushHub` viewer's body, written from the hub's fan-out straight to `res` (no web stream
+ * read per frame; lib/shared/direct_body.ts). `undefined` for any other body.
+ */
+function sendDirect(
+  body: ReadableStream<Uint8Array>,
+  res: NodeServerResponse,
+): Promise<void> | undefined {
+  const direct = directBody(body);
+  if (direct === undefined) return undefined;
+  const sink = new ResponseSink(res);
+  const tap = direct(sink);
+  return tap && sink.start(tap);
+}
+
+/**
+ * `res` as a direct body's sink: a write that fills the socket's buffer waits for "drain", when
+ * the viewer sends its newest frame (dropping stale ones meanwhile, as for a slow stream
+ * reader); a client that leaves cancels the viewer.
+ */
+class ResponseSink implements BodySink {
+  #res: NodeServerResponse;
+  #tap: BodyTap | undefined;
+  #gone = false;
+  #draining = false;
+  #settle = (): void => {};
+  #onDrain = (): void => {
+    this.#draining = false;
+    this.#tap?.ready();
+  };
+  #onClose = (): void => {
+    if (this.#gone) return;
+    this.#done();
+    this.#tap?.cancel();
+  };
+
+  constructor(res: NodeServerResponse) {
+    this.#res = res;
+  }
+
+  /** Starts the body; settles once the response has ended, never rejecting. */
+  start(tap: BodyTap): Promise<void> {
+    this.#tap = tap;
+    const settled = new Promise<void>((resolve) => (this.#settle = resolve));
+    this.#res.once("close", this.#onClose);
+    // A client that left before the push started: its "close" has fired already.
+    if (closed(this.#res)) this.#onClose();
+    else tap.ready();
+    return settled;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#gone) return false;
+    if (this.#res.write(chunk)) return true;
+    if (!this.#draining) this.#res.once("drain", this.#onDrain);
+    this.#draining = true;
+    return false;
+  }
+
+  end(): void {
+    // A viewer ended by its request's signal (toRequest) ends as the connection closes.
+    if (!this.#gone && !closed(this.#res)) this.#res.end();
+    this.#done();
+  }
+
+  abort(error: unknown): void {
+    if (!this.#gone) this.#res.destroy(error instanceof Error ? error : new Error(String(error)));
+    this.#done();
+  }
+
+  #done(): void {
+    this.#gone = true;
+    this.#res.off("close", this.#onClose);
+    if (this.#draining) this.#res.off("drain", this.#onDrain);
+    this.#settle();
+  }
+}
+
+/** Whether the connection has closed (the client left, or the response was destroyed). */
+function closed(res: NodeServerResponse): boolean {
+  return res.destroyed === true || res.closed === true;
 }
 
 async function pump(
@@ -90,7 +178,7 @@ async function pump(
   };
   res.once("close", onClose);
   // A client that left before the push started: its "close" has fired already.
-  if (res.destroyed === true || res.closed === true) onClose();
+  if (closed(res)) onClose();
   try {
     while (!gone) {
       const { done, value } = await reader.read();

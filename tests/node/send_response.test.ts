@@ -6,49 +6,21 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/mod.ts";
 import { parseParts } from "../../lib/parse/mod.ts";
 import { type NodeServerResponse, sendResponse, toRequest } from "../../lib/node/mod.ts";
+import { type NodeHttp, nodeServer } from "../_helpers/node_http.ts";
 import { runtime } from "../_helpers/runtime.ts";
 import { delay, until, within } from "../_helpers/streams.ts";
 
 const skip = runtime === "workerd";
 const why = skip ? ` (skipped on ${runtime}: no node:http server)` : "";
 
-type NodeHttp = {
-  createServer(
-    handler: (req: unknown, res: NodeServerResponse) => void,
-  ): {
-    listen(port: number, host: string, ready: () => void): void;
-    address(): { port: number };
-    close(): void;
-    closeAllConnections?(): void;
-  };
-};
-
-/** A node:http server answering every request with `respond()` through sendResponse. */
-async function nodeServer(
-  respond: (req: never, res: NodeServerResponse) => Response,
-): Promise<{ url: string; close(): void; sent: Promise<void>[] }> {
-  // In a variable: the workerd bundler must not try to resolve node:http.
-  const name = "node:http";
-  const http = (await import(name)) as NodeHttp;
-  const sent: Promise<void>[] = [];
-  const server = http.createServer((req, res) =>
-    void sent.push(sendResponse(respond(req as never, res), res))
-  );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    sent,
-    close() {
-      server.closeAllConnections?.();
-      server.close();
-    },
-  };
-}
-
 describe(`sendResponse${why}`, { skip }, () => {
-  it("serves a PushHub's frames, and the viewer leaves when the client does", async () => {
+  it("serves a body read as a stream (a hub's, through another stream), and the viewer leaves when the client does", async () => {
     const hub = new PushHub();
-    const server = await nodeServer(() => hub.response());
+    // Not the hub's own body, so not its direct path (tests/node/direct_body.test.ts): the pump.
+    const server = await nodeServer(() => {
+      const response = hub.response();
+      return new Response(response.body!.pipeThrough(new TransformStream()), response);
+    });
     try {
       const abort = new AbortController();
       const response = await fetch(server.url, { signal: abort.signal });
@@ -69,44 +41,54 @@ describe(`sendResponse${why}`, { skip }, () => {
     }
   });
 
-  it("a client that left before the push started does not stay subscribed", async () => {
-    const hub = new PushHub();
-    const name = "node:http";
-    const http = (await import(name)) as {
-      createServer(
-        handler: (
-          req: { once(event: "close", f: () => void): void },
-          res: NodeServerResponse,
-        ) => void,
-      ): ReturnType<NodeHttp["createServer"]>;
-    };
-    let sent: Promise<void> | undefined;
-    let left = (): void => {};
-    const gone = new Promise<void>((resolve) => (left = resolve));
-    const server = http.createServer((req, res) => {
-      // An async handler (a lookup, say) that answers only after the client has gone.
-      req.once("close", () => {
-        left();
-        setTimeout(() => (sent = sendResponse(hub.response(), res)), 20);
+  for (const path of ["direct", "stream"]) {
+    it(`a client that left before the push started does not stay subscribed (${path} path)`, async () => {
+      const hub = new PushHub();
+      // The hub's own body goes the direct way; through another stream it is read as a stream.
+      const answer = (): Response => {
+        const response = hub.response();
+        if (path === "direct") return response;
+        return new Response(response.body!.pipeThrough(new TransformStream()), response);
+      };
+      const name = "node:http";
+      const http = (await import(name)) as {
+        createServer(
+          handler: (
+            req: { once(event: "close", f: () => void): void },
+            res: NodeServerResponse,
+          ) => void,
+        ): ReturnType<NodeHttp["createServer"]>;
+      };
+      let sent: Promise<void> | undefined;
+      let left = (): void => {};
+      const gone = new Promise<void>((resolve) => (left = resolve));
+      const server = http.createServer((req, res) => {
+        // An async handler (a lookup, say) that answers only after the client has gone.
+        req.once("close", () => {
+          left();
+          setTimeout(() => (sent = sendResponse(answer(), res)), 20);
+        });
       });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const abort = new AbortController();
+        const request = fetch(`http://127.0.0.1:${server.address().port}/`, {
+          signal: abort.signal,
+        });
+        request.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        abort.abort();
+        await gone;
+        await until(() => sent !== undefined, 5000, "the handler answers");
+        await within(5000, "sendResponse settles for a client already gone", sent!);
+        await until(() => hub.subscribers === 0, 5000, "no viewer left subscribed");
+      } finally {
+        hub.close();
+        server.closeAllConnections?.();
+        server.close();
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const abort = new AbortController();
-      const request = fetch(`http://127.0.0.1:${server.address().port}/`, { signal: abort.signal });
-      request.catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      abort.abort();
-      await gone;
-      await until(() => sent !== undefined, 5000, "the handler answers");
-      await within(5000, "sendResponse settles for a client already gone", sent!);
-      await until(() => hub.subscribers === 0, 5000, "no viewer left subscribed");
-    } finally {
-      hub.close();
-      server.closeAllConnections?.();
-      server.close();
-    }
-  });
+  }
 
   it("answers HEAD with the push headers, no body, and no subscriber", async () => {
     const hub = new PushHub();
