@@ -1374,7 +1374,7 @@ const MUTATIONS = [
     [timestampsTest],
   ],
   [
-    "H27",
+    "H29",
     "close() leaves hub.closed pending (work feeding the hub never hears)",
     "lib/hub/push_hub.ts",
     "    this.#onClosed();\n",
@@ -1382,7 +1382,7 @@ const MUTATIONS = [
     ["tests/hub/feeding.test.ts"],
   ],
   [
-    "H28",
+    "H30",
     "reportError() dropped instead of telling onError",
     "lib/hub/push_hub.ts",
     "    this.#options.onError(error);\n",
