@@ -1,0 +1,105 @@
+/**
+ * A test clock, for code whose clock is the global one (the hub's deadlines): from
+ * `installClock()` until `uninstall()`, `Date.now`, `setTimeout` and `clearTimeout` on the global
+ * are the clock's. The library looks them up at each call, so a deadline fires when the test
+ * advances the clock past it, and a deadline not yet due cannot fire, however loaded the machine
+ * is: the test asserts the instant itself, with no window around it. The test's own waits
+ * (`delay`, `until`, `within` in streams.ts) keep the runtime's timers ({@linkcode runtimeTimers}).
+ *
+ * @example
+ * ```ts
+ * import { installClock } from "./_helpers/clock.ts";
+ * const clock = installClock();
+ * try {
+ *   // ... arm the code under test: its setTimeout(fn, 300) is the clock's ...
+ *   clock.advance(299); // fn has not run
+ *   clock.advance(1); // fn ran, at Date.now() === start + 300
+ * } finally {
+ *   clock.uninstall();
+ * }
+ * ```
+ * @module
+ */
+
+type TimerFn = (...args: unknown[]) => void;
+type Globals = {
+  setTimeout: (fn: TimerFn, ms?: number, ...args: unknown[]) => unknown;
+  clearTimeout: (id: unknown) => void;
+};
+
+const g = globalThis as unknown as Globals;
+
+/** The runtime's timers, as they were when this module loaded: the test's own waits use them. */
+export const runtimeTimers: {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+} = {
+  setTimeout: g.setTimeout.bind(globalThis),
+  clearTimeout: g.clearTimeout.bind(globalThis),
+};
+
+/** A clock the test moves; see the module documentation. */
+export interface TestClock {
+  /** Moves the clock `ms` forward, running each timer due by then at its due time, in order. */
+  advance(ms: number): void;
+  /** Timers armed on the clock and neither run nor cleared. */
+  readonly pending: number;
+  /** Puts the runtime's `Date.now`, `setTimeout` and `clearTimeout` back; pending timers never run. */
+  uninstall(): void;
+}
+
+/**
+ * Installs a {@linkcode TestClock} that starts at the runtime's `Date.now()`. Timers armed before
+ * keep running on the runtime's clock (clearing them still works), but read the test's `Date.now`.
+ */
+export function installClock(): TestClock {
+  const realNow = Date.now;
+  const saved = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout };
+  let now = realNow();
+  let armed = 0;
+  /** Armed timers by id (an object, so it never equals a runtime's numeric id). */
+  const timers = new Map<object, { due: number; order: number; run: () => void }>();
+  Date.now = () => now;
+  g.setTimeout = (fn, ms, ...args) => {
+    const id = {};
+    const delay = Math.max(0, Number(ms) || 0);
+    timers.set(id, { due: now + delay, order: armed++, run: () => fn(...args) });
+    return id;
+  };
+  g.clearTimeout = (id) => {
+    if (typeof id === "object" && id !== null && timers.has(id)) timers.delete(id);
+    else saved.clearTimeout.call(globalThis, id);
+  };
+  return {
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let next: [object, { due: number; order: number; run: () => void }] | undefined;
+        for (const entry of timers) {
+          const [, timer] = entry;
+          if (timer.due > end) continue;
+          if (
+            !next || timer.due < next[1].due ||
+            (timer.due === next[1].due && timer.order < next[1].order)
+          ) {
+            next = entry;
+          }
+        }
+        if (!next) break;
+        timers.delete(next[0]);
+        now = next[1].due;
+        next[1].run();
+      }
+      now = end;
+    },
+    get pending() {
+      return timers.size;
+    },
+    uninstall() {
+      Date.now = realNow;
+      g.setTimeout = saved.setTimeout;
+      g.clearTimeout = saved.clearTimeout;
+      timers.clear();
+    },
+  };
+}
