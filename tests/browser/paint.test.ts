@@ -13,7 +13,14 @@ import assert from "node:assert/strict";
 import { pushResponse } from "../../lib/push/response.ts";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { type Engine, ENGINES, engineTests, launchEngine, pollFor } from "../_helpers/engines.ts";
+import {
+  type Engine,
+  ENGINES,
+  engineTests,
+  engineTestsUnless,
+  launchEngine,
+  pollFor,
+} from "../_helpers/engines.ts";
 import {
   type NodeIncomingMessage,
   type NodeServerResponse,
@@ -198,15 +205,15 @@ for (const name of ENGINES) {
       await server.close();
     });
 
-    const canvasSkip = skip || name === "firefox";
-    const canvasWhy = why ||
-      (name === "firefox"
-        ? " (skipped on firefox: a canvas gets only the first frame of a multipart image)"
-        : "");
+    const canvas = engineTestsUnless(
+      name,
+      "firefox",
+      "a canvas gets only the first frame of a multipart image",
+    );
     for (const [source, serveFrames] of Object.entries(SOURCES)) {
       it(
-        `${source}: a lone frame and every frame painted within 100 ms of being sent (median; all but one within 250 ms)${canvasWhy}`,
-        { ...opts, skip: canvasSkip },
+        `${source}: a lone frame and every frame painted within 100 ms of being sent (median; all but one within 250 ms)${canvas.why}`,
+        { ...opts, skip: canvas.skip },
         async () => {
           page = SAMPLE_PAGE;
           const sent: number[] = [];

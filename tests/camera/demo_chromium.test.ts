@@ -2,19 +2,19 @@
 // (getUserMedia → canvas → JPEG → POST /ingest) and two viewer pages on the signed link. The
 // viewers' pictures change; closing the broadcaster shows the offline picture; re-opening it brings
 // live frames back. Chromium is slow to start on a shared machine, so this runs once, on Node.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { createDemo, type Demo } from "../../examples/demo/demo.ts";
-import { runtime } from "../_helpers/runtime.ts";
-import { serve, type Served } from "../_helpers/serve.ts";
-import { launchChromium, readImg, waitForColor } from "../_helpers/chromium.ts";
+import type { Page } from "playwright-core";
+import {
+  BROADCAST_TOKEN as TOKEN,
+  broadcastInChromium,
+  broadcastTests,
+} from "../_helpers/broadcast_chromium.ts";
+import { readImg, waitForColor } from "../_helpers/chromium.ts";
 import { until } from "../_helpers/streams.ts";
 
-const TOKEN = "publisher-token-0123456789";
 const GREY = { r: 48, g: 48, b: 48 }; // the demo's offline picture
-const skip = runtime !== "node";
-const why = skip ? ` (skipped on ${runtime}: runs once, on Node)` : "";
+const { skip, why } = broadcastTests;
 
 // A fingerprint of everything the <img> shows now, to see that it changes.
 const FINGERPRINT = `(() => {
@@ -41,20 +41,7 @@ async function fingerprints(page: Page, ms: number): Promise<Set<string>> {
 }
 
 describe("demo: webcam broadcast in Chromium with a fake camera", () => {
-  let browser: Browser | undefined;
-  let server: Served | undefined;
-  let demo: Demo | undefined;
-  before(async () => {
-    if (skip) return;
-    demo = createDemo({ width: 160, height: 120, token: TOKEN, offlineAfter: 1000 });
-    server = await serve(demo.handler);
-    browser = await launchChromium({ fakeCamera: true });
-  });
-  after(async () => {
-    demo?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = broadcastInChromium();
 
   it(
     `two viewers see the broadcast change, the offline picture when it closes, live again when it reopens${why}`,
@@ -62,9 +49,10 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
       skip,
     },
     async () => {
-      const hub = demo!.broadcast.hub;
-      const link = new URL(await demo!.broadcast.watchLink(), server!.url).href;
-      const viewers = [await browser!.newPage(), await browser!.newPage()];
+      const { browser, demo, server } = rig();
+      const hub = demo.broadcast.hub;
+      const link = new URL(await demo.broadcast.watchLink(), server.url).href;
+      const viewers = [await browser.newPage(), await browser.newPage()];
       for (const viewer of viewers) await viewer.goto(link, { waitUntil: "commit" });
       for (const viewer of viewers) {
         const offline = await waitForColor(viewer, GREY, 5000);
@@ -72,8 +60,8 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
       }
       await until(() => hub.subscribers === 2, 5000, "both viewers");
 
-      const broadcast = `${server!.url}broadcast#token=${TOKEN}&fps=10`;
-      let broadcaster = await browser!.newPage();
+      const broadcast = `${server.url}broadcast#token=${TOKEN}&fps=10`;
+      let broadcaster = await browser.newPage();
       await broadcaster.goto(broadcast);
       await until(
         () => hub.stats().framesPublished >= 5,
@@ -110,7 +98,7 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
       );
 
       const before = hub.stats().framesPublished;
-      broadcaster = await browser!.newPage();
+      broadcaster = await browser.newPage();
       await broadcaster.goto(broadcast);
       await until(
         () => hub.stats().framesPublished >= before + 5,

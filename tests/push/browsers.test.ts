@@ -11,20 +11,22 @@ import { pushResponse } from "../../lib/push/response.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { threePages } from "../../examples/three_pages.ts";
 import {
+  documentTests,
   type Engine,
   type EngineName,
   ENGINES,
   engineTests,
+  isBrokenImage,
   launchEngine,
+  nearColor,
 } from "../_helpers/engines.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
+import { delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** When the source yields each part, by name. */
 type Marks = Map<string, number>;
@@ -36,19 +38,15 @@ async function* timed(
   tail = 0,
 ): AsyncGenerator<Part> {
   for (const [name, part, wait] of steps) {
-    await sleep(wait);
+    await delay(wait);
     marks.set(name, Date.now());
     yield part;
   }
   // No await after the last part unless asked (tests/browser/ending.test.ts has every ending).
-  if (tail > 0) await sleep(tail);
+  if (tail > 0) await delay(tail);
 }
 
 const jpeg = (color: Rgb): Part => ({ contentType: "image/jpeg", body: solidJpeg(color) });
-
-function near(a: Rgb, b: Rgb): boolean {
-  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
-}
 
 /** The colour at the image's centre on screen; retries while the engine cannot capture yet. */
 async function pixel(shot: () => Promise<Uint8Array>): Promise<Rgb | undefined> {
@@ -56,7 +54,7 @@ async function pixel(shot: () => Promise<Uint8Array>): Promise<Rgb | undefined> 
     try {
       return await pngPixel(await shot(), 16, 16);
     } catch {
-      await sleep(20);
+      await delay(20);
     }
   }
   return undefined;
@@ -74,10 +72,10 @@ async function waitColor(
   while (Date.now() < end) {
     const seenNow = await pixel(shot);
     const now = Date.now();
-    if (seenNow && near(seenNow, color)) return { at: now, seen };
+    if (seenNow && nearColor(seenNow, color)) return { at: now, seen };
     const text = seenNow ? `${seenNow.r},${seenNow.g},${seenNow.b}` : "no screenshot";
     if (text !== seen.at(-1)) seen.push(text);
-    await sleep(engine === "chromium" ? 5 : 0);
+    await delay(engine === "chromium" ? 5 : 0);
   }
   return { at: undefined, seen };
 }
@@ -146,7 +144,7 @@ for (const name of ENGINES) {
       const { tab, shot } = await openImg(timed(steps, marks, 3000));
       try {
         await waitColor(name, shot, RED, 1000);
-        while (!marks.has("blue")) await sleep(5);
+        while (!marks.has("blue")) await delay(5);
         const seen = await waitColor(name, shot, BLUE, 2000);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
         const ms = seen.at - marks.get("blue")!;
@@ -166,29 +164,22 @@ for (const name of ENGINES) {
       try {
         const seen = await waitColor(name, shot, BLUE, 2000);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
-        await sleep(300);
+        await delay(300);
         const later = await pixel(shot);
         assert.ok(
-          later && near(later, BLUE),
+          later && nearColor(later, BLUE),
           `after the end the image shows ${JSON.stringify(later)}`,
         );
-        const broken = await tab.evaluate<boolean>(
-          `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
-        );
-        assert.equal(broken, false, "the <img> is a broken image after the end");
+        assert.equal(await isBrokenImage(tab), false, "the <img> is a broken image after the end");
       } finally {
         await tab.close();
       }
     });
 
-    const docSkip = skip || name === "chromium";
-    const docWhy = why ||
-      (name === "chromium"
-        ? " (skipped on chromium: it renders no multipart documents; see push_into)"
-        : "");
+    const doc = documentTests(name);
     it(
-      `a top-level HTML push ends on its last page${docWhy}`,
-      { ...opts, skip: docSkip },
+      `a top-level HTML push ends on its last page${doc.why}`,
+      { ...opts, skip: doc.skip },
       async () => {
         respond = (request) => pushResponse(threePages(300), { request });
         const tab = await engine.open(`${server.url}stream`);
@@ -206,7 +197,7 @@ for (const name of ENGINES) {
               texts.push(text);
               since = Date.now();
             }
-            await sleep(20);
+            await delay(20);
           }
           assert.equal(texts.at(-1)?.trim(), "Third Page", `pages shown: ${JSON.stringify(texts)}`);
         } finally {
