@@ -23,7 +23,7 @@ import {
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
-import { delay } from "../_helpers/streams.ts";
+import { deferred, delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
@@ -31,20 +31,29 @@ const opts = { skip, timeout: 30_000 };
 /** When the source yields each part, by name. */
 type Marks = Map<string, number>;
 
-/** A source: `[name, part, msBefore]` steps; records when each part is handed to the encoder. */
+/**
+ * A source: `[name, part, before]` steps, `before` a wait in ms or what to wait for; records when
+ * each part is handed to the encoder. With `hold`, the push stays open until it settles.
+ */
 async function* timed(
-  steps: [string, Part, number][],
+  steps: [string, Part, number | Promise<unknown>][],
   marks: Marks,
-  tail = 0,
+  hold?: Promise<void>,
 ): AsyncGenerator<Part> {
-  for (const [name, part, wait] of steps) {
-    await delay(wait);
+  for (const [name, part, before] of steps) {
+    await (typeof before === "number" ? delay(before) : before);
     marks.set(name, Date.now());
     yield part;
   }
   // No await after the last part unless asked (tests/browser/ending.test.ts has every ending).
-  if (tail > 0) await delay(tail);
+  await hold;
 }
+
+/**
+ * How long a colour may take to reach the screen before the test fails instead of hanging; the
+ * latencies are printed, not asserted (a loaded machine's, they belong to no bar).
+ */
+const SHOWN_HANG_MS = 10_000;
 
 const jpeg = (color: Rgb): Part => ({ contentType: "image/jpeg", body: solidJpeg(color) });
 
@@ -124,33 +133,40 @@ for (const name of ENGINES) {
       return { tab, shot: () => tab.screenshot() };
     }
 
-    it(`a lone frame is painted within 1 s${why}`, opts, async () => {
+    it(`a lone frame is painted while nothing follows it${why}`, opts, async () => {
       const marks: Marks = new Map();
-      const { tab, shot } = await openImg(timed([["red", jpeg(RED), 0]], marks, 3000));
+      const hold = deferred();
+      const { tab, shot } = await openImg(timed([["red", jpeg(RED), 0]], marks, hold.promise));
       try {
-        const seen = await waitColor(name, shot, RED, 2500);
+        const seen = await waitColor(name, shot, RED, SHOWN_HANG_MS);
         const sent = marks.get("red");
         assert.ok(sent !== undefined && seen.at !== undefined, `red never shown: ${seen.seen}`);
         console.log(`# ${name}: lone frame on screen ${seen.at - sent} ms after sending`);
-        assert.ok(seen.at - sent <= 1000, `red shown ${seen.at - sent} ms after sending`);
       } finally {
+        hold.resolve();
         await tab.close();
       }
     });
 
-    it(`the newest frame is shown${why}`, opts, async () => {
+    it(`the newest frame is shown, while nothing follows it${why}`, opts, async () => {
       const marks: Marks = new Map();
-      const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 600]];
-      const { tab, shot } = await openImg(timed(steps, marks, 3000));
+      const red = deferred(), hold = deferred();
+      const steps: [string, Part, number | Promise<void>][] = [
+        ["red", jpeg(RED), 0],
+        ["blue", jpeg(BLUE), red.promise], // once red is on screen
+      ];
+      const { tab, shot } = await openImg(timed(steps, marks, hold.promise));
       try {
-        await waitColor(name, shot, RED, 1000);
-        while (!marks.has("blue")) await delay(5);
-        const seen = await waitColor(name, shot, BLUE, 2000);
+        const first = await waitColor(name, shot, RED, SHOWN_HANG_MS);
+        assert.ok(first.at !== undefined, `red never shown: ${first.seen}`);
+        red.resolve();
+        const seen = await waitColor(name, shot, BLUE, SHOWN_HANG_MS);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
         const ms = seen.at - marks.get("blue")!;
         console.log(`# ${name}: second frame on screen ${ms} ms after sending`);
-        assert.ok(ms <= 1000, `blue shown ${ms} ms after sending`);
       } finally {
+        red.resolve();
+        hold.resolve();
         await tab.close();
       }
     });
@@ -162,7 +178,7 @@ for (const name of ENGINES) {
       const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 300]];
       const { tab, shot } = await openImg(timed(steps, marks));
       try {
-        const seen = await waitColor(name, shot, BLUE, 2000);
+        const seen = await waitColor(name, shot, BLUE, SHOWN_HANG_MS);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
         await delay(300);
         const later = await pixel(shot);
