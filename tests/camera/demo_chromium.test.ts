@@ -11,7 +11,7 @@ import {
   broadcastTests,
 } from "../_helpers/broadcast_chromium.ts";
 import { readImg, waitForColor } from "../_helpers/chromium.ts";
-import { until } from "../_helpers/streams.ts";
+import { delay, until } from "../_helpers/streams.ts";
 
 const GREY = { r: 48, g: 48, b: 48 }; // the demo's offline picture
 const { skip, why } = broadcastTests;
@@ -31,11 +31,18 @@ const FINGERPRINT = `(() => {
   return String(hash);
 })()`;
 
-async function fingerprints(page: Page, ms: number): Promise<Set<string>> {
+/**
+ * How long the picture may take to change or turn offline before the test fails instead of
+ * hanging (a loaded machine's fake camera, encoder and timers are late, not wrong).
+ */
+const HANG_MS = 15_000;
+
+/** The distinct pictures the <img> shows, sampled until there are `count` or HANG_MS passes. */
+async function fingerprints(page: Page, count: number): Promise<Set<string>> {
   const seen = new Set<string>();
-  for (const end = Date.now() + ms; Date.now() < end;) {
+  for (const end = Date.now() + HANG_MS; seen.size < count && Date.now() < end;) {
     seen.add(await page.evaluate<string>(FINGERPRINT));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
   }
   return seen;
 }
@@ -55,7 +62,7 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
       const viewers = [await browser.newPage(), await browser.newPage()];
       for (const viewer of viewers) await viewer.goto(link, { waitUntil: "commit" });
       for (const viewer of viewers) {
-        const offline = await waitForColor(viewer, GREY, 5000);
+        const offline = await waitForColor(viewer, GREY, HANG_MS);
         assert.ok(offline.ok, `offline before anyone broadcasts: ${JSON.stringify(offline.seen)}`);
       }
       await until(() => hub.subscribers === 2, 5000, "both viewers");
@@ -74,27 +81,24 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
       );
       assert.match(await broadcaster.getAttribute("#link", "href") ?? "", /\?exp=\d+&sig=/);
       for (const viewer of viewers) {
-        const seen = await fingerprints(viewer, 1000);
-        assert.ok(seen.size >= 3, `the viewer's picture changed ${seen.size} times in 1 s`);
+        const seen = await fingerprints(viewer, 3);
+        assert.equal(seen.size, 3, "the viewer's picture changes");
         assert.equal((await readImg(viewer)).state, "painted");
       }
 
       await broadcaster.close();
       const closed = Date.now();
       for (const viewer of viewers) {
-        const offline = await waitForColor(viewer, GREY, 5000);
+        const offline = await waitForColor(viewer, GREY, HANG_MS);
         assert.ok(
           offline.ok,
           `offline after the broadcaster closed: ${JSON.stringify(offline.seen)}`,
         );
       }
+      // Printed: offlineAfter's instant is asserted on a test clock by demo_broadcast.test.ts.
       const switched = Date.now() - closed;
       console.log(
         `offline picture painted ${switched} ms after the broadcaster closed (offlineAfter 1000)`,
-      );
-      assert.ok(
-        switched >= 500 && switched < 4000,
-        `offline ${switched} ms after closing (offlineAfter 1000)`,
       );
 
       const before = hub.stats().framesPublished;
@@ -106,8 +110,8 @@ describe("demo: webcam broadcast in Chromium with a fake camera", () => {
         "frames again",
       );
       for (const viewer of viewers) {
-        const seen = await fingerprints(viewer, 1000);
-        assert.ok(seen.size >= 3, `live again: the picture changed ${seen.size} times in 1 s`);
+        const seen = await fingerprints(viewer, 3);
+        assert.equal(seen.size, 3, "live again: the picture changes");
       }
       assert.equal(hub.subscribers, 2, "the viewers' streams stayed open throughout");
       await broadcaster.close();
