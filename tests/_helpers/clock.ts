@@ -12,8 +12,8 @@
  * const clock = installClock();
  * try {
  *   // ... arm the code under test: its setTimeout(fn, 300) is the clock's ...
- *   clock.advance(299); // fn has not run
- *   clock.advance(1); // fn ran, at Date.now() === start + 300
+ *   await clock.advance(299); // fn has not run
+ *   await clock.advance(1); // fn ran, at Date.now() === start + 300
  * } finally {
  *   clock.uninstall();
  * }
@@ -40,8 +40,12 @@ export const runtimeTimers: {
 
 /** A clock the test moves; see the module documentation. */
 export interface TestClock {
-  /** Moves the clock `ms` forward, running each timer due by then at its due time, in order. */
-  advance(ms: number): void;
+  /**
+   * Moves the clock `ms` forward, running each timer due by then at its due time, in order, each
+   * in a turn of its own as the runtime would: what a timer set off (a reader taking a chunk) runs
+   * before the next timer fires.
+   */
+  advance(ms: number): Promise<void>;
   /** Timers armed on the clock and neither run nor cleared. */
   readonly pending: number;
   /** Puts the runtime's `Date.now`, `setTimeout` and `clearTimeout` back; pending timers never run. */
@@ -71,7 +75,7 @@ export function installClock(): TestClock {
     else saved.clearTimeout.call(globalThis, id);
   };
   return {
-    advance(ms) {
+    async advance(ms) {
       const end = now + ms;
       for (;;) {
         let next: [object, { due: number; order: number; run: () => void }] | undefined;
@@ -89,6 +93,7 @@ export function installClock(): TestClock {
         timers.delete(next[0]);
         now = next[1].due;
         next[1].run();
+        await turn();
       }
       now = end;
     },
@@ -102,4 +107,21 @@ export function installClock(): TestClock {
       timers.clear();
     },
   };
+}
+
+/** A turn of the runtime's timers: microtasks queued before it have run. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => runtimeTimers.setTimeout(resolve, 0));
+}
+
+/**
+ * Whether `promise` has settled once the runtime's timers have had a turn. In-process work that a
+ * clock's timer set off (a hub handing a reader a chunk) settles within microtasks, so `false`
+ * says it was not set off, however loaded the machine.
+ */
+export async function settledAfterTurn(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  await turn();
+  return settled;
 }

@@ -70,12 +70,12 @@ describe("demo: webcam broadcast routes", () => {
         assert.equal((await demo.handler(at("/ingest", post(TOKEN, jpeg)))).status, 204);
         await until(() => viewer.parts.length === 2, 2000, "the posted frame");
         assert.equal(seen()[1], `image/jpeg ${jpeg.length}`);
-        clock.advance(299);
+        await clock.advance(299);
         assert.equal(demo.broadcast.hub.stats().source, "running", "299 ms after the frame");
         // An in-process viewer gets a part the hub sends within microtasks: one timer turn shows it.
         await delay(20);
         assert.equal(viewer.parts.length, 2, "nothing but the frame 299 ms after it");
-        clock.advance(1);
+        await clock.advance(1);
         await until(() => viewer.parts.length === 3, 2000, "the offline picture again");
         assert.equal(seen()[2], offline);
         assert.equal(
