@@ -1,7 +1,7 @@
 /**
- * A test clock, for code whose clock is the global one (the hub's deadlines): from
- * `installClock()` until `uninstall()`, `Date.now`, `setTimeout` and `clearTimeout` on the global
- * are the clock's. The library looks them up at each call, so a deadline fires when the test
+ * A test clock, for code whose clock is the global one (the hub's deadlines, watchImage): from
+ * `installClock()` until `uninstall()`, `Date.now`, `setTimeout`, `setInterval` and their clear
+ * functions on the global are the clock's. The library looks them up at each call, so a deadline fires when the test
  * advances the clock past it, and a deadline not yet due cannot fire, however loaded the machine
  * is: the test asserts the instant itself, with no window around it. The test's own waits
  * (`delay`, `until`, `within` in streams.ts) keep the runtime's timers ({@linkcode runtimeTimers}).
@@ -25,7 +25,11 @@ type TimerFn = (...args: unknown[]) => void;
 type Globals = {
   setTimeout: (fn: TimerFn, ms?: number, ...args: unknown[]) => unknown;
   clearTimeout: (id: unknown) => void;
+  setInterval: (fn: TimerFn, ms?: number, ...args: unknown[]) => unknown;
+  clearInterval: (id: unknown) => void;
 };
+/** A timer on the clock: due at `due`, again every `every` ms for an interval. */
+type Timer = { due: number; order: number; every?: number; run: () => void };
 
 const g = globalThis as unknown as Globals;
 
@@ -48,7 +52,7 @@ export interface TestClock {
   advance(ms: number): Promise<void>;
   /** Timers armed on the clock and neither run nor cleared. */
   readonly pending: number;
-  /** Puts the runtime's `Date.now`, `setTimeout` and `clearTimeout` back; pending timers never run. */
+  /** Puts the runtime's `Date.now` and timer functions back; pending timers never run. */
   uninstall(): void;
 }
 
@@ -58,19 +62,28 @@ export interface TestClock {
  */
 export function installClock(): TestClock {
   const realNow = Date.now;
-  const saved = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout };
+  const saved: Globals = {
+    setTimeout: g.setTimeout,
+    clearTimeout: g.clearTimeout,
+    setInterval: g.setInterval,
+    clearInterval: g.clearInterval,
+  };
   let now = realNow();
   let armed = 0;
   /** Armed timers by id (an object, so it never equals a runtime's numeric id). */
-  const timers = new Map<object, { due: number; order: number; run: () => void }>();
+  const timers = new Map<object, Timer>();
   Date.now = () => now;
-  g.setTimeout = (fn, ms, ...args) => {
+  // Whole milliseconds, as the runtimes keep them (backoff asks for fractions).
+  const arm = (fn: TimerFn, ms: number | undefined, args: unknown[], repeat: boolean): object => {
     const id = {};
-    const delay = Math.max(0, Number(ms) || 0);
-    timers.set(id, { due: now + delay, order: armed++, run: () => fn(...args) });
+    const delay = Math.max(0, Math.ceil(Number(ms) || 0));
+    const every = repeat ? Math.max(1, delay) : undefined;
+    timers.set(id, { due: now + delay, order: armed++, every, run: () => fn(...args) });
     return id;
   };
-  g.clearTimeout = (id) => {
+  g.setTimeout = (fn, ms, ...args) => arm(fn, ms, args, false);
+  g.setInterval = (fn, ms, ...args) => arm(fn, ms, args, true);
+  g.clearTimeout = g.clearInterval = (id) => {
     if (typeof id === "object" && id !== null && timers.has(id)) timers.delete(id);
     else saved.clearTimeout.call(globalThis, id);
   };
@@ -78,7 +91,7 @@ export function installClock(): TestClock {
     async advance(ms) {
       const end = now + ms;
       for (;;) {
-        let next: [object, { due: number; order: number; run: () => void }] | undefined;
+        let next: [object, Timer] | undefined;
         for (const entry of timers) {
           const [, timer] = entry;
           if (timer.due > end) continue;
@@ -90,9 +103,11 @@ export function installClock(): TestClock {
           }
         }
         if (!next) break;
-        timers.delete(next[0]);
-        now = next[1].due;
-        next[1].run();
+        const [id, timer] = next;
+        timers.delete(id);
+        now = timer.due;
+        if (timer.every !== undefined) timers.set(id, { ...timer, due: now + timer.every });
+        timer.run();
         await turn();
       }
       now = end;
@@ -102,8 +117,7 @@ export function installClock(): TestClock {
     },
     uninstall() {
       Date.now = realNow;
-      g.setTimeout = saved.setTimeout;
-      g.clearTimeout = saved.clearTimeout;
+      Object.assign(g, saved);
       timers.clear();
     },
   };
