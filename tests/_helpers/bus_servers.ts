@@ -27,8 +27,8 @@ export interface BusServer {
 
 /**
  * Starts `command` and resolves once its output (stdout and stderr) matches
- * `ready`, with the output so far; kills it and rejects if it exits first or
- * is not ready in `timeoutMs`.
+ * `ready`, with the output so far; kills it and rejects if it exits (all its
+ * output read) first or is not ready in `timeoutMs`.
  */
 export async function spawnUntil(
   command: string,
@@ -68,8 +68,10 @@ export async function spawnUntil(
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
     child.once("error", (error) => fail(new Error(`cannot start ${command}: ${error.message}`)));
+    // "close", not "exit": a child's exit can be reported before its last output is read (Deno,
+    // under load: "camera: published 30 frames" came after the exit and failed a ready child).
     child.once(
-      "exit",
+      "close",
       (code) => fail(new Error(`${command} exited (${code}) before ready:\n${log}`)),
     );
   });

@@ -26,6 +26,33 @@ export const engineTests: { skip: boolean; why: string } = {
     : "",
 };
 
+/**
+ * `engineTests` for a test that engine `name` runs unless it is `unless`, which cannot pass it for
+ * `reason` (the suffix says so).
+ */
+export function engineTestsUnless(
+  name: EngineName,
+  unless: EngineName,
+  reason: string,
+): { skip: boolean; why: string } {
+  if (engineTests.skip || name !== unless) return engineTests;
+  return { skip: true, why: ` (skipped on ${name}: ${reason})` };
+}
+
+/** `engineTests` for a top-level HTML push: Chromium renders no multipart documents. */
+export function documentTests(name: EngineName): { skip: boolean; why: string } {
+  return engineTestsUnless(
+    name,
+    "chromium",
+    "it renders no multipart documents; pushInto shows them",
+  );
+}
+
+/** Whether two colours are within 40 per channel: the same picture, drawn and compressed. */
+export function nearColor(a: Rgb, b: Rgb): boolean {
+  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
+}
+
 /** One open page. */
 export interface EngineTab {
   /** Runs `expression` (JavaScript as text: the tests type-check without the DOM library). */
@@ -149,7 +176,7 @@ export async function pollFor<T>(
 }
 
 /**
- * Screenshots `tab` until the pixel at (16, 16) is within 40 of `color` per channel, or
+ * Screenshots `tab` until the pixel at (16, 16) is near `color` ({@linkcode nearColor}), or
  * `timeoutMs` passes; whether it was.
  */
 export async function untilShown(tab: EngineTab, color: Rgb, timeoutMs: number): Promise<boolean> {
@@ -159,13 +186,18 @@ export async function untilShown(tab: EngineTab, color: Rgb, timeoutMs: number):
     const pixel = await tab.screenshot().then((png) => pngPixel(png, 16, 16)).catch(() =>
       undefined
     );
-    if (
-      pixel &&
-      [pixel.r - color.r, pixel.g - color.g, pixel.b - color.b].every((d) => Math.abs(d) < 40)
-    ) {
-      return true;
-    }
+    if (pixel && nearColor(pixel, color)) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/**
+ * Whether the page's `<img id="img">` is a broken image: loaded, with no picture (what an ending
+ * that leaves an empty or cut part shows).
+ */
+export function isBrokenImage(tab: EngineTab): Promise<boolean> {
+  return tab.evaluate<boolean>(
+    `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
+  );
 }

@@ -1,4 +1,5 @@
 import { concatBytes } from "../../lib/shared/bytes.ts";
+import { runtimeTimers } from "./clock.ts";
 
 /** Small stream utilities shared by tests. */
 
@@ -38,19 +39,19 @@ export async function* rechunk(bytes: Uint8Array, sizes: number[]): AsyncGenerat
 
 /** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => runtimeTimers.setTimeout(resolve, ms));
 }
 
 /** Rejects if `promise` has not settled within `ms`, naming `what`. */
 export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+    timer = runtimeTimers.setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);
   } finally {
-    clearTimeout(timer);
+    runtimeTimers.clearTimeout(timer);
   }
 }
 

@@ -9,10 +9,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Part } from "../../lib/push/part.ts";
 import {
+  documentTests,
   type Engine,
   ENGINES,
   engineTests,
+  isBrokenImage,
   launchEngine,
+  nearColor,
   pollFor,
   untilShown,
 } from "../_helpers/engines.ts";
@@ -26,12 +29,10 @@ import {
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
+import { delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const near = (a: Rgb, b: Rgb): boolean =>
-  Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
 
 const FRAMES: Part[] = [RED, BLUE].map((color) => ({
   contentType: "image/jpeg",
@@ -50,7 +51,7 @@ const GAP = 100;
 async function onScreen(tab: { screenshot(): Promise<Uint8Array> }): Promise<Rgb> {
   let shown = await pngPixel(await tab.screenshot(), 16, 16);
   for (let i = 0; i < 3 && shown.r + shown.g + shown.b === 0; i++) {
-    await sleep(200);
+    await delay(200);
     shown = await pngPixel(await tab.screenshot(), 16, 16);
   }
   return shown;
@@ -71,7 +72,7 @@ function pushEnd(): { onEnd: () => void; ended: () => Promise<boolean> } {
   const end = new Promise<boolean>((resolve) => (onEnd = () => resolve(true)));
   return {
     onEnd,
-    ended: () => Promise.race([end, sleep(ENDED_WITHIN).then(() => false)]),
+    ended: () => Promise.race([end, delay(ENDED_WITHIN).then(() => false)]),
   };
 }
 const IMG_PAGE = `<!doctype html><body style="margin:0"><img id="img" src="/stream"></body>`;
@@ -133,29 +134,22 @@ for (const name of ENGINES) {
               // The last frame sent: BLUE, unless a deadline came first on a busy machine.
               const last = [RED, BLUE][delivered.at(-1)!];
               await untilShown(tab, last, SHOWN_WITHIN);
-              await sleep(STILL_AFTER);
+              await delay(STILL_AFTER);
               const shown = await onScreen(tab);
               assert.ok(
-                near(shown, last),
+                nearColor(shown, last),
                 `after the end the image shows ${JSON.stringify(shown)}`,
               );
-              const broken = await tab.evaluate<boolean>(
-                `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
-              );
-              assert.equal(broken, false, "a broken image after the end");
+              assert.equal(await isBrokenImage(tab), false, "a broken image after the end");
             } finally {
               await tab.close();
             }
           });
 
-          const docSkip = skip || name === "chromium";
-          const docWhy = why ||
-            (name === "chromium"
-              ? " (skipped on chromium: it renders no multipart documents)"
-              : "");
-          it(`a top-level HTML push keeps its last page: ${how}${docWhy}`, {
+          const doc = documentTests(name);
+          it(`a top-level HTML push keeps its last page: ${how}${doc.why}`, {
             ...opts,
-            skip: docSkip,
+            skip: doc.skip,
           }, async () => {
             const delivered: number[] = [];
             const push = pushEnd();
@@ -175,7 +169,7 @@ for (const name of ENGINES) {
               assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
               const last = JSON.stringify(["First Page", "Last Page"][delivered.at(-1)!]);
               await pollFor(tab, `${text} === ${last}`, SHOWN_WITHIN);
-              await sleep(STILL_AFTER);
+              await delay(STILL_AFTER);
               assert.equal(JSON.stringify(await tab.evaluate<string>(text)), last);
             } finally {
               await tab.close();

@@ -4,7 +4,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedImage, watchImage } from "../../lib/browser/watch_image.ts";
-import { delay, SLACK_MS, until } from "../_helpers/streams.ts";
+import { installClock } from "../_helpers/clock.ts";
+import { delay, until } from "../_helpers/streams.ts";
 
 /** An object shaped like an <img>: fires its listeners on demand, records src changes. */
 function fakeImage(
@@ -45,41 +46,49 @@ describe("watchImage", () => {
   it("reloads a push with no new frame for stallMs, with a fresh URL", async () => {
     const img = fakeImage();
     const reasons: string[] = [];
-    const started = Date.now();
+    const clock = installClock();
     const stop = watchImage(img, {
       stallMs: 200,
       retryMs: 20,
       onReload: (i) => reasons.push(i.reason),
     });
     try {
-      // stallMs, then a 10-20 ms wait; a loaded machine may fire the timers late.
-      await until(() => img.sources.length > 0, 220 + SLACK_MS, "a reload", 5);
-      const ms = Date.now() - started;
-      assert.ok(ms >= 200 && ms <= 220 + SLACK_MS, `reloaded after ${ms} ms`);
+      // The stall is seen at 200 ms (checks every 50 ms), then the reload waits 10-20 ms.
+      await clock.advance(209);
+      assert.deepEqual(img.sources, [], "no reload before stallMs and the retry wait");
+      await clock.advance(11);
       assert.deepEqual(reasons, ["stall"]);
+      assert.equal(img.sources.length, 1);
       assert.match(img.sources[0], /^http:\/\/cam\.test\/stream\?reload=\d+$/);
     } finally {
       stop();
+      clock.uninstall();
     }
   });
 
   it("does not reload while frames keep coming (load events)", async () => {
     const img = fakeImage();
-    // Frames 30 ms apart for twice stallMs: only a gap of 10 frames on a loaded machine looks stalled.
+    const clock = installClock();
+    // A frame every 299 ms with stallMs 300: the gap never reaches stallMs.
     const stop = watchImage(img, { stallMs: 300, retryMs: 10 });
     try {
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 10; i++) {
+        await clock.advance(299);
         img.fire("load");
-        await delay(30);
       }
       assert.deepEqual(img.sources, []);
+      await clock.advance(300 + 10); // frames stop: a stall, seen by the next check, then a retry
+      await clock.advance(75);
+      assert.equal(img.sources.length, 1, "the reload once frames stopped");
     } finally {
       stop();
+      clock.uninstall();
     }
   });
 
   it("backs off after errors, and stop() ends it all", async () => {
     const img = fakeImage();
+    const clock = installClock();
     const waits: number[] = [];
     let last = Date.now();
     const stop = watchImage(img, {
@@ -92,19 +101,24 @@ describe("watchImage", () => {
         queueMicrotask(() => img.fire("error"));
       },
     });
-    img.fire("error");
-    // Waits of 20-40, 40-80, 80-160, 160-320 ms: 4 tries take 300-600 ms, more on a loaded machine.
-    await until(() => waits.length >= 4, 600 + SLACK_MS, () => `4 tries, got ${waits}`, 5);
-    stop();
-    const count = img.sources.length;
-    img.fire("error");
-    await delay(400);
-    assert.equal(img.sources.length, count, "no reload after stop(), even on an error event");
-    // Try i waits at least half of retryMs * 2^i (a late timer only makes it longer): it doubles.
-    waits.slice(0, 4).forEach((wait, i) => {
-      assert.ok(wait >= 20 * 2 ** i - 2, `try ${i + 1} waited ${wait} ms: ${waits}`);
-      assert.ok(wait <= 40 * 2 ** i + SLACK_MS, `try ${i + 1} waited ${wait} ms: ${waits}`);
-    });
+    try {
+      img.fire("error");
+      // Waits of 20-40, 40-80, 80-160, 160-320 ms: 4 tries within 600 ms of the clock.
+      await clock.advance(600);
+      assert.ok(waits.length >= 4, `4 tries, got ${waits}`);
+      stop();
+      const count = img.sources.length;
+      img.fire("error");
+      await clock.advance(20_000);
+      assert.equal(img.sources.length, count, "no reload after stop(), even on an error event");
+      // Try i waits half to all of retryMs * 2^i: it doubles.
+      waits.slice(0, 4).forEach((wait, i) => {
+        assert.ok(wait >= 20 * 2 ** i && wait <= 40 * 2 ** i, `try ${i + 1} waited ${wait} ms`);
+      });
+    } finally {
+      stop();
+      clock.uninstall();
+    }
   });
 
   it("a frame received resets the attempt count; the reload URL keeps the page's query", async () => {

@@ -25,6 +25,8 @@ const VIEWERS = Number(process.env?.CLUSTER_VIEWERS ?? (runtime === "bun" ? 80 :
 const KILL = process.env?.CLUSTER_KILL !== "0";
 const FRAMES = Number(process.env?.CLUSTER_FRAMES ?? 30);
 const FPS = 10;
+/** How long a wait for an event may take before the test fails instead of hanging. */
+const HANG_MS = 60_000;
 /** The edge commands, per runtime; a function, as workerd has no file URLs to resolve. */
 function edgeCommands(): [string, string[]][] {
   const bin = fileURLToPath(new URL("../../node_modules/.bin/", import.meta.url));
@@ -148,24 +150,31 @@ async function cluster(kind: "nats" | "redis"): Promise<void> {
     const alive = KILL ? 2 : 3;
     const victimViewers = KILL ? viewers[2] : [];
     if (KILL) {
-      await until(() => victimViewers[0].seen.seqs.at(-1)! >= FRAMES / 2, 20_000, "halfway");
+      await until(() => victimViewers[0].seen.seqs.at(-1)! >= FRAMES / 2, HANG_MS, "halfway");
       await edges[2].kill();
     }
     await camera;
     const seconds = (performance.now() - cameraStarted) / 1000;
     const last = FRAMES - 1;
     const live = viewers.slice(0, alive).flat();
+    // These waits end on the event; their bounds only turn a hang into a failure (a loaded run
+    // saw viewers 8 s behind the camera: latest wins keeps them up to date, not on time).
     await until(
       () => live.every((v) => v.seen.seqs.at(-1) === last),
-      10_000,
+      HANG_MS,
       () =>
         `the last frame: ${live.filter((v) => v.seen.seqs.at(-1) !== last).length} viewers lack it`,
     );
     const cpuAfter = await Promise.all(edges.slice(0, alive).map((edge) => stats(edge.url)));
-    assert.equal(published.size, FRAMES, "the reference subscriber saw every frame");
+    // The reference digests each frame before counting it: it may be behind the viewers.
+    await until(
+      () => published.size === FRAMES,
+      HANG_MS,
+      "the reference subscriber saw every frame",
+    );
     await until(
       () => victimViewers.every((v) => v.seen.broke),
-      5000,
+      HANG_MS,
       "the killed edge's viewers broke",
     );
     for (const [i, { seen }] of live.entries()) {
@@ -191,8 +200,9 @@ async function cluster(kind: "nats" | "redis"): Promise<void> {
         } ms, ` +
         `CPU per edge ${cpu.join(", ")}`,
     );
-    // Latest wins for a slow viewer, but on loopback most frames reach everyone.
-    assert.ok(Math.min(...delivered) >= FRAMES / 3, `a viewer got only ${Math.min(...delivered)}`);
+    // How many frames a viewer got is the pace of this process's viewers (latest wins for a slow
+    // one: a loaded run's got 2 of 30), printed above, not asserted; every frame to every viewer
+    // is asserted in mixed mode on the same buses by tests/bus/_scenarios.ts.
     controller.abort();
     await Promise.all([reference, ...viewers.flat().map((v) => v.done)]);
   } finally {

@@ -3,19 +3,18 @@
 // is said in view and opens no camera; live shows the count; Stop releases the camera, stops the
 // frames and says so, and nothing overwrites it. BROADCAST_SCREENSHOTS=<folder> saves the three
 // states as broadcast-refused.png, broadcast-live.png and broadcast-stopped.png.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { createDemo, type Demo } from "../../examples/demo/demo.ts";
-import { launchChromium } from "../_helpers/chromium.ts";
-import { runtime } from "../_helpers/runtime.ts";
-import { serve, type Served } from "../_helpers/serve.ts";
+import type { Page } from "playwright-core";
+import {
+  BROADCAST_TOKEN as TOKEN,
+  broadcastInChromium,
+  broadcastTests,
+} from "../_helpers/broadcast_chromium.ts";
 import { until } from "../_helpers/streams.ts";
 
-const TOKEN = "publisher-token-0123456789";
 const VIEWPORT = { width: 1000, height: 700 };
-const skip = runtime !== "node";
-const why = skip ? ` (skipped on ${runtime}: Chromium is slow to start; runs once, on Node)` : "";
+const { skip, why } = broadcastTests;
 
 /** The status line's text and class, whether it is inside the viewport, and the preview's state. */
 async function seen(page: Page): Promise<
@@ -37,24 +36,12 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe("demo: the /broadcast page in Chromium", () => {
-  let browser: Browser | undefined;
-  let server: Served | undefined;
-  let demo: Demo | undefined;
-  before(async () => {
-    if (skip) return;
-    demo = createDemo({ width: 160, height: 120, token: TOKEN, offlineAfter: 1000 });
-    server = await serve(demo.handler);
-    browser = await launchChromium({ fakeCamera: true });
-  });
-  after(async () => {
-    demo?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = broadcastInChromium();
 
   it(`a refused token is said where the eye is, and no camera opens${why}`, { skip }, async () => {
-    const page = await browser!.newPage({ viewport: VIEWPORT });
-    await page.goto(`${server!.url}broadcast#token=not-the-token-at-all`);
+    const { browser, demo, server } = rig();
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(`${server.url}broadcast#token=not-the-token-at-all`);
     await page.waitForFunction(() =>
       /refused/.test(document.getElementById("status")!.textContent!)
     );
@@ -64,7 +51,7 @@ describe("demo: the /broadcast page in Chromium", () => {
     assert.equal(state.kind, "error");
     assert.ok(state.inView, "the status line is inside 1000×700");
     assert.equal(state.camera, false, "no preview for a refused token");
-    assert.equal(demo!.broadcast.hub.stats().framesPublished, 0);
+    assert.equal(demo.broadcast.hub.stats().framesPublished, 0);
     await screenshot(page, "refused");
     await page.close();
   });
@@ -72,9 +59,10 @@ describe("demo: the /broadcast page in Chromium", () => {
   it(`live, then Stop: the camera is released, frames stop, the status says so${why}`, {
     skip,
   }, async () => {
-    const hub = demo!.broadcast.hub;
-    const page = await browser!.newPage({ viewport: VIEWPORT });
-    await page.goto(`${server!.url}broadcast#token=${TOKEN}&fps=10`);
+    const { browser, demo, server } = rig();
+    const hub = demo.broadcast.hub;
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(`${server.url}broadcast#token=${TOKEN}&fps=10`);
     await until(() => hub.stats().framesPublished >= 5, 10_000, "frames from the page");
     const live = await seen(page);
     assert.match(live.text, /^live: \d+ frames sent at 10 fps$/);

@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { delay, inWindow, SLACK_MS, until, within } from "../_helpers/streams.ts";
+import { delay, until, within } from "../_helpers/streams.ts";
 import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
 import { trackTimers } from "../_helpers/timers.ts";
+import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
 
 const decoder = new TextDecoder();
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -303,23 +304,26 @@ describe("PushHub: limits, snapshot, close", () => {
 
 describe("PushHub: timing", () => {
   it("keep-alive resends the latest frame to an idle subscriber every keepAlive ms", async () => {
-    const hub = new PushHub({ keepAlive: 100, idleTimeout: 10_000 });
-    const reader = hub.response(lavf()).body!.getReader();
-    await reader.read();
-    hub.publish(text("still"));
-    await readChunk(reader);
-    for (let i = 0; i < 3; i++) {
-      // Each resend comes keepAlive ms after the last frame, not before, not much later.
-      const chunk = await inWindow(
-        Date.now(),
-        90,
-        100 + SLACK_MS,
-        `resend ${i}`,
-        readChunk(reader),
-      );
-      assert.match(chunk, /\r\n\r\nstill\r\n--/, `resend ${i} is the latest frame`);
+    const clock = installClock();
+    try {
+      const hub = new PushHub({ keepAlive: 100, idleTimeout: 10_000 });
+      const reader = hub.response(lavf()).body!.getReader();
+      await reader.read();
+      hub.publish(text("still"));
+      await readChunk(reader);
+      for (let i = 0; i < 3; i++) {
+        // Each resend comes keepAlive ms after the last frame, to the millisecond.
+        const next = readChunk(reader);
+        await clock.advance(99);
+        assert.equal(await settledAfterTurn(next), false, `resend ${i} before 100 ms`);
+        await clock.advance(1);
+        const chunk = await within(2000, `resend ${i}`, next);
+        assert.match(chunk, /\r\n\r\nstill\r\n--/, `resend ${i} is the latest frame`);
+      }
+      hub.close();
+    } finally {
+      clock.uninstall();
     }
-    hub.close();
   });
 
   it("dropSame: a byte-equal frame is not sent again, a different one is", async () => {
@@ -418,38 +422,44 @@ describe("PushHub: timing", () => {
   });
 
   it("idleTimeout ends a subscriber cleanly when nothing is published, at idleTimeout", async () => {
-    const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
-    const wire = await inWindow(
-      Date.now(),
-      78,
-      80 + SLACK_MS,
-      "idle end",
-      readAll(idle.response(lavf()).body!),
-    );
-    assert.equal(wire, "\r\n--i--\r\n");
-    assert.equal(idle.subscribers, 0);
+    const clock = installClock();
+    try {
+      const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
+      const reader = idle.response(lavf()).body!.getReader();
+      const wire = readRest(reader);
+      await clock.advance(79);
+      assert.equal(await settledAfterTurn(wire), false, "ended before idleTimeout");
+      await clock.advance(1);
+      assert.equal(await within(2000, "idle end", wire), "\r\n--i--\r\n");
+      assert.equal(idle.subscribers, 0);
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it("maxDuration ends a subscriber at maxDuration while keep-alives keep it from going idle", async () => {
-    const capped = new PushHub({
-      maxDuration: 300,
-      keepAlive: 30,
-      idleTimeout: 10_000,
-      boundary: "m",
-    });
-    capped.publish(text("x"));
-    const wire = await inWindow(
-      Date.now(),
-      298,
-      300 + SLACK_MS,
-      "maxDuration end",
-      readAll(capped.response(lavf()).body!),
-    );
-    // The keep-alives it got show the stream was alive until maxDuration ended it, cleanly.
-    const frames = replaceBodies(wire, "m");
-    assert.ok(frames.length >= 3 && frames.every((f) => f === "x"), `frames: ${frames}`);
-    assert.ok(wire.endsWith("\r\n--m--\r\n"));
-    assert.equal(capped.subscribers, 0);
+    const clock = installClock();
+    try {
+      const capped = new PushHub({
+        maxDuration: 300,
+        keepAlive: 30,
+        idleTimeout: 10_000,
+        boundary: "m",
+      });
+      capped.publish(text("x"));
+      const wire = readRest(capped.response(lavf()).body!.getReader());
+      await clock.advance(299);
+      assert.equal(await settledAfterTurn(wire), false, "ended before maxDuration");
+      await clock.advance(1);
+      const sent = await within(2000, "maxDuration end", wire);
+      // The keep-alives it got show the stream was alive until maxDuration ended it, cleanly.
+      const frames = replaceBodies(sent, "m");
+      assert.ok(frames.length >= 3 && frames.every((f) => f === "x"), `frames: ${frames}`);
+      assert.ok(sent.endsWith("\r\n--m--\r\n"));
+      assert.equal(capped.subscribers, 0);
+    } finally {
+      clock.uninstall();
+    }
   });
 });
 

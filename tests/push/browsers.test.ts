@@ -11,44 +11,51 @@ import { pushResponse } from "../../lib/push/response.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { threePages } from "../../examples/three_pages.ts";
 import {
+  documentTests,
   type Engine,
   type EngineName,
   ENGINES,
   engineTests,
+  isBrokenImage,
   launchEngine,
+  nearColor,
 } from "../_helpers/engines.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
 import { serve, type Served } from "../_helpers/serve.ts";
+import { deferred, delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
 const opts = { skip, timeout: 30_000 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** When the source yields each part, by name. */
 type Marks = Map<string, number>;
 
-/** A source: `[name, part, msBefore]` steps; records when each part is handed to the encoder. */
+/**
+ * A source: `[name, part, before]` steps, `before` a wait in ms or what to wait for; records when
+ * each part is handed to the encoder. With `hold`, the push stays open until it settles.
+ */
 async function* timed(
-  steps: [string, Part, number][],
+  steps: [string, Part, number | Promise<unknown>][],
   marks: Marks,
-  tail = 0,
+  hold?: Promise<void>,
 ): AsyncGenerator<Part> {
-  for (const [name, part, wait] of steps) {
-    await sleep(wait);
+  for (const [name, part, before] of steps) {
+    await (typeof before === "number" ? delay(before) : before);
     marks.set(name, Date.now());
     yield part;
   }
   // No await after the last part unless asked (tests/browser/ending.test.ts has every ending).
-  if (tail > 0) await sleep(tail);
+  await hold;
 }
+
+/**
+ * How long a colour may take to reach the screen before the test fails instead of hanging; the
+ * latencies are printed, not asserted (a loaded machine's, they belong to no bar).
+ */
+const SHOWN_HANG_MS = 10_000;
 
 const jpeg = (color: Rgb): Part => ({ contentType: "image/jpeg", body: solidJpeg(color) });
-
-function near(a: Rgb, b: Rgb): boolean {
-  return Math.abs(a.r - b.r) < 40 && Math.abs(a.g - b.g) < 40 && Math.abs(a.b - b.b) < 40;
-}
 
 /** The colour at the image's centre on screen; retries while the engine cannot capture yet. */
 async function pixel(shot: () => Promise<Uint8Array>): Promise<Rgb | undefined> {
@@ -56,7 +63,7 @@ async function pixel(shot: () => Promise<Uint8Array>): Promise<Rgb | undefined> 
     try {
       return await pngPixel(await shot(), 16, 16);
     } catch {
-      await sleep(20);
+      await delay(20);
     }
   }
   return undefined;
@@ -74,10 +81,10 @@ async function waitColor(
   while (Date.now() < end) {
     const seenNow = await pixel(shot);
     const now = Date.now();
-    if (seenNow && near(seenNow, color)) return { at: now, seen };
+    if (seenNow && nearColor(seenNow, color)) return { at: now, seen };
     const text = seenNow ? `${seenNow.r},${seenNow.g},${seenNow.b}` : "no screenshot";
     if (text !== seen.at(-1)) seen.push(text);
-    await sleep(engine === "chromium" ? 5 : 0);
+    await delay(engine === "chromium" ? 5 : 0);
   }
   return { at: undefined, seen };
 }
@@ -126,33 +133,40 @@ for (const name of ENGINES) {
       return { tab, shot: () => tab.screenshot() };
     }
 
-    it(`a lone frame is painted within 1 s${why}`, opts, async () => {
+    it(`a lone frame is painted while nothing follows it${why}`, opts, async () => {
       const marks: Marks = new Map();
-      const { tab, shot } = await openImg(timed([["red", jpeg(RED), 0]], marks, 3000));
+      const hold = deferred();
+      const { tab, shot } = await openImg(timed([["red", jpeg(RED), 0]], marks, hold.promise));
       try {
-        const seen = await waitColor(name, shot, RED, 2500);
+        const seen = await waitColor(name, shot, RED, SHOWN_HANG_MS);
         const sent = marks.get("red");
         assert.ok(sent !== undefined && seen.at !== undefined, `red never shown: ${seen.seen}`);
         console.log(`# ${name}: lone frame on screen ${seen.at - sent} ms after sending`);
-        assert.ok(seen.at - sent <= 1000, `red shown ${seen.at - sent} ms after sending`);
       } finally {
+        hold.resolve();
         await tab.close();
       }
     });
 
-    it(`the newest frame is shown${why}`, opts, async () => {
+    it(`the newest frame is shown, while nothing follows it${why}`, opts, async () => {
       const marks: Marks = new Map();
-      const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 600]];
-      const { tab, shot } = await openImg(timed(steps, marks, 3000));
+      const red = deferred(), hold = deferred();
+      const steps: [string, Part, number | Promise<void>][] = [
+        ["red", jpeg(RED), 0],
+        ["blue", jpeg(BLUE), red.promise], // once red is on screen
+      ];
+      const { tab, shot } = await openImg(timed(steps, marks, hold.promise));
       try {
-        await waitColor(name, shot, RED, 1000);
-        while (!marks.has("blue")) await sleep(5);
-        const seen = await waitColor(name, shot, BLUE, 2000);
+        const first = await waitColor(name, shot, RED, SHOWN_HANG_MS);
+        assert.ok(first.at !== undefined, `red never shown: ${first.seen}`);
+        red.resolve();
+        const seen = await waitColor(name, shot, BLUE, SHOWN_HANG_MS);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
         const ms = seen.at - marks.get("blue")!;
         console.log(`# ${name}: second frame on screen ${ms} ms after sending`);
-        assert.ok(ms <= 1000, `blue shown ${ms} ms after sending`);
       } finally {
+        red.resolve();
+        hold.resolve();
         await tab.close();
       }
     });
@@ -164,31 +178,24 @@ for (const name of ENGINES) {
       const steps: [string, Part, number][] = [["red", jpeg(RED), 0], ["blue", jpeg(BLUE), 300]];
       const { tab, shot } = await openImg(timed(steps, marks));
       try {
-        const seen = await waitColor(name, shot, BLUE, 2000);
+        const seen = await waitColor(name, shot, BLUE, SHOWN_HANG_MS);
         assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
-        await sleep(300);
+        await delay(300);
         const later = await pixel(shot);
         assert.ok(
-          later && near(later, BLUE),
+          later && nearColor(later, BLUE),
           `after the end the image shows ${JSON.stringify(later)}`,
         );
-        const broken = await tab.evaluate<boolean>(
-          `document.getElementById("img").complete && document.getElementById("img").naturalWidth === 0`,
-        );
-        assert.equal(broken, false, "the <img> is a broken image after the end");
+        assert.equal(await isBrokenImage(tab), false, "the <img> is a broken image after the end");
       } finally {
         await tab.close();
       }
     });
 
-    const docSkip = skip || name === "chromium";
-    const docWhy = why ||
-      (name === "chromium"
-        ? " (skipped on chromium: it renders no multipart documents; see push_into)"
-        : "");
+    const doc = documentTests(name);
     it(
-      `a top-level HTML push ends on its last page${docWhy}`,
-      { ...opts, skip: docSkip },
+      `a top-level HTML push ends on its last page${doc.why}`,
+      { ...opts, skip: doc.skip },
       async () => {
         respond = (request) => pushResponse(threePages(300), { request });
         const tab = await engine.open(`${server.url}stream`);
@@ -206,7 +213,7 @@ for (const name of ENGINES) {
               texts.push(text);
               since = Date.now();
             }
-            await sleep(20);
+            await delay(20);
           }
           assert.equal(texts.at(-1)?.trim(), "Third Page", `pages shown: ${JSON.stringify(texts)}`);
         } finally {
