@@ -168,7 +168,7 @@ for (const name of ENGINES) {
             try {
               assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
               const last = JSON.stringify(["First Page", "Last Page"][delivered.at(-1)!]);
-              await pollFor(tab, `${text} === ${last}`, SHOWN_WITHIN);
+              await pollFor(tab, `(${text}) === ${last}`, SHOWN_WITHIN);
               await delay(STILL_AFTER);
               assert.equal(JSON.stringify(await tab.evaluate<string>(text)), last);
             } finally {
