@@ -147,11 +147,13 @@ export function latencies(
 }
 
 /**
- * Asserts payloads were seen on time: the median within 50 ms of the yield, and every one before
- * the next payload was yielded (the first value yielded half a `STEP_MS` or more later; for the
- * last, `STEP_MS - 10` ms after its own yield). A client that holds a payload back until the next
- * part starts sees it only after that yield, so it fails however the machine is loaded, while a
- * stall that delays the next yield as much as the client does not fail an on-time client.
+ * Asserts payloads were seen on time: the median within 50 ms of the yield, and every one but the
+ * last before the next payload was yielded (the first value yielded half a `STEP_MS` or more
+ * later). A client that holds a payload back until the next part starts sees it only after that
+ * yield, so it fails however the machine is loaded, while a stall that delays the next yield as
+ * much as the client does not fail an on-time client. The last has no next payload: the response
+ * ends right after it, so a client holding it back to the end looks the same as one that is late
+ * on a loaded machine (a fixed window failed a loaded CI run at 168 ms); the median bounds it.
  * Returns the latencies.
  */
 export function assertOnTime(
@@ -168,8 +170,8 @@ export function assertOnTime(
   const yields = values.map((value) => yieldedAt.get(value)!);
   yields.forEach((yielded, i) => {
     const later = yields.filter((t) => t >= yielded + STEP_MS / 2);
-    const next = later.length > 0 ? Math.min(...later) : yielded + STEP_MS - 10;
-    if (!(yielded + ms[i] < next)) {
+    if (later.length === 0) return;
+    if (!(yielded + ms[i] < Math.min(...later))) {
       throw new Error(`${shown}, ${values[i]} was seen only after the next payload was yielded`);
     }
   });
