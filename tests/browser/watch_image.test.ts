@@ -108,9 +108,11 @@ describe("watchImage", () => {
       assert.ok(waits.length >= 4, `4 tries, got ${waits}`);
       stop();
       const count = img.sources.length;
+      const tries = waits.length;
       img.fire("error");
       await clock.advance(20_000);
       assert.equal(img.sources.length, count, "no reload after stop(), even on an error event");
+      assert.equal(waits.length, tries, "no reload attempt (onReload) after stop()");
       // Try i waits half to all of retryMs * 2^i: it doubles.
       waits.slice(0, 4).forEach((wait, i) => {
         assert.ok(wait >= 20 * 2 ** i && wait <= 40 * 2 ** i, `try ${i + 1} waited ${wait} ms`);
