@@ -164,10 +164,10 @@ describe("graphqlResponse: heartbeats", () => {
     const clock = installClock();
     try {
       const event = deferred();
-      async function* events() {
+      const events = async function* () {
         await event.promise;
         yield { data: { n: 1 } };
-      }
+      };
       const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
         heartbeat: 100,
       });
@@ -219,10 +219,10 @@ describe("graphqlResponse: heartbeats", () => {
     const clock = installClock();
     try {
       const second = deferred();
-      async function* afterTwoBeats() {
+      const afterTwoBeats = async function* () {
         await second.promise;
         yield { incremental: [{ data: { b: 2 }, path: [] }], hasNext: false };
-      }
+      };
       let beats = 0;
       const response = graphqlResponse(request(), incremental(afterTwoBeats()), { heartbeat: 40 });
       const body = chunks(response, (text) => {
