@@ -55,6 +55,30 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   }
 }
 
+/**
+ * Reads until `needle` has arrived, or the stream has ended; returns everything read (one char
+ * per byte).
+ */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  needle: string,
+): Promise<string> {
+  let text = "";
+  while (!text.includes(needle)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += latin1(value);
+  }
+  return text;
+}
+
+/**
+ * How long a test waits for bytes that can only be missing when something holds them back,
+ * because the test withholds what would follow them until the end: not a latency bound (their
+ * arrival at all is the proof), only where waiting for a "never" stops.
+ */
+export const HELD_BACK_MS = 10_000;
+
 /** A promise with its resolve function, for sources a test drives step by step. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;

@@ -3,39 +3,48 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
-import { delay, SLACK_MS } from "../_helpers/streams.ts";
+import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
+import { delay, within } from "../_helpers/streams.ts";
 import { text } from "./_viewer.ts";
 
 describe("snapshot({ fresh: true })", () => {
   it("waits for the next frame, not the latest one", async () => {
-    const hub = new PushHub();
-    hub.publish(text("old"));
-    const start = Date.now();
-    const fresh = hub.snapshot({ fresh: true });
-    setTimeout(() => hub.publish(text("new")), 100);
-    const response = await fresh;
-    const waited = Date.now() - start;
-    assert.equal(await response.text(), "new");
-    // Well under the default timeout (2000 ms), after which the answer would not be "new".
-    assert.ok(
-      waited >= 90 && waited < 100 + SLACK_MS,
-      `waited ${waited} ms for a frame published at 100 ms`,
-    );
-    assert.equal(response.headers.get("cache-control"), "no-store");
-    hub.close();
+    // The wait's timeout is the hub's timer: on the test clock it cannot fire unless moved, so
+    // the answer is the next frame's whenever a loaded machine gets to it.
+    const clock = installClock();
+    try {
+      const hub = new PushHub();
+      hub.publish(text("old"));
+      const fresh = hub.snapshot({ fresh: true });
+      await clock.advance(1999); // the default timeout is 2000 ms
+      assert.equal(await settledAfterTurn(fresh), false, "no answer before the next frame");
+      hub.publish(text("new"));
+      const response = await within(2000, "the next frame's answer", fresh);
+      assert.equal(await response.text(), "new");
+      assert.equal(response.headers.get("cache-control"), "no-store");
+      hub.close();
+    } finally {
+      clock.uninstall();
+    }
   });
 
-  it("past `timeout`: 503 with Retry-After, in the time window", async () => {
-    const hub = new PushHub({ retryAfter: 3 });
-    hub.publish(text("old"));
-    const start = Date.now();
-    const response = await hub.snapshot({ fresh: true, timeout: 200 });
-    const waited = Date.now() - start;
-    assert.ok(waited >= 190 && waited < 200 + SLACK_MS, `gave up after ${waited} ms (timeout 200)`);
-    assert.equal(response.status, 503);
-    assert.equal(response.headers.get("retry-after"), "3");
-    assert.match(await response.text(), /no new frame within 200 ms/);
-    hub.close();
+  it("past `timeout`: 503 with Retry-After, at the timeout", async () => {
+    const clock = installClock();
+    try {
+      const hub = new PushHub({ retryAfter: 3 });
+      hub.publish(text("old"));
+      const answer = hub.snapshot({ fresh: true, timeout: 200 });
+      await clock.advance(199);
+      assert.equal(await settledAfterTurn(answer), false, "gave up before the timeout");
+      await clock.advance(1);
+      const response = await within(2000, "the 503 at the timeout", answer);
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "3");
+      assert.match(await response.text(), /no new frame within 200 ms/);
+      hub.close();
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it("past `timeout` while offline: the offline part", async () => {

@@ -13,6 +13,8 @@ import { imageFileApp } from "../../examples/image_file.ts";
 import { GREEN, RED, solidJpeg } from "../_helpers/jpeg.ts";
 import { canSpawn, runtime } from "../_helpers/runtime.ts";
 import { served } from "../_helpers/serve.ts";
+import { settledAfterTurn } from "../_helpers/clock.ts";
+import { HELD_BACK_MS, within } from "../_helpers/streams.ts";
 
 /**
  * Every part of a push, each with the ms since the request started. A replace push ends with its
@@ -25,6 +27,34 @@ async function allParts(response: Response): Promise<{ part: ReceivedPart; ms: n
   const [last, repeat] = parts.slice(-2).map(({ part }) => part.text());
   assert.equal(repeat, last, "the last part again, to end");
   return parts.slice(0, -1);
+}
+
+/** A query time no other timer of the test asks for, so {@linkcode holdTimers} holds the query's alone. */
+const QUERY_MS = 4321;
+
+/**
+ * Holds every `setTimeout(fn, ms)` armed from now with exactly `ms` (the example looks the global
+ * up at each call) until `release()`, which runs them and puts the global back. Other timers run
+ * as usual (a held one still gets a real, empty timer, so `unref` and `clearTimeout` work).
+ */
+function holdTimers(ms: number): { readonly held: number; release(): void } {
+  const original = globalThis.setTimeout;
+  const held: (() => void)[] = [];
+  globalThis.setTimeout =
+    ((fn: (...args: unknown[]) => void, delay?: number, ...args: unknown[]) => {
+      if (delay !== ms) return original(fn, delay, ...args);
+      held.push(() => fn(...args));
+      return original(() => {}, 0);
+    }) as typeof setTimeout;
+  return {
+    get held() {
+      return held.length;
+    },
+    release() {
+      globalThis.setTimeout = original;
+      for (const run of held.splice(0)) run();
+    },
+  };
 }
 
 describe("seed examples", () => {
@@ -51,12 +81,35 @@ describe("seed examples", () => {
 
   it("please_wait_push.ts pushes the wait message at once, then the result replacing it", async () => {
     await served(pleaseWait, async (url) => {
-      const parts = await allParts(await fetch(new URL("search?q=cats&ms=400", url)));
-      assert.equal(parts.length, 2);
-      assert.match(parts[0].part.text(), /Please wait: searching for “cats”/);
-      assert.ok(parts[0].ms < 350, `wait message after ${parts[0].ms} ms`);
-      assert.match(parts[1].part.text(), /<h2>Results for “cats”<\/h2><ul><li>alpha cats<\/li>/);
-      assert.ok(parts[1].ms >= 380, `result after ${parts[1].ms} ms`);
+      // The query's timer is the test's to fire: while it is held the result cannot exist, so a
+      // wait message that arrives was pushed at once (not held until the result), however loaded
+      // the machine; the result comes once the query ends.
+      const query = holdTimers(QUERY_MS);
+      try {
+        const response = await within(
+          HELD_BACK_MS,
+          "the response head",
+          fetch(new URL(`search?q=cats&ms=${QUERY_MS}`, url)),
+        );
+        const parts = parseParts(response)[Symbol.asyncIterator]();
+        const wait = await within(
+          HELD_BACK_MS,
+          "the wait message while the query runs",
+          parts.next(),
+        );
+        assert.match(wait.value!.text(), /Please wait: searching for “cats”/);
+        const result = parts.next();
+        assert.equal(query.held, 1, "the query is running");
+        assert.equal(await settledAfterTurn(result), false, "no result while the query runs");
+        query.release();
+        const got = await within(HELD_BACK_MS, "the result once the query ended", result);
+        assert.match(got.value!.text(), /<h2>Results for “cats”<\/h2><ul><li>alpha cats<\/li>/);
+        const repeat = await parts.next();
+        assert.equal(repeat.value!.text(), got.value!.text(), "the last part again, to end");
+        assert.equal((await parts.next()).done, true);
+      } finally {
+        query.release();
+      }
       const escaped = await allParts(await fetch(new URL("search?q=%3Cb%3E&ms=0", url)));
       assert.doesNotMatch(escaped[1].part.text(), /<b>/);
     });

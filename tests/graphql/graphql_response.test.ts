@@ -5,7 +5,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { graphqlResponse } from "../../lib/graphql/mod.ts";
-import { delay as sleep } from "../_helpers/streams.ts";
+import { installClock, type TestClock } from "../_helpers/clock.ts";
+import { deferred, delay as sleep, until, within } from "../_helpers/streams.ts";
 import { chunks, incremental, request } from "./_bodies.ts";
 
 describe("graphqlResponse: bad input is refused before anything is sent", () => {
@@ -135,39 +136,59 @@ describe("graphqlResponse: single results", () => {
   });
 });
 
+/**
+ * Moves `clock` through `count` heartbeats of `every` ms: for each, once the stream has armed its
+ * timer, nothing at `every - 1` ms, the beat at `every` ms (`beats()` counts those seen).
+ */
+async function beatsOnClock(
+  clock: TestClock,
+  every: number,
+  count: number,
+  beats: () => number,
+): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    await until(() => clock.pending === 1, 2000, `beat ${i}'s timer`);
+    await clock.advance(every - 1);
+    await sleep(1); // an in-process reader gets a part within microtasks: a turn shows it
+    assert.equal(beats(), i - 1, `beat ${i} before ${every} ms`);
+    await clock.advance(1);
+    await until(() => beats() === i, 2000, `beat ${i} at ${every} ms`);
+  }
+}
+
 describe("graphqlResponse: heartbeats", () => {
   it("a quiet subscription gets {} every `heartbeat` ms when the client named subscriptionSpec", async () => {
-    // Each beat 100 ms after the part before it (the timer restarts with each part, so a loaded
-    // machine's lag does not add up): a window per beat that a doubled or halved interval still
-    // falls out of. The event comes 50 ms after the third beat, halfway to a fourth; if no beat
-    // comes at all, it comes after 500 ms and the count fails.
-    const third = Promise.withResolvers<void>();
-    async function* events() {
-      await Promise.race([third.promise, sleep(500)]);
-      await sleep(50);
-      yield { data: { n: 1 } };
+    // The heartbeat is the stream's timer: on the test clock each beat comes 100 ms after the
+    // part before it exactly and not at 99, however loaded the machine; the event comes 50 ms
+    // after the third beat, and no fourth beat follows it.
+    const clock = installClock();
+    try {
+      const event = deferred();
+      const events = async function* () {
+        await event.promise;
+        yield { data: { n: 1 } };
+      };
+      const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
+        heartbeat: 100,
+      });
+      let beats = 0;
+      const body = chunks(response, (text) => {
+        if (text.includes("\r\n\r\n{}\r\n---\r\n")) beats++;
+      });
+      await beatsOnClock(clock, 100, 3, () => beats);
+      await clock.advance(50);
+      event.resolve();
+      const got = (await within(2000, "the event and the end", body)).map((c) => c.text);
+      assert.equal(beats, 3, JSON.stringify(got));
+      // The event, then the closing {} part with the close delimiter.
+      assert.match(got.at(-2)!, /\{"payload":\{"data":\{"n":1\}\}\}\r\n---\r\n$/);
+      assert.equal(
+        got.at(-1)!,
+        "content-type: application/json; charset=utf-8\r\n\r\n{}\r\n-----\r\n",
+      );
+    } finally {
+      clock.uninstall();
     }
-    const response = graphqlResponse(request("multipart/mixed;subscriptionSpec=1.0"), events(), {
-      heartbeat: 100,
-    });
-    let previous = performance.now();
-    const beats: number[] = [];
-    const got = (await chunks(response, (text) => {
-      if (!text.includes("\r\n\r\n{}\r\n---\r\n")) return;
-      beats.push(performance.now() - previous);
-      previous = performance.now();
-      if (beats.length === 3) third.resolve();
-    })).map((c) => c.text);
-    assert.equal(beats.length, 3, JSON.stringify(got));
-    beats.forEach((gap, i) => {
-      assert.ok(gap >= 95 && gap < 180, `heartbeat ${i + 1} ${gap.toFixed(0)} ms after the last`);
-    });
-    // The event, then the closing {} part with the close delimiter.
-    assert.match(got.at(-2)!, /\{"payload":\{"data":\{"n":1\}\}\}\r\n---\r\n$/);
-    assert.equal(
-      got.at(-1)!,
-      "content-type: application/json; charset=utf-8\r\n\r\n{}\r\n-----\r\n",
-    );
   });
 
   it("no heartbeats to a client that did not name subscriptionSpec (urql fails on an early {})", async () => {
@@ -193,28 +214,27 @@ describe("graphqlResponse: heartbeats", () => {
       c.text
     );
     assert.equal(quiet.length, 3);
-    // The last payload 20 ms after the second beat (halfway to a third, which a loaded machine may
-    // still let in), or after 500 ms if none comes: lag does not add up against a fixed 150 ms.
-    // Each beat 35-120 ms after the part before it, so a halved or tripled interval fails.
-    const second = Promise.withResolvers<void>();
-    async function* afterTwoBeats() {
-      await Promise.race([second.promise, sleep(500)]);
-      await sleep(20);
-      yield { incremental: [{ data: { b: 2 }, path: [] }], hasNext: false };
-    }
-    const gaps: number[] = [];
-    let previous = performance.now();
-    const response = graphqlResponse(request(), incremental(afterTwoBeats()), { heartbeat: 40 });
-    await chunks(response, (text) => {
-      if (!text.includes("\r\n\r\n{}\r\n")) return;
-      gaps.push(performance.now() - previous);
-      previous = performance.now();
-      if (gaps.length === 2) second.resolve();
-    });
-    const beats = gaps.length;
-    assert.ok(beats >= 2 && beats <= 3, `${beats} heartbeats`);
-    for (const gap of gaps.slice(0, 2)) {
-      assert.ok(gap >= 35 && gap < 120, `a heartbeat ${gap.toFixed(0)} ms after the part before`);
+    // On the test clock: each beat 40 ms after the part before it exactly, and the last payload
+    // 20 ms after the second, halfway to a third that therefore never comes.
+    const clock = installClock();
+    try {
+      const second = deferred();
+      const afterTwoBeats = async function* () {
+        await second.promise;
+        yield { incremental: [{ data: { b: 2 }, path: [] }], hasNext: false };
+      };
+      let beats = 0;
+      const response = graphqlResponse(request(), incremental(afterTwoBeats()), { heartbeat: 40 });
+      const body = chunks(response, (text) => {
+        if (text.includes("\r\n\r\n{}\r\n")) beats++;
+      });
+      await beatsOnClock(clock, 40, 2, () => beats);
+      await clock.advance(20);
+      second.resolve();
+      await within(2000, "the last payload and the end", body);
+      assert.equal(beats, 2, "two heartbeats, none after the last payload");
+    } finally {
+      clock.uninstall();
     }
   });
 });

@@ -4,7 +4,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
-import { delay, inWindow, readText, SLACK_MS, until } from "../_helpers/streams.ts";
+import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
+import { delay, readText, until, within } from "../_helpers/streams.ts";
 import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
 
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -133,40 +134,48 @@ describe("PushHub.from: the run's AbortSignal", () => {
 });
 
 describe("PushHub: an <img> (browser framing) push never ends with an empty part", () => {
-  // [name, options, how it is ended, the window in ms after the response it must end in]
+  // [name, options, how it is ended, the instant on the test clock it ends at (ms after the response)]
   const ends = [
-    ["close()", {}, (hub: PushHub) => hub.close(), [0, SLACK_MS]],
-    // Nothing is published after ~10 ms, so the idle end comes 60 ms after that.
-    ["idleTimeout", { idleTimeout: 60 }, () => {}, [65, 70 + SLACK_MS]],
+    ["close()", {}, (hub: PushHub) => hub.close(), 20],
+    // Nothing is published after 5 ms, so the idle end comes 60 ms after that.
+    ["idleTimeout", { idleTimeout: 60 }, () => {}, 65],
     // Frames keep coming every 20 ms, so only maxDuration can end it (idleTimeout is 10 s).
-    ["maxDuration", { maxDuration: 200, idleTimeout: 10_000 }, () => {}, [198, 200 + SLACK_MS]],
+    ["maxDuration", { maxDuration: 200, idleTimeout: 10_000 }, () => {}, 200],
   ] as const;
-  for (const [name, options, end, [from, to]] of ends) {
-    it(`on ${name}, the announced part gets the last body, then the close delimiter (in a time window)`, async () => {
+  for (const [name, options, end, at] of ends) {
+    it(`on ${name}, the announced part gets the last body, then the close delimiter (at its instant)`, async () => {
+      // The deadlines are the hub's timers: on the test clock the end comes at its instant exactly.
+      const clock = installClock();
       const hub = new PushHub({ boundary: "b", keepAlive: Infinity, ...options });
-      const since = Date.now();
-      const response = hub.response(img());
-      const parts = imgParts(response, "b");
-      hub.publish({ contentType: "image/x-a", body: "one", headers: { "X-Frame": "1" } });
-      await delay(5);
-      hub.publish({ contentType: "image/x-a", body: "two", headers: { "X-Frame": "2" } });
-      await delay(5);
-      let n = 2;
-      const more = name === "maxDuration"
-        ? setInterval(() => {
-          n++;
-          hub.publish({ contentType: "image/x-a", body: "two", headers: { "X-Frame": "2" } });
-        }, 20)
-        : undefined;
-      end(hub);
+      let more: unknown;
       try {
-        const got = await inWindow(since, from, to, `the end on ${name}`, parts);
+        const response = hub.response(img());
+        const parts = imgParts(response, "b");
+        hub.publish({ contentType: "image/x-a", body: "one", headers: { "X-Frame": "1" } });
+        await clock.advance(5);
+        hub.publish({ contentType: "image/x-a", body: "two", headers: { "X-Frame": "2" } });
+        await clock.advance(5);
+        let n = 2;
+        more = name === "maxDuration"
+          ? setInterval(() => {
+            n++;
+            hub.publish({ contentType: "image/x-a", body: "two", headers: { "X-Frame": "2" } });
+          }, 20)
+          : undefined;
+        await clock.advance(at - 11);
+        assert.equal(hub.subscribers, 1, `still there ${at - 1} ms after the response`);
+        assert.equal(await settledAfterTurn(parts), false, `ended before ${at} ms`);
+        await clock.advance(1);
+        end(hub); // close() at its instant; the deadlines have fired
+        assert.equal(hub.subscribers, 0, `ended ${at} ms after the response`);
+        const got = await within(2000, `the end on ${name}`, parts);
         assert.deepEqual(got.at(-1), ["image/x-a|2", "two"], "the last part repeats the last body");
         for (const [, body] of got) assert.notEqual(body, "", `an empty part: ${got}`);
-        if (more) assert.ok(n > 5, `frames kept coming until maxDuration (${n})`);
+        if (more) assert.equal(n, 2 + 9, `frames kept coming until maxDuration (${n})`);
       } finally {
-        clearInterval(more);
+        clearInterval(more as number);
         hub.close();
+        clock.uninstall();
       }
     });
   }

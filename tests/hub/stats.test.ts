@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { RateMeter, type ViewerStats } from "../../lib/hub/stats.ts";
 import type { Part } from "../../lib/push/part.ts";
+import { installClock } from "../_helpers/clock.ts";
 import { delay, until } from "../_helpers/streams.ts";
 
 const frame = (body: string | Uint8Array): Part => ({ contentType: "text/plain", body });
@@ -17,25 +18,35 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
 
 describe("hub.stats()", () => {
   it("viewers (id, joinedAt, key, user agent, frames sent and dropped, bytes held), frames and bytes; JSON-ready", async () => {
+    // Five frames 20 ms apart on the test clock: the rates are of 100 ms, however loaded the
+    // machine (on the real clock a late turn stretched them past the second the meter counts).
+    const clock = installClock();
+    await clock.advance(1000 - (Date.now() % 1000)); // at a whole second: one bucket of the meter
     const hub = new PushHub({ keepAlive: Infinity });
     const before = Date.now();
     const reading = hub.response(get("?key=lobby"));
     const stalled = hub.response(get("?key=door&x=1", "curl/8"));
     const done = drain(reading.body!);
-    for (let i = 0; i < 5; i++) {
-      hub.publish(frame(new Uint8Array(1000).fill(i)));
-      await delay(20);
+    let stats;
+    try {
+      for (let i = 0; i < 5; i++) {
+        hub.publish(frame(new Uint8Array(1000).fill(i)));
+        await clock.advance(20);
+        await delay(1); // the reading viewer takes the frame within microtasks: a turn is enough
+      }
+      stats = hub.stats();
+    } finally {
+      clock.uninstall();
     }
-    const stats = hub.stats();
     assert.deepEqual(JSON.parse(JSON.stringify(stats)), stats, "plain numbers, strings, arrays");
     assert.equal(stats.source, "running");
     assert.equal(stats.framesPublished, 5);
-    assert.ok(stats.fpsIn >= 4 && stats.fpsIn <= 5, `fpsIn ${stats.fpsIn}`);
-    assert.ok(stats.fpsOut >= 4 && stats.fpsOut <= 5, `fpsOut ${stats.fpsOut}`);
+    assert.equal(stats.fpsIn, 5, "5 frames in the last second");
+    assert.equal(stats.fpsOut, 5, "5 frames sent in the last second");
     const [a, b] = stats.viewers;
     assert.equal(a.id, 1);
     assert.equal(b.id, 2);
-    assert.ok(a.joinedAt >= before && a.joinedAt <= Date.now());
+    assert.equal(a.joinedAt, before, "joined when the response was made");
     assert.equal(a.key, "lobby");
     assert.equal(b.key, "door");
     assert.equal(a.userAgent, "test-agent/1");
@@ -87,14 +98,21 @@ describe("hub.stats()", () => {
   });
 
   it("source state, publish-driven: offline, running, offline after idleTimeout, stopped when closed", async () => {
-    const hub = new PushHub({ idleTimeout: 150 });
-    assert.equal(hub.stats().source, "offline", "no frame yet");
-    hub.publish(frame("x"));
-    assert.equal(hub.stats().source, "running");
-    await delay(200);
-    assert.equal(hub.stats().source, "offline", "nothing for idleTimeout");
-    hub.close();
-    assert.equal(hub.stats().source, "stopped");
+    const clock = installClock();
+    try {
+      const hub = new PushHub({ idleTimeout: 150 });
+      assert.equal(hub.stats().source, "offline", "no frame yet");
+      hub.publish(frame("x"));
+      assert.equal(hub.stats().source, "running");
+      await clock.advance(149);
+      assert.equal(hub.stats().source, "running", "149 ms after the frame");
+      await clock.advance(1);
+      assert.equal(hub.stats().source, "offline", "nothing for idleTimeout");
+      hub.close();
+      assert.equal(hub.stats().source, "stopped");
+    } finally {
+      clock.uninstall();
+    }
   });
 
   it("source state, PushHub.from: stopped, running, stuck while a stopped run holds a restart back", async () => {

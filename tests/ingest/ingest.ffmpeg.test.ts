@@ -90,18 +90,18 @@ describe(`ffmpeg -f mpjpeg into ingest(request, hub) (${runtime})`, () => {
     const { hub, published, answers, server } = await cameraServer();
     try {
       // ffmpeg never reads the answer: it learns of the refusal only when a write fails. Node's
-      // and Bun's servers close the connection after answering; Deno.serve drains the body, so
-      // ffmpeg sends all 30 frames (2 s) and exits 0 there.
-      const start = Date.now();
+      // and Bun's servers close the connection after answering, so there ffmpeg is given frames
+      // for hours: that it ends at all shows it was cut off, however slowly a loaded machine
+      // runs it. Deno.serve drains the body, so there ffmpeg sends all 30 frames (2 s), exit 0.
+      const cut = runtime !== "deno";
       const exit = await within(
         20_000,
-        "ffmpeg to end",
-        ffmpegPublish(`${server.url}ingest`, { frames: 30, fps: 15 }),
+        cut ? "ffmpeg to be cut off" : "ffmpeg to end",
+        ffmpegPublish(`${server.url}ingest`, { frames: cut ? 100_000 : 30, fps: 15 }),
       );
-      if (runtime !== "deno") {
+      if (cut) {
         assert.notEqual(exit.code, 0);
         assert.match(exit.stderr, /Broken pipe|Connection reset/);
-        assert.ok(Date.now() - start < 1800, `${Date.now() - start} ms`);
       }
       assert.equal(answers.length, 1);
       assert.equal((await answers[0]).status, 401);

@@ -2,15 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
-import {
-  deferred,
-  delay,
-  inWindow,
-  latin1,
-  readText,
-  SLACK_MS,
-  within,
-} from "../_helpers/streams.ts";
+import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
+import { deferred, delay, latin1, readText, until, within } from "../_helpers/streams.ts";
 
 const frame = (i: number): Part => ({ contentType: "text/plain", body: `frame ${i}` });
 
@@ -213,70 +206,98 @@ describe("pushStream ending", () => {
   });
 
   it("ends idleTimeout ms after the last part, not before, keeping the last part whole", async () => {
-    const never = deferred();
-    let lastAt = 0;
-    async function* source(): AsyncGenerator<Part> {
-      lastAt = Date.now();
-      yield frame(7);
-      await never.promise;
+    // The deadlines are the stream's timers: on the test clock each end comes at its instant.
+    const clock = installClock();
+    try {
+      const never = deferred();
+      let lastAt = 0;
+      const source = async function* (): AsyncGenerator<Part> {
+        lastAt = Date.now();
+        yield frame(7);
+        await never.promise;
+      };
+      const reading = readText(pushStream(source(), { boundary: "B", idleTimeout: 100 }));
+      await until(() => lastAt !== 0, 2000, "the part");
+      await delay(1); // the part goes out within microtasks, and the idle timer with it
+      await clock.advance(99);
+      assert.equal(await settledAfterTurn(reading), false, "ended before idleTimeout");
+      await clock.advance(1);
+      const out = await within(2000, "idle end", reading);
+      assert.equal(Date.now() - lastAt, 100, "ended idleTimeout after the last part");
+      assert.ok(
+        out.endsWith("frame 7\r\n--B\r\nContent-Type: text/plain\r\n\r\nframe 7\r\n--B--\r\n"),
+        out,
+      );
+      never.resolve();
+    } finally {
+      clock.uninstall();
     }
-    const since = Date.now();
-    const out = await inWindow(
-      since,
-      100,
-      100 + SLACK_MS,
-      "idle end",
-      readText(pushStream(source(), { boundary: "B", idleTimeout: 100 })),
-    );
-    assert.ok(Date.now() - lastAt >= 98, `ended ${Date.now() - lastAt} ms after the last part`);
-    assert.ok(
-      out.endsWith("frame 7\r\n--B\r\nContent-Type: text/plain\r\n\r\nframe 7\r\n--B--\r\n"),
-      out,
-    );
-    never.resolve();
   });
 
   it("ends maxDuration ms after it started, not before, even while parts keep coming", async () => {
-    const { source, finished } = endless(5);
-    const out = await inWindow(
-      Date.now(),
-      98,
-      100 + SLACK_MS,
-      "maxDuration end",
-      readText(pushStream(source, { boundary: "B", maxDuration: 100, idleTimeout: 10_000 })),
-    );
-    // Parts every 5 ms: the stream was alive until maxDuration ended it.
-    const parts = out.split("\r\n--B").length - 2;
-    assert.ok(parts >= 5, `${parts} parts before the end`);
-    assert.match(out, ENDS_AFTER_PART);
-    await within(1000, "source finally", finished);
+    const clock = installClock();
+    try {
+      // Parts every 5 ms of the runtime's timers: the stream is alive until maxDuration ends it.
+      const { source, finished } = endless(5);
+      const reader = pushStream(source, { boundary: "B", maxDuration: 100, idleTimeout: 10_000 })
+        .getReader();
+      let out = "";
+      const reading = (async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          out += latin1(chunk.value);
+        }
+        return out;
+      })();
+      const parts = (): number => out.split("\r\n--B").length - 2;
+      await until(() => parts() >= 5, 2000, () => `5 parts, got ${parts()}`);
+      await clock.advance(99);
+      assert.equal(await settledAfterTurn(reading), false, "ended before maxDuration");
+      await clock.advance(1);
+      assert.match(await within(2000, "maxDuration end", reading), ENDS_AFTER_PART);
+      await within(1000, "source finally", finished);
+    } finally {
+      clock.uninstall();
+    }
   });
 
   const stops: [string, () => { maxDuration?: number; signal?: AbortSignal }][] = [
     ["maxDuration", () => ({ maxDuration: 50 })],
-    ["an abort", () => ({ signal: AbortSignal.timeout(50) })],
+    ["an abort", () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50); // on the test clock, as the stream's timers
+      return { signal: controller.signal };
+    }],
   ];
   for (const [name, options] of stops) {
     it(`breaks the stream off when ${name} comes while a streamed body stalls, and stops the source`, async () => {
-      const { promise: finished, resolve } = deferred();
-      async function* source(): AsyncGenerator<Part> {
-        try {
-          yield {
-            contentType: "a/b",
-            body: new ReadableStream({ start: (c) => c.enqueue(new Uint8Array([1])) }),
-          };
-        } finally {
-          resolve();
-        }
+      const clock = installClock();
+      try {
+        const { promise: finished, resolve } = deferred();
+        const source = async function* (): AsyncGenerator<Part> {
+          try {
+            yield {
+              contentType: "a/b",
+              body: new ReadableStream({ start: (c) => c.enqueue(new Uint8Array([1])) }),
+            };
+          } finally {
+            resolve();
+          }
+        };
+        const reading = readText(pushStream(source(), { boundary: "B", ...options() }));
+        reading.catch(() => {}); // asserted below, once the clock has reached the end
+        // 50 ms to the stop, then the 1000 ms a streamed body is given to finish.
+        await delay(1);
+        await clock.advance(1049);
+        assert.equal(await settledAfterTurn(reading), false, "broken off before 1050 ms");
+        await clock.advance(1);
+        await assert.rejects(
+          within(2000, "stalled body", reading),
+          /parts\[0\]\.body was still streaming and did not finish within 1000 ms/,
+        );
+        await within(1000, "source finally", finished);
+      } finally {
+        clock.uninstall();
       }
-      const since = Date.now();
-      const reading = readText(pushStream(source(), { boundary: "B", ...options() }));
-      // 50 ms to the stop, then the 1000 ms a streamed body is given to finish.
-      await assert.rejects(
-        inWindow(since, 1048, 1050 + SLACK_MS, "stalled body", reading),
-        /parts\[0\]\.body was still streaming and did not finish within 1000 ms/,
-      );
-      await within(1000, "source finally", finished);
     });
   }
 
