@@ -188,6 +188,30 @@ export async function served(
   }
 }
 
+/**
+ * A server for browser tests: each of `pages` (path → HTML, or a function giving it when asked)
+ * as `text/html`, `/stream` answered by `stream(request)`, anything else 404 (a favicon).
+ *
+ * @example
+ * ```ts ignore
+ * const server = await servePages({ "/": `<img src="/stream">` }, (request) => push(request));
+ * ```
+ */
+export function servePages(
+  pages: Record<string, string | (() => string)>,
+  stream: (request: Request) => Response,
+): Promise<Served> {
+  return serve((request) => {
+    const path = new URL(request.url).pathname;
+    if (path === "/stream") return stream(request);
+    const page = Object.hasOwn(pages, path) ? pages[path] : undefined;
+    if (page === undefined) return new Response("", { status: 404 });
+    return new Response(typeof page === "function" ? page() : page, {
+      headers: { "content-type": "text/html" },
+    });
+  });
+}
+
 /** A certificate and its key, PEM. */
 export type Tls = { cert: string; key: string };
 

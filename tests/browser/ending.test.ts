@@ -28,7 +28,7 @@ import {
 } from "../_helpers/endings.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
-import { serve, type Served } from "../_helpers/serve.ts";
+import { type Served, servePages } from "../_helpers/serve.ts";
 import { delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
@@ -93,14 +93,7 @@ for (const name of ENGINES) {
     before(async () => {
       if (skip) return;
       engine = await launchEngine(name);
-      server = await serve((request) => {
-        const path = new URL(request.url).pathname;
-        if (path === "/") {
-          return new Response(IMG_PAGE, { headers: { "content-type": "text/html" } });
-        }
-        if (path === "/stream") return respond(request);
-        return new Response("", { status: 404 });
-      });
+      server = await servePages({ "/": IMG_PAGE }, (request) => respond(request));
     });
     after(async () => {
       if (skip) return;
@@ -115,24 +108,37 @@ for (const name of ENGINES) {
           if (!hasEnding(ending, via, withRequest)) continue;
           const how = `${via}, ${ending}${withRequest ? "" : ", no request"}`;
 
-          it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
+          /**
+           * Answers the next `/stream` with this case's push of `parts`. `sent()` waits until it
+           * went out whole and gives the index of its last part sent: the last one, unless a
+           * deadline came first on a busy machine.
+           */
+          const push = (parts: readonly Part[]): { sent(): Promise<number> } => {
             const delivered: number[] = [];
-            const push = pushEnd();
+            const end = pushEnd();
             respond = (request) =>
               endingResponse(
                 ending,
                 via,
-                FRAMES,
+                parts,
                 GAP,
                 withRequest ? request : undefined,
                 delivered,
-                push.onEnd,
+                end.onEnd,
               )!;
+            return {
+              async sent() {
+                assert.ok(await end.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
+                return delivered.at(-1)!;
+              },
+            };
+          };
+
+          it(`<img> keeps the last frame: ${how}${why}`, opts, async () => {
+            const { sent } = push(FRAMES);
             const tab = await engine.open(server.url);
             try {
-              assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
-              // The last frame sent: BLUE, unless a deadline came first on a busy machine.
-              const last = [RED, BLUE][delivered.at(-1)!];
+              const last = [RED, BLUE][await sent()];
               await untilShown(tab, last, SHOWN_WITHIN);
               await delay(STILL_AFTER);
               const shown = await onScreen(tab);
@@ -151,23 +157,11 @@ for (const name of ENGINES) {
             ...opts,
             skip: doc.skip,
           }, async () => {
-            const delivered: number[] = [];
-            const push = pushEnd();
-            respond = (request) =>
-              endingResponse(
-                ending,
-                via,
-                PAGES,
-                GAP,
-                withRequest ? request : undefined,
-                delivered,
-                push.onEnd,
-              )!;
+            const { sent } = push(PAGES);
             const tab = await engine.open(`${server.url}stream`);
             const text = `document.body ? document.body.innerText.trim() : "(no body)"`;
             try {
-              assert.ok(await push.ended(), `the push was not sent whole in ${ENDED_WITHIN} ms`);
-              const last = JSON.stringify(["First Page", "Last Page"][delivered.at(-1)!]);
+              const last = JSON.stringify(["First Page", "Last Page"][await sent()]);
               await pollFor(tab, `(${text}) === ${last}`, SHOWN_WITHIN);
               await delay(STILL_AFTER);
               assert.equal(JSON.stringify(await tab.evaluate<string>(text)), last);

@@ -31,7 +31,7 @@ import {
   toRequest,
 } from "../../lib/node/send_response.ts";
 import { type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
-import { serve, type Served } from "../_helpers/serve.ts";
+import { type Served, servePages } from "../_helpers/serve.ts";
 import { deferred, delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
@@ -204,12 +204,10 @@ for (const name of ENGINES) {
     before(async () => {
       if (skip) return;
       engine = await launchEngine(name);
-      server = await serve((request) => {
-        const path = new URL(request.url).pathname;
-        if (path === "/") return new Response(page, { headers: { "content-type": "text/html" } });
-        if (path === "/stream") return page === SAMPLE_PAGE ? route(request) : respond(request);
-        return new Response("", { status: 404 });
-      });
+      server = await servePages(
+        { "/": () => page },
+        (request) => page === SAMPLE_PAGE ? route(request) : respond(request),
+      );
     });
     after(async () => {
       if (skip) return;

@@ -22,7 +22,7 @@ import {
 } from "../_helpers/engines.ts";
 import { BLUE, RED, type Rgb, solidJpeg } from "../_helpers/jpeg.ts";
 import { pngPixel } from "../_helpers/png_pixel.ts";
-import { serve, type Served } from "../_helpers/serve.ts";
+import { type Served, servePages } from "../_helpers/serve.ts";
 import { deferred, delay } from "../_helpers/streams.ts";
 
 const { skip, why } = engineTests;
@@ -101,17 +101,10 @@ for (const name of ENGINES) {
     before(async () => {
       if (skip) return;
       engine = await launchEngine(name);
-      server = await serve((request) => {
-        const path = new URL(request.url).pathname;
-        if (path === "/") {
-          return new Response(IMG_PAGE, { headers: { "content-type": "text/html" } });
-        }
-        if (path === "/warm") {
-          return new Response(WARM_PAGE, { headers: { "content-type": "text/html" } });
-        }
-        if (path === "/stream") return respond(request);
-        return new Response("", { status: 404 });
-      });
+      server = await servePages(
+        { "/": IMG_PAGE, "/warm": WARM_PAGE },
+        (request) => respond(request),
+      );
       // A fresh engine's first screenshots are slow (WebKit: 1.5 s, then 0.5, then 0.15-0.2 s,
       // measured here), and the latencies below are "send to the first screenshot showing it":
       // take those first ones before anything is timed. On a page of our own: Firefox cannot
