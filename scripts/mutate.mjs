@@ -1545,6 +1545,30 @@ const MUTATIONS = [
   ],
   // The replace-mode wire engine (lib/push/framing.ts, encode_parts.ts; issue 19).
   [
+    "W14",
+    "the ending's fill right behind the last part (WebKit leaves the document empty)",
+    "lib/push/framing.ts",
+    "    return Math.max(0, this.#sentAt + FILL_GAP_MS - Date.now());",
+    "    return 0;",
+    [pushLife, hubLife],
+  ],
+  [
+    "W15",
+    "the hub's ending ignores the fill's gap",
+    "lib/hub/viewer.ts",
+    "    if (wait > 0) armTimeout(close, wait);",
+    "    if (wait > 0) close();",
+    [hubLife],
+  ],
+  [
+    "W16",
+    "the encoder's ending ignores the fill's gap",
+    "lib/push/encode_parts.ts",
+    "    if (wait > 0) closeTimer = setTimeout(close, wait);",
+    "    if (wait > 0) close();",
+    [pushLife],
+  ],
+  [
     "W1",
     "browser framing opens without the 512-byte preamble",
     "lib/push/framing.ts",

@@ -142,18 +142,24 @@ export class HubSubscriber {
     if (this.#done) return;
     const held = this.#held.clear();
     const out = this.#out;
+    const close = (): void => {
+      try {
+        for (const chunk of this.#writer.close()) out.write(chunk);
+        out.end();
+      } catch {
+        // The consumer tore the stream down first (some runtimes error a body on disconnect).
+      }
+    };
     try {
       this.#open();
-      if (flush) { for (const frame of held) this.#send(frame); }
-      const ending = this.#writer.close();
-      this.#finish();
-      for (const chunk of ending) out.write(chunk);
-      out.end();
+      if (flush) { for (const frame of held) this.#send(frame, Date.now()); }
     } catch {
-      // The consumer tore the stream down first (some runtimes error a body on disconnect).
-    } finally {
-      this.#finish();
+      return this.#finish(); // Torn down under us: there is nothing to close.
     }
+    this.#finish();
+    const wait = this.#writer.closeDelay();
+    if (wait > 0) armTimeout(close, wait);
+    else close();
   }
 
   /** Breaks the connection (the client sees an error, not a clean end). */
@@ -209,14 +215,14 @@ export class HubSubscriber {
       const frame = this.#held.shift()!;
       this.#sentAt = this.#takenAt = Date.now();
       this.#config.meter.sent(this.#sentAt);
-      this.#send(frame);
+      this.#send(frame, this.#sentAt);
       this.#recount();
     }
   }
 
   /** Sends a frame: one chunk, in the framing of this subscriber's client. */
-  #send(frame: HubFrame): void {
-    const chunk = this.#writer.part(frame);
+  #send(frame: HubFrame, now: number): void {
+    const chunk = this.#writer.part(frame, now);
     this.#setFill(this.#writer.filling);
     try {
       this.#ready = this.#out.write(chunk);

@@ -64,6 +64,8 @@ export function encodeParts(
   let durationTimer: ReturnType<typeof setTimeout> | undefined;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let bodyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Holds the close back while the writer says so (`closeDelay`); the only timer after the end. */
+  let closeTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the pending read of a streamed body began; undefined while none is pending. */
   let readSince: number | undefined;
   const onAbort = (): void => stop();
@@ -123,9 +125,15 @@ export function encodeParts(
     }
   }
 
-  /** Ends the push cleanly with the close delimiter. */
+  /** Ends the push cleanly with the close delimiter, once the writer lets it go out. */
   function end(sourceOpen: boolean): void {
     finish(sourceOpen);
+    const wait = writer.closeDelay();
+    if (wait > 0) closeTimer = setTimeout(close, wait);
+    else close();
+  }
+
+  function close(): void {
     try {
       for (const chunk of writer.close()) controller.enqueue(chunk);
       controller.close();
@@ -259,6 +267,7 @@ export function encodeParts(
       if (body) return pumpBody(body);
     },
     cancel(reason) {
+      clearTimeout(closeTimer);
       if (done) return;
       finish(true);
       body?.cancel(reason).catch(() => {});

@@ -3,9 +3,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
+import { FILL_GAP_MS } from "../../lib/push/framing.ts";
 import { parseParts } from "../../lib/parse/parse_parts.ts";
 import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
-import { delay, readText, until, within } from "../_helpers/streams.ts";
+import { delay, latin1, readText, until, within } from "../_helpers/streams.ts";
 import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
 
 const IMG = { headers: { "Sec-Fetch-Dest": "image" } };
@@ -168,12 +169,50 @@ describe("PushHub: an <img> (browser framing) push never ends with an empty part
         await clock.advance(1);
         end(hub); // close() at its instant; the deadlines have fired
         assert.equal(hub.subscribers, 0, `ended ${at} ms after the response`);
+        clearInterval(more as number);
+        if (more) assert.equal(n, 2 + 9, `frames kept coming until maxDuration (${n})`);
+        // The fill keeps FILL_GAP_MS from the last part (framing.ts): at most that long.
+        await clock.advance(FILL_GAP_MS);
         const got = await within(2000, `the end on ${name}`, parts);
         assert.deepEqual(got.at(-1), ["image/x-a|2", "two"], "the last part repeats the last body");
         for (const [, body] of got) assert.notEqual(body, "", `an empty part: ${got}`);
-        if (more) assert.equal(n, 2 + 9, `frames kept coming until maxDuration (${n})`);
       } finally {
         clearInterval(more as number);
+        hub.close();
+        clock.uninstall();
+      }
+    });
+  }
+
+  // WebKit blanks a document whose part comes right behind the one before (framing.ts).
+  for (const [after, wait] of [[0, FILL_GAP_MS], [10, FILL_GAP_MS - 10], [FILL_GAP_MS, 0]]) {
+    it(`close() ${after} ms after a frame went out: the fill and close follow ${wait} ms later, not a ms sooner`, async () => {
+      const clock = installClock();
+      const hub = new PushHub({ boundary: "b", keepAlive: Infinity });
+      try {
+        const reader = hub.response(img()).body!.getReader();
+        await reader.read();
+        hub.publish({ contentType: "text/html", body: "last" });
+        assert.equal(
+          latin1((await reader.read()).value!),
+          "Content-Type: text/html\r\nContent-Length: 4\r\n\r\nlast\r\n--b\r\nContent-Type: text/html\r\n\r\n",
+        );
+        await clock.advance(after);
+        hub.close();
+        const rest = (async () => {
+          let out = "";
+          for (let r = await reader.read(); !r.done; r = await reader.read()) {
+            out += latin1(r.value);
+          }
+          return out;
+        })();
+        if (wait > 0) {
+          await clock.advance(wait - 1);
+          assert.equal(await settledAfterTurn(rest), false, `closed before ${wait} ms`);
+          await clock.advance(1);
+        }
+        assert.equal(await within(2000, "the close", rest), "last\r\n--b--\r\n");
+      } finally {
         hub.close();
         clock.uninstall();
       }
