@@ -205,11 +205,11 @@ describe("pushStream ending", () => {
     const clock = installClock();
     try {
       let waiting = false;
-      async function* source(): AsyncGenerator<Part> {
+      const source = async function* (): AsyncGenerator<Part> {
         yield { contentType: "text/html", body: "last" };
         waiting = true;
         await new Promise((resolve) => setTimeout(resolve, FILL_GAP_MS)); // the test clock's
-      }
+      };
       const reading = readText(pushStream(source(), { boundary: "B" }));
       await until(() => waiting, 2000, "the source's wait after its part");
       await clock.advance(FILL_GAP_MS);
