@@ -278,6 +278,8 @@ describe(`sendResponse's direct path for a PushHub viewer${why}`, { skip }, () =
       hub.publish(frame("once"));
       await until(() => client.count("once") >= 3, 5000, "the frame is sent again");
       assertDirect(responses);
+      hub.close(); // its ending may wait out the fill's gap: the client reads it before the server goes
+      await within(5000, "the push ends", client.ended);
     } finally {
       hub.close();
       server.close();
@@ -303,6 +305,8 @@ describe(`sendResponse's direct path for a PushHub viewer${why}`, { skip }, () =
       await until(() => client.bytes.length === sent.length, 5000, "the client got every byte");
       assert.equal(chunks.length, 21);
       assert.ok(chunks.slice(1).every((chunk) => chunk.byteLength > 50_000));
+      hub.close(); // its ending may wait out the fill's gap: the client reads it before the server goes
+      await within(5000, "the push ends", client.ended);
     } finally {
       hub.close();
       server.close();
