@@ -42,6 +42,9 @@ export const runtimeTimers: {
   clearTimeout: g.clearTimeout.bind(globalThis),
 };
 
+/** How long a clock may stay installed (no test takes near this long). */
+const ORPHANED_MS = 60_000;
+
 /** A clock the test moves; see the module documentation. */
 export interface TestClock {
   /**
@@ -87,7 +90,13 @@ export function installClock(): TestClock {
     if (typeof id === "object" && id !== null && timers.has(id)) timers.delete(id);
     else saved.clearTimeout.call(globalThis, id);
   };
-  return {
+  // A test that hangs never reaches its `uninstall()`; where every file runs in one process (Bun,
+  // workerd) the clock would then hang the timers of every test after it, hiding which one hung.
+  const orphaned = runtimeTimers.setTimeout(() => {
+    clock.uninstall();
+    console.error(`a test clock was still installed after ${ORPHANED_MS} ms: a hung test`);
+  }, ORPHANED_MS);
+  const clock: TestClock = {
     async advance(ms) {
       const end = now + ms;
       for (;;) {
@@ -116,11 +125,13 @@ export function installClock(): TestClock {
       return timers.size;
     },
     uninstall() {
+      runtimeTimers.clearTimeout(orphaned);
       Date.now = realNow;
       Object.assign(g, saved);
       timers.clear();
     },
   };
+  return clock;
 }
 
 /** A turn of the runtime's timers: microtasks queued before it have run. */
