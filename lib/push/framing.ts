@@ -37,10 +37,10 @@
  * WebKitGTK 2.50 leaves a top-level HTML document empty (no `<html>`, for
  * good) when a part's body comes right behind the part before it: 25 of 30
  * such endings ended blank with the fill in the same turn, 5 of 30 with it
- * 1 ms later, none of 30 at 3, 10 or 25 ms, with both cores busy or not. So
- * an ending right after a part (a source that returns at once, a deadline or
- * `hub.close()` just after a frame) waits out the rest of that gap; every
- * other ending goes at once.
+ * 1 ms later, none of 30 at 3 or 10 ms (idle or with both cores busy) or at
+ * 25 ms (both busy). So an ending right after a part (a source that returns
+ * at once, a deadline or `hub.close()` just after a frame) waits out the rest
+ * of that gap; every other ending goes at once.
  *
  * Measured in issue 19 (WebKitGTK 2.50, libsoup 3.2): WebKit shows nothing of
  * a response until 512 bytes of its body have come (libsoup's content sniffer
