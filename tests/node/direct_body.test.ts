@@ -36,6 +36,15 @@ const WIRES = [
 
 const ENDINGS = ["source ends", "idleTimeout", "maxDuration", "hub.close()"] as const;
 
+/**
+ * Closes `hub` and waits until `client` has read the push's end: an ending may wait out the fill's
+ * gap (lib/push/framing.ts), and a server closed before it would cut the client off.
+ */
+async function closeAndRead(hub: PushHub, client: Received): Promise<void> {
+  hub.close();
+  await within(5000, "the push ends", client.ended);
+}
+
 /** A response body read as it comes: what came so far, and when it ended. */
 class Received {
   readonly chunks: Uint8Array[] = [];
@@ -278,8 +287,7 @@ describe(`sendResponse's direct path for a PushHub viewer${why}`, { skip }, () =
       hub.publish(frame("once"));
       await until(() => client.count("once") >= 3, 5000, "the frame is sent again");
       assertDirect(responses);
-      hub.close(); // its ending may wait out the fill's gap: the client reads it before the server goes
-      await within(5000, "the push ends", client.ended);
+      await closeAndRead(hub, client);
     } finally {
       hub.close();
       server.close();
@@ -305,8 +313,7 @@ describe(`sendResponse's direct path for a PushHub viewer${why}`, { skip }, () =
       await until(() => client.bytes.length === sent.length, 5000, "the client got every byte");
       assert.equal(chunks.length, 21);
       assert.ok(chunks.slice(1).every((chunk) => chunk.byteLength > 50_000));
-      hub.close(); // its ending may wait out the fill's gap: the client reads it before the server goes
-      await within(5000, "the push ends", client.ended);
+      await closeAndRead(hub, client);
     } finally {
       hub.close();
       server.close();
