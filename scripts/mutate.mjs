@@ -76,7 +76,7 @@ const MUTATIONS = [
   [
     "H1",
     "replace-mode slot becomes an unbounded queue",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "      held.replace(frame);",
     "      held.push(frame);",
     [hub, hubLife],
@@ -140,9 +140,9 @@ const MUTATIONS = [
   [
     "H9",
     "mixed-mode maxQueue off by one",
-    "lib/hub/viewer.ts",
-    "if (held.length >= this.#host.maxQueue) {",
-    "if (held.length > this.#host.maxQueue) {",
+    "lib/hub/viewers.ts",
+    "if (held.length >= this.#viewers.maxQueue) {",
+    "if (held.length > this.#viewers.maxQueue) {",
     [hub],
   ],
   [
@@ -188,7 +188,7 @@ const MUTATIONS = [
   [
     "H15",
     "fps cap ignored",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "const early = this.#sentAt + this.#config.interval - Date.now();",
     "const early = 0;",
     [hub, hubStats],
@@ -196,7 +196,7 @@ const MUTATIONS = [
   [
     "H16",
     "request.signal abort ignored",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     `for (const signal of config.signals) signal.addEventListener("abort", this.#onAbort);`,
     "",
     [hub],
@@ -204,7 +204,7 @@ const MUTATIONS = [
   [
     "H17",
     "an fps viewer's gap timer is left running when it leaves",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "    this.#done = true;\n    clearTimeout(this.#fpsTimer);\n",
     "    this.#done = true;\n",
     [hub],
@@ -1328,7 +1328,7 @@ const MUTATIONS = [
   [
     "H27",
     "a viewer's stream enqueues without waiting for the next read (its queue grows)",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "write: (chunk) => (controller.enqueue(chunk), false),",
     "write: (chunk) => (controller.enqueue(chunk), true),",
     [hubLife],
@@ -1336,7 +1336,7 @@ const MUTATIONS = [
   [
     "H28",
     "a viewer that ends before any read skips the opening",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "    try {\n      this.#open();\n",
     "    try {\n",
     [hubLife],
@@ -1344,7 +1344,7 @@ const MUTATIONS = [
   [
     "H25",
     "a mixed-mode cut counts one frame dropped instead of every unseen one",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "this.#config.meter.dropped(held.length + 1);",
     "this.#config.meter.dropped(1);",
     [hubStats],
@@ -1555,7 +1555,7 @@ const MUTATIONS = [
   [
     "W15",
     "the hub's ending ignores the fill's gap",
-    "lib/hub/viewer.ts",
+    "lib/hub/viewers.ts",
     "    if (wait > 0) armTimeout(close, wait);",
     "    if (wait > 0) close();",
     [hubLife],

@@ -37,7 +37,7 @@ import {
 import { HubSubscribers } from "./viewers.ts";
 import { HubMeter, type HubStats, sourceState } from "./stats.ts";
 import type { Part } from "../push/part.ts";
-import type { HubSubscriber } from "./viewer.ts";
+import type { HubSubscriber } from "./viewers.ts";
 import { armTimeout } from "./arm_timeout.ts";
 
 /**

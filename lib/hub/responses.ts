@@ -14,7 +14,7 @@ import { optionsObject } from "../shared/checks.ts";
 import { type PushMode, wireFor } from "../push/framing.ts";
 import type { HubFrame } from "./frame.ts";
 import { fpsInterval, type HubResponseInit } from "./options.ts";
-import type { SubscriberConfig } from "./viewer.ts";
+import type { SubscriberConfig } from "./viewers.ts";
 import { labelsMixed, pushSignals, wantsAnnounce } from "../push/options.ts";
 import { pushHeaders } from "../push/response.ts";
 import { mergeHeaders } from "../shared/header_fields.ts";
