@@ -1,9 +1,11 @@
 /**
  * Real sockets: a PushHub served by Deno.serve, Bun.serve, Node (@hono/node-server) and Node's
- * node:http through `multipart-push/node`'s `sendResponse`, against
- * three peers: npm `mjpeg-server` (node:http, one timer per viewer), the hand-written node:http
- * `res.write()` loop, and the floor (raw node:net, one pre-framed buffer per frame written to
- * every socket). Each server runs in its own process and is read by the same lean load
+ * node:http through `multipart-push/node`'s `sendResponse` (from the `.ts` sources, and from the
+ * built package npm ships), against these peers: npm `mjpeg-server` (node:http, one timer per
+ * viewer), the hand-written node:http `res.write()` loop, a hand-written `ReadableStream` per
+ * viewer on Deno.serve and on Bun.serve (what that server costs with no library: the floor a
+ * library on it can approach), and the floor (raw node:net, one pre-framed buffer per frame
+ * written to every socket). Each server runs in its own process and is read by the same lean load
  * generator (bench/load.ts, on Bun where present), 50 KB frames at 30 fps on absolute deadlines.
  * Server CPU and RSS come from /proc/<pid> (Linux), over the measured window only. Servers are
  * interleaved round by round; medians are printed.
@@ -54,7 +56,7 @@ const bun = join(BIN, "bun");
 // The load generator runs on Bun where present: it costs about half the CPU of Node there.
 const loader = existsSync(bun) ? [bun, "bench/load.ts"] : [process.execPath, "bench/load.ts"];
 
-type Server = { name: string; cmd: string[]; cwd?: string };
+type Server = { name: string; cmd: string[]; cwd?: string; env?: Record<string, string> };
 
 const catalogue: Server[] = [
   {
@@ -69,6 +71,19 @@ const catalogue: Server[] = [
   {
     name: "PushHub on node:http (multipart-push/node)",
     cmd: [process.execPath, "bench/servers/hub_node_http.ts"],
+  },
+  {
+    name: "PushHub on node:http, built package (dist/)",
+    cmd: [process.execPath, "bench/servers/hub_node_http.ts"],
+    env: { BENCH_LIB: "dist" },
+  },
+  {
+    name: "hand-written ReadableStream on Deno.serve",
+    cmd: [join(BIN, "deno"), "run", "-A", "bench/peers/web_stream_server.ts"],
+  },
+  {
+    name: "hand-written ReadableStream on Bun.serve",
+    cmd: [bun, "bench/peers/web_stream_server.ts"],
   },
   { name: "mjpeg-server (npm, node:http)", cmd: [process.execPath, "bench/peers/mjpeg_server.ts"] },
   {
@@ -88,6 +103,14 @@ const servers = [
     cwd: also[0],
   }))),
 ].filter((s) => !only || only.some((o) => s.name.toLowerCase().includes(o)));
+
+// The built-package rows run dist/ (`npm run build`), built afresh from each checkout they use.
+for (const cwd of new Set(servers.filter((s) => s.env?.BENCH_LIB === "dist").map((s) => s.cwd))) {
+  execFileSync(process.execPath, [join(BIN, "tsc"), "-p", "tsconfig.build.json"], {
+    cwd: cwd ?? ROOT,
+    stdio: "inherit",
+  });
+}
 
 function hasStrace(): boolean {
   try {
@@ -182,7 +205,11 @@ type Row = Record<
 
 async function measure(server: Server, clients: number): Promise<Row> {
   const [cmd, ...args] = server.cmd;
-  const child = spawn(cmd, args, { cwd: server.cwd ?? ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(cmd, args, {
+    cwd: server.cwd ?? ROOT,
+    env: { ...process.env, ...server.env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   try {
     const { port, pid } = (await jsonLines(child).next()).value as { port: number; pid: number };
     const [loadCmd, ...loadArgs] = loader;
