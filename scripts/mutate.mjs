@@ -256,7 +256,7 @@ const MUTATIONS = [
     "lib/push/framing.ts",
     "return concatBytes([...fill, frame.switched]);",
     "return frame.switched;",
-    [pushStream],
+    [pushStream, "tests/push/browsers.test.ts"],
   ],
   [
     "P6",

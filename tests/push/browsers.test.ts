@@ -196,6 +196,47 @@ for (const name of ENGINES) {
       }
     });
 
+    // A part whose header block differs from the one announced first fills the announced part
+    // with the previous body, then goes out in the same chunk (lib/push/framing.ts).
+    it(
+      `frames whose headers change each time: each is shown, the last kept, not broken${why}`,
+      opts,
+      async () => {
+        const marks: Marks = new Map();
+        const red = deferred();
+        const numbered = (color: Rgb, n: number): Part => ({
+          ...jpeg(color),
+          headers: { "X-Frame-No": `${n}` },
+        });
+        const steps: [string, Part, number | Promise<void>][] = [
+          ["red", numbered(RED, 0), 0],
+          ["blue", numbered(BLUE, 1), red.promise], // once red is on screen
+        ];
+        const { tab, shot } = await openImg(timed(steps, marks));
+        try {
+          const first = await waitColor(name, shot, RED, SHOWN_HANG_MS);
+          assert.ok(first.at !== undefined, `red never shown: ${first.seen}`);
+          red.resolve();
+          const seen = await waitColor(name, shot, BLUE, SHOWN_HANG_MS);
+          assert.ok(seen.at !== undefined, `blue never shown: ${seen.seen}`);
+          await delay(300);
+          const later = await pixel(shot);
+          assert.ok(
+            later && nearColor(later, BLUE),
+            `after the end the image shows ${JSON.stringify(later)}`,
+          );
+          assert.equal(
+            await isBrokenImage(tab),
+            false,
+            "the <img> is a broken image after the end",
+          );
+        } finally {
+          red.resolve();
+          await tab.close();
+        }
+      },
+    );
+
     const doc = documentTests(name);
     it(
       `a top-level HTML push ends on its last page${doc.why}`,
