@@ -1,10 +1,11 @@
 /**
  * The peer a user would write by hand on a web-standard server (Deno.serve, Bun.serve,
  * @hono/node-server): one `ReadableStream` per client, and each new frame framed once into one
- * buffer that is enqueued to every client whose stream has room (a client still holding the last
- * frame skips this one, latest wins). No header checks, no timers, no stats: what serving a push
- * costs on the runtime's own HTTP server, the floor a library on that server can approach. Same
- * frame source and rate as bench/servers/hub_server.ts. Prints `{"port","pid"}`.
+ * buffer that is enqueued to every client whose stream has room (one whose stream still holds a
+ * frame skips this one, as the floor skips a busy socket). No header checks, no timers, no
+ * stats: what serving a push costs on the runtime's own HTTP server, the floor a library on that
+ * server can approach. Same frame source and rate as bench/servers/hub_server.ts. Prints
+ * `{"port","pid"}`.
  *
  *   deno run -A bench/peers/web_stream_server.ts | bun bench/peers/web_stream_server.ts
  *

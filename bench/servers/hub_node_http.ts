@@ -3,7 +3,8 @@
  * `sendResponse` (no fetch bridge). Same frames as bench/servers/hub_server.ts. Prints
  * `{"port","pid"}` once listening. With `BENCH_LIB=dist` it imports the built package
  * (`npm run build`: the JavaScript npm ships, what a Node user runs) instead of the `.ts`
- * sources, whose type stripping alone costs Node about 17 MiB of RSS.
+ * sources through Node's type stripping (measured: 17 MiB less RSS at 200 viewers, 4 MiB at
+ * 1,000).
  *
  *   node bench/servers/hub_node_http.ts
  *   BENCH_LIB=dist node bench/servers/hub_node_http.ts
