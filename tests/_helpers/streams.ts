@@ -56,6 +56,24 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
 }
 
 /**
+ * Reads `reader` to its end in the background: `text()` is what has come so far and `ended`
+ * resolves with all of it (one char per byte), for a test that watches a push as it goes and then
+ * waits for its end.
+ */
+export function readingText(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): { text(): string; ended: Promise<string> } {
+  let text = "";
+  const ended = (async () => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      text += latin1(chunk.value);
+    }
+    return text;
+  })();
+  return { text: () => text, ended };
+}
+
+/**
  * Reads until `needle` has arrived, or the stream has ended; returns everything read (one char
  * per byte).
  */

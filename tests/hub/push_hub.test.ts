@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { PushHub } from "../../lib/hub/push_hub.ts";
 import { pushStream } from "../../lib/push/stream.ts";
 import type { Part } from "../../lib/push/part.ts";
-import { delay, until, within } from "../_helpers/streams.ts";
+import { delay, readingText, until, within } from "../_helpers/streams.ts";
 import { bufferBytesAfterGc, countBytes, gcNote } from "../_helpers/memory.ts";
 import { trackTimers } from "../_helpers/timers.ts";
 import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
@@ -31,14 +31,6 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
   const { value, done } = await reader.read();
   assert.equal(done, false, "the stream ended early");
   return decoder.decode(value);
-}
-
-async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
-  let text = "";
-  for (let { value, done } = await reader.read(); !done; { value, done } = await reader.read()) {
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
 }
 
 /** Bodies of a replace-mode push in reader framing, in order, the repeat of the last one left out. */
@@ -386,11 +378,11 @@ describe("PushHub: timing", () => {
     assert.ok(gap >= 190, `5 fps: the next frame came ${gap} ms after the previous one`);
     // An abort during the gap still ends that viewer at once, dropping the frame it held.
     controller.abort();
-    const rest = await within(500, "the aborted viewer's end", readRest(leaving));
+    const rest = await within(500, "the aborted viewer's end", readingText(leaving).ended);
     // Its ending repeats the newest frame it was given (sent or held: a stalled viewer keeps one).
     assert.match(rest, /^\r\n[^]*\r\n\r\n20\r\n--g--\r\n$/, "frame 20 to end, then the close");
     hub.close();
-    assert.match(await readRest(reader), /\r\n\r\n20\r\n--g--\r\n$/);
+    assert.match(await readingText(reader).ended, /\r\n\r\n20\r\n--g--\r\n$/);
   });
 
   it("a viewer that leaves during its fps gap leaves no timer behind", async () => {
@@ -426,7 +418,7 @@ describe("PushHub: timing", () => {
     try {
       const idle = new PushHub({ idleTimeout: 80, keepAlive: Infinity, boundary: "i" });
       const reader = idle.response(lavf()).body!.getReader();
-      const wire = readRest(reader);
+      const wire = readingText(reader).ended;
       await clock.advance(79);
       assert.equal(await settledAfterTurn(wire), false, "ended before idleTimeout");
       await clock.advance(1);
@@ -447,7 +439,7 @@ describe("PushHub: timing", () => {
         boundary: "m",
       });
       capped.publish(text("x"));
-      const wire = readRest(capped.response(lavf()).body!.getReader());
+      const wire = readingText(capped.response(lavf()).body!.getReader()).ended;
       await clock.advance(299);
       assert.equal(await settledAfterTurn(wire), false, "ended before maxDuration");
       await clock.advance(1);
@@ -523,7 +515,7 @@ describe("PushHub.from: lazy source", () => {
     hub.close();
     // The linger is a minute, so only close() itself can have stopped the source this soon.
     await until(() => finallies === 1, 1000, "the source's finally after close()", 5);
-    const rest = await within(1000, "the subscriber's end", readRest(reader));
+    const rest = await within(1000, "the subscriber's end", readingText(reader).ended);
     assert.match(first + rest, /frame \d+\r\n--z(\r\n\r\n--z)?--\r\n$/);
     assert.equal(hub.subscribers, 0);
   });

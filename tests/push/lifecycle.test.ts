@@ -4,7 +4,15 @@ import { pushStream } from "../../lib/push/stream.ts";
 import { FILL_GAP_MS } from "../../lib/push/framing.ts";
 import type { Part } from "../../lib/push/part.ts";
 import { installClock, settledAfterTurn } from "../_helpers/clock.ts";
-import { deferred, delay, latin1, readText, until, within } from "../_helpers/streams.ts";
+import {
+  deferred,
+  delay,
+  latin1,
+  readingText,
+  readText,
+  until,
+  within,
+} from "../_helpers/streams.ts";
 
 const frame = (i: number): Part => ({ contentType: "text/plain", body: `frame ${i}` });
 
@@ -183,19 +191,19 @@ describe("pushStream ending", () => {
     try {
       const reader = pushStream([{ contentType: "text/html", body: "last" }], { boundary: "B" })
         .getReader();
-      let out = "";
-      const reading = (async () => {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-          out += latin1(chunk.value);
-        }
-      })();
-      await until(() => out.includes("last"), 2000, "the part");
+      const reading = readingText(reader);
+      await until(() => reading.text().includes("last"), 2000, "the part");
       await clock.advance(FILL_GAP_MS - 1);
-      assert.equal(await settledAfterTurn(reading), false, `closed before ${FILL_GAP_MS} ms`);
-      assert.doesNotMatch(out, /last\r\n--B\r\nContent-Type: text\/html\r\n\r\nlast/);
+      assert.equal(await settledAfterTurn(reading.ended), false, `closed before ${FILL_GAP_MS} ms`);
+      assert.doesNotMatch(
+        reading.text(),
+        /last\r\n--B\r\nContent-Type: text\/html\r\n\r\nlast/,
+      );
       await clock.advance(1);
-      await within(2000, "the close", reading);
-      assert.match(out, /last\r\n--B\r\nContent-Type: text\/html\r\n\r\nlast\r\n--B--\r\n$/);
+      assert.match(
+        await within(2000, "the close", reading.ended),
+        /last\r\n--B\r\nContent-Type: text\/html\r\n\r\nlast\r\n--B--\r\n$/,
+      );
     } finally {
       clock.uninstall();
     }
@@ -285,22 +293,16 @@ describe("pushStream ending", () => {
       const { source, finished } = endless(5);
       const reader = pushStream(source, { boundary: "B", maxDuration: 100, idleTimeout: 10_000 })
         .getReader();
-      let out = "";
-      const reading = (async () => {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-          out += latin1(chunk.value);
-        }
-        return out;
-      })();
-      const parts = (): number => out.split("\r\n--B").length - 2;
+      const reading = readingText(reader);
+      const parts = (): number => reading.text().split("\r\n--B").length - 2;
       await until(() => parts() >= 5, 2000, () => `5 parts, got ${parts()}`);
       await clock.advance(99);
-      assert.equal(await settledAfterTurn(reading), false, "ended before maxDuration");
+      assert.equal(await settledAfterTurn(reading.ended), false, "ended before maxDuration");
       await clock.advance(1);
       await within(1000, "source finally", finished);
       // The last part went out at the clock's 99 ms: the fill keeps FILL_GAP_MS from it.
       await clock.advance(FILL_GAP_MS);
-      assert.match(await within(2000, "maxDuration end", reading), ENDS_AFTER_PART);
+      assert.match(await within(2000, "maxDuration end", reading.ended), ENDS_AFTER_PART);
     } finally {
       clock.uninstall();
     }
