@@ -52,12 +52,12 @@ export class HubSubscriber {
   #held: HeldFrames;
   /** Frames each part for this client, and keeps the body that fills an announced part. */
   #writer: PartWriter<HubFrame>;
-  /** Bytes this subscriber counts in the hub's `retain`. */
+  /** Bytes this subscriber counts in the set's `retain`. */
   #charge = 0;
-  /** The frame whose body fills the announced part, as counted in the hub's `hold`. */
+  /** The frame whose body fills the announced part, as counted in the set's `hold`. */
   #fill: HubFrame | undefined;
   #sentAt = -Infinity;
-  /** Ready with nothing to send: counted in the hub's demand until a frame comes. */
+  /** Ready with nothing to send: counted in the set's `demand` until a frame comes. */
   #hungry = false;
   #fpsTimer: ReturnType<typeof setTimeout> | undefined;
   #onAbort = (): void => this.end(false);
