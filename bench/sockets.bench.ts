@@ -104,12 +104,9 @@ const servers = [
   }))),
 ].filter((s) => !only || only.some((o) => s.name.toLowerCase().includes(o)));
 
-// The built-package rows run dist/ (`npm run build`), built afresh from each checkout they use.
+// The built-package rows run dist/, built afresh (`npm run build`) in each checkout they use.
 for (const cwd of new Set(servers.filter((s) => s.env?.BENCH_LIB === "dist").map((s) => s.cwd))) {
-  execFileSync(process.execPath, [join(BIN, "tsc"), "-p", "tsconfig.build.json"], {
-    cwd: cwd ?? ROOT,
-    stdio: "inherit",
-  });
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: cwd ?? ROOT, stdio: "inherit" });
 }
 
 function hasStrace(): boolean {
